@@ -1,0 +1,68 @@
+/**
+ * What the core needs from the outside world. Adapters implement these; tests use the real adapters
+ * against fakes over HTTP, or in-memory implementations of these same interfaces.
+ */
+import type { Currency } from './money.ts';
+import type { ExecutionSnapshot, MoneyRequest, Operation, RequestEvent } from './request.ts';
+
+export interface RequestStore {
+  /** Stores a new request. Resolves false, writing nothing, when a request with that ID exists. */
+  insert(request: MoneyRequest): Promise<boolean>;
+  get(id: string): Promise<MoneyRequest | undefined>;
+  /**
+   * Compare-and-set: writes `next` only if the stored version is still `next.version - 1`.
+   * Resolves false, writing nothing, when another writer got there first. Atomic across processes
+   * sharing the store (Redis) and within the process (SQLite, memory).
+   */
+  replace(next: MoneyRequest): Promise<boolean>;
+  /** The request that holds this Dollr reference_id, if any. */
+  getByReference(referenceId: string): Promise<MoneyRequest | undefined>;
+  /** Every request for which hasWorkLeft() was true at its last write (for recovery after a restart). */
+  listWithWorkLeft(): Promise<MoneyRequest[]>;
+  /** Rejects when the store cannot be reached. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Dollr, as the core needs it. Failures are thrown as DollrError (see dollr-error.ts). */
+export interface PaymentsGateway {
+  /** Creates a refund session and returns its ID (Dollr sends an integer; we keep it as text). */
+  createRefundSession(input: {
+    originalPaymentIntentId: number;
+    amount: string;
+    reason: string;
+    expiresAt: Date;
+  }): Promise<{ sessionId: string }>;
+  createPayoutSession(input: { payoutAccountId: number; amount: string; currency: Currency }): Promise<{ sessionId: string }>;
+  executeRefund(input: { sessionId: string; referenceId: string }): Promise<ExecutionSnapshot>;
+  /** The adapter adds the passcode from configuration. */
+  executePayout(input: { sessionId: string; payoutAccountId: number; referenceId: string }): Promise<ExecutionSnapshot>;
+  /** Dollr's current view of an execution; undefined when Dollr does not know the reference. */
+  getStatus(operation: Operation, referenceId: string): Promise<ExecutionSnapshot | undefined>;
+}
+
+/**
+ * Tells Slack about one event of a request. Resolves when Slack accepted it; rejects otherwise, with
+ * an error whose `permanent` property is true when retrying cannot help (Slack refused the message).
+ */
+export interface Notifier {
+  /** For a `requested` event this posts the card and resolves its ts. */
+  tell(request: MoneyRequest, event: RequestEvent): Promise<{ cardTs?: string }>;
+}
+
+export interface Clock {
+  now(): Date;
+  sleep(ms: number): Promise<void>;
+}
+
+export interface IdGenerator {
+  /** A fresh UUID v4 for Dollr's reference_id. */
+  referenceId(): string;
+}
+
+export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
