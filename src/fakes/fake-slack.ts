@@ -1,0 +1,171 @@
+/**
+ * A fake Slack on 127.0.0.1: the Web API (`/api/<method>`, as @slack/web-api calls it), response
+ * URLs, Socket Mode over WebSocket, and a JSON control API under `/__fake/`. Its state (channels,
+ * threads, edits, ephemerals, modals, calls) is inspectable; tests wait on it with `waitFor`, never sleep.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createChannelStore } from './slack/channels.ts';
+import type { BotIdentity, EphemeralFilter } from './slack/channels.ts';
+import { CONTROL_PREFIX, handleControl } from './slack/control-api.ts';
+import { handleApi, handleResponseUrl } from './slack/endpoints.ts';
+import { createFaultQueue } from './slack/faults.ts';
+import { sendJson } from './slack/http-io.ts';
+import { createResponseUrls } from './slack/response-urls.ts';
+import type { ResponseUrlContext } from './slack/response-urls.ts';
+import { createSocketHub } from './slack/socket.ts';
+import { SLACK_TEAM } from './slack/team.ts';
+import type { EnvelopeOptions } from './slack/socket.ts';
+import type {
+  EnvelopeAck, EnvelopeType, FakeEphemeral, FakeMessage, FakeSlackOptions, FakeView, FaultInjection, RecordedCall,
+  ResponseUrlPost,
+} from './slack/types.ts';
+import { createViewStore } from './slack/views.ts';
+import { createWaiter } from './slack/waiter.ts';
+import { createWebApi } from './slack/web-api.ts';
+
+export type {
+  EnvelopeAck, EnvelopeType, FakeEphemeral, FakeMessage, FakeSlackOptions, FakeView, Fault, FaultInjection,
+  RecordedCall, ResponseUrlPost,
+} from './slack/types.ts';
+export type { ResponseUrlContext } from './slack/response-urls.ts';
+export type { EnvelopeOptions } from './slack/socket.ts';
+
+export interface FakeSlack {
+  /** Server root, e.g. `http://127.0.0.1:54321`. */
+  readonly url: string;
+  /** Give this to @slack/web-api as `slackApiUrl`; ends with `/api/`. */
+  readonly apiUrl: string;
+  /** The bot identity auth.test reports. */
+  readonly bot: BotIdentity;
+  /** Every Web API call, in the order answered (live array; emptied by `reset`). */
+  readonly calls: readonly RecordedCall[];
+  channel(id: string): FakeMessage[];
+  channelIds(): string[];
+  thread(channelId: string, ts: string): FakeMessage[];
+  message(channelId: string, ts: string): FakeMessage | undefined;
+  ephemerals(filter?: EphemeralFilter): FakeEphemeral[];
+  viewsOpened(): FakeView[];
+  view(id: string): FakeView | undefined;
+  responseUrlPosts(): ResponseUrlPost[];
+  socketAcks(): EnvelopeAck[];
+  /** A fresh response URL; say where the interaction happened so replies land in the right place. */
+  responseUrl(context?: ResponseUrlContext): string;
+  /** A fresh trigger ID, valid for 3 s; `viewId` when the interaction happened inside that modal. */
+  triggerId(options?: { viewId?: string }): string;
+  inject(injection: FaultInjection): void;
+  /** Resolves with the predicate's first truthy value, re-checked on every change; rejects after `timeoutMs`. */
+  waitFor<T>(predicate: (fake: FakeSlack) => T | undefined | null | false, timeoutMs?: number, description?: string): Promise<T>;
+  sendEnvelope(type: EnvelopeType, payload: unknown, options?: EnvelopeOptions): Promise<EnvelopeAck>;
+  /** Resolves once a Socket Mode client is connected (and was sent `hello`). */
+  socketConnected(): Promise<void>;
+  waitForSocket(timeoutMs?: number): Promise<void>;
+  /** Sends `disconnect` to connected clients, as Slack does when it recycles a connection. */
+  requestReconnect(reason?: string): void;
+  /** Forgets calls, messages, views, triggers, response URLs, faults and acks; keeps sockets connected. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+const DEFAULT_BOT: BotIdentity = {
+  userId: SLACK_TEAM.botUserId,
+  botId: SLACK_TEAM.botId,
+  appId: SLACK_TEAM.appId,
+  teamId: SLACK_TEAM.id,
+};
+
+export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
+  const now = options.now ?? Date.now;
+  const bot = DEFAULT_BOT;
+  let base = '';
+  const calls: RecordedCall[] = [];
+  const channels = createChannelStore(bot, now);
+  const views = createViewStore(bot, now, options.strictTriggers ?? true);
+  const faults = createFaultQueue();
+  const responseUrls = createResponseUrls(() => base, now, channels);
+  const waiter = createWaiter(() => {
+    const last = calls.slice(-10).map((c) => `  ${c.method} -> ${c.result.ok ? 'ok' : c.result.error} ${JSON.stringify(c.args).slice(0, 200)}`);
+    return last.length === 0 ? 'no calls were received' : `last ${last.length} calls:\n${last.join('\n')}`;
+  });
+  const socket = createSocketHub(() => base.replace(/^http/, 'ws'), bot.appId, waiter.notify);
+  const api = createWebApi({
+    bot,
+    botToken: options.botToken ?? 'xoxb-test-token',
+    appToken: options.appToken ?? 'xapp-test-token',
+    channels,
+    views,
+    users: options.users ?? {},
+    usergroups: options.usergroups ?? {},
+    socketUrl: () => socket.issueUrl(),
+  });
+  const endpoints = { api, faults, responseUrls, now, record: (call: RecordedCall) => calls.push(call), changed: waiter.notify };
+
+  const fake: FakeSlack = {
+    get url() {
+      return base;
+    },
+    get apiUrl() {
+      return `${base}/api/`;
+    },
+    bot,
+    calls,
+    channel: channels.channel,
+    channelIds: channels.channelIds,
+    thread: channels.thread,
+    message: channels.message,
+    ephemerals: channels.ephemerals,
+    viewsOpened: views.all,
+    view: views.view,
+    responseUrlPosts: responseUrls.posts,
+    socketAcks: socket.acks,
+    responseUrl: (context) => responseUrls.issue(context),
+    triggerId: (opts) => views.issueTrigger(opts?.viewId),
+    inject: (injection) => faults.inject(injection),
+    waitFor: (predicate, timeoutMs = 5000, description) => waiter.waitFor(() => predicate(fake), timeoutMs, description),
+    sendEnvelope: (type, payload, opts) => socket.sendEnvelope(type, payload, opts),
+    socketConnected: () => fake.waitForSocket(),
+    waitForSocket: async (timeoutMs = 5000) => {
+      await waiter.waitFor(() => socket.connectedCount() > 0, timeoutMs, 'a Socket Mode client to connect');
+    },
+    requestReconnect: (reason) => socket.requestReconnect(reason),
+    reset() {
+      calls.length = 0;
+      channels.reset();
+      views.reset();
+      responseUrls.reset();
+      faults.reset();
+      socket.resetAcks();
+      waiter.notify();
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        socket.close();
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', base || 'http://127.0.0.1');
+    let handled: Promise<void>;
+    if (url.pathname.startsWith('/api/')) handled = handleApi(endpoints, req, res, url);
+    else if (url.pathname.startsWith('/response/') && req.method === 'POST') handled = handleResponseUrl(endpoints, req, res, url);
+    else if (url.pathname.startsWith(CONTROL_PREFIX)) handled = handleControl(fake, req, res, url);
+    else handled = Promise.resolve(sendJson(res, 404, { ok: false, error: 'not_found' }));
+    handled.catch((error: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, { ok: false, error: error instanceof Error ? error.message : 'internal_error' });
+      else res.destroy();
+    });
+  });
+  server.on('upgrade', (req, sock, head) => socket.handleUpgrade(req, sock, head));
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return fake;
+}

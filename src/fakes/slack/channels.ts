@@ -1,0 +1,141 @@
+/** The fake's conversations: messages in order, threads, edits and ephemeral messages. */
+import type { FakeEphemeral, FakeMessage } from './types.ts';
+
+export interface BotIdentity {
+  userId: string;
+  botId: string;
+  appId: string;
+  teamId: string;
+}
+
+export interface MessageInput {
+  channel: string;
+  text: string | undefined;
+  blocks: unknown[] | undefined;
+  thread_ts?: string | undefined;
+  via: FakeMessage['via'];
+}
+
+export interface EphemeralFilter {
+  channel?: string;
+  user?: string;
+}
+
+export type ChannelStore = ReturnType<typeof createChannelStore>;
+
+/** Seconds part of the first message ts; each message adds 100 microseconds, so ts values sort as posted. */
+const FIRST_TS_SECONDS = 1_700_000_000;
+
+export function createChannelStore(bot: BotIdentity, now: () => number) {
+  const channels = new Map<string, FakeMessage[]>();
+  let ephemeralList: FakeEphemeral[] = [];
+  let tick = 0;
+
+  /** Unique, increasing message timestamps like `1700000000.000100`; never reused, even after reset. */
+  function nextTs(): string {
+    tick += 100;
+    const seconds = FIRST_TS_SECONDS + Math.floor(tick / 1_000_000);
+    return `${seconds}.${String(tick % 1_000_000).padStart(6, '0')}`;
+  }
+
+  /** Posting to a user ID lands in the DM with that user, as Slack does; Slack answers with the DM's ID. */
+  const resolveChannel = (id: string): string => (/^[UW][A-Z0-9]+$/.test(id) ? `D${id.slice(1)}` : id);
+
+  function find(channel: string, ts: string): FakeMessage | undefined {
+    return channels.get(channel)?.find((m) => m.ts === ts && !m.deleted);
+  }
+
+  function post(input: MessageInput): FakeMessage | { error: string } {
+    const channel = resolveChannel(input.channel);
+    let threadTs: string | undefined;
+    if (input.thread_ts !== undefined && input.thread_ts !== '') {
+      const parent = find(channel, input.thread_ts);
+      if (parent === undefined) return { error: 'thread_not_found' };
+      threadTs = parent.thread_ts ?? parent.ts;
+    }
+    const message: FakeMessage = {
+      channel,
+      ts: nextTs(),
+      text: input.text,
+      blocks: input.blocks,
+      user: bot.userId,
+      bot_id: bot.botId,
+      thread_ts: threadTs,
+      edits: [],
+      deleted: false,
+      via: input.via,
+    };
+    const list = channels.get(channel) ?? [];
+    list.push(message);
+    channels.set(channel, list);
+    return message;
+  }
+
+  function update(channel: string, ts: string, next: { text: string | undefined; blocks: unknown[] | undefined }) {
+    const message = find(channel, ts);
+    if (message === undefined) return { error: 'message_not_found' } as const;
+    message.edits.push({ text: message.text, blocks: message.blocks, replacedAt: now() });
+    message.text = next.text;
+    message.blocks = next.blocks;
+    return message;
+  }
+
+  function remove(channel: string, ts: string): boolean {
+    const message = find(channel, ts);
+    if (message !== undefined) message.deleted = true;
+    return message !== undefined;
+  }
+
+  function postEphemeral(input: Omit<FakeEphemeral, 'message_ts' | 'channel'> & { channel: string }): FakeEphemeral {
+    const ephemeral: FakeEphemeral = { ...input, channel: resolveChannel(input.channel), message_ts: nextTs() };
+    ephemeralList.push(ephemeral);
+    return ephemeral;
+  }
+
+  return {
+    nextTs,
+    post,
+    update,
+    remove,
+    postEphemeral,
+    /** Every message posted in the channel (top-level and replies), in posting order, current versions. */
+    channel: (id: string): FakeMessage[] => structuredClone(channels.get(id) ?? []),
+    /** The replies to the message `ts`, in order. */
+    thread: (channel: string, ts: string): FakeMessage[] =>
+      structuredClone((channels.get(channel) ?? []).filter((m) => m.thread_ts === ts && m.ts !== ts)),
+    /** The current version of a message (after chat.update), or undefined when unknown or deleted. */
+    message: (channel: string, ts: string): FakeMessage | undefined => {
+      const found = find(channel, ts);
+      return found === undefined ? undefined : structuredClone(found);
+    },
+    ephemerals: (filter: EphemeralFilter = {}): FakeEphemeral[] =>
+      structuredClone(
+        ephemeralList.filter(
+          (e) =>
+            (filter.channel === undefined || e.channel === filter.channel) &&
+            (filter.user === undefined || e.user === filter.user),
+        ),
+      ),
+    channelIds: (): string[] => [...channels.keys()],
+    reset(): void {
+      channels.clear();
+      ephemeralList = [];
+    },
+  };
+}
+
+/** The message object Slack returns from chat.postMessage / chat.update. */
+export function messageJson(message: FakeMessage, bot: BotIdentity): Record<string, unknown> {
+  return {
+    type: 'message',
+    user: message.user,
+    bot_id: message.bot_id,
+    app_id: bot.appId,
+    team: bot.teamId,
+    ts: message.ts,
+    text: message.text ?? '',
+    ...(message.blocks !== undefined ? { blocks: message.blocks } : {}),
+    ...(message.thread_ts !== undefined ? { thread_ts: message.thread_ts, parent_user_id: message.user } : {}),
+    ...(message.edits.length > 0 ? { edited: { user: message.user, ts: message.ts } } : {}),
+  };
+}

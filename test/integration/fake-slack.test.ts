@@ -1,0 +1,328 @@
+import { ErrorCode, LogLevel, WebClient, WebClientEvent } from '@slack/web-api';
+import type { Logger, WebAPIHTTPError, WebAPIPlatformError } from '@slack/web-api';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startFakeSlack } from '../../src/fakes/fake-slack.ts';
+import type { FakeSlack } from '../../src/fakes/fake-slack.ts';
+
+const BOT_TOKEN = 'xoxb-test-token';
+
+/** WebClient logs Slack's `response_metadata.messages` at error level; the assertions read them instead. */
+const silent: Logger = {
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+  setLevel: () => {},
+  getLevel: () => LogLevel.ERROR,
+  setName: () => {},
+};
+
+let fake: FakeSlack;
+let client: WebClient;
+
+const clientFor = (token: string, retries = 0): WebClient =>
+  new WebClient(token, {
+    slackApiUrl: fake.apiUrl,
+    logger: silent,
+    retryConfig: { retries, minTimeout: 0, maxTimeout: 0 },
+  });
+
+/** The Slack error code a rejected WebClient call carries. */
+async function platformError(call: Promise<unknown>): Promise<WebAPIPlatformError['data']> {
+  const error = (await call.then(
+    () => expect.unreachable('the call should have failed'),
+    (e: unknown) => e,
+  )) as WebAPIPlatformError;
+  expect(error.code).toBe(ErrorCode.PlatformError);
+  return error.data;
+}
+
+const modal = (overrides: Record<string, unknown> = {}) => ({
+  type: 'modal' as const,
+  callback_id: 'dollr_refund_request',
+  title: { type: 'plain_text' as const, text: 'Request a refund' },
+  submit: { type: 'plain_text' as const, text: 'Request' },
+  blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'Hello' } }],
+  ...overrides,
+});
+
+beforeAll(async () => {
+  fake = await startFakeSlack({
+    users: { U0ALICE: { name: 'alice', real_name: 'Alice Example' } },
+    usergroups: { S0APPROVERS: ['U0ALICE', 'U0BOB'] },
+  });
+  client = clientFor(BOT_TOKEN);
+});
+afterAll(() => fake.close());
+beforeEach(() => fake.reset());
+
+describe('fake Slack Web API through @slack/web-api', () => {
+  it('answers auth.test with the bot identity', async () => {
+    const result = await client.auth.test();
+    expect(result).toMatchObject({ ok: true, user_id: fake.bot.userId, bot_id: fake.bot.botId, team_id: fake.bot.teamId });
+    expect(fake.calls[0]).toMatchObject({ method: 'auth.test', token: BOT_TOKEN, status: 200 });
+  });
+
+  it('keeps posted messages, thread replies, edits and ephemerals in order', async () => {
+    const blocks = [{ type: 'section', block_id: 'summary', text: { type: 'mrkdwn', text: '*Refund* 10.00 EUR' } }];
+    const parent = await client.chat.postMessage({ channel: 'C0FINANCE', text: 'Refund requested', blocks });
+    const first = await client.chat.postMessage({ channel: 'C0FINANCE', text: 'Approved', thread_ts: parent.ts! });
+    const second = await client.chat.postMessage({ channel: 'C0FINANCE', text: 'Paid', thread_ts: parent.ts! });
+    const updated = await client.chat.update({ channel: 'C0FINANCE', ts: parent.ts!, text: 'Refund approved' });
+    const ephemeral = await client.chat.postEphemeral({ channel: 'C0FINANCE', user: 'U0ALICE', text: 'Only you' });
+
+    expect(parent).toMatchObject({ ok: true, channel: 'C0FINANCE', message: { text: 'Refund requested', blocks } });
+    expect(parent.ts).toMatch(/^\d{10}\.\d{6}$/);
+    expect(Number(first.ts)).toBeGreaterThan(Number(parent.ts));
+    expect(Number(second.ts)).toBeGreaterThan(Number(first.ts));
+    expect(updated).toMatchObject({ ok: true, channel: 'C0FINANCE', ts: parent.ts });
+    expect(ephemeral.message_ts).toMatch(/^\d{10}\.\d{6}$/);
+
+    expect(fake.channel('C0FINANCE').map((m) => [m.text, m.thread_ts])).toEqual([
+      ['Refund approved', undefined],
+      ['Approved', parent.ts],
+      ['Paid', parent.ts],
+    ]);
+    expect(fake.thread('C0FINANCE', parent.ts!).map((m) => m.text)).toEqual(['Approved', 'Paid']);
+    const current = fake.message('C0FINANCE', parent.ts!);
+    expect(current).toMatchObject({ text: 'Refund approved', user: fake.bot.userId, bot_id: fake.bot.botId });
+    expect(current?.edits.map((e) => e.text)).toEqual(['Refund requested']);
+    expect(fake.ephemerals({ user: 'U0ALICE' })).toMatchObject([{ channel: 'C0FINANCE', text: 'Only you' }]);
+  });
+
+  it('records nested arguments decoded from the form body', async () => {
+    await client.chat.postMessage({ channel: 'C1', text: 'x', blocks: [{ type: 'divider' }] });
+    expect(fake.calls[0]?.args).toEqual({ channel: 'C1', text: 'x', blocks: [{ type: 'divider' }] });
+  });
+
+  it('refuses to update a message it does not know, and a reply to an unknown thread', async () => {
+    expect((await platformError(client.chat.update({ channel: 'C1', ts: '1.000001', text: 'x' }))).error).toBe('message_not_found');
+    expect((await platformError(client.chat.postMessage({ channel: 'C1', text: 'x', thread_ts: '1.000001' }))).error).toBe(
+      'thread_not_found',
+    );
+  });
+
+  it('opens a modal with a fresh trigger and refuses an unknown or reused one', async () => {
+    const trigger = fake.triggerId();
+    const opened = await client.views.open({ trigger_id: trigger, view: modal() });
+    expect(opened.view).toMatchObject({ id: expect.stringMatching(/^V[0-9A-Z]{10}$/), hash: expect.any(String), callback_id: 'dollr_refund_request' });
+    expect(fake.viewsOpened()).toMatchObject([{ id: opened.view!.id, openedBy: 'views.open' }]);
+
+    expect((await platformError(client.views.open({ trigger_id: trigger, view: modal() }))).error).toBe('exchanged_trigger_id');
+    expect((await platformError(client.views.open({ trigger_id: '123.456.abc', view: modal() }))).error).toBe('expired_trigger_id');
+  });
+
+  it('refuses a trigger older than 3 seconds', async () => {
+    let clock = 1_700_000_000_000;
+    const timed = await startFakeSlack({ now: () => clock });
+    try {
+      const trigger = timed.triggerId();
+      clock += 3001;
+      const timedClient = new WebClient(BOT_TOKEN, { slackApiUrl: timed.apiUrl, logger: silent, retryConfig: { retries: 0 } });
+      expect((await platformError(timedClient.views.open({ trigger_id: trigger, view: modal() }))).error).toBe('expired_trigger_id');
+    } finally {
+      await timed.close();
+    }
+  });
+
+  it('updates a modal by view_id and refuses a stale hash', async () => {
+    const opened = await client.views.open({ trigger_id: fake.triggerId(), view: modal() });
+    const { id, hash } = opened.view as { id: string; hash: string };
+    const updated = await client.views.update({ view_id: id, hash, view: modal({ private_metadata: 'R1' }) });
+    expect(updated.view).toMatchObject({ id, private_metadata: 'R1' });
+    expect((await platformError(client.views.update({ view_id: id, hash, view: modal() }))).error).toBe('hash_conflict');
+    expect(fake.view(id)?.versions).toHaveLength(1);
+  });
+
+  it('pushes a modal onto the stack of the modal the trigger came from', async () => {
+    const root = await client.views.open({ trigger_id: fake.triggerId(), view: modal() });
+    const rootId = root.view!.id!;
+    const pushed = await client.views.push({ trigger_id: fake.triggerId({ viewId: rootId }), view: modal({ callback_id: 'dollr_reject_reason' }) });
+    expect(pushed.view).toMatchObject({ previous_view_id: rootId, root_view_id: rootId, callback_id: 'dollr_reject_reason' });
+  });
+
+  it('accepts JSON bodies, with the token in the Authorization header only', async () => {
+    const post = (headers: Record<string, string>) =>
+      fetch(`${fake.apiUrl}chat.postMessage`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+        body: JSON.stringify({ channel: 'C5', text: 'json', blocks: [{ type: 'divider' }], token: BOT_TOKEN }),
+      });
+    expect(await (await post({ authorization: `Bearer ${BOT_TOKEN}` })).json()).toMatchObject({ ok: true, channel: 'C5' });
+    expect(await (await post({})).json()).toEqual({ ok: false, error: 'not_authed' });
+    expect(fake.channel('C5').map((m) => m.blocks)).toEqual([[{ type: 'divider' }]]);
+  });
+
+  it('keeps the blocks when chat.update sends only text', async () => {
+    const blocks = [{ type: 'divider' }];
+    const posted = await client.chat.postMessage({ channel: 'C6', text: 'before', blocks });
+    await client.chat.update({ channel: 'C6', ts: posted.ts!, text: 'after' });
+    expect(fake.message('C6', posted.ts!)).toMatchObject({ text: 'after', blocks });
+    await client.chat.update({ channel: 'C6', ts: posted.ts!, text: 'cleared', blocks: [] });
+    expect(fake.message('C6', posted.ts!)?.blocks).toEqual([]);
+  });
+
+  it('refuses Block Kit and modal limits like Slack', async () => {
+    const title = await platformError(client.views.open({ trigger_id: fake.triggerId(), view: modal({ title: { type: 'plain_text', text: 'x'.repeat(25) } }) }));
+    expect(title.error).toBe('invalid_arguments');
+    expect(title.response_metadata?.messages).toContain('[ERROR] must be less than 25 characters [json-pointer:/view/title/text]');
+
+    const button = { type: 'button', action_id: 'a', text: { type: 'plain_text', text: 'b'.repeat(76) }, value: 'v'.repeat(2001) } as const;
+    const tooLong = await platformError(client.chat.postMessage({ channel: 'C1', text: 'x', blocks: [{ type: 'actions' as const, elements: [button] }] }));
+    expect(tooLong.error).toBe('invalid_blocks');
+    expect(tooLong.response_metadata?.messages).toEqual([
+      '[ERROR] must be less than 76 characters [json-pointer:/blocks/0/elements/0/text/text]',
+      '[ERROR] must be less than 2001 characters [json-pointer:/blocks/0/elements/0/value]',
+    ]);
+
+    const many = Array.from({ length: 51 }, () => ({ type: 'divider' }));
+    expect((await platformError(client.chat.postMessage({ channel: 'C1', text: 'x', blocks: many }))).error).toBe('invalid_blocks');
+    expect((await platformError(client.chat.postMessage({ channel: 'C1', text: '' }))).error).toBe('no_text');
+    const input = { type: 'input', block_id: 'reason', label: { type: 'plain_text', text: 'Reason' }, element: { type: 'plain_text_input', action_id: 'value' } };
+    const noSubmit = await platformError(client.views.open({ trigger_id: fake.triggerId(), view: modal({ submit: undefined, blocks: [input] }) }));
+    expect(noSubmit.response_metadata?.messages?.[0]).toContain('/view/submit');
+    expect(fake.channel('C1')).toEqual([]);
+  });
+
+  it('lists user group members and user profiles', async () => {
+    expect((await client.usergroups.users.list({ usergroup: 'S0APPROVERS' })).users).toEqual(['U0ALICE', 'U0BOB']);
+    expect((await platformError(client.usergroups.users.list({ usergroup: 'S0NOPE' }))).error).toBe('no_such_subteam');
+    expect((await client.users.info({ user: 'U0ALICE' })).user).toMatchObject({ id: 'U0ALICE', name: 'alice', real_name: 'Alice Example' });
+    expect((await platformError(client.users.info({ user: 'U0NOBODY' }))).error).toBe('user_not_found');
+  });
+
+  it('answers 429 with Retry-After, which the WebClient honours before retrying', async () => {
+    fake.inject({ method: 'chat.postMessage', fault: { kind: 'rate_limit', retryAfterSeconds: 1 } });
+    const retrying = clientFor(BOT_TOKEN, 1);
+    const waits: number[] = [];
+    retrying.on(WebClientEvent.RATE_LIMITED, (seconds: number) => waits.push(seconds));
+
+    const result = await retrying.chat.postMessage({ channel: 'C1', text: 'after the wait' });
+
+    expect(result.ok).toBe(true);
+    expect(waits).toEqual([1]);
+    const [limited, retried] = fake.calls;
+    expect(limited).toMatchObject({ status: 429, result: { ok: false, error: 'ratelimited' }, fault: { kind: 'rate_limit' } });
+    expect(retried).toMatchObject({ status: 200, result: { ok: true } });
+    expect(retried!.at - limited!.at).toBeGreaterThanOrEqual(990);
+    expect(fake.channel('C1')).toHaveLength(1);
+  });
+
+  it('injects platform errors and HTTP failures for a number of calls', async () => {
+    fake.inject({ method: 'chat.update', times: 2, fault: { kind: 'error', error: 'internal_error' } });
+    fake.inject({ method: '*', fault: { kind: 'http', status: 503 } });
+    const http = (await client.auth.test().catch((e: unknown) => e)) as WebAPIHTTPError;
+    expect(http).toMatchObject({ code: ErrorCode.HTTPError, statusCode: 503 });
+    expect((await platformError(client.chat.update({ channel: 'C1', ts: '1.1', text: 'x' }))).error).toBe('internal_error');
+    expect((await platformError(client.chat.update({ channel: 'C1', ts: '1.1', text: 'x' }))).error).toBe('internal_error');
+    expect((await platformError(client.chat.update({ channel: 'C1', ts: '1.1', text: 'x' }))).error).toBe('message_not_found');
+  });
+
+  it('checks the token: wrong, missing, and the app token on a bot method', async () => {
+    expect((await platformError(clientFor('xoxb-wrong').auth.test())).error).toBe('invalid_auth');
+    expect((await platformError(clientFor('').auth.test())).error).toBe('not_authed');
+    expect((await platformError(clientFor('xapp-test-token').chat.postMessage({ channel: 'C1', text: 'x' }))).error).toBe(
+      'not_allowed_token_type',
+    );
+    expect((await platformError(client.apiCall('dollr.nonsense'))).error).toBe('unknown_method');
+    expect(fake.calls.map((c) => c.token)).toEqual(['xoxb-wrong', undefined, 'xapp-test-token', BOT_TOKEN]);
+  });
+
+  it('hands out a WebSocket URL to the app token only', async () => {
+    const appClient = new WebClient(undefined, {
+      slackApiUrl: fake.apiUrl,
+      logger: silent,
+      retryConfig: { retries: 0 },
+      headers: { Authorization: 'Bearer xapp-test-token' },
+    });
+    const opened = await appClient.apps.connections.open({});
+    expect(opened.url).toMatch(new RegExp(`^ws://127\\.0\\.0\\.1:\\d+/socket\\?ticket=[0-9a-f]+&app_id=${fake.bot.appId}$`));
+    expect((await platformError(client.apps.connections.open({}))).error).toBe('not_allowed_token_type');
+  });
+});
+
+describe('fake Slack response URLs', () => {
+  const post = (url: string, body: unknown) =>
+    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  it('posts in channel, replaces the original, and stops after 5 uses', async () => {
+    const original = await client.chat.postMessage({ channel: 'C1', text: 'Approve?' });
+    const url = fake.responseUrl({ channelId: 'C1', userId: 'U0ALICE', messageTs: original.ts! });
+
+    expect((await post(url, { response_type: 'in_channel', text: 'Seen' })).status).toBe(200);
+    expect((await post(url, { replace_original: true, text: 'Approved by Alice' })).status).toBe(200);
+    expect((await post(url, { text: 'Only you see this' })).status).toBe(200);
+    expect((await post(url, { replace_original: true })).status).toBe(400);
+    expect((await post(url, { delete_original: true })).status).toBe(200);
+    const sixth = await post(url, { text: 'too many' });
+
+    expect(sixth.status).toBe(404);
+    expect(await sixth.json()).toEqual({ ok: false, error: 'used_url' });
+    expect(fake.message('C1', original.ts!)).toBeUndefined();
+    expect(fake.channel('C1').map((m) => [m.text, m.deleted, m.edits.length])).toEqual([
+      ['Approved by Alice', true, 1],
+      ['Seen', false, 0],
+    ]);
+    expect(fake.ephemerals({ user: 'U0ALICE' }).map((e) => e.text)).toEqual(['Only you see this']);
+    expect(fake.responseUrlPosts().map((p) => p.status)).toEqual([200, 200, 200, 400, 200, 404]);
+  });
+
+  it('refuses an expired response URL', async () => {
+    let clock = 1_700_000_000_000;
+    const timed = await startFakeSlack({ now: () => clock });
+    try {
+      const url = timed.responseUrl({ channelId: 'C1', userId: 'U1' });
+      clock += 30 * 60 * 1000 + 1;
+      const answer = await post(url, { text: 'late' });
+      expect(answer.status).toBe(404);
+      expect(await answer.json()).toEqual({ ok: false, error: 'expired_url' });
+    } finally {
+      await timed.close();
+    }
+  });
+});
+
+describe('fake Slack control API and waiting', () => {
+  it('serves calls without tokens, injects faults and resets over HTTP', async () => {
+    await client.chat.postMessage({ channel: 'C9', text: 'hello' });
+    const calls = (await (await fetch(`${fake.url}/__fake/calls`)).json()) as Array<Record<string, unknown>>;
+    expect(calls).toMatchObject([{ method: 'chat.postMessage', token: 'bot', args: { channel: 'C9', text: 'hello' } }]);
+    expect(JSON.stringify(calls)).not.toContain(BOT_TOKEN);
+    expect(await (await fetch(`${fake.url}/__fake/channels/C9`)).json()).toMatchObject([{ text: 'hello' }]);
+
+    const injected = await fetch(`${fake.url}/__fake/inject`, {
+      method: 'POST',
+      body: JSON.stringify({ method: 'chat.postMessage', fault: { kind: 'error', error: 'channel_not_found' } }),
+    });
+    expect(injected.status).toBe(200);
+    expect((await platformError(client.chat.postMessage({ channel: 'C9', text: 'x' }))).error).toBe('channel_not_found');
+
+    expect((await fetch(`${fake.url}/__fake/reset`, { method: 'POST' })).status).toBe(200);
+    expect(fake.calls).toHaveLength(0);
+    expect(fake.channel('C9')).toEqual([]);
+  });
+
+  it('issues trigger IDs and response URLs over HTTP', async () => {
+    const control = (path: string, body: unknown) =>
+      fetch(`${fake.url}/__fake/${path}`, { method: 'POST', body: JSON.stringify(body) }).then((r) => r.json() as Promise<Record<string, string>>);
+    const { trigger_id } = await control('triggers', {});
+    expect((await client.views.open({ trigger_id: trigger_id!, view: modal() })).ok).toBe(true);
+    const { response_url } = await control('response-urls', { channelId: 'C7', userId: 'U0ALICE' });
+    await fetch(response_url!, { method: 'POST', body: JSON.stringify({ response_type: 'in_channel', text: 'via url' }) });
+    expect(fake.channel('C7')).toMatchObject([{ text: 'via url', via: 'response_url' }]);
+  });
+
+  it('waitFor resolves when a later call makes the predicate true', async () => {
+    const waiting = fake.waitFor((f) => f.channel('C2').find((m) => m.text === 'later'));
+    await client.chat.postMessage({ channel: 'C2', text: 'sooner' });
+    await client.chat.postMessage({ channel: 'C2', text: 'later' });
+    expect((await waiting).text).toBe('later');
+  });
+
+  it('waitFor rejects with what it awaited and the last calls', async () => {
+    await client.chat.postMessage({ channel: 'C3', text: 'something else' });
+    await expect(fake.waitFor((f) => f.channel('C3').length > 1, 50, 'a second message in C3')).rejects.toThrow(
+      /timed out after 50 ms waiting for a second message in C3\nlast 1 calls:\n {2}chat.postMessage -> ok/,
+    );
+  });
+});
