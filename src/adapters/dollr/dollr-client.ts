@@ -1,0 +1,125 @@
+/**
+ * The PaymentsGateway over Dollr's HTTP API. One attempt per call, plus exactly one retry with a
+ * fresh token when Dollr says 401: retrying anything else is the core's decision, because only the
+ * core knows whether money may already have moved.
+ */
+import { Agent, type Dispatcher } from 'undici';
+import { DollrError, isDollrError } from '../../core/dollr-error.ts';
+import type { Logger, PaymentsGateway } from '../../core/ports.ts';
+import { createAccessTokens } from './access-token.ts';
+import { createDollrHttp, type DollrExchange } from './dollr-http.ts';
+import { executionResponseSchema, parseAnswer, sessionResponseSchema } from './dollr-schemas.ts';
+import { toExecutionSnapshot } from './execution-snapshot.ts';
+import { DEFAULT_DEVICE, USER_AGENT, passcodeBody, type DeviceInfo, type PayoutPasscode } from './payout-passcode.ts';
+
+export interface DollrClientOptions {
+  /** e.g. https://api.heydollr.app (no /v1). */
+  baseUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** Deadline for one HTTP exchange, headers and body together. */
+  timeoutMs: number;
+  /** Absent: payouts are refused without calling Dollr; refunds still work. */
+  payoutPasscode?: PayoutPasscode;
+  device?: Partial<DeviceInfo>;
+  logger: Logger;
+  now?: () => Date;
+  /** Defaults to a keep-alive Agent owned (and closed) by this client. */
+  dispatcher?: Dispatcher;
+}
+
+export interface DollrClient extends PaymentsGateway {
+  /** Closes the connections of the Agent this client created; a passed-in dispatcher is left alone. */
+  close(): Promise<void>;
+}
+
+export const PAYOUTS_NOT_CONFIGURED =
+  'Payouts are not configured: set DOLLR_PAYOUT_PASSCODE and DOLLR_PAYOUT_PHONE or DOLLR_PAYOUT_USER_ID.';
+
+export function createDollrClient(options: DollrClientOptions): DollrClient {
+  const now = options.now ?? (() => new Date());
+  const ownAgent = options.dispatcher ? undefined : new Agent({ keepAliveTimeout: 10_000, connections: 16 });
+  const dispatcher = options.dispatcher ?? ownAgent!;
+  const device: DeviceInfo = { ...DEFAULT_DEVICE, ...options.device };
+  const http = createDollrHttp({
+    baseUrl: options.baseUrl,
+    timeoutMs: options.timeoutMs,
+    dispatcher,
+    logger: options.logger,
+    userAgent: USER_AGENT,
+    now,
+  });
+  const tokens = createAccessTokens({ http, clientId: options.clientId, clientSecret: options.clientSecret, now });
+
+  /** An authenticated call. A 401 means the token died early: renew it and try once more. */
+  async function authed(exchange: Omit<DollrExchange, 'token'>): Promise<unknown> {
+    const token = await tokens.get();
+    try {
+      return await http({ ...exchange, token });
+    } catch (error) {
+      if (!isDollrError(error) || error.code !== 'unauthorized') throw error;
+      options.logger.debug('dollr refused the token; renewing it once', { method: exchange.method, path: exchange.path });
+      tokens.invalidate(token);
+      // A 401 means Dollr did not process the call, so sending it again cannot move money twice.
+      return http({ ...exchange, token: await tokens.get() });
+    }
+  }
+
+  async function createSession(path: string, body: unknown): Promise<{ sessionId: string }> {
+    const answer = parseAnswer(sessionResponseSchema, await authed({ method: 'POST', path, body }), `POST ${path}`);
+    return { sessionId: String(answer.id) };
+  }
+
+  /** An execute or status call; the answer must be about the reference we asked about. */
+  async function execution(exchange: Omit<DollrExchange, 'token'>, referenceId: string) {
+    const what = `${exchange.method} ${exchange.path}`;
+    const answer = parseAnswer(executionResponseSchema, await authed(exchange), what);
+    if (answer.reference_id !== referenceId) {
+      throw new DollrError('bad_response', `Dollr's answer to ${what} was about another reference_id (${answer.reference_id}).`);
+    }
+    return toExecutionSnapshot(answer);
+  }
+
+  return {
+    createRefundSession: ({ originalPaymentIntentId, amount, reason, expiresAt }) =>
+      createSession('/v1/sessions/refund', {
+        original_payment_intent_id: originalPaymentIntentId,
+        // Our amounts are exact two-decimal text; Dollr wants a JSON number in major units.
+        amount: Number(amount),
+        reason,
+        expires_at: expiresAt.toISOString(),
+      }),
+
+    createPayoutSession: ({ payoutAccountId, amount, currency }) =>
+      createSession('/v1/sessions/payout', { payout_account_id: payoutAccountId, amount: Number(amount), currency }),
+
+    // Execution ids travel as JSON strings although sessions hand them out as integers (Dollr's OAS).
+    executeRefund: ({ sessionId, referenceId }) =>
+      execution({ method: 'POST', path: '/v1/executions/refund', body: { session_id: sessionId, reference_id: referenceId } }, referenceId),
+
+    async executePayout({ sessionId, payoutAccountId, referenceId }) {
+      if (!options.payoutPasscode) throw new DollrError('forbidden', PAYOUTS_NOT_CONFIGURED);
+      const body = {
+        session_id: sessionId,
+        payout_account_id: String(payoutAccountId),
+        reference_id: referenceId,
+        passcode: passcodeBody(options.payoutPasscode, device),
+      };
+      return execution({ method: 'POST', path: '/v1/executions/payout', body }, referenceId);
+    },
+
+    async getStatus(operation, referenceId) {
+      try {
+        return await execution({ method: 'GET', path: `/v1/status/${operation}/${encodeURIComponent(referenceId)}` }, referenceId);
+      } catch (error) {
+        // Dollr has no record of this reference: the execute never arrived (the core decides what next).
+        if (isDollrError(error) && error.code === 'not_found') return undefined;
+        throw error;
+      }
+    },
+
+    async close() {
+      await ownAgent?.close();
+    },
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * One HTTP exchange with Dollr: one attempt, bounded by a deadline that covers the headers AND the
+ * body, logged without secrets. Resolves the parsed JSON of a 2xx answer; throws DollrError for
+ * everything else (via dollr-errors.ts).
+ */
+import { performance } from 'node:perf_hooks';
+import { request, type Dispatcher } from 'undici';
+import { DollrError } from '../../core/dollr-error.ts';
+import type { Logger } from '../../core/ports.ts';
+import { fromTransportError, isSuccess, toDollrError } from './dollr-errors.ts';
+
+export interface DollrHttpOptions {
+  baseUrl: string;
+  timeoutMs: number;
+  dispatcher: Dispatcher;
+  logger: Logger;
+  userAgent: string;
+  now: () => Date;
+}
+
+export interface DollrExchange {
+  method: 'GET' | 'POST';
+  /** Starts with /v1/. Never holds a secret (it is logged). */
+  path: string;
+  body?: unknown;
+  /** Bearer token; absent only for the token call. */
+  token?: string;
+}
+
+export type DollrHttp = (exchange: DollrExchange) => Promise<unknown>;
+
+export function createDollrHttp(options: DollrHttpOptions): DollrHttp {
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+
+  return async function send({ method, path, body, token }) {
+    const what = `${method} ${path}`;
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    // One deadline for the whole exchange: undici's own timeouts reset per phase and per chunk.
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, options.timeoutMs);
+
+    let status: number;
+    let headers: Record<string, string | string[] | undefined>;
+    let text: string;
+    try {
+      const response = await request(`${baseUrl}${path}`, {
+        method,
+        dispatcher: options.dispatcher,
+        signal: controller.signal,
+        headers: {
+          accept: 'application/json',
+          'user-agent': options.userAgent,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      status = response.statusCode;
+      headers = response.headers;
+      text = await response.body.text();
+    } catch (error) {
+      const failure = fromTransportError(error, { what, timedOut, timeoutMs: options.timeoutMs });
+      options.logger.debug('dollr call failed', { method, path, code: failure.code, durationMs: elapsed() });
+      throw failure;
+    } finally {
+      clearTimeout(timer);
+    }
+
+    options.logger.debug('dollr call', { method, path, status, durationMs: elapsed() });
+    const parsed = parseJson(text);
+    if (!isSuccess(status)) throw toDollrError(status, parsed.ok ? parsed.value : text, headers, options.now);
+    if (!parsed.ok) throw new DollrError('bad_response', `Dollr's answer to ${what} was not JSON.`, { status });
+    return parsed.value;
+  };
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
