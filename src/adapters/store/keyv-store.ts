@@ -1,0 +1,109 @@
+/**
+ * The RequestStore (and Leases) on any Backend. Records are Keyv values under `<ns>:request:<id>`;
+ * every write of a record is atomic (insertIfAbsent, compareAndSet on the exact text read), and
+ * every operation is bounded by a deadline that turns outages into StoreError('store_unavailable').
+ *
+ * Two indexes ride along, ordered so that a crash between two steps never loses work:
+ * - `<ns>:reference:<referenceId>` -> request ID, written before the record that carries the
+ *   reference. A crash in between leaves an entry pointing at a record without that reference;
+ *   getByReference checks and ignores it.
+ * - `<ns>:work-left`, the IDs for which hasWorkLeft() was true. Added before the record is written,
+ *   removed after. Members carry the version that added them and a writer of version n only removes
+ *   members up to n, so a slow writer cannot remove what a newer writer added (a plain set would
+ *   lose the newer member in the window between the newer writer's add and its write).
+ */
+import type { RequestStore } from '../../core/ports.ts';
+import { hasWorkLeft, type MoneyRequest } from '../../core/request.ts';
+import type { Backend } from './backend.ts';
+import type { Leases } from './leases.ts';
+import { createRecordCodec } from './record-codec.ts';
+import { withinDeadline } from './within-deadline.ts';
+
+export interface KeyvStoreOptions {
+  /** Prefix of every key, so that several apps or test files can share one Redis. */
+  namespace: string;
+  /** Longest any operation may take before it rejects with store_unavailable, in ms. */
+  timeoutMs: number;
+}
+
+export function createKeyvStore(backend: Backend, options: KeyvStoreOptions): RequestStore & Leases {
+  const { keyv, atomic } = backend;
+  const codec = createRecordCodec(keyv);
+  const ns = options.namespace;
+  const requestKey = (id: string) => `${ns}:request:${id}`;
+  const referenceKey = (referenceId: string) => `${ns}:reference:${referenceId}`;
+  const workLeftKey = `${ns}:work-left`;
+  const leaseKey = (name: string) => `${ns}:lease:${name}`;
+  const guard = <T>(label: string, work: () => Promise<T>) => withinDeadline(options.timeoutMs, label, work);
+
+  /** Keyv's stored text for a key: compareAndSet needs the exact bytes, not a re-serialization. */
+  async function readRaw(key: string): Promise<string | undefined> {
+    const raw: unknown = await keyv.store.get(key);
+    if (raw === undefined || raw === null) return undefined;
+    if (typeof raw !== 'string') throw new Error(`The store returned a ${typeof raw} for "${key}" where text was expected.`);
+    return raw;
+  }
+
+  async function read(id: string): Promise<{ raw: string; record: MoneyRequest } | undefined> {
+    const key = requestKey(id);
+    const raw = await readRaw(key);
+    return raw === undefined ? undefined : { raw, record: await codec.decode(key, id, raw) };
+  }
+
+  return {
+    insert: (request) =>
+      guard(`insert ${request.id}`, async () => {
+        const referenceId = request.attempt?.referenceId;
+        if (referenceId !== undefined) await keyv.set(referenceKey(referenceId), request.id);
+        if (hasWorkLeft(request)) await atomic.addToIndex(workLeftKey, request.id, request.version);
+        return atomic.insertIfAbsent(requestKey(request.id), await codec.encode(request));
+      }),
+
+    get: (id) => guard(`get ${id}`, async () => (await read(id))?.record),
+
+    replace: (next) =>
+      guard(`replace ${next.id}`, async () => {
+        const current = await read(next.id);
+        if (current === undefined || current.record.version !== next.version - 1) return false;
+        const referenceId = next.attempt?.referenceId;
+        if (referenceId !== undefined && referenceId !== current.record.attempt?.referenceId) {
+          await keyv.set(referenceKey(referenceId), next.id);
+        }
+        const workLeft = hasWorkLeft(next);
+        if (workLeft) await atomic.addToIndex(workLeftKey, next.id, next.version);
+        const written = await atomic.compareAndSet(requestKey(next.id), current.raw, await codec.encode(next));
+        if (written && !workLeft) await atomic.removeFromIndex(workLeftKey, next.id, next.version);
+        return written;
+      }),
+
+    getByReference: (referenceId) =>
+      guard(`get by reference ${referenceId}`, async () => {
+        const id: unknown = await keyv.get(referenceKey(referenceId));
+        if (typeof id !== 'string') return undefined;
+        const record = (await read(id))?.record;
+        // The entry is written before the record, so it may point at a record that never got it.
+        return record?.attempt?.referenceId === referenceId ? record : undefined;
+      }),
+
+    listWithWorkLeft: () =>
+      guard('list with work left', async () => {
+        const ids = await atomic.indexMembers(workLeftKey);
+        const found = await Promise.all(ids.map(async (id) => (await read(id))?.record));
+        const withWork: MoneyRequest[] = [];
+        for (const record of found) {
+          if (record === undefined) continue;
+          if (hasWorkLeft(record)) withWork.push(record);
+          // Left behind by a crash after a write: safe to drop, a newer writer's entry has a higher version.
+          else await atomic.removeFromIndex(workLeftKey, record.id, record.version);
+        }
+        return withWork.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+      }),
+
+    acquireLease: (name, owner, ttlMs) => guard(`acquire lease ${name}`, () => atomic.acquireLease(leaseKey(name), owner, ttlMs)),
+    renewLease: (name, owner, ttlMs) => guard(`renew lease ${name}`, () => atomic.renewLease(leaseKey(name), owner, ttlMs)),
+    releaseLease: (name, owner) => guard(`release lease ${name}`, () => atomic.releaseLease(leaseKey(name), owner)),
+
+    ping: () => guard('ping', () => backend.ping()),
+    close: () => guard('close', () => backend.close()),
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * Redis backend: Keyv over @keyv/redis, and the atomic primitives as single commands (SET NX, ZADD GT)
+ * or Lua scripts (redis-scripts.ts) on the node-redis client @keyv/redis holds; one connection.
+ *
+ * Outage behaviour is configured here: node-redis queues commands while disconnected by default,
+ * which would make every call hang until Redis returns. With `disableOfflineQueue` a command sent
+ * while the client is reconnecting rejects at once; the reconnect strategy never gives up, so the
+ * same client works again when Redis is back. `throwOnErrors` on both the adapter and Keyv turns
+ * their default "emit the error and resolve undefined" into a rejection.
+ */
+import KeyvRedis, { type RedisClientType } from '@keyv/redis';
+import { Keyv } from 'keyv';
+import type { Logger } from '../../core/ports.ts';
+import type { Backend } from './backend.ts';
+import { COMPARE_AND_SET, RELEASE_LEASE, REMOVE_FROM_INDEX, RENEW_LEASE } from './redis-scripts.ts';
+
+export interface RedisBackendOptions {
+  url: string;
+  /** Bounds each connection attempt; every store operation is also bounded by keyv-store. */
+  timeoutMs: number;
+  logger?: Logger;
+}
+
+/** Retry every 100 ms doubling up to 1 s, forever: the store must recover without a restart. */
+const reconnectEvery = (retries: number): number => Math.min(100 * 2 ** retries, 1000);
+
+export async function openRedisBackend(options: RedisBackendOptions): Promise<Backend> {
+  const adapter = new KeyvRedis<string>(
+    {
+      url: options.url,
+      disableOfflineQueue: true,
+      socket: { connectTimeout: options.timeoutMs, reconnectStrategy: reconnectEvery },
+    },
+    { throwOnErrors: true, throwOnConnectError: true, connectionTimeout: options.timeoutMs },
+  );
+  // The node-redis client the adapter created from those options: a single node, never a cluster.
+  const client = adapter.client as RedisClientType;
+  const keyv = new Keyv({ store: adapter, namespace: undefined, useKeyPrefix: false, throwOnErrors: true });
+  watchConnection(client, options.logger);
+  // The adapter connects on first use (again if a first attempt failed and the client was closed);
+  // going through it keeps our commands and Keyv's on that one connection.
+  const connected = async () => {
+    await adapter.getClient();
+    return client;
+  };
+  try {
+    await connected();
+  } catch (error) {
+    // Not fatal: operations reject with store_unavailable until Redis answers, then work again.
+    options.logger?.warn('redis is not reachable yet; store operations will fail until it is', { error });
+  }
+
+  return {
+    keyv,
+    atomic: {
+      async insertIfAbsent(key, raw) {
+        return (await (await connected()).set(key, raw, { condition: 'NX' })) === 'OK';
+      },
+      async compareAndSet(key, expectedRaw, nextRaw) {
+        return (await (await connected()).eval(COMPARE_AND_SET, { keys: [key], arguments: [expectedRaw, nextRaw] })) === 1;
+      },
+      async addToIndex(indexKey, member, version) {
+        await (await connected()).zAdd(indexKey, { score: version, value: member }, { comparison: 'GT' });
+      },
+      async removeFromIndex(indexKey, member, upToVersion) {
+        await (await connected()).eval(REMOVE_FROM_INDEX, { keys: [indexKey], arguments: [member, String(upToVersion)] });
+      },
+      async indexMembers(indexKey) {
+        return (await connected()).zRange(indexKey, 0, -1);
+      },
+      async acquireLease(key, owner, ttlMs) {
+        const redis = await connected();
+        const set = await redis.set(key, owner, { condition: 'NX', expiration: { type: 'PX', value: ttlMs } });
+        if (set === 'OK') return true;
+        // Held already: ours to extend, or someone else's.
+        return (await redis.eval(RENEW_LEASE, { keys: [key], arguments: [owner, String(ttlMs)] })) === 1;
+      },
+      async renewLease(key, owner, ttlMs) {
+        return (await (await connected()).eval(RENEW_LEASE, { keys: [key], arguments: [owner, String(ttlMs)] })) === 1;
+      },
+      async releaseLease(key, owner) {
+        await (await connected()).eval(RELEASE_LEASE, { keys: [key], arguments: [owner] });
+      },
+    },
+    async ping() {
+      await (await connected()).ping();
+    },
+    async close() {
+      // destroy, not close: close() waits for replies that a stalled server never sends, and cannot
+      // be cut short afterwards. Commands still unanswered reject, as they would in an outage.
+      if (client.isOpen) client.destroy();
+    },
+  };
+}
+
+/** Logs losing and regaining the connection once each, not every failed reconnect attempt. */
+function watchConnection(client: RedisClientType, logger: Logger | undefined): void {
+  let up = false;
+  client.on('ready', () => {
+    if (!up) logger?.info('redis connected');
+    up = true;
+  });
+  client.on('error', (error: unknown) => {
+    if (up) logger?.warn('redis connection lost; reconnecting', { error });
+    else logger?.debug('redis still unreachable', { error });
+    up = false;
+  });
+}
