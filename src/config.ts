@@ -1,0 +1,170 @@
+/**
+ * The environment, parsed once at start-up by one zod schema. Every problem is reported at once,
+ * each with what to do about it. Nothing else reads process.env (main.ts passes it in).
+ */
+import { z } from 'zod';
+
+const slackUserId = /^[UW][A-Z0-9]{2,}$/;
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const millis = (name: string, fallback: number) =>
+  z.coerce
+    .number({ error: `${name} must be a number of milliseconds.` })
+    .int(`${name} must be a whole number of milliseconds.`)
+    .min(1, `${name} must be at least 1.`)
+    .default(fallback);
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const envSchema = z
+  .object({
+    SLACK_BOT_TOKEN: z
+      .string({ error: 'SLACK_BOT_TOKEN is missing: set it to the Bot User OAuth Token (xoxb-...) from your Slack app.' })
+      .trim()
+      .startsWith('xoxb-', 'SLACK_BOT_TOKEN must be a bot token starting with xoxb-.'),
+    SLACK_SIGNING_SECRET: optionalText,
+    SLACK_APP_TOKEN: optionalText.refine(
+      (v) => v === undefined || v.startsWith('xapp-'),
+      'SLACK_APP_TOKEN must be an app-level token starting with xapp- (or unset for HTTP mode).',
+    ),
+    SLACK_API_URL: z.url('SLACK_API_URL must be a URL such as https://slack.com/api/.').optional(),
+    PORT: z.coerce
+      .number({ error: 'PORT must be a port number.' })
+      .int('PORT must be a whole number.')
+      .min(0, 'PORT must be between 0 and 65535.')
+      .max(65535, 'PORT must be between 0 and 65535.')
+      .default(3000),
+    DOLLR_API_URL: z.url('DOLLR_API_URL must be a URL such as https://api.heydollr.app.').default('https://api.heydollr.app'),
+    DOLLR_CLIENT_ID: z
+      .string({ error: 'DOLLR_CLIENT_ID is missing: copy it from the Dollr merchant portal, Settings > Developer > API Keys.' })
+      .trim()
+      .min(1, 'DOLLR_CLIENT_ID is empty: copy it from the Dollr merchant portal.'),
+    DOLLR_CLIENT_SECRET: z
+      .string({ error: 'DOLLR_CLIENT_SECRET is missing: copy it from the Dollr merchant portal (shown once when the key is created).' })
+      .min(1, 'DOLLR_CLIENT_SECRET is empty.'),
+    DOLLR_PAYOUT_PASSCODE: optionalText,
+    DOLLR_PAYOUT_PHONE: optionalText.refine(
+      (v) => v === undefined || /^[1-9]\d{7,14}$/.test(v),
+      'DOLLR_PAYOUT_PHONE must be digits in E.164 form without +, for example 231771234567.',
+    ),
+    DOLLR_PAYOUT_USER_ID: optionalText,
+    APPROVERS: z
+      .string({ error: 'APPROVERS is missing: list the Slack user IDs allowed to approve, comma-separated (U0123ABCD,U0456EFGH).' })
+      .transform((v) => v.split(',').map((id) => id.trim()).filter(Boolean))
+      .pipe(
+        z
+          .array(z.string().regex(slackUserId, 'APPROVERS must hold Slack user IDs such as U0123ABCD (find one in a profile: ⋮ > Copy member ID).'))
+          .min(1, 'APPROVERS is empty: list at least one Slack user ID.'),
+      ),
+    APPROVAL_CHANNEL: optionalText.refine(
+      (v) => v === undefined || /^[CGD][A-Z0-9]{2,}$/.test(v),
+      'APPROVAL_CHANNEL must be a channel ID such as C0123ABCD (channel details > About), not a name.',
+    ),
+    STORE_URL: optionalText,
+    DOLLR_POLL_INTERVAL_MS: millis('DOLLR_POLL_INTERVAL_MS', 3000),
+    DOLLR_TIMEOUT_MS: millis('DOLLR_TIMEOUT_MS', 15000),
+    LOG_LEVEL: z
+      .enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}.` })
+      .default('info'),
+  });
+
+/**
+ * Rules that tie variables together. Run on the raw environment, so that they are reported together
+ * with every other problem (zod skips an object's refinements when a field already failed).
+ */
+function crossFieldProblems(env: Record<string, string | undefined>): string[] {
+  const set = (name: string) => (env[name] ?? '').trim() !== '';
+  const problems: string[] = [];
+  if (!set('SLACK_APP_TOKEN') && !set('SLACK_SIGNING_SECRET')) {
+    problems.push(
+      'SLACK_SIGNING_SECRET is missing: set it (Basic Information > Signing Secret) for HTTP mode, or set SLACK_APP_TOKEN for Socket Mode.',
+    );
+  }
+  const passcode = set('DOLLR_PAYOUT_PASSCODE');
+  const phone = set('DOLLR_PAYOUT_PHONE');
+  const userId = set('DOLLR_PAYOUT_USER_ID');
+  if (passcode && phone && userId) problems.push('Set DOLLR_PAYOUT_PHONE or DOLLR_PAYOUT_USER_ID, not both.');
+  if (!passcode && (phone || userId)) {
+    problems.push('DOLLR_PAYOUT_PASSCODE is missing: payouts need it together with DOLLR_PAYOUT_PHONE or DOLLR_PAYOUT_USER_ID.');
+  }
+  if (passcode && !phone && !userId) {
+    problems.push(
+      'DOLLR_PAYOUT_PASSCODE needs DOLLR_PAYOUT_PHONE or DOLLR_PAYOUT_USER_ID (the phone or user tied to the passcode in the Dollr portal).',
+    );
+  }
+  return problems;
+}
+
+export interface Config {
+  slack: { botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string };
+  port: number;
+  dollr: {
+    apiUrl: string;
+    clientId: string;
+    clientSecret: string;
+    timeoutMs: number;
+    pollIntervalMs: number;
+    /** Absent: payouts are refused with a clear message; refunds still work. */
+    payoutPasscode?: { code: string; phone?: string; userId?: string };
+  };
+  approvers: string[];
+  approvalChannel?: string;
+  storeUrl?: string;
+  logLevel: LogLevel;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`The configuration has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example and the README's Configuration section.`);
+  }
+}
+
+/** Parses the environment. Throws ConfigError listing every problem. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = envSchema.safeParse(env);
+  const problems = [...(parsed.success ? [] : parsed.error.issues.map((issue) => issue.message)), ...crossFieldProblems(env)];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const e = parsed.data;
+  return {
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      appToken: e.SLACK_APP_TOKEN,
+      // @slack/web-api appends the method name to this base, so it must end with a slash.
+      apiUrl: e.SLACK_API_URL?.replace(/\/*$/, '/'),
+    },
+    port: e.PORT,
+    dollr: {
+      apiUrl: e.DOLLR_API_URL.replace(/\/+$/, ''),
+      clientId: e.DOLLR_CLIENT_ID,
+      clientSecret: e.DOLLR_CLIENT_SECRET,
+      timeoutMs: e.DOLLR_TIMEOUT_MS,
+      pollIntervalMs: e.DOLLR_POLL_INTERVAL_MS,
+      payoutPasscode: e.DOLLR_PAYOUT_PASSCODE
+        ? { code: e.DOLLR_PAYOUT_PASSCODE, phone: e.DOLLR_PAYOUT_PHONE, userId: e.DOLLR_PAYOUT_USER_ID }
+        : undefined,
+    },
+    approvers: e.APPROVERS,
+    approvalChannel: e.APPROVAL_CHANNEL,
+    storeUrl: e.STORE_URL,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** Every configured secret, for the log redactor. */
+export function secretsOf(config: Config): string[] {
+  return [
+    config.slack.botToken,
+    config.slack.signingSecret,
+    config.slack.appToken,
+    config.dollr.clientSecret,
+    config.dollr.payoutPasscode?.code,
+  ].filter((s): s is string => typeof s === 'string' && s.length > 0);
+}

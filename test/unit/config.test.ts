@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, secretsOf } from '../../src/config.ts';
+
+const valid = {
+  SLACK_BOT_TOKEN: 'xoxb-1-2-abc',
+  SLACK_SIGNING_SECRET: 'signing-secret',
+  DOLLR_CLIENT_ID: 'client',
+  DOLLR_CLIENT_SECRET: 'secret',
+  APPROVERS: 'U0123ABCD, U0456EFGH',
+};
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig(valid);
+    expect(config).toMatchObject({
+      port: 3000,
+      approvers: ['U0123ABCD', 'U0456EFGH'],
+      dollr: { apiUrl: 'https://api.heydollr.app', pollIntervalMs: 3000, timeoutMs: 15000 },
+      logLevel: 'info',
+    });
+    expect(config.dollr.payoutPasscode).toBeUndefined();
+  });
+
+  it('lists every problem at once', () => {
+    try {
+      loadConfig({ PORT: 'abc', APPROVERS: 'alice', DOLLR_POLL_INTERVAL_MS: '-1' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const message = (error as ConfigError).message;
+      for (const name of ['SLACK_BOT_TOKEN', 'DOLLR_CLIENT_ID', 'DOLLR_CLIENT_SECRET', 'APPROVERS', 'PORT', 'DOLLR_POLL_INTERVAL_MS', 'SLACK_SIGNING_SECRET']) {
+        expect(message).toContain(name);
+      }
+    }
+  });
+
+  it('needs the passcode with a phone or user ID for payouts', () => {
+    expect(() => loadConfig({ ...valid, DOLLR_PAYOUT_PASSCODE: '123456' })).toThrow(/DOLLR_PAYOUT_PHONE or DOLLR_PAYOUT_USER_ID/);
+    const config = loadConfig({ ...valid, DOLLR_PAYOUT_PASSCODE: '123456', DOLLR_PAYOUT_PHONE: '231771234567' });
+    expect(config.dollr.payoutPasscode).toEqual({ code: '123456', phone: '231771234567', userId: undefined });
+  });
+
+  it('uses Socket Mode without a signing secret when an app token is set', () => {
+    const { SLACK_SIGNING_SECRET: _, ...rest } = valid;
+    expect(loadConfig({ ...rest, SLACK_APP_TOKEN: 'xapp-1-abc' }).slack.appToken).toBe('xapp-1-abc');
+  });
+
+  it('knows every secret', () => {
+    const config = loadConfig({ ...valid, DOLLR_PAYOUT_PASSCODE: '123456', DOLLR_PAYOUT_PHONE: '231771234567' });
+    expect(secretsOf(config).sort()).toEqual(['123456', 'secret', 'signing-secret', 'xoxb-1-2-abc'].sort());
+  });
+});
