@@ -1,0 +1,40 @@
+/** Words and fields that describe a request the same way on the card, in the thread and in answers. */
+import { displayAmount } from '../../../core/money.ts';
+import type { MoneyRequest, RequestDetails, RequestState } from '../../../core/request.ts';
+import { escapeMrkdwn } from '../mrkdwn.ts';
+
+export const operationName = (details: RequestDetails): string => (details.kind === 'refund' ? 'Refund' : 'Payout');
+
+/** "25.50 USD", or for refunds "25.50 (in the original payment's currency)". Plain text, safe. */
+export function amountText(details: RequestDetails): string {
+  return details.kind === 'refund'
+    ? `${displayAmount(details.amount)} (in the original payment's currency)`
+    : `${displayAmount(details.amount)} ${details.currency}`;
+}
+
+/** "Refund of 25.50 (in the original payment's currency) for payment 4411". */
+export function summary(details: RequestDetails): string {
+  return details.kind === 'refund'
+    ? `Refund of ${amountText(details)} for payment ${details.originalPaymentIntentId}`
+    : `Payout of ${amountText(details)} to payout account ${details.payoutAccountId}`;
+}
+
+export function idFields(details: RequestDetails): string[] {
+  return details.kind === 'refund'
+    ? [`*Original payment ID*\n${details.originalPaymentIntentId}`]
+    : [`*Payout account ID*\n${details.payoutAccountId}`];
+}
+
+export const STATE_LABELS: Record<RequestState, string> = {
+  awaiting_approval: 'Awaiting approval',
+  rejected: 'Rejected',
+  approved: 'Approved, executing',
+  executing: 'Executing',
+  pending: 'Pending at Dollr',
+  processing: 'Processing at Dollr',
+  completed: 'Completed',
+  failed: 'Failed',
+  needs_attention: 'Needs attention',
+};
+
+export const reasonText = (request: MoneyRequest): string => escapeMrkdwn(request.details.reason);

@@ -1,0 +1,51 @@
+/** What the card's thread says about one event; undefined for events people need not see. */
+import type { ExecutionSnapshot, MoneyRequest, RequestEvent } from '../../../core/request.ts';
+import { escapeMrkdwn, mention } from '../mrkdwn.ts';
+import type { SlackMessage } from './approval-card.ts';
+import { operationName } from './describe-request.ts';
+
+export function threadReply(request: MoneyRequest, event: RequestEvent): SlackMessage | undefined {
+  switch (event.type) {
+    case 'approved':
+      return mrkdwn(`:white_check_mark: Approved by ${mention(event.by)}. Sending it to Dollr.`);
+    case 'rejected':
+      return mrkdwn(`:no_entry: Rejected by ${mention(event.by)}: ${escapeMrkdwn(event.reason)}\n${mention(request.requesterId)}, nothing was sent to Dollr.`);
+    case 'status':
+      return mrkdwn(statusText(request, event.execution));
+    case 'failed':
+      return mrkdwn(`:red_circle: *FAILED* ${escapeMrkdwn(event.message)}\n${mention(request.requesterId)}, your ${request.details.kind} ${request.id} failed; no money moved.`);
+    default:
+      return undefined;
+  }
+}
+
+const STATUS_ICONS: Record<ExecutionSnapshot['status'], string> = {
+  PENDING: ':hourglass_flowing_sand:',
+  PROCESSING: ':arrows_counterclockwise:',
+  COMPLETED: ':large_green_circle:',
+  FAILED: ':red_circle:',
+};
+
+export function executionLines(execution: ExecutionSnapshot): string[] {
+  const lines = [
+    `Reference \`${escapeMrkdwn(execution.referenceId)}\``,
+    `Payer: ${escapeMrkdwn(`${execution.payerAmount} ${execution.payerCurrency}`)} · Payee: ${escapeMrkdwn(`${execution.payeeAmount} ${execution.payeeCurrency}`)}`,
+  ];
+  if (execution.gatewayMessage) lines.push(`Gateway: ${escapeMrkdwn(execution.gatewayMessage)}`);
+  if (execution.walletMessage) lines.push(`Wallet: ${escapeMrkdwn(execution.walletMessage)}`);
+  return lines;
+}
+
+function statusText(request: MoneyRequest, execution: ExecutionSnapshot): string {
+  const lines = [`${STATUS_ICONS[execution.status]} *${execution.status}*`, ...executionLines(execution)];
+  if (execution.status === 'COMPLETED') {
+    lines.push(`${mention(request.requesterId)}, your ${operationName(request.details).toLowerCase()} ${request.id} completed.`);
+  } else if (execution.status === 'FAILED') {
+    lines.push(`${mention(request.requesterId)}, your ${operationName(request.details).toLowerCase()} ${request.id} failed.`);
+  }
+  return lines.join('\n');
+}
+
+function mrkdwn(text: string): SlackMessage {
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+}

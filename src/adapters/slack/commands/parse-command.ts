@@ -1,0 +1,40 @@
+/** Reads the text after `/dollr` into what the person asked for. Pure; nothing here is validated
+ * beyond shape: the modal shows every prefilled value for confirmation and validates it there. */
+import type { Operation } from '../../../core/request.ts';
+import type { RequestPrefill } from '../views/request-modal.ts';
+
+export type DollrCommand =
+  | { kind: 'help' }
+  | { kind: 'unknown'; word: string }
+  | { kind: 'request'; operation: Operation; prefill: RequestPrefill }
+  | { kind: 'status'; key?: string };
+
+const COMMAND_TEXT_MAX = 2000;
+
+export function parseCommand(text: string): DollrCommand {
+  const words = text.slice(0, COMMAND_TEXT_MAX).trim().split(/\s+/).filter(Boolean);
+  const [first = '', ...rest] = words;
+  switch (first.toLowerCase()) {
+    case '':
+    case 'help':
+      return { kind: 'help' };
+    case 'refund':
+    case 'payout':
+      return { kind: 'request', operation: first.toLowerCase() as Operation, prefill: prefillFrom(first.toLowerCase() as Operation, rest) };
+    case 'status':
+      return { kind: 'status', key: rest[0] };
+    default:
+      return { kind: 'unknown', word: first };
+  }
+}
+
+/** `4411 25.50 duplicate charge` or, for payouts, `7 100 USD salary advance`; any part may be missing. */
+function prefillFrom(operation: Operation, words: string[]): RequestPrefill {
+  const [id, amount, ...rest] = words;
+  const prefill: RequestPrefill = { id, amount };
+  if (operation === 'payout' && rest[0] && /^[A-Za-z]{3}$/.test(rest[0])) {
+    prefill.currency = rest.shift()!.toUpperCase();
+  }
+  if (rest.length > 0) prefill.reason = rest.join(' ');
+  return prefill;
+}

@@ -1,0 +1,39 @@
+/** Every action_id, block_id and callback_id the app uses: the contract between builders and listeners. */
+import { createHash } from 'node:crypto';
+
+export const ACTIONS = {
+  approve: 'dollr_approve',
+  reject: 'dollr_reject',
+} as const;
+
+export const CALLBACKS = {
+  refund: 'dollr_refund_request',
+  payout: 'dollr_payout_request',
+  reject: 'dollr_reject_reason',
+} as const;
+
+/** Modal input blocks; each block holds one input whose action_id is `value`. */
+export const FIELDS = {
+  originalPaymentIntentId: 'original_payment_intent_id',
+  payoutAccountId: 'payout_account_id',
+  amount: 'amount',
+  currency: 'currency',
+  reason: 'reason',
+  rejectReason: 'reject_reason',
+} as const;
+export const FIELD_ACTION = 'value';
+
+const ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
+
+/**
+ * Our request ID for a modal submission, derived from Slack's view ID so that a submission Slack
+ * delivers twice becomes one request. Ten characters from an alphabet without look-alikes.
+ */
+export function requestIdFor(teamId: string, viewId: string): string {
+  const digest = createHash('sha256').update(`${teamId}:${viewId}`).digest();
+  let id = 'R';
+  for (let i = 0; i < 9; i++) id += ALPHABET[digest[i]! % ALPHABET.length];
+  return id;
+}
+
+export const REQUEST_ID_PATTERN = /^R[2-9A-HJ-NP-Z]{9}$/;

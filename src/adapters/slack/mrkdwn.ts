@@ -1,0 +1,10 @@
+/**
+ * The one escape for text that came from a person (or from Dollr) on its way into a Slack message:
+ * Slack's own three, so `<!channel>` or `<@U123>` render as text, never as a mention or a link.
+ */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** A mention of a user ID we know is a Slack ID (from Slack's own payload or our store). */
+export const mention = (userId: string): string => `<@${userId.replace(/[^A-Z0-9]/gi, '')}>`;

@@ -1,0 +1,17 @@
+/** The only file that tells Bolt which listener handles what. */
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import { approveButton, rejectButton } from './actions/decision-buttons.ts';
+import { dollrCommand } from './commands/dollr-command.ts';
+import { ACTIONS, CALLBACKS } from './ids.ts';
+import type { SlackServices } from './services.ts';
+import { rejectSubmission } from './views/reject-submission.ts';
+import { requestSubmission } from './views/request-submission.ts';
+
+export function registerListeners(app: App, services: SlackServices, command = '/dollr'): void {
+  app.command(command, dollrCommand(services));
+  app.view(CALLBACKS.refund, requestSubmission('refund', services));
+  app.view(CALLBACKS.payout, requestSubmission('payout', services));
+  app.view(CALLBACKS.reject, rejectSubmission(services));
+  app.action<BlockAction<ButtonAction>>(ACTIONS.approve, approveButton(services));
+  app.action<BlockAction<ButtonAction>>(ACTIONS.reject, rejectButton(services));
+}

@@ -1,0 +1,52 @@
+/** A submitted refund or payout modal: validate, store, ack, then post the card. */
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
+import type { Operation } from '../../../core/request.ts';
+import { requestMoney } from '../../../core/request-money.ts';
+import { FIELDS, requestIdFor } from '../ids.ts';
+import type { SlackServices } from '../services.ts';
+import { parseModalContext, parseRequestModal, type ViewValues } from './request-modal.ts';
+
+type Args = SlackViewMiddlewareArgs & AllMiddlewareArgs;
+
+const formError = (message: string) => ({ response_action: 'errors' as const, errors: { [FIELDS.reason]: message } });
+
+export function requestSubmission(operation: Operation, services: SlackServices) {
+  return async ({ ack, body, view, client }: Args): Promise<void> => {
+    const parsed = parseRequestModal(operation, view.state.values as ViewValues);
+    if (!parsed.ok) {
+      await ack({ response_action: 'errors', errors: parsed.errors });
+      return;
+    }
+    const context = parseModalContext(view.private_metadata);
+    if (!context) {
+      await ack(formError('This form is out of date. Close it and run /dollr again.'));
+      return;
+    }
+    const requesterId = body.user.id;
+    const channelId = services.approvalChannel ?? context.channelId;
+    const id = requestIdFor(body.team?.id ?? '', view.id);
+    let result;
+    try {
+      // Stored before the modal closes, so that a store outage is said in the modal, not lost.
+      result = await requestMoney(services, { id, details: parsed.details, requesterId, channelId });
+    } catch (error) {
+      services.logger.error('could not store a new request', { requestId: id, error });
+      await ack(formError('The request could not be saved right now (the store is unreachable). Nothing was sent; try again in a minute.'));
+      return;
+    }
+    if (!result.ok && result.code === 'payouts_not_configured') {
+      await ack(formError(result.message));
+      return;
+    }
+    await ack();
+    if (!result.ok) return; // The same submission delivered again: its request exists already.
+    services.background(`card for ${id}`, async () => {
+      await services.outbox.flush(id);
+      await client.chat.postEphemeral({
+        channel: context.channelId,
+        user: requesterId,
+        text: `Your ${operation} request \`${id}\` is waiting for approval${channelId === context.channelId ? '' : ` in <#${channelId}>`}. Nothing moves until an approver presses Approve.`,
+      });
+    });
+  };
+}

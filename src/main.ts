@@ -1,0 +1,37 @@
+/** The entry point and the only reader of process.env: configuration, the app, signals. */
+import { existsSync } from 'node:fs';
+import { createApp } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+
+async function main(): Promise<void> {
+  // A local .env is a convenience; variables already set in the environment win over it.
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`dollr-slack cannot start.\n${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const app = await createApp(config);
+  const running = await app.start();
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`dollr-slack: ${signal} received, stopping\n`);
+    await running.stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`dollr-slack stopped on an unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,206 @@
+/**
+ * The whole system for an end-to-end test: the real app (Bolt, HTTP mode, on 127.0.0.1), a fake
+ * Slack and a fake Dollr, plus a "person" API that clicks and types the way Slack would deliver it.
+ */
+import { createApp, type AppOverrides, type DollrSlackApp, type RunningApp } from '../../src/app.ts';
+import { createJsonLogger } from '../../src/adapters/log/json-logger.ts';
+import { ACTIONS, FIELD_ACTION, FIELDS } from '../../src/adapters/slack/ids.ts';
+import { loadConfig, secretsOf, type Config } from '../../src/config.ts';
+import { startFakeDollr, type FakeDollr, type FakeDollrOptions } from '../../src/fakes/fake-dollr.ts';
+import { startFakeSlack, type FakeMessage, type FakeSlack } from '../../src/fakes/fake-slack.ts';
+import {
+  blockActionsPayload,
+  createSlackSender,
+  viewSubmissionPayload,
+  type InputValue,
+  type SendOptions,
+  type SlackSender,
+} from '../../src/fakes/slack-sender.ts';
+
+export const SIGNING_SECRET = 'test-signing-secret-0123456789';
+export const CHANNEL = 'CFINANCE01';
+export const REQUESTER = 'UREQUESTER';
+export const APPROVER = 'UAPPROVER1';
+export const APPROVER_2 = 'UAPPROVER2';
+export const OUTSIDER = 'UOUTSIDER1';
+
+export interface System {
+  slack: FakeSlack;
+  dollr: FakeDollr;
+  app: DollrSlackApp;
+  running: RunningApp;
+  sender: SlackSender;
+  config: Config;
+  logLines: string[];
+  stop(): Promise<void>;
+}
+
+export interface SystemOptions {
+  env?: Record<string, string | undefined>;
+  dollr?: FakeDollrOptions;
+  overrides?: AppOverrides;
+}
+
+export function testEnv(slack: FakeSlack, dollr: FakeDollr, extra: Record<string, string | undefined> = {}) {
+  return {
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    PORT: '0',
+    DOLLR_API_URL: dollr.url,
+    DOLLR_CLIENT_ID: 'test-client',
+    DOLLR_CLIENT_SECRET: 'test-secret-abcdef',
+    DOLLR_PAYOUT_PASSCODE: '123456',
+    DOLLR_PAYOUT_PHONE: '231771234567',
+    APPROVERS: `${APPROVER},${APPROVER_2}`,
+    STORE_URL: 'memory://',
+    DOLLR_POLL_INTERVAL_MS: '20',
+    DOLLR_TIMEOUT_MS: '400',
+    LOG_LEVEL: 'debug',
+    ...extra,
+  };
+}
+
+export async function startSystem(options: SystemOptions = {}): Promise<System> {
+  const slack = await startFakeSlack();
+  const dollr = await startFakeDollr({ passcode: { code: '123456', phone: '231771234567' }, clientSecret: 'test-secret-abcdef', ...options.dollr });
+  const config = loadConfig(testEnv(slack, dollr, options.env));
+  const logLines: string[] = [];
+  const logger = createJsonLogger({ level: 'debug', secrets: secretsOf(config), write: (line) => logLines.push(line) });
+  const app = await createApp(config, {
+    logger,
+    host: '127.0.0.1',
+    retryBackoff: { initialMs: 10, maxMs: 50 },
+    slackRetryDelayMs: 20,
+    ...options.overrides,
+  });
+  const running = await app.start();
+  // In Socket Mode there is no HTTP endpoint; tests then talk through the fake's socket instead.
+  const sender = createSlackSender({ appUrl: `http://127.0.0.1:${running.port ?? 0}/slack/events`, signingSecret: SIGNING_SECRET });
+  return {
+    slack,
+    dollr,
+    app,
+    running,
+    sender,
+    config,
+    logLines,
+    async stop() {
+      await running.stop();
+      await Promise.all([slack.close(), dollr.close()]);
+    },
+  };
+}
+
+/** A card as the tests see it: where it is and which request it holds. */
+export interface Card {
+  channel: string;
+  ts: string;
+  requestId: string;
+}
+
+export type FieldValues = Partial<Record<keyof typeof FIELDS, string>>;
+
+/** A person in Slack: types commands, fills modals, presses buttons. */
+export function person(system: System, userId: string) {
+  const { slack, sender } = system;
+
+  async function command(text: string, options: { channelId?: string; send?: SendOptions } = {}) {
+    const responseUrl = slack.responseUrl({ channelId: options.channelId ?? CHANNEL, userId });
+    const response = await sender.command(
+      { text, userId, channelId: options.channelId ?? CHANNEL, triggerId: slack.triggerId(), responseUrl },
+      options.send,
+    );
+    return { response, responseUrl };
+  }
+
+  /** Runs `/dollr <text>` and returns the modal the app opened. */
+  async function openModal(text: string, options: { channelId?: string } = {}) {
+    const before = slack.viewsOpened().length;
+    const { response } = await command(text, options);
+    if (response.status !== 200) throw new Error(`command answered ${response.status}: ${response.body}`);
+    return slack.waitFor((s) => s.viewsOpened()[before], 5000, `a modal after /dollr ${text}`);
+  }
+
+  /** Submits a modal with the given fields (unset fields keep their prefilled value). */
+  async function submit(view: { id: string; view: Record<string, unknown> }, fields: FieldValues = {}, send?: SendOptions) {
+    const opened = view.view as { callback_id: string; private_metadata: string; blocks: Array<Record<string, unknown>> };
+    const values: Record<string, Record<string, InputValue>> = {};
+    for (const block of opened.blocks) {
+      if (block.type !== 'input') continue;
+      const blockId = String(block.block_id);
+      const element = block.element as { type: string; initial_value?: string; initial_option?: { value: string } };
+      const key = (Object.keys(FIELDS) as Array<keyof typeof FIELDS>).find((k) => FIELDS[k] === blockId);
+      const given = key ? fields[key] : undefined;
+      values[blockId] = {
+        [FIELD_ACTION]:
+          element.type === 'static_select'
+            ? { type: 'static_select', selected_option: (given ?? element.initial_option?.value) ? { value: given ?? element.initial_option!.value, text: given ?? element.initial_option!.value } : null }
+            : { type: 'plain_text_input', value: given ?? element.initial_value ?? null },
+      };
+    }
+    return sender.interaction(
+      viewSubmissionPayload({ userId, callbackId: opened.callback_id, privateMetadata: opened.private_metadata, values, viewId: view.id, view: opened }),
+      send,
+    );
+  }
+
+  /** From `/dollr <text>` to the posted card. */
+  async function request(text: string, fields: FieldValues = {}, options: { channelId?: string } = {}): Promise<Card> {
+    const view = await openModal(text, options);
+    const cards = (s: FakeSlack) => s.calls.filter((c) => c.method === 'chat.postMessage' && c.result.ok && !c.args.thread_ts);
+    const before = cards(slack).length;
+    const answer = await submit(view, fields);
+    if (answer.status !== 200 || answer.body !== '') throw new Error(`submission answered ${answer.status}: ${answer.body}`);
+    const posted = await slack.waitFor(
+      (s) => cards(s)[before],
+      5000,
+      'the approval card',
+    );
+    const channel = String(posted.args.channel);
+    const ts = String(posted.result.ts);
+    return { channel, ts, requestId: requestIdOf(slack.message(channel, ts)!) };
+  }
+
+  function press(card: Card, which: 'approve' | 'reject', send?: SendOptions, tamper?: (payload: Record<string, unknown>) => void) {
+    const message = slack.message(card.channel, card.ts);
+    const payload = blockActionsPayload({
+      userId,
+      channelId: card.channel,
+      messageTs: card.ts,
+      actionId: ACTIONS[which],
+      blockId: `decide:${card.requestId}`,
+      value: card.requestId,
+      message: { text: message?.text, blocks: message?.blocks },
+      triggerId: slack.triggerId(),
+    });
+    tamper?.(payload);
+    return sender.interaction(payload, send);
+  }
+
+  return { command, openModal, submit, request, press, userId };
+}
+
+export function requestIdOf(message: FakeMessage): string {
+  const match = /R[2-9A-HJ-NP-Z]{9}/.exec(JSON.stringify(message.blocks));
+  if (!match) throw new Error(`no request ID on ${JSON.stringify(message.blocks)}`);
+  return match[0];
+}
+
+/** The texts of a card's thread replies, in order. */
+export function threadTexts(system: System, card: Card): string[] {
+  return system.slack.thread(card.channel, card.ts).map((m) => m.text ?? '');
+}
+
+export function cardText(system: System, card: Card): string {
+  const message = system.slack.message(card.channel, card.ts);
+  return JSON.stringify(message?.blocks ?? []);
+}
+
+export async function waitForThread(system: System, card: Card, pattern: RegExp, timeoutMs = 5000): Promise<string> {
+  return system.slack.waitFor(
+    () => threadTexts(system, card).find((t) => pattern.test(t)),
+    timeoutMs,
+    `a thread reply matching ${pattern}`,
+  );
+}

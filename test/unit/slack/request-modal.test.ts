@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { FIELD_ACTION, FIELDS } from '../../../src/adapters/slack/ids.ts';
+import { parseModalContext, parseRequestModal, requestModal } from '../../../src/adapters/slack/views/request-modal.ts';
+
+const text = (value: string | null) => ({ [FIELD_ACTION]: { type: 'plain_text_input', value } });
+
+describe('refund modal', () => {
+  it('prefills what the command said and keeps the context', () => {
+    const view = requestModal('refund', { id: '4411', amount: '25.50', reason: 'dup' }, { channelId: 'C123' });
+    expect(JSON.stringify(view.blocks)).toContain('"initial_value":"4411"');
+    expect(parseModalContext(view.private_metadata!)).toEqual({ channelId: 'C123' });
+    expect(view.title.text.length).toBeLessThanOrEqual(24);
+  });
+
+  it('parses valid fields into the domain shape', () => {
+    const parsed = parseRequestModal('refund', {
+      [FIELDS.originalPaymentIntentId]: text('4411'),
+      [FIELDS.amount]: text('25.5'),
+      [FIELDS.reason]: text('  duplicate charge '),
+    });
+    expect(parsed).toEqual({
+      ok: true,
+      details: { kind: 'refund', originalPaymentIntentId: 4411, amount: '25.50', reason: 'duplicate charge' },
+    });
+  });
+
+  it('puts each problem next to its field', () => {
+    const parsed = parseRequestModal('refund', {
+      [FIELDS.originalPaymentIntentId]: text('-3'),
+      [FIELDS.amount]: text('1.234'),
+      [FIELDS.reason]: text('x'.repeat(501)),
+    });
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    expect(parsed.errors[FIELDS.originalPaymentIntentId]).toMatch(/positive whole number/);
+    expect(parsed.errors[FIELDS.amount]).toMatch(/at most 2 decimals/);
+    expect(parsed.errors[FIELDS.reason]).toMatch(/500 characters/);
+  });
+
+  it('asks for missing fields', () => {
+    const parsed = parseRequestModal('refund', {});
+    expect(parsed.ok || Object.keys(parsed.errors).sort()).toEqual([FIELDS.amount, FIELDS.originalPaymentIntentId, FIELDS.reason].sort());
+  });
+});
+
+describe('payout modal', () => {
+  it('requires a supported currency', () => {
+    const parsed = parseRequestModal('payout', {
+      [FIELDS.payoutAccountId]: text('7'),
+      [FIELDS.amount]: text('100'),
+      [FIELDS.currency]: { [FIELD_ACTION]: { type: 'static_select', selected_option: { value: 'EUR' } } },
+      [FIELDS.reason]: text('salary'),
+    });
+    expect(parsed.ok || parsed.errors[FIELDS.currency]).toMatch(/USD, LRD, RWF/);
+  });
+
+  it('refuses a forged context', () => {
+    expect(parseModalContext('not json')).toBeUndefined();
+    expect(parseModalContext('{"channelId":"<!channel>"}')).toBeUndefined();
+  });
+});
