@@ -3,6 +3,7 @@
  * each with what to do about it. Nothing else reads process.env (main.ts passes it in).
  */
 import { z } from 'zod';
+import { CHECKPOINTS, type Checkpoint } from './core/ports.ts';
 
 const slackUserId = /^[UW][A-Z0-9]{2,}$/;
 
@@ -69,6 +70,12 @@ const envSchema = z
     STORE_URL: optionalText,
     DOLLR_POLL_INTERVAL_MS: millis('DOLLR_POLL_INTERVAL_MS', 3000),
     DOLLR_TIMEOUT_MS: millis('DOLLR_TIMEOUT_MS', 15000),
+    NEEDS_ATTENTION_AFTER_MS: millis('NEEDS_ATTENTION_AFTER_MS', 24 * 60 * 60_000),
+    LEASE_TTL_MS: millis('LEASE_TTL_MS', 30_000),
+    SWEEP_INTERVAL_MS: millis('SWEEP_INTERVAL_MS', 15_000),
+    DOLLR_SLACK_CRASH_AT: z
+      .enum(CHECKPOINTS, { error: `DOLLR_SLACK_CRASH_AT is for tests only; when set it must be one of ${CHECKPOINTS.join(', ')}.` })
+      .optional(),
     LOG_LEVEL: z
       .enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}.` })
       .default('info'),
@@ -117,6 +124,14 @@ export interface Config {
   approvalChannel?: string;
   storeUrl?: string;
   logLevel: LogLevel;
+  /** Approved but not final for this long: the thread says so and the request needs attention. */
+  needsAttentionAfterMs: number;
+  /** Replicas coordinate through leases on each request; a dead holder's lease expires after this. */
+  leaseTtlMs: number;
+  /** How often each replica looks for work nobody holds (recovery, takeover). */
+  sweepIntervalMs: number;
+  /** Test only: the process kills itself (SIGKILL) when it reaches this point. */
+  crashAt?: Checkpoint;
 }
 
 export class ConfigError extends Error {
@@ -155,6 +170,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     approvalChannel: e.APPROVAL_CHANNEL,
     storeUrl: e.STORE_URL,
     logLevel: e.LOG_LEVEL,
+    needsAttentionAfterMs: e.NEEDS_ATTENTION_AFTER_MS,
+    leaseTtlMs: e.LEASE_TTL_MS,
+    sweepIntervalMs: e.SWEEP_INTERVAL_MS,
+    crashAt: e.DOLLR_SLACK_CRASH_AT,
   };
 }
 

@@ -2,17 +2,19 @@
  * Moves the money of an approved request, at most once, and follows it to a final state.
  *
  * Every step is written to the store before the next call, so `run` can start from any stored
- * state (after a crash, a restart or a lost race) and continue where the record says:
+ * state (after a crash, a restart, or on another replica) and continue where the record says:
  *   approved              -> mint the reference (stored before any Dollr call)
  *   reference, no session -> create the session (harmless to repeat: no money moves)
- *   session, no answer    -> execute; if we may have sent it before, ask Dollr first
+ *   session, no answer    -> execute; if it may have been sent before, ask Dollr first
  *   PENDING / PROCESSING  -> poll until COMPLETED or FAILED
+ * One reference per request, never replaced: an unclear answer is followed by a status query
+ * with the same reference, and only a reference Dollr does not know is sent again, unchanged.
  */
-import { isDollrError } from './dollr-error.ts';
-import type { Clock, IdGenerator, Logger, PaymentsGateway, RequestStore } from './ports.ts';
+import { isDollrError, type DollrError } from './dollr-error.ts';
+import type { Checkpoint, Clock, IdGenerator, Logger, PaymentsGateway, RequestStore } from './ports.ts';
 import { isFinal, type ExecutionSnapshot, type MoneyRequest } from './request.ts';
 import { retryDelayMs, type Backoff } from './retry-policy.ts';
-import { recordExecution, recordFailure, recordReference, recordSession } from './transitions.ts';
+import { approvedAt, recordAttention, recordExecution, recordFailure, recordReference, recordSession } from './transitions.ts';
 import { updateRequest } from './update-request.ts';
 
 export interface ExecutorOptions {
@@ -26,28 +28,38 @@ export interface ExecutorOptions {
   /** First status poll after execute; later polls back off while PROCESSING. */
   pollIntervalMs: number;
   maxPollIntervalMs?: number;
-  /** How many times one call (session create, execute) is tried before giving up on it. */
-  maxTries?: number;
+  /** Session creations tried before the request fails (no money has moved then). */
+  maxSessionTries?: number;
+  /** Sends of the one execute body before the app stops sending and only asks. */
+  maxSends?: number;
   /** Backoff between tries of a failed call. */
   retryBackoff?: Backoff;
   /** Lifetime we give a refund session (Dollr wants expires_at from us). */
   refundSessionTtlMs?: number;
+  /** After this long since approval without a final status, the request needs attention. */
+  attentionAfterMs?: number;
+  /** Test seam: named points between durable steps. */
+  checkpoint?: (name: Checkpoint) => void;
 }
 
 export interface Executor {
-  /** Drives the request to a final state. Safe to call again for the same request (it resumes). */
-  run(requestId: string): Promise<void>;
+  /** Drives the request to a final state, resuming from its stored step. Stops when signal aborts. */
+  run(requestId: string, signal?: AbortSignal): Promise<void>;
 }
 
 export function createExecutor(options: ExecutorOptions): Executor {
   const { store, gateway, clock, ids, logger, announce } = options;
-  const maxTries = options.maxTries ?? 5;
+  const maxSessionTries = options.maxSessionTries ?? 5;
+  const maxSends = options.maxSends ?? 10;
   const backoff = options.retryBackoff ?? { initialMs: 1000, maxMs: 30_000 };
   const maxPollMs = options.maxPollIntervalMs ?? 60_000;
   const refundTtlMs = options.refundSessionTtlMs ?? 10 * 60_000;
+  const attentionAfterMs = options.attentionAfterMs ?? 24 * 60 * 60_000;
+  const checkpoint = options.checkpoint ?? (() => {});
 
   async function save(id: string, change: (r: MoneyRequest) => MoneyRequest | undefined): Promise<MoneyRequest> {
     const next = await updateRequest(store, id, change);
+    if (isFinal(next.state)) checkpoint('after_final_stored');
     announce(id);
     return next;
   }
@@ -57,7 +69,16 @@ export function createExecutor(options: ExecutorOptions): Executor {
   const recordAnswer = (id: string, execution: ExecutionSnapshot) =>
     save(id, (r) => (isFinal(r.state) ? undefined : recordExecution(r, execution, clock.now())));
 
-  async function createSession(request: MoneyRequest): Promise<MoneyRequest> {
+  /** Marks the request needs_attention once its time is up; it stays followed all the same. */
+  async function attentionIfOverdue(request: MoneyRequest, why: string): Promise<MoneyRequest> {
+    const since = approvedAt(request);
+    if (request.state === 'needs_attention' || isFinal(request.state) || !since) return request;
+    if (clock.now().getTime() - since.getTime() < attentionAfterMs) return request;
+    logger.error('request needs attention', { requestId: request.id, why });
+    return save(request.id, (r) => (r.state === 'needs_attention' || isFinal(r.state) ? undefined : recordAttention(r, why, clock.now())));
+  }
+
+  async function createSession(request: MoneyRequest, signal?: AbortSignal): Promise<MoneyRequest> {
     const { details } = request;
     for (let tries = 1; ; tries++) {
       try {
@@ -69,120 +90,119 @@ export function createExecutor(options: ExecutorOptions): Executor {
                 reason: details.reason,
                 expiresAt: new Date(clock.now().getTime() + refundTtlMs),
               })
-            : await gateway.createPayoutSession({
-                payoutAccountId: details.payoutAccountId,
-                amount: details.amount,
-                currency: details.currency,
-              });
-        return await save(request.id, (r) => (r.attempt?.sessionId ? undefined : recordSession(r, sessionId, clock.now())));
+            : await gateway.createPayoutSession({ payoutAccountId: details.payoutAccountId, amount: details.amount, currency: details.currency });
+        const next = await save(request.id, (r) => (r.attempt?.sessionId ? undefined : recordSession(r, sessionId, clock.now())));
+        checkpoint('after_session');
+        return next;
       } catch (error) {
         // No money moves when a session is created, so an unclear answer is simply asked again.
-        if (isDollrError(error) && error.transient && tries < maxTries) {
-          await clock.sleep(retryDelayMs(tries, error, backoff));
+        if (isDollrError(error) && error.transient && tries < maxSessionTries) {
+          await clock.sleep(retryDelayMs(tries, error, backoff), signal);
           continue;
         }
-        return fail(request.id, `Dollr did not create the session: ${describe(error)}`);
+        if (!isDollrError(error)) throw error;
+        return fail(request.id, `Dollr did not create the session: ${error.message}`);
       }
     }
   }
 
-  /**
-   * Sends the execute call. `maybeSent` is true when an earlier send may have reached Dollr (a crash
-   * or restart after the session was stored): then Dollr is asked first, with the same reference.
-   */
-  async function execute(request: MoneyRequest, maybeSent: boolean): Promise<MoneyRequest> {
-    const { details } = request;
-    const attempt = request.attempt!;
-    const sessionId = attempt.sessionId!;
-    let askFirst = maybeSent;
-    for (let tries = 1; ; tries++) {
-      try {
-        if (askFirst) {
-          const known = await gateway.getStatus(details.kind, attempt.referenceId);
-          if (known) return await recordAnswer(request.id, known);
-          logger.info('dollr does not know the reference; sending it again', { requestId: request.id, referenceId: attempt.referenceId });
-        }
-        const answer =
-          details.kind === 'refund'
-            ? await gateway.executeRefund({ sessionId, referenceId: attempt.referenceId })
-            : await gateway.executePayout({ sessionId, payoutAccountId: details.payoutAccountId, referenceId: attempt.referenceId });
-        return await recordAnswer(request.id, answer);
-      } catch (error) {
-        if (isDollrError(error) && error.transient) {
-          // The send may have landed: never mint a new reference; ask Dollr about this one next time.
-          askFirst = true;
-          if (tries < maxTries) {
-            logger.warn('execute unclear; will ask dollr with the same reference', {
-              requestId: request.id,
-              referenceId: attempt.referenceId,
-              code: error.code,
-            });
-            await clock.sleep(retryDelayMs(tries, error, backoff));
-            continue;
-          }
-          // Out of tries but the outcome is unknown: keep asking for the status instead of failing.
-          logger.error('execute outcome still unknown; following the reference', { requestId: request.id, referenceId: attempt.referenceId });
-          return request;
-        }
-        return fail(request.id, `Dollr refused the ${details.kind}: ${describe(error)}`);
-      }
+  /** A resend refused as a duplicate means an earlier send landed: ask, never fail. */
+  const landedBefore = (error: DollrError, sends: number) => sends > 1 && error.code === 'rejected' && /reference_id/.test(error.message);
+
+  /** Dollr's view of the reference: its snapshot, 'unknown' (never seen), or 'unclear' (asking failed). */
+  async function ask(request: MoneyRequest): Promise<ExecutionSnapshot | 'unknown' | { unclear: unknown }> {
+    try {
+      return (await gateway.getStatus(request.details.kind, request.attempt!.referenceId)) ?? 'unknown';
+    } catch (error) {
+      if (!isDollrError(error)) throw error;
+      return { unclear: error };
     }
+  }
+
+  /** Sends execute. `maybeSent`: an earlier send may have reached Dollr, so ask Dollr first. */
+  async function execute(request: MoneyRequest, maybeSent: boolean, signal?: AbortSignal): Promise<MoneyRequest> {
+    const { details } = request;
+    const { referenceId, sessionId } = request.attempt as { referenceId: string; sessionId: string };
+    let sends = 0;
+    for (let round = 1; ; round++) {
+      let lastError: unknown;
+      const known = maybeSent || sends > 0 ? await ask(request) : 'unknown';
+      if (typeof known === 'object' && 'status' in known) return recordAnswer(request.id, known);
+      if (known !== 'unknown') {
+        lastError = known.unclear; // Could not ask: never send blind, ask again later.
+      } else if (sends >= maxSends) {
+        request = await markUnconfirmed(request, sends);
+      } else {
+        sends++;
+        if (sends > 1) logger.info('dollr does not know the reference; sending the same body again', { requestId: request.id, referenceId, sends });
+        try {
+          const answer =
+            details.kind === 'refund'
+              ? await gateway.executeRefund({ sessionId, referenceId })
+              : await gateway.executePayout({ sessionId, payoutAccountId: details.payoutAccountId, referenceId });
+          checkpoint('after_execute_answer');
+          return await recordAnswer(request.id, answer);
+        } catch (error) {
+          if (!isDollrError(error)) throw error;
+          // A refusal of the execute itself is final (nothing moved); anything unclear is asked about.
+          if (!error.transient && !landedBefore(error, sends)) return fail(request.id, `Dollr refused the ${details.kind}: ${error.message}`);
+          logger.warn('execute outcome unclear; will ask dollr with the same reference', { requestId: request.id, referenceId, code: error.code });
+          lastError = error;
+        }
+      }
+      await clock.sleep(retryDelayMs(round, lastError, backoff), signal);
+      request = await attentionIfOverdue(request, `Dollr has not confirmed reference ${referenceId} since the approval.`);
+    }
+  }
+
+  async function markUnconfirmed(request: MoneyRequest, sends: number): Promise<MoneyRequest> {
+    if (request.state === 'needs_attention') return request;
+    const why = `Dollr did not confirm reference ${request.attempt?.referenceId} after ${sends} sends; I keep asking, but will not send it again.`;
+    return save(request.id, (r) => (r.state === 'needs_attention' || isFinal(r.state) ? undefined : recordAttention(r, why, clock.now())));
   }
 
   /** Polls until a final status. Never gives up on a request whose money may be moving. */
-  async function follow(request: MoneyRequest): Promise<void> {
-    const { details } = request;
+  async function follow(request: MoneyRequest, signal?: AbortSignal): Promise<void> {
     const referenceId = request.attempt!.referenceId;
     let interval = options.pollIntervalMs;
     let failures = 0;
-    let current = request;
-    while (!isFinal(current.state)) {
-      await clock.sleep(interval);
+    while (!isFinal(request.state)) {
+      await clock.sleep(interval, signal);
       try {
-        const status = await gateway.getStatus(details.kind, referenceId);
+        const status = await gateway.getStatus(request.details.kind, referenceId);
+        checkpoint('while_polling');
         failures = 0;
-        if (status) current = await recordAnswer(request.id, status);
-        if (!status || status.status === 'PROCESSING') interval = Math.min(Math.round(interval * 1.5), maxPollMs);
+        if (status) request = await recordAnswer(request.id, status);
+        // Back off while Dollr is busy with it; PENDING is about to move, so keep the first pace.
+        interval = status?.status === 'PENDING' ? options.pollIntervalMs : Math.min(Math.round(interval * 1.5), maxPollMs);
       } catch (error) {
+        if (!isDollrError(error)) throw error;
         failures++;
-        interval = Math.min(Math.max(retryDelayMs(failures, error, backoff), interval), maxPollMs);
-        logger.warn('status poll failed; backing off', { requestId: request.id, referenceId, error, retryInMs: interval });
-        if (isDollrError(error) && error.options.retryAfterMs) interval = Math.max(interval, error.options.retryAfterMs);
+        interval = Math.max(Math.min(retryDelayMs(failures, error, backoff), maxPollMs), error.options.retryAfterMs ?? 0);
+        logger.warn('status poll failed; backing off', { requestId: request.id, referenceId, code: error.code, retryInMs: interval });
       }
+      request = await attentionIfOverdue(request, `No final status from Dollr for reference ${referenceId}.`);
     }
   }
 
-  async function drive(id: string): Promise<void> {
+  async function run(id: string, signal?: AbortSignal): Promise<void> {
     let request = await store.get(id);
     if (!request) throw new Error(`Request ${id} is not in the store`);
     if (request.state === 'approved' && !request.attempt) {
       const referenceId = ids.referenceId();
       request = await save(id, (r) => (r.state === 'approved' && !r.attempt ? recordReference(r, referenceId, clock.now()) : undefined));
+      checkpoint('after_reference');
     }
     if (isFinal(request.state) || !request.attempt) return;
     if (!request.attempt.sessionId) {
-      request = await createSession(request);
+      request = await createSession(request, signal);
       if (isFinal(request.state)) return;
-      request = await execute(request, false);
+      request = await execute(request, false, signal);
     } else if (!request.attempt.execution) {
-      request = await execute(request, true);
+      request = await execute(request, true, signal);
     }
-    if (!isFinal(request.state)) await follow(request);
-  }
-
-  // One run per request in this process: a second call (a retry, recovery) joins the first.
-  const running = new Map<string, Promise<void>>();
-  function run(id: string): Promise<void> {
-    const existing = running.get(id);
-    if (existing) return existing;
-    const started = drive(id).finally(() => running.delete(id));
-    running.set(id, started);
-    return started;
+    if (!isFinal(request.state)) await follow(request, signal);
   }
 
   return { run };
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

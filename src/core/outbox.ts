@@ -26,6 +26,8 @@ export interface Outbox {
   flush(requestId: string): Promise<void>;
   /** Resolves when every running delivery has finished. */
   idle(): Promise<void>;
+  /** Ends the waits between retries; untold events stay in the store for the next start. */
+  stop(): void;
 }
 
 export function createOutbox(options: OutboxOptions): Outbox {
@@ -34,6 +36,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
   const maxRetryDelayMs = options.maxRetryDelayMs ?? 60_000;
   const running = new Map<string, Promise<void>>();
   const again = new Set<string>();
+  const stopping = new AbortController();
 
   async function deliverAll(id: string): Promise<void> {
     let request = await store.get(id);
@@ -60,7 +63,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
           continue;
         }
         logger.warn('slack delivery failed; will retry', { requestId: id, event: event.type, error, retryInMs: delay });
-        await clock.sleep(delay);
+        await clock.sleep(delay, stopping.signal);
         delay = Math.min(delay * 2, maxRetryDelayMs);
         request = await store.get(id);
       }
@@ -74,6 +77,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
         await deliverAll(id);
       } while (again.has(id));
     } catch (error) {
+      if (stopping.signal.aborted) return;
       logger.error('slack delivery stopped; it resumes at the next event or restart', { requestId: id, error });
     } finally {
       running.delete(id);
@@ -82,6 +86,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
 
   return {
     flush(id) {
+      if (stopping.signal.aborted) return Promise.resolve();
       const current = running.get(id);
       if (current) {
         again.add(id);
@@ -93,6 +98,9 @@ export function createOutbox(options: OutboxOptions): Outbox {
     },
     async idle() {
       while (running.size > 0) await Promise.all(running.values());
+    },
+    stop() {
+      stopping.abort(new Error('shutting down'));
     },
   };
 }

@@ -24,6 +24,19 @@ export interface RequestStore {
   close(): Promise<void>;
 }
 
+/**
+ * Named, expiring leases, so that of several replicas only one works on a given request at a time.
+ * A lease is held by an owner string until it expires or is released.
+ */
+export interface Leases {
+  /** Takes the lease when free or expired, or extends it when `owner` already holds it. True when held. */
+  acquireLease(name: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Extends the lease only while `owner` still holds it; false when it expired or someone else took it. */
+  renewLease(name: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Gives the lease up if `owner` holds it; does nothing otherwise. */
+  releaseLease(name: string, owner: string): Promise<void>;
+}
+
 /** Dollr, as the core needs it. Failures are thrown as DollrError (see dollr-error.ts). */
 export interface PaymentsGateway {
   /** Creates a refund session and returns its ID (Dollr sends an integer; we keep it as text). */
@@ -52,8 +65,23 @@ export interface Notifier {
 
 export interface Clock {
   now(): Date;
-  sleep(ms: number): Promise<void>;
+  /** Resolves after ms; rejects (with the signal's reason) as soon as the signal aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
+
+/**
+ * The points between two durable steps of an execution. Tests crash the process at one of them
+ * (see DOLLR_SLACK_CRASH_AT) to prove that a restart resumes from what was stored.
+ */
+export const CHECKPOINTS = [
+  'after_claim',
+  'after_reference',
+  'after_session',
+  'after_execute_answer',
+  'while_polling',
+  'after_final_stored',
+] as const;
+export type Checkpoint = (typeof CHECKPOINTS)[number];
 
 export interface IdGenerator {
   /** A fresh UUID v4 for Dollr's reference_id. */

@@ -87,6 +87,7 @@ export type RequestEvent = { at: string } & (
   | { type: 'session_created'; sessionId: string }
   | { type: 'status'; execution: ExecutionSnapshot }
   | { type: 'failed'; message: string }
+  | { type: 'attention'; message: string }
 );
 export type RequestEventType = RequestEvent['type'];
 

@@ -129,6 +129,17 @@ export function recordFailure(request: MoneyRequest, message: string, now: Date)
   return advance(request, now, { state: 'failed', failure: message }, { type: 'failed', message });
 }
 
+/** No final status for too long: people must look. The app keeps following the reference. */
+export function recordAttention(request: MoneyRequest, message: string, now: Date): MoneyRequest {
+  return advance(request, now, { state: 'needs_attention' }, { type: 'attention', message });
+}
+
+/** When the request was approved (the start of its execution), if it was. */
+export function approvedAt(request: MoneyRequest): Date | undefined {
+  const approval = request.events.find((e) => e.type === 'approved');
+  return approval ? new Date(approval.at) : undefined;
+}
+
 export function recordCardPosted(request: MoneyRequest, cardTs: string): MoneyRequest {
   return { ...request, cardTs, version: request.version + 1 };
 }

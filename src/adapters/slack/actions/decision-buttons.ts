@@ -10,17 +10,25 @@ import { rejectModal } from '../views/reject-modal.ts';
 
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
+const STORE_DOWN = 'I cannot reach my store right now, so nothing was changed and nothing was sent to Dollr. Try again in a minute.';
+
 export function approveButton(services: SlackServices) {
   return async ({ ack, body, action, client }: Args): Promise<void> => {
     await ack();
     const explain = explainer(client, body);
     const requestId = action.value ?? '';
     if (!REQUEST_ID_PATTERN.test(requestId)) return explain('This button does not belong to a request I know.');
-    const result = await approveRequest(services, requestId, body.user.id);
+    let result;
+    try {
+      result = await approveRequest(services, requestId, body.user.id);
+    } catch (error) {
+      services.logger.error('could not record an approval', { requestId, error });
+      return explain(STORE_DOWN);
+    }
     if (!result.ok) return explain(result.message);
     services.logger.info('request approved', { requestId, approverId: body.user.id });
-    services.background(`card update for ${requestId}`, () => services.outbox.flush(requestId));
-    services.background(`execution of ${requestId}`, () => services.executor.run(requestId));
+    services.checkpoint('after_claim');
+    void services.worker.kick(requestId);
   };
 }
 
@@ -30,7 +38,13 @@ export function rejectButton(services: SlackServices) {
     const explain = explainer(client, body);
     const requestId = action.value ?? '';
     if (!REQUEST_ID_PATTERN.test(requestId)) return explain('This button does not belong to a request I know.');
-    const check = await checkDecider(services, requestId, body.user.id);
+    let check;
+    try {
+      check = await checkDecider(services, requestId, body.user.id);
+    } catch (error) {
+      services.logger.error('could not read a request', { requestId, error });
+      return explain(STORE_DOWN);
+    }
     if (!check.ok) return explain(check.message);
     await client.views.open({ trigger_id: body.trigger_id, view: rejectModal(check.value) });
   };

@@ -14,6 +14,8 @@ export function threadReply(request: MoneyRequest, event: RequestEvent): SlackMe
       return mrkdwn(statusText(request, event.execution));
     case 'failed':
       return mrkdwn(`:red_circle: *FAILED* ${escapeMrkdwn(event.message)}\n${mention(request.requesterId)}, your ${request.details.kind} ${request.id} failed; no money moved.`);
+    case 'attention':
+      return mrkdwn(`:warning: *Needs attention* ${escapeMrkdwn(event.message)}\nReference \`${request.attempt?.referenceId ?? 'none'}\`. I keep checking with Dollr; \`/dollr status ${request.id}\` shows the latest.`);
     default:
       return undefined;
   }

@@ -38,11 +38,15 @@ export function dollrCommand(services: SlackServices) {
         }
         await ack();
         const key = parsed.key.slice(0, 64);
-        const request = await requestStatus({ ...services, announce: (id) => void services.outbox.flush(id) }, key);
-        await respond({
-          response_type: 'ephemeral',
-          text: request ? statusAnswer(request) : `I found no request with ID or reference \`${escapeMrkdwn(key)}\`.`,
-        });
+        let text;
+        try {
+          const request = await requestStatus({ ...services, announce: (id) => void services.worker.kick(id) }, key);
+          text = request ? statusAnswer(request) : `I found no request with ID or reference \`${escapeMrkdwn(key)}\`.`;
+        } catch (error) {
+          services.logger.error('status lookup failed', { error });
+          text = 'I cannot reach my store right now. Try again in a minute.';
+        }
+        await respond({ response_type: 'ephemeral', text });
         return;
       }
     }

@@ -28,6 +28,6 @@ export function rejectSubmission(services: SlackServices) {
       return;
     }
     await ack();
-    services.background(`rejection of ${parsed.requestId}`, () => services.outbox.flush(parsed.requestId));
+    void services.worker.kick(parsed.requestId);
   };
 }

@@ -40,13 +40,11 @@ export function requestSubmission(operation: Operation, services: SlackServices)
     }
     await ack();
     if (!result.ok) return; // The same submission delivered again: its request exists already.
-    services.background(`card for ${id}`, async () => {
-      await services.outbox.flush(id);
-      await client.chat.postEphemeral({
-        channel: context.channelId,
-        user: requesterId,
-        text: `Your ${operation} request \`${id}\` is waiting for approval${channelId === context.channelId ? '' : ` in <#${channelId}>`}. Nothing moves until an approver presses Approve.`,
-      });
+    await services.worker.kick(id); // Posts the card.
+    await client.chat.postEphemeral({
+      channel: context.channelId,
+      user: requesterId,
+      text: `Your ${operation} request \`${id}\` is waiting for approval${channelId === context.channelId ? '' : ` in <#${channelId}>`}. Nothing moves until an approver presses Approve.`,
     });
   };
 }

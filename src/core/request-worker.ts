@@ -1,0 +1,115 @@
+/**
+ * Who works on a request, and when. One run per request at a time across every replica: a run
+ * holds the request's lease (renewed while it works, released at the end), tells Slack what is
+ * untold, and drives the execution when money may be moving. A periodic sweep picks up whatever
+ * has work left and no live lease: requests of a crashed replica, or ones a store outage stopped.
+ */
+import type { Executor } from './execute-request.ts';
+import type { Outbox } from './outbox.ts';
+import type { Clock, Leases, Logger, RequestStore } from './ports.ts';
+import { IN_FLIGHT_STATES } from './request.ts';
+
+export interface RequestWorkerOptions {
+  store: RequestStore;
+  leases: Leases;
+  outbox: Outbox;
+  executor: Executor;
+  clock: Clock;
+  logger: Logger;
+  /** This process's name in leases. */
+  owner: string;
+  /** How long a lease outlives a silent holder; renewed every third of it. */
+  leaseTtlMs: number;
+  /** How often to look for work nobody holds. */
+  sweepIntervalMs: number;
+}
+
+export interface RequestWorker {
+  /** Works on the request now, unless this process or another replica already is. */
+  kick(requestId: string): Promise<void>;
+  /** Kicks every request with work left. */
+  sweep(): Promise<void>;
+  /** Sweeps now and then every sweepIntervalMs. */
+  start(): void;
+  /** Stops sweeping, ends the runs at their next wait (a call under way finishes and is stored), releases leases. */
+  stop(timeoutMs: number): Promise<void>;
+}
+
+export function createRequestWorker(options: RequestWorkerOptions): RequestWorker {
+  const { store, leases, outbox, executor, clock, logger, owner, leaseTtlMs } = options;
+  const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  const again = new Set<string>();
+  let stopped = false;
+  let sweeper: ReturnType<typeof setInterval> | undefined;
+
+  async function work(id: string, controller: AbortController): Promise<void> {
+    const lease = `request:${id}`;
+    if (!(await leases.acquireLease(lease, owner, leaseTtlMs))) return; // Another replica has it.
+    const renewal = setInterval(() => {
+      leases.renewLease(lease, owner, leaseTtlMs).then(
+        (held) => held || controller.abort(new Error('lease lost')),
+        () => controller.abort(new Error('lease not renewed')),
+      );
+    }, Math.max(10, Math.floor(leaseTtlMs / 3)));
+    try {
+      do {
+        again.delete(id);
+        await outbox.flush(id);
+        const request = await store.get(id);
+        if (request && IN_FLIGHT_STATES.includes(request.state)) await executor.run(id, controller.signal);
+        await outbox.flush(id);
+      } while (again.has(id) && !controller.signal.aborted);
+    } finally {
+      clearInterval(renewal);
+      await leases.releaseLease(lease, owner).catch(() => {});
+    }
+  }
+
+  function kick(id: string): Promise<void> {
+    const current = running.get(id);
+    if (current) {
+      // We hold its lease: news stored meanwhile (a status command, say) is told now, not after the next poll.
+      again.add(id);
+      void outbox.flush(id);
+      return current.done;
+    }
+    if (stopped) return Promise.resolve();
+    const controller = new AbortController();
+    const done = work(id, controller)
+      .catch((error: unknown) => {
+        if (controller.signal.aborted) logger.info('stopped working on a request', { requestId: id, why: String(controller.signal.reason) });
+        else logger.error('work on a request stopped; the next sweep resumes it', { requestId: id, error });
+      })
+      .finally(() => running.delete(id));
+    running.set(id, { controller, done });
+    return done;
+  }
+
+  async function sweep(): Promise<void> {
+    try {
+      const requests = await store.listWithWorkLeft();
+      for (const request of requests) if (!running.has(request.id)) void kick(request.id);
+    } catch (error) {
+      logger.warn('sweep failed; will try again', { error });
+    }
+  }
+
+  return {
+    kick,
+    sweep,
+    start() {
+      void sweep();
+      sweeper = setInterval(() => void sweep(), options.sweepIntervalMs);
+    },
+    async stop(timeoutMs) {
+      stopped = true;
+      clearInterval(sweeper);
+      outbox.stop();
+      for (const { controller } of running.values()) controller.abort(new Error('shutting down'));
+      const all = Promise.all([...running.values()].map((r) => r.done));
+      const deadline = new AbortController();
+      await Promise.race([all, clock.sleep(timeoutMs, deadline.signal).catch(() => {})]);
+      deadline.abort();
+    },
+  };
+}
