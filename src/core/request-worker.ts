@@ -106,7 +106,8 @@ export function createRequestWorker(options: RequestWorkerOptions): RequestWorke
       clearInterval(sweeper);
       outbox.stop();
       for (const { controller } of running.values()) controller.abort(new Error('shutting down'));
-      const all = Promise.all([...running.values()].map((r) => r.done));
+      // Runs end at their next wait; deliveries under way (started by announcements) finish too.
+      const all = Promise.all([...running.values()].map((r) => r.done)).then(() => outbox.idle());
       const deadline = new AbortController();
       await Promise.race([all, clock.sleep(timeoutMs, deadline.signal).catch(() => {})]);
       deadline.abort();

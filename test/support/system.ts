@@ -32,6 +32,8 @@ export interface System {
   sender: SlackSender;
   config: Config;
   logLines: string[];
+  /** Stops the app gracefully and starts a new one on the same configuration (and store). */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -67,29 +69,35 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
   const config = loadConfig(testEnv(slack, dollr, options.env));
   const logLines: string[] = [];
   const logger = createJsonLogger({ level: 'debug', secrets: secretsOf(config), write: (line) => logLines.push(line) });
-  const app = await createApp(config, {
-    logger,
-    host: '127.0.0.1',
-    retryBackoff: { initialMs: 10, maxMs: 50 },
-    slackRetryDelayMs: 20,
-    ...options.overrides,
-  });
-  const running = await app.start();
-  // In Socket Mode there is no HTTP endpoint; tests then talk through the fake's socket instead.
-  const sender = createSlackSender({ appUrl: `http://127.0.0.1:${running.port ?? 0}/slack/events`, signingSecret: SIGNING_SECRET });
-  return {
+  const launch = async () => {
+    const app = await createApp(config, {
+      logger,
+      host: '127.0.0.1',
+      retryBackoff: { initialMs: 10, maxMs: 50 },
+      slackRetryDelayMs: 20,
+      ...options.overrides,
+    });
+    const running = await app.start();
+    // In Socket Mode there is no Slack endpoint; tests then talk through the fake's socket instead.
+    const sender = createSlackSender({ appUrl: `http://127.0.0.1:${running.port ?? 0}/slack/events`, signingSecret: SIGNING_SECRET });
+    return { app, running, sender };
+  };
+  const system: System = {
     slack,
     dollr,
-    app,
-    running,
-    sender,
+    ...(await launch()),
     config,
     logLines,
+    async restart() {
+      await system.running.stop();
+      Object.assign(system, await launch());
+    },
     async stop() {
-      await running.stop();
+      await system.running.stop();
       await Promise.all([slack.close(), dollr.close()]);
     },
   };
+  return system;
 }
 
 /** A card as the tests see it: where it is and which request it holds. */
@@ -103,7 +111,9 @@ export type FieldValues = Partial<Record<keyof typeof FIELDS, string>>;
 
 /** A person in Slack: types commands, fills modals, presses buttons. */
 export function person(system: System, userId: string) {
-  const { slack, sender } = system;
+  const { slack } = system;
+  // Read at each use: a restart gives the system a new app and sender.
+  const sender = { command: (...a: Parameters<SlackSender['command']>) => system.sender.command(...a), interaction: (...a: Parameters<SlackSender['interaction']>) => system.sender.interaction(...a) };
 
   async function command(text: string, options: { channelId?: string; send?: SendOptions } = {}) {
     const responseUrl = slack.responseUrl({ channelId: options.channelId ?? CHANNEL, userId });

@@ -1,0 +1,108 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { APPROVER, cardText, CHANNEL, person, REQUESTER, startSystem, threadTexts, waitForThread, type System } from '../support/system.ts';
+
+let system: System | undefined;
+let dir: string | undefined;
+afterEach(async () => {
+  await system?.stop();
+  system = undefined;
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+function sqliteUrl(): string {
+  dir = mkdtempSync(join(tmpdir(), 'dollr-durability-'));
+  return `sqlite://${join(dir, 'store.sqlite')}`.replace('sqlite:///', 'sqlite:///');
+}
+
+describe('restart', () => {
+  it('resumes an execution in flight after a graceful restart, and keeps the buttons of older cards working', async () => {
+    // A long lease: the new app can only take over if the old one released its leases on stop.
+    system = await startSystem({ env: { STORE_URL: sqliteUrl(), LEASE_TTL_MS: '60000', SWEEP_INTERVAL_MS: '50' } });
+    const waiting = await person(system, REQUESTER).request('refund 4411 10 waiting');
+    system.dollr.holdNext();
+    const running = await person(system, REQUESTER).request('payout 7 10 USD running');
+    await person(system, APPROVER).press(running, 'approve');
+    await waitForThread(system, running, /PROCESSING/);
+
+    await system.restart();
+    const [execution] = system.dollr.executions();
+    system.dollr.settle(execution!.referenceId, 'COMPLETED');
+    await waitForThread(system, running, /COMPLETED/);
+    expect(system.dollr.executionCount(execution!.referenceId)).toBe(1);
+
+    // The card posted before the restart still works.
+    await person(system, APPROVER).press(waiting, 'approve');
+    await waitForThread(system, waiting, /COMPLETED/);
+    expect(system.dollr.executions()).toHaveLength(2);
+    expect(threadTexts(system, running).filter((t) => t.includes('PROCESSING'))).toHaveLength(1);
+  });
+});
+
+describe('health', () => {
+  it('answers /healthz and /readyz on the HTTP port', async () => {
+    system = await startSystem();
+    const base = `http://127.0.0.1:${system.running.port}`;
+    expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready' });
+  });
+});
+
+describe('a Dollr outage while following', () => {
+  it('backs off through 503s and 429s and still reports the final state', async () => {
+    system = await startSystem();
+    system.dollr.holdNext();
+    const card = await person(system, REQUESTER).request('refund 4411 10 outage');
+    await person(system, APPROVER).press(card, 'approve');
+    await waitForThread(system, card, /PROCESSING/);
+    system.dollr.inject({ route: 'status', times: 3, fault: { kind: 'status', status: 503 } });
+    system.dollr.inject({ route: 'status', times: 1, fault: { kind: 'rate_limit', retryAfterSeconds: 1 } });
+    const [execution] = system.dollr.executions();
+    system.dollr.settle(execution!.referenceId, 'COMPLETED');
+    await waitForThread(system, card, /COMPLETED/, 10_000);
+    expect(system.dollr.executionCount(execution!.referenceId)).toBe(1);
+  });
+
+  it('marks a request that stays unfinished too long as needing attention, and keeps following it', async () => {
+    system = await startSystem({ env: { NEEDS_ATTENTION_AFTER_MS: '300' } });
+    system.dollr.holdNext();
+    const card = await person(system, REQUESTER).request('payout 8 10 LRD slow');
+    await person(system, APPROVER).press(card, 'approve');
+    const note = await waitForThread(system, card, /Needs attention/);
+    expect(note).toContain(card.requestId);
+    await system.slack.waitFor(() => cardText(system!, card).includes('Needs attention') || undefined);
+    const [execution] = system.dollr.executions();
+    system.dollr.settle(execution!.referenceId, 'COMPLETED');
+    await waitForThread(system, card, /COMPLETED/);
+    expect(threadTexts(system, card).filter((t) => t.includes('Needs attention'))).toHaveLength(1);
+  });
+});
+
+describe('a Slack outage', () => {
+  it('delivers every status change after recovery, in order, without losing one', async () => {
+    system = await startSystem();
+    const card = await person(system, REQUESTER).request('refund 4411 10 slack down');
+    system.slack.inject({ method: 'chat.postMessage', times: 6, fault: { kind: 'error', error: 'service_unavailable' } });
+    system.slack.inject({ method: 'chat.update', times: 2, fault: { kind: 'rate_limit', retryAfterSeconds: 1 } });
+    await person(system, APPROVER).press(card, 'approve');
+    await waitForThread(system, card, /COMPLETED/, 15_000);
+    const statuses = threadTexts(system, card).map((t) => /^:\w+: \*?(Approved|PENDING|PROCESSING|COMPLETED)/.exec(t)?.[1]).filter(Boolean);
+    expect(statuses).toEqual(['Approved', 'PENDING', 'PROCESSING', 'COMPLETED']);
+    expect(system.slack.channel(CHANNEL).filter((m) => !m.thread_ts)).toHaveLength(1);
+  });
+});
+
+describe('APPROVAL_CHANNEL', () => {
+  it('posts every card there and tells the requester where', async () => {
+    system = await startSystem({ env: { APPROVAL_CHANNEL: 'CAPPROVALS' } });
+    const card = await person(system, REQUESTER).request('refund 4411 3 elsewhere', {}, { channelId: 'CSUPPORT1' });
+    expect(card.channel).toBe('CAPPROVALS');
+    const note = await system.slack.waitFor((s) => s.ephemerals({ user: REQUESTER }).find((e) => e.channel === 'CSUPPORT1'));
+    expect(note.text).toContain('<#CAPPROVALS>');
+  });
+});
