@@ -142,7 +142,9 @@ export class ConfigError extends Error {
 }
 
 /** Parses the environment. Throws ConfigError listing every problem. */
-export function loadConfig(env: Record<string, string | undefined>): Config {
+export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
+  // An empty variable (`PORT=` in a copied .env.example) means "not set": the default applies.
+  const env = Object.fromEntries(Object.entries(rawEnv).filter(([, value]) => value !== undefined && value.trim() !== ''));
   const parsed = envSchema.safeParse(env);
   const problems = [...(parsed.success ? [] : parsed.error.issues.map((issue) => issue.message)), ...crossFieldProblems(env)];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);

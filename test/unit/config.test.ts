@@ -21,6 +21,12 @@ describe('loadConfig', () => {
     expect(config.dollr.payoutPasscode).toBeUndefined();
   });
 
+  it('treats empty variables as unset, as in a copied .env.example', () => {
+    const config = loadConfig({ ...valid, SLACK_API_URL: '', DOLLR_API_URL: '', PORT: ' ', APPROVAL_CHANNEL: '' });
+    expect(config.port).toBe(3000);
+    expect(config.dollr.apiUrl).toBe('https://api.heydollr.app');
+  });
+
   it('lists every problem at once', () => {
     try {
       loadConfig({ PORT: 'abc', APPROVERS: 'alice', DOLLR_POLL_INTERVAL_MS: '-1' });
