@@ -79,6 +79,11 @@ export interface FakeDollr {
   advanceClock(ms: number): void;
   /** Resolves with the predicate's first truthy value, checked every 10 ms; rejects after timeoutMs. */
   waitFor<T>(predicate: (fake: FakeDollr) => T, timeoutMs?: number): Promise<NonNullable<T>>;
+  /**
+   * Calls `listener` after every HTTP request the fake handled (API calls and /__fake/ controls), when
+   * its state may have changed; returns an unsubscribe. Calls of the methods above do not notify.
+   */
+  onChange(listener: () => void): () => void;
 }
 
 export async function startFakeDollr(options: FakeDollrOptions = {}): Promise<FakeDollr> {
@@ -90,6 +95,7 @@ export async function startFakeDollr(options: FakeDollrOptions = {}): Promise<Fa
   };
 
   let server: FakeServer | undefined;
+  const listeners = new Set<() => void>();
   const api: FakeDollr = {
     get url() {
       return server!.url;
@@ -135,9 +141,16 @@ export async function startFakeDollr(options: FakeDollrOptions = {}): Promise<Fa
     expireTokens: () => expireTokens(state),
     advanceClock: (ms) => void (state.clockOffsetMs += ms),
     waitFor: (predicate, timeoutMs = 5000) => waitFor(() => predicate(api), timeoutMs),
+    onChange(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
   };
 
-  server = await startServer({ state, port: options.port ?? 0, control: createControl(api) });
+  const onHandled = () => {
+    for (const listener of [...listeners]) listener();
+  };
+  server = await startServer({ state, port: options.port ?? 0, control: createControl(api), onHandled });
   return api;
 }
 

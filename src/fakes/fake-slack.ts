@@ -56,6 +56,8 @@ export interface FakeSlack {
   inject(injection: FaultInjection): void;
   /** Resolves with the predicate's first truthy value, re-checked on every change; rejects after `timeoutMs`. */
   waitFor<T>(predicate: (fake: FakeSlack) => T | undefined | null | false, timeoutMs?: number, description?: string): Promise<T>;
+  /** Calls `listener` after every change of the fake's state (calls, messages, views...); returns an unsubscribe. */
+  onChange(listener: () => void): () => void;
   sendEnvelope(type: EnvelopeType, payload: unknown, options?: EnvelopeOptions): Promise<EnvelopeAck>;
   /** Resolves once a Socket Mode client is connected (and was sent `hello`). */
   socketConnected(): Promise<void>;
@@ -122,6 +124,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     triggerId: (opts) => views.issueTrigger(opts?.viewId),
     inject: (injection) => faults.inject(injection),
     waitFor: (predicate, timeoutMs = 5000, description) => waiter.waitFor(() => predicate(fake), timeoutMs, description),
+    onChange: (listener) => waiter.onChange(listener),
     sendEnvelope: (type, payload, opts) => socket.sendEnvelope(type, payload, opts),
     socketConnected: () => fake.waitForSocket(),
     waitForSocket: async (timeoutMs = 5000) => {

@@ -31,6 +31,8 @@ export async function startServer(options: {
   state: FakeState;
   port: number;
   control: (request: ControlRequest) => Reply | Promise<Reply>;
+  /** Called after each request (API or control) has been handled, when the state may have changed. */
+  onHandled?: () => void;
 }): Promise<FakeServer> {
   const { state } = options;
   // Answers held back by latency or faults; cleared on close so that no timer outlives the fake.
@@ -86,10 +88,12 @@ export async function startServer(options: {
 
   const server = createServer((req, res) => {
     res.on('error', () => undefined);
-    onRequest(req, res).catch((error: unknown) => {
-      if (error instanceof BodyTooLarge) return send(res, { status: 413, body: { detail: 'Request Entity Too Large' } });
-      send(res, { status: 500, body: { detail: 'Internal Server Error', fake: String(error) } });
-    });
+    onRequest(req, res)
+      .catch((error: unknown) => {
+        if (error instanceof BodyTooLarge) return send(res, { status: 413, body: { detail: 'Request Entity Too Large' } });
+        send(res, { status: 500, body: { detail: 'Internal Server Error', fake: String(error) } });
+      })
+      .finally(() => options.onHandled?.());
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

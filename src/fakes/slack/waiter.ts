@@ -11,11 +11,19 @@ export type Waiter = ReturnType<typeof createWaiter>;
  */
 export function createWaiter(describeState: () => string) {
   const waiting = new Set<Waiting>();
+  const listeners = new Set<() => void>();
 
   return {
-    /** Tells every waiter the state changed. */
+    /** Tells every waiter and change listener the state changed. */
     notify(): void {
       for (const w of [...waiting]) w.check();
+      for (const listener of [...listeners]) listener();
+    },
+
+    /** Calls `listener` after every change until the returned function is called. */
+    onChange(listener: () => void): () => void {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
     },
 
     /**

@@ -1,0 +1,43 @@
+/**
+ * Emoji shortcodes as small inline SVG pictures, as Slack draws its own emoji instead of relying on
+ * the system's fonts (a server or CI browser often has no colour emoji font). Only the ones the app
+ * uses and a few common ones are known; unknown shortcodes stay as text.
+ */
+const ROUNDED = (fill: string) => `<rect x="1" y="1" width="18" height="18" rx="4" fill="${fill}"/>`;
+const CIRCLE = (fill: string) => `<circle cx="10" cy="10" r="8.5" fill="${fill}"/>`;
+const STROKE = 'fill="none" stroke-linecap="round" stroke-linejoin="round"';
+
+const PICTURES: Record<string, string> = {
+  white_check_mark: `${ROUNDED('#5fb840')}<path d="M5.5 10.5l3 3 6-7" ${STROKE} stroke="#fff" stroke-width="2.4"/>`,
+  heavy_check_mark: `<path d="M4 10.5l4 4 8-9" ${STROKE} stroke="#3d3d3d" stroke-width="3"/>`,
+  large_green_circle: CIRCLE('#78b159'),
+  red_circle: CIRCLE('#dd2e44'),
+  large_yellow_circle: CIRCLE('#fdcb58'),
+  large_blue_circle: CIRCLE('#55acee'),
+  no_entry: `${CIRCLE('#dd2e44')}<rect x="4.5" y="8.6" width="11" height="2.8" rx="1" fill="#fff"/>`,
+  x: `<path d="M5 5l10 10M15 5L5 15" ${STROKE} stroke="#dd2e44" stroke-width="3"/>`,
+  warning:
+    '<path d="M10 2.2l8.3 15.3H1.7z" fill="#ffcc4d" stroke="#f4a300" stroke-width="1" stroke-linejoin="round"/>' +
+    '<rect x="9" y="7" width="2" height="6" rx="1" fill="#333"/><circle cx="10" cy="15.2" r="1.1" fill="#333"/>',
+  hourglass_flowing_sand:
+    `<path d="M5 2.5h10M5 17.5h10" ${STROKE} stroke="#9b6b3d" stroke-width="2"/>` +
+    '<path d="M6.3 3.5c0 4 3.2 4.8 3.2 6.5s-3.2 2.5-3.2 6.5h7.4c0-4-3.2-4.8-3.2-6.5s3.2-2.5 3.2-6.5z" fill="#dbeefa" stroke="#7fa7c9"/>' +
+    '<path d="M7.6 15.8c.4-1.8 2.4-2.3 2.4-3.8 0 1.5 2 2 2.4 3.8zM8 5.6h4c-.4 1.2-1.5 1.8-2 2.5-.5-.7-1.6-1.3-2-2.5z" fill="#f4b942"/>',
+  arrows_counterclockwise:
+    `${ROUNDED('#3b88c3')}<path d="M14.6 8.2A4.9 4.9 0 0 0 5.7 7M5.4 11.8a4.9 4.9 0 0 0 8.9 1.2" ${STROKE} stroke="#fff" stroke-width="1.8"/>` +
+    `<path d="M5.2 4.2v3.2h3.2M14.8 15.8v-3.2h-3.2" ${STROKE} stroke="#fff" stroke-width="1.8"/>`,
+  information_source: `${ROUNDED('#3b88c3')}<circle cx="10" cy="5.8" r="1.4" fill="#fff"/><rect x="8.8" y="8.2" width="2.4" height="7.2" rx="1" fill="#fff"/>`,
+};
+
+/** The picture for `:name:` as HTML, or undefined when the name is unknown. */
+export function emojiHtml(name: string): string | undefined {
+  const picture = PICTURES[name];
+  return picture === undefined
+    ? undefined
+    : `<svg class="emoji" viewBox="0 0 20 20" width="18" height="18" role="img" aria-label=":${name}:">${picture}</svg>`;
+}
+
+/** Replaces known `:shortcode:`s in already HTML-escaped text with their pictures. */
+export function emojify(escapedText: string): string {
+  return escapedText.replace(/:([a-z0-9_+-]+):/g, (whole, name: string) => emojiHtml(name) ?? whole);
+}

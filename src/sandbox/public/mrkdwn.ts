@@ -1,0 +1,84 @@
+/**
+ * Slack mrkdwn to HTML, for the sandbox page. Pure: a string in, an HTML string out.
+ *
+ * Everything that ends up in the page is HTML-escaped here, so nothing a person typed can become
+ * markup: Slack's own escapes (`&amp;` `&lt;` `&gt;`) are undone for display, then the text is
+ * escaped for HTML, and only the tags made below are real. Links keep http(s) and mailto only.
+ */
+import { emojiHtml, emojify } from './emoji.ts';
+import { escapeHtml, unescapeSlack } from './escape-html.ts';
+
+export interface RenderContext {
+  /** A person's display name, for `<@U…>`. */
+  userName(id: string): string | undefined;
+  /** A channel's name, for `<#C…>`. */
+  channelName(id: string): string | undefined;
+}
+
+/** Marks where a finished piece of HTML goes back in; these two characters are removed from input. */
+const OPEN = '\u0001';
+const CLOSE = '\u0002';
+
+const SAFE_URL = /^(https?:\/\/|mailto:)/i;
+
+/** `<…>`: a mention, a channel, a broadcast, a link; anything else is shown as it was written. */
+function angle(inner: string, ctx: RenderContext): string {
+  const [target = '', label] = splitLabel(inner);
+  const shown = (text: string) => escapeHtml(unescapeSlack(text));
+  if (target.startsWith('@')) {
+    const id = target.slice(1);
+    return `<span class="mention">@${shown(ctx.userName(id) ?? label ?? id)}</span>`;
+  }
+  if (target.startsWith('#')) {
+    const id = target.slice(1);
+    return `<span class="mention">#${shown(ctx.channelName(id) ?? label ?? id)}</span>`;
+  }
+  if (target.startsWith('!')) {
+    const word = target.slice(1);
+    if (word === 'here' || word === 'channel' || word === 'everyone') return `<span class="mention broadcast">@${word}</span>`;
+    if (label !== undefined) return `<span class="mention">${shown(label)}</span>`;
+    return shown(`<${inner}>`);
+  }
+  const url = unescapeSlack(target);
+  if (SAFE_URL.test(url)) {
+    return `<a href="${escapeHtml(url)}" target="_blank" rel="noopener noreferrer">${shown(label ?? target)}</a>`;
+  }
+  return shown(`<${inner}>`);
+}
+
+function splitLabel(inner: string): [string, string | undefined] {
+  const bar = inner.indexOf('|');
+  return bar < 0 ? [inner, undefined] : [inner.slice(0, bar), inner.slice(bar + 1)];
+}
+
+/** `*bold*`, `_italic_`, `~strike~`: a marker pair around non-space text, not inside a word. */
+function styled(marker: string, tag: string): [RegExp, string] {
+  const m = marker === '*' ? '\\*' : marker;
+  return [new RegExp(`(^|[^\\p{L}\\p{N}${m}])${m}(?!\\s)([^${m}\\n]*?[^\\s${m}])${m}(?![\\p{L}\\p{N}${m}])`, 'gu'), `$1<${tag}>$2</${tag}>`];
+}
+const STYLES = [styled('*', 'b'), styled('_', 'i'), styled('~', 's')];
+
+export function renderMrkdwn(text: string, ctx: RenderContext): string {
+  const pieces: string[] = [];
+  const keep = (html: string) => `${OPEN}${pieces.push(html) - 1}${CLOSE}`;
+
+  let rest = text.replace(/[\u0001\u0002]/g, '');
+  // Code first: nothing inside it is formatted.
+  rest = rest.replace(/```([\s\S]*?)```/g, (_, code: string) => keep(`<pre>${escapeHtml(unescapeSlack(code.replace(/^\n/, '')))}</pre>`));
+  rest = rest.replace(/`([^`\n]+)`/g, (_, code: string) => keep(`<code>${escapeHtml(unescapeSlack(code))}</code>`));
+  rest = rest.replace(/<([^<>\n]+)>/g, (_, inner: string) => keep(angle(inner, ctx)));
+  rest = rest.replace(/:([a-z0-9_+-]+):/g, (whole, name: string) => {
+    const picture = emojiHtml(name);
+    return picture === undefined ? whole : keep(picture);
+  });
+
+  let html = escapeHtml(unescapeSlack(rest));
+  for (const [pattern, replacement] of STYLES) html = html.replace(pattern, replacement);
+  html = html.replace(/\n/g, '<br>');
+  return html.replace(new RegExp(`${OPEN}(\\d+)${CLOSE}`, 'g'), (_, index: string) => pieces[Number(index)] ?? '');
+}
+
+/** A plain_text object's text: Slack's escapes undone, escaped for HTML, with emoji. */
+export function renderPlain(text: string): string {
+  return emojify(escapeHtml(unescapeSlack(text))).replace(/\n/g, '<br>');
+}
