@@ -11,6 +11,7 @@ import { KeyvSqlite } from '@keyv/sqlite';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Backend as StoreBackend } from '../../src/adapters/store/backend.ts';
 import { createStore, type Store } from '../../src/adapters/store/create-store.ts';
+import { createKeyvStore } from '../../src/adapters/store/keyv-store.ts';
 import { openMemoryBackend } from '../../src/adapters/store/memory-backend.ts';
 import { openRedisBackend } from '../../src/adapters/store/redis-backend.ts';
 import { openSqliteBackend } from '../../src/adapters/store/sqlite-backend.ts';
@@ -23,6 +24,8 @@ const REDIS_URL = 'redis://127.0.0.1:6379';
 interface Place {
   namespace: string;
   open(now: () => number): Promise<Store>;
+  /** The raw backend of the same place, to build stores on it that fail at a chosen step. */
+  openBackend(now: () => number): Promise<StoreBackend>;
   /** Writes text at a full key behind the store's back; only where a second connection can. */
   plantRaw?: (key: string, raw: string) => Promise<void>;
 }
@@ -42,7 +45,11 @@ const memory: Backend = {
   persistent: false,
   setup: async () => {},
   teardown: async () => {},
-  place: () => ({ namespace: 'dollr', open: (now) => createStore('memory://', { now }) }),
+  place: () => ({
+    namespace: 'dollr',
+    open: (now) => createStore('memory://', { now }),
+    openBackend: async (now) => openMemoryBackend({ now }),
+  }),
   backend: async () => ({ backend: openMemoryBackend(), prefix: 'raw' }),
 };
 
@@ -61,6 +68,7 @@ const sqlite = ((): Backend => {
       return {
         namespace: 'dollr',
         open: (now) => createStore(`sqlite://${file}`, { now }),
+        openBackend: (now) => openSqliteBackend({ file, busyTimeoutMs: 1000, now }),
         async plantRaw(key, raw) {
           const adapter = new KeyvSqlite({ uri: `sqlite://${file}` });
           await adapter.set(key, raw);
@@ -89,6 +97,7 @@ const redis = ((): Backend => {
       return {
         namespace,
         open: (now) => createStore(REDIS_URL, { namespace, now }),
+        openBackend: () => openRedisBackend({ url: REDIS_URL, timeoutMs: 1000 }),
         async plantRaw(key, raw) {
           const adapter = new KeyvRedis(REDIS_URL);
           await adapter.set(key, raw);
@@ -218,16 +227,19 @@ function storeContract(backend: Backend): void {
     await store.insert(other);
     expect(ids(await store.listWithWorkLeft())).toEqual(ids([request, other]));
 
-    const told = nextVersion(request, { toldCount: 1 });
+    // Final, but Slack not told yet: still work left.
+    const rejected = nextVersion(request, { state: 'rejected' });
+    await store.replace(rejected);
+    expect(ids(await store.listWithWorkLeft())).toEqual(ids([request, other]));
+
+    const told = nextVersion(rejected, { toldCount: 1 });
     await store.replace(told);
     expect(ids(await store.listWithWorkLeft())).toEqual([other.id]);
 
-    const approved = nextVersion(told, { state: 'approved' });
+    const approved = nextVersion(other, { state: 'approved', toldCount: 1 });
     await store.replace(approved);
-    expect(ids(await store.listWithWorkLeft())).toEqual(ids([request, other]));
+    expect(ids(await store.listWithWorkLeft())).toEqual([other.id]);
 
-    const rejected = nextVersion(other, { state: 'rejected', toldCount: 1 });
-    await store.replace(rejected);
     const completed = nextVersion(approved, { state: 'completed' });
     await store.replace(completed);
     expect(await store.listWithWorkLeft()).toEqual([]);
@@ -273,6 +285,139 @@ function storeContract(backend: Backend): void {
     await expect(store.get(broken.id)).rejects.toMatchObject({
       code: 'store_invalid_record',
       message: expect.stringContaining(`${place.namespace}:request:${broken.id}`),
+    });
+  });
+
+  describe('listing by creation time', () => {
+    const at = (minute: number) => new Date(Date.UTC(2026, 0, 10, 12, minute)).toISOString();
+    const created = (minute: number, overrides: Partial<MoneyRequest> = {}) => aRequest({ createdAt: at(minute), ...overrides });
+
+    it('lists IDs oldest first, or newest first, ties in ID order', async () => {
+      const [a, b, c] = [created(3), created(1), created(2)];
+      const tieLow = created(5, { id: 'R_TIE_A' });
+      const tieHigh = created(5, { id: 'R_TIE_B' });
+      for (const request of [a, tieHigh, b, tieLow, c]) await store.insert(request);
+      expect(await store.listRequestIds({})).toEqual([b.id, c.id, a.id, tieLow.id, tieHigh.id]);
+      expect(await store.listRequestIds({ newestFirst: true })).toEqual([tieHigh.id, tieLow.id, a.id, c.id, b.id]);
+    });
+
+    it('takes since as inclusive, until as exclusive, and at most limit IDs from the chosen end', async () => {
+      const requests = [0, 1, 2, 3, 4].map((minute) => created(minute));
+      for (const request of requests) await store.insert(request);
+      const [r0, r1, r2, r3, r4] = requests.map((r) => r.id);
+      const minute = (m: number) => new Date(at(m));
+      expect(await store.listRequestIds({ since: minute(1), until: minute(3) })).toEqual([r1, r2]);
+      expect(await store.listRequestIds({ since: minute(3) })).toEqual([r3, r4]);
+      expect(await store.listRequestIds({ until: minute(1) })).toEqual([r0]);
+      expect(await store.listRequestIds({ limit: 2 })).toEqual([r0, r1]);
+      expect(await store.listRequestIds({ limit: 2, newestFirst: true })).toEqual([r4, r3]);
+      expect(await store.listRequestIds({ since: minute(1), until: minute(4), limit: 2, newestFirst: true })).toEqual([r3, r2]);
+      expect(await store.listRequestIds({ limit: 0 })).toEqual([]);
+      expect(await store.listRequestIds({ since: minute(9) })).toEqual([]);
+    });
+
+    it('rejects a query no store can answer as a mistake, not as an outage', async () => {
+      await expect(store.listRequestIds({ limit: -1 })).rejects.toBeInstanceOf(RangeError);
+      await expect(store.listRequestIds({ since: new Date('nope') })).rejects.toBeInstanceOf(RangeError);
+    });
+
+    it('lists the IDs of the requests about one subject, oldest first', async () => {
+      const second = created(2);
+      const first = created(1);
+      const otherPayment = created(3, { details: { kind: 'refund', originalPaymentIntentId: 7, amount: '1.00', reason: 'r' } });
+      const payout = created(4, { details: { kind: 'payout', payoutAccountId: 4411, amount: '1.00', currency: 'USD', reason: 'r' } });
+      for (const request of [second, otherPayment, first, payout]) await store.insert(request);
+      expect(await store.listRequestIdsFor('refund:4411')).toEqual([first.id, second.id]);
+      expect(await store.listRequestIdsFor('refund:7')).toEqual([otherPayment.id]);
+      expect(await store.listRequestIdsFor('payout:4411')).toEqual([payout.id]);
+      expect(await store.listRequestIdsFor('payout:1')).toEqual([]);
+    });
+
+    it('keeps one entry when the same request is inserted twice', async () => {
+      const request = created(1);
+      await store.insert(request);
+      expect(await store.insert(request)).toBe(false);
+      expect(await store.listRequestIds({})).toEqual([request.id]);
+      expect(await store.listRequestIdsFor('refund:4411')).toEqual([request.id]);
+    });
+
+    it('skips an index entry whose record was never written (a crash in between), until it is', async () => {
+      const raw = await place.openBackend(() => clock.now);
+      const options = { namespace: place.namespace, timeoutMs: 1000 };
+      const crashing = createKeyvStore(
+        { ...raw, atomic: { ...raw.atomic, insertIfAbsent: () => Promise.reject(new Error('crashed before the record')) } },
+        options,
+      );
+      const reader = createKeyvStore(raw, options);
+      try {
+        const [before, lost, after] = [created(1), created(2), created(3)];
+        await reader.insert(before);
+        await expect(crashing.insert(lost)).rejects.toMatchObject({ code: 'store_unavailable' });
+        await reader.insert(after);
+        expect(await reader.listRequestIds({})).toEqual([before.id, after.id]);
+        expect(await reader.listRequestIds({ limit: 2 })).toEqual([before.id, after.id]);
+        expect(await reader.listRequestIds({ limit: 2, newestFirst: true })).toEqual([after.id, before.id]);
+        expect(await reader.listRequestIdsFor('refund:4411')).toEqual([before.id, after.id]);
+        // The retried insert writes the record; the entry is the one already there.
+        expect(await reader.insert(lost)).toBe(true);
+        expect(await reader.listRequestIds({ limit: 2, since: new Date(at(2)) })).toEqual([lost.id, after.id]);
+      } finally {
+        await raw.close();
+      }
+    });
+  });
+
+  describe('settings', () => {
+    it('round-trips a setting and clears it', async () => {
+      expect(await store.getSetting('freeze')).toBeUndefined();
+      await store.setSetting('freeze', 'on: audit in progress, "until" Monday');
+      expect(await store.getSetting('freeze')).toBe('on: audit in progress, "until" Monday');
+      await store.setSetting('freeze', '');
+      expect(await store.getSetting('freeze')).toBe('');
+      await store.setSetting('freeze', undefined);
+      expect(await store.getSetting('freeze')).toBeUndefined();
+      await store.setSetting('freeze', undefined);
+      expect(await store.getSetting('other')).toBeUndefined();
+    });
+  });
+
+  it.skipIf(!backend.persistent)('keeps settings and the creation index across closing and reopening', async () => {
+    const request = aRequest();
+    await store.insert(request);
+    await store.setSetting('freeze', 'on');
+    await store.close();
+    store = await open();
+    expect(await store.getSetting('freeze')).toBe('on');
+    expect(await store.listRequestIds({})).toEqual([request.id]);
+    expect(await store.listRequestIdsFor('refund:4411')).toEqual([request.id]);
+  });
+
+  describe('counters', () => {
+    it('counts 1, 2, 3 and keeps counters apart', async () => {
+      expect(await store.increment('approvals:U1', 60_000)).toBe(1);
+      expect(await store.increment('approvals:U1', 60_000)).toBe(2);
+      expect(await store.increment('approvals:U2', 60_000)).toBe(1);
+      expect(await store.increment('approvals:U1', 60_000)).toBe(3);
+    });
+
+    it('gives 20 concurrent increments 20 distinct counts, ending at 20', async () => {
+      const counts = await Promise.all(Array.from({ length: 20 }, () => store.increment('burst', 60_000)));
+      expect([...counts].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      expect(await store.increment('burst', 60_000)).toBe(21);
+    });
+
+    it('starts again at 1 once its window is over', async () => {
+      expect(await store.increment('window', 100)).toBe(1);
+      expect(await store.increment('window', 100)).toBe(2);
+      clock.now += 200;
+      // Redis expires by its own clock: poll until it has (memory and SQLite pass at once).
+      await vi.waitFor(async () => expect(await store.increment('window', 100)).toBe(1), { timeout: 2000, interval: 20 });
+      expect(await store.increment('window', 100)).toBe(2);
+    });
+
+    it('refuses a window that is not a whole positive number of ms', async () => {
+      await expect(store.increment('bad', 0)).rejects.toBeInstanceOf(RangeError);
+      await expect(store.increment('bad', 1.5)).rejects.toBeInstanceOf(RangeError);
     });
   });
 

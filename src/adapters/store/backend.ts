@@ -21,10 +21,37 @@ export interface AtomicPrimitives {
   addToIndex(indexKey: string, member: string, version: number): Promise<void>;
   removeFromIndex(indexKey: string, member: string, upToVersion: number): Promise<void>;
   indexMembers(indexKey: string): Promise<string[]>;
+  /**
+   * Sorted index: members with a numeric score (ms since the epoch), read back in score order, ties
+   * in member order. Adding never changes the score of a member already there (ZADD NX).
+   */
+  addToSortedIndex(indexKey: string, member: string, score: number): Promise<void>;
+  /** Members of a sorted index in `range`, lowest score first unless `range.reverse`. */
+  sortedIndexRange(indexKey: string, range: ScoreRange): Promise<string[]>;
+  /** Which of these full keys hold a value, in the order given. */
+  existingKeys(keys: string[]): Promise<boolean[]>;
+  /**
+   * Adds one to the counter at `key` and resolves the new count. The first increment (or the first
+   * after the window ran out) starts a window of `windowMs`, after which the counter is gone.
+   */
+  incrementCounter(key: string, windowMs: number): Promise<number>;
   /** Lease operations on a full key; semantics as in leases.ts. */
   acquireLease(key: string, owner: string, ttlMs: number): Promise<boolean>;
   renewLease(key: string, owner: string, ttlMs: number): Promise<boolean>;
   releaseLease(key: string, owner: string): Promise<void>;
+}
+
+/** Part of a sorted index, by score; every bound optional. */
+export interface ScoreRange {
+  /** Lowest score included. */
+  min?: number;
+  /** Scores from this one up are excluded. */
+  below?: number;
+  /** Highest score first (ties then in reverse member order). */
+  reverse?: boolean;
+  /** Members to skip, then at most `count` members (all when undefined). */
+  offset?: number;
+  count?: number;
 }
 
 export interface Backend {

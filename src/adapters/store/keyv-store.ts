@@ -11,12 +11,18 @@
  *   removed after. Members carry the version that added them and a writer of version n only removes
  *   members up to n, so a slow writer cannot remove what a newer writer added (a plain set would
  *   lose the newer member in the window between the newer writer's add and its write).
+ * - `<ns>:created` and `<ns>:subject:<subject>`, requests by creation time (request-index.ts), also
+ *   written before the record; readers skip IDs whose record does not exist.
+ *
+ * Settings are plain Keyv values under `<ns>:setting:<name>`; counters are `<ns>:counter:<name>`,
+ * kept by the backend's own atomic increment.
  */
 import type { RequestStore } from '../../core/ports.ts';
 import { hasWorkLeft, type MoneyRequest } from '../../core/request.ts';
 import type { Backend } from './backend.ts';
 import type { Leases } from './leases.ts';
 import { createRecordCodec } from './record-codec.ts';
+import { checkListQuery, createRequestIndex } from './request-index.ts';
 import { withinDeadline } from './within-deadline.ts';
 
 export interface KeyvStoreOptions {
@@ -34,6 +40,9 @@ export function createKeyvStore(backend: Backend, options: KeyvStoreOptions): Re
   const referenceKey = (referenceId: string) => `${ns}:reference:${referenceId}`;
   const workLeftKey = `${ns}:work-left`;
   const leaseKey = (name: string) => `${ns}:lease:${name}`;
+  const settingKey = (name: string) => `${ns}:setting:${name}`;
+  const counterKey = (name: string) => `${ns}:counter:${name}`;
+  const index = createRequestIndex(atomic, ns, requestKey);
   const guard = <T>(label: string, work: () => Promise<T>) => withinDeadline(options.timeoutMs, label, work);
 
   /** Keyv's stored text for a key: compareAndSet needs the exact bytes, not a re-serialization. */
@@ -56,6 +65,7 @@ export function createKeyvStore(backend: Backend, options: KeyvStoreOptions): Re
         const referenceId = request.attempt?.referenceId;
         if (referenceId !== undefined) await keyv.set(referenceKey(referenceId), request.id);
         if (hasWorkLeft(request)) await atomic.addToIndex(workLeftKey, request.id, request.version);
+        await index.add(request);
         return atomic.insertIfAbsent(requestKey(request.id), await codec.encode(request));
       }),
 
@@ -98,6 +108,31 @@ export function createKeyvStore(backend: Backend, options: KeyvStoreOptions): Re
         }
         return withWork.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
       }),
+
+    // async, so that a bad query rejects (with a RangeError, not as an outage) instead of throwing.
+    listRequestIds: async (query) => {
+      checkListQuery(query);
+      return guard('list request ids', () => index.list(query));
+    },
+
+    listRequestIdsFor: (subject) => guard(`list request ids for ${subject}`, () => index.listFor(subject)),
+
+    getSetting: (name) =>
+      guard(`get setting ${name}`, async () => {
+        const value: unknown = await keyv.get(settingKey(name));
+        return typeof value === 'string' ? value : undefined;
+      }),
+
+    setSetting: (name, value) =>
+      guard(`set setting ${name}`, async () => {
+        if (value === undefined) await keyv.delete(settingKey(name));
+        else await keyv.set(settingKey(name), value);
+      }),
+
+    increment: async (counter, windowMs) => {
+      if (!Number.isSafeInteger(windowMs) || windowMs < 1) throw new RangeError(`windowMs must be a whole number of ms, at least 1, not ${windowMs}.`);
+      return guard(`increment ${counter}`, () => atomic.incrementCounter(counterKey(counter), windowMs));
+    },
 
     acquireLease: (name, owner, ttlMs) => guard(`acquire lease ${name}`, () => atomic.acquireLease(leaseKey(name), owner, ttlMs)),
     renewLease: (name, owner, ttlMs) => guard(`renew lease ${name}`, () => atomic.renewLease(leaseKey(name), owner, ttlMs)),

@@ -4,13 +4,15 @@
  * event loop.
  */
 import { Keyv } from 'keyv';
-import type { Backend } from './backend.ts';
+import type { Backend, ScoreRange } from './backend.ts';
 
 export function openMemoryBackend(options: { now?: () => number } = {}): Backend {
   const now = options.now ?? Date.now;
   const values = new Map<string, string>();
   const indexes = new Map<string, Map<string, number>>();
   const leases = new Map<string, { owner: string; expiresAt: number }>();
+  const sortedIndexes = new Map<string, Map<string, number>>();
+  const counters = new Map<string, { count: number; expiresAt: number }>();
   const keyv = new Keyv({ store: values, namespace: undefined, useKeyPrefix: false, throwOnErrors: true });
   const liveLease = (key: string) => {
     const lease = leases.get(key);
@@ -42,6 +44,23 @@ export function openMemoryBackend(options: { now?: () => number } = {}): Backend
       async indexMembers(indexKey) {
         return [...(indexes.get(indexKey)?.keys() ?? [])];
       },
+      async addToSortedIndex(indexKey, member, score) {
+        const index = sortedIndexes.get(indexKey) ?? new Map<string, number>();
+        if (!index.has(member)) index.set(member, score);
+        sortedIndexes.set(indexKey, index);
+      },
+      async sortedIndexRange(indexKey, range) {
+        return inRange([...(sortedIndexes.get(indexKey) ?? new Map<string, number>())], range);
+      },
+      async existingKeys(keys) {
+        return keys.map((key) => values.has(key));
+      },
+      async incrementCounter(key, windowMs) {
+        const counter = counters.get(key);
+        const next = counter && counter.expiresAt > now() ? { ...counter, count: counter.count + 1 } : { count: 1, expiresAt: now() + windowMs };
+        counters.set(key, next);
+        return next.count;
+      },
       async acquireLease(key, owner, ttlMs) {
         const lease = liveLease(key);
         if (lease && lease.owner !== owner) return false;
@@ -60,4 +79,15 @@ export function openMemoryBackend(options: { now?: () => number } = {}): Backend
     async ping() {},
     async close() {},
   };
+}
+
+/** The members of `entries` ([member, score]) in `range`, ordered as Redis orders a sorted set. */
+function inRange(entries: Array<[string, number]>, range: ScoreRange): string[] {
+  const ordered = entries
+    .filter(([, score]) => (range.min === undefined || score >= range.min) && (range.below === undefined || score < range.below))
+    .sort(([a, scoreA], [b, scoreB]) => scoreA - scoreB || (a < b ? -1 : a > b ? 1 : 0))
+    .map(([member]) => member);
+  if (range.reverse) ordered.reverse();
+  const offset = range.offset ?? 0;
+  return ordered.slice(offset, range.count === undefined ? undefined : offset + range.count);
 }

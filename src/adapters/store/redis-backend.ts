@@ -1,6 +1,6 @@
 /**
  * Redis backend: Keyv over @keyv/redis, and the atomic primitives as single commands (SET NX, ZADD GT)
- * or Lua scripts (redis-scripts.ts) on the node-redis client @keyv/redis holds; one connection.
+ * or Lua scripts (redis-scripts.ts: compare-and-set, the fixed-window counter) on the node-redis client @keyv/redis holds; one connection.
  *
  * Outage behaviour is configured here: node-redis queues commands while disconnected by default,
  * which would make every call hang until Redis returns. With `disableOfflineQueue` a command sent
@@ -11,8 +11,8 @@
 import KeyvRedis, { type RedisClientType } from '@keyv/redis';
 import { Keyv } from 'keyv';
 import type { Logger } from '../../core/ports.ts';
-import type { Backend } from './backend.ts';
-import { COMPARE_AND_SET, RELEASE_LEASE, REMOVE_FROM_INDEX, RENEW_LEASE } from './redis-scripts.ts';
+import type { Backend, ScoreRange } from './backend.ts';
+import { COMPARE_AND_SET, INCREMENT_COUNTER, RELEASE_LEASE, REMOVE_FROM_INDEX, RENEW_LEASE } from './redis-scripts.ts';
 
 export interface RedisBackendOptions {
   url: string;
@@ -68,6 +68,20 @@ export async function openRedisBackend(options: RedisBackendOptions): Promise<Ba
       async indexMembers(indexKey) {
         return (await connected()).zRange(indexKey, 0, -1);
       },
+      async addToSortedIndex(indexKey, member, score) {
+        await (await connected()).zAdd(indexKey, { score, value: member }, { condition: 'NX' });
+      },
+      async sortedIndexRange(indexKey, range) {
+        return (await connected()).sendCommand<string[]>(rangeByScore(indexKey, range));
+      },
+      async existingKeys(keys) {
+        const redis = await connected();
+        // Sent in the same tick, node-redis pipelines them on the one connection.
+        return (await Promise.all(keys.map((key) => redis.exists(key)))).map((count) => count === 1);
+      },
+      async incrementCounter(key, windowMs) {
+        return Number(await (await connected()).eval(INCREMENT_COUNTER, { keys: [key], arguments: [String(windowMs)] }));
+      },
       async acquireLease(key, owner, ttlMs) {
         const redis = await connected();
         const set = await redis.set(key, owner, { condition: 'NX', expiration: { type: 'PX', value: ttlMs } });
@@ -91,6 +105,14 @@ export async function openRedisBackend(options: RedisBackendOptions): Promise<Ba
       if (client.isOpen) client.destroy();
     },
   };
+}
+
+/** ZRANGEBYSCORE or ZREVRANGEBYSCORE for a range: `(` makes the upper bound exclusive. */
+function rangeByScore(indexKey: string, range: ScoreRange): string[] {
+  const min = range.min === undefined ? '-inf' : String(range.min);
+  const max = range.below === undefined ? '+inf' : `(${range.below}`;
+  const limit = range.offset === undefined && range.count === undefined ? [] : ['LIMIT', String(range.offset ?? 0), String(range.count ?? -1)];
+  return range.reverse ? ['ZREVRANGEBYSCORE', indexKey, max, min, ...limit] : ['ZRANGEBYSCORE', indexKey, min, max, ...limit];
 }
 
 /** Logs losing and regaining the connection once each, not every failed reconnect attempt. */

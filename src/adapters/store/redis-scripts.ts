@@ -32,3 +32,14 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('DEL', KEYS[1])
 end
 return 0`;
+
+/**
+ * KEYS[1] counter; ARGV[1] window in ms. INCR, and start the window when this made the counter
+ * (or when it somehow has no expiry, so that a counter can never live forever). Returns the count.
+ */
+export const INCREMENT_COUNTER = `
+local count = redis.call('INCR', KEYS[1])
+if count == 1 or redis.call('PTTL', KEYS[1]) < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+end
+return count`;

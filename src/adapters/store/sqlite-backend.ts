@@ -4,15 +4,18 @@
  * sqlite3's `all`). One statement is atomic in SQLite, and `RETURNING key` tells us whether it
  * changed a row, since `query` does not report the change count.
  *
- * Everything lives in @keyv/sqlite's one table (key TEXT PRIMARY KEY, value TEXT): records as Keyv
- * writes them, index members as rows `<indexKey>:<member>` holding their version, and leases as rows
- * holding {"owner","expiresAt"} with expiry measured by our clock seam (`now`).
+ * Most of it lives in @keyv/sqlite's table (key TEXT PRIMARY KEY, value TEXT): records and settings
+ * as Keyv writes them, work-left index members as rows `<indexKey>:<member>` holding their version,
+ * and leases as rows holding {"owner","expiresAt"} with expiry measured by our clock seam (`now`).
+ * Two small tables of our own sit next to it, created when the store opens: `<table>_sorted`
+ * (sorted indexes, read in score order through an index) and `<table>_counters` (fixed-window
+ * counters with an expiry column, also on the clock seam).
  */
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { KeyvSqlite } from '@keyv/sqlite';
 import { Keyv } from 'keyv';
-import type { Backend } from './backend.ts';
+import type { Backend, ScoreRange } from './backend.ts';
 
 export interface SqliteBackendOptions {
   /** Absolute path; its directory is created when missing. */
@@ -35,6 +38,18 @@ export async function openSqliteBackend(options: SqliteBackendOptions): Promise<
   };
   // Opening failures (unwritable directory, not a database) surface here, not at the first request.
   await adapter.query('SELECT 1');
+  const sorted = `${table}_sorted`;
+  const counters = `${table}_counters`;
+  await adapter.query(
+    `CREATE TABLE IF NOT EXISTS ${sorted} (index_key TEXT NOT NULL, member TEXT NOT NULL, score INTEGER NOT NULL,
+     PRIMARY KEY (index_key, member)) WITHOUT ROWID`,
+  );
+  await adapter.query(`CREATE INDEX IF NOT EXISTS ${sorted}_by_score ON ${sorted} (index_key, score, member)`);
+  await adapter.query(
+    `CREATE TABLE IF NOT EXISTS ${counters} (key TEXT PRIMARY KEY, count INTEGER NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID`,
+  );
+  // Counters whose window ran out are as good as absent; dropping them keeps the table small.
+  await adapter.query(`DELETE FROM ${counters} WHERE expires_at <= ?`, now());
 
   const leaseValue = (owner: string, ttlMs: number) => JSON.stringify({ owner, expiresAt: now() + ttlMs });
   // Index members sort between "<indexKey>:" and "<indexKey>;" (';' follows ':'), which uses the
@@ -62,6 +77,48 @@ export async function openSqliteBackend(options: SqliteBackendOptions): Promise<
       async indexMembers(indexKey) {
         const rows: Array<{ key: string }> = await adapter.query(`SELECT key FROM ${table} WHERE key > ? AND key < ?`, `${indexKey}:`, `${indexKey};`);
         return rows.map((row) => row.key.slice(indexKey.length + 1));
+      },
+      async addToSortedIndex(indexKey, member, score) {
+        await adapter.query(`INSERT INTO ${sorted} (index_key, member, score) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, indexKey, member, score);
+      },
+      async sortedIndexRange(indexKey, range) {
+        const { where, parameters } = scoreBounds(range);
+        const order = range.reverse ? 'DESC' : 'ASC';
+        const rows: Array<{ member: string }> = await adapter.query(
+          `SELECT member FROM ${sorted} WHERE index_key = ?${where} ORDER BY score ${order}, member ${order} LIMIT ? OFFSET ?`,
+          indexKey,
+          ...parameters,
+          range.count ?? -1,
+          range.offset ?? 0,
+        );
+        return rows.map((row) => row.member);
+      },
+      async existingKeys(keys) {
+        const rows: Array<{ key: string }> = await adapter.query(
+          `SELECT key FROM ${table} WHERE key IN (SELECT value FROM json_each(?))`,
+          JSON.stringify(keys),
+        );
+        const present = new Set(rows.map((row) => row.key));
+        return keys.map((key) => present.has(key));
+      },
+      async incrementCounter(key, windowMs) {
+        // One statement, so atomic: a fresh or expired counter restarts at 1 with a new window.
+        // SQLite evaluates every SET expression against the row as it was before the update.
+        const at = now();
+        const rows: Array<{ count: number }> = await adapter.query(
+          `INSERT INTO ${counters} (key, count, expires_at) VALUES (?, 1, ?)
+           ON CONFLICT(key) DO UPDATE SET
+             count = CASE WHEN ${counters}.expires_at <= ? THEN 1 ELSE ${counters}.count + 1 END,
+             expires_at = CASE WHEN ${counters}.expires_at <= ? THEN excluded.expires_at ELSE ${counters}.expires_at END
+           RETURNING count`,
+          key,
+          at + windowMs,
+          at,
+          at,
+        );
+        const count = rows[0]?.count;
+        if (typeof count !== 'number') throw new Error(`SQLite returned no count for counter "${key}".`);
+        return count;
       },
       acquireLease: (key, owner, ttlMs) =>
         changed(
@@ -95,4 +152,19 @@ export async function openSqliteBackend(options: SqliteBackendOptions): Promise<
       await keyv.disconnect();
     },
   };
+}
+
+/** The WHERE terms for a score range: `min` inclusive, `below` exclusive. */
+function scoreBounds(range: ScoreRange): { where: string; parameters: number[] } {
+  let where = '';
+  const parameters: number[] = [];
+  if (range.min !== undefined) {
+    where += ' AND score >= ?';
+    parameters.push(range.min);
+  }
+  if (range.below !== undefined) {
+    where += ' AND score < ?';
+    parameters.push(range.below);
+  }
+  return { where, parameters };
 }
