@@ -10,6 +10,7 @@ import { createAccessTokens } from './access-token.ts';
 import { createDollrHttp, type DollrExchange } from './dollr-http.ts';
 import { executionResponseSchema, parseAnswer, sessionResponseSchema } from './dollr-schemas.ts';
 import { toExecutionSnapshot } from './execution-snapshot.ts';
+import { isKnownPayoutMethod, predictionPath, toFeePreview } from './fee-preview.ts';
 import { DEFAULT_DEVICE, USER_AGENT, passcodeBody, type DeviceInfo, type PayoutPasscode } from './payout-passcode.ts';
 
 export interface DollrClientOptions {
@@ -22,6 +23,8 @@ export interface DollrClientOptions {
   /** Absent: payouts are refused without calling Dollr; refunds still work. */
   payoutPasscode?: PayoutPasscode;
   device?: Partial<DeviceInfo>;
+  /** Payment method of the payout accounts, for fee estimates; absent: no estimates. */
+  payoutMethod?: string;
   logger: Logger;
   now?: () => Date;
   /** Defaults to a keep-alive Agent owned (and closed) by this client. */
@@ -32,6 +35,9 @@ export interface DollrClient extends PaymentsGateway {
   /** Closes the connections of the Agent this client created; a passed-in dispatcher is left alone. */
   close(): Promise<void>;
 }
+
+/** A fee estimate is a nicety on the card; it never holds a request up for long. */
+const FEE_PREVIEW_TIMEOUT_MS = 3000;
 
 export const PAYOUTS_NOT_CONFIGURED =
   'Payouts are not configured: set DOLLR_PAYOUT_PASSCODE and DOLLR_PAYOUT_PHONE or DOLLR_PAYOUT_USER_ID.';
@@ -116,6 +122,17 @@ export function createDollrClient(options: DollrClientOptions): DollrClient {
         if (isDollrError(error) && error.code === 'not_found') return undefined;
         throw error;
       }
+    },
+
+    async previewPayoutFees({ amount, currency }) {
+      const method = options.payoutMethod;
+      if (!method) return undefined;
+      if (!isKnownPayoutMethod(method)) {
+        options.logger.warn('unknown DOLLR_PAYOUT_METHOD; no fee estimates', { method });
+        return undefined;
+      }
+      const path = predictionPath(method, amount, currency);
+      return toFeePreview(await authed({ method: 'GET', path, timeoutMs: FEE_PREVIEW_TIMEOUT_MS }), `GET ${path}`);
     },
 
     async close() {

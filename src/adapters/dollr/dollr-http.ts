@@ -25,6 +25,8 @@ export interface DollrExchange {
   body?: unknown;
   /** Bearer token; absent only for the token call. */
   token?: string;
+  /** A shorter deadline than the client's, for calls that must not hold anything up. */
+  timeoutMs?: number;
 }
 
 export type DollrHttp = (exchange: DollrExchange) => Promise<unknown>;
@@ -32,7 +34,8 @@ export type DollrHttp = (exchange: DollrExchange) => Promise<unknown>;
 export function createDollrHttp(options: DollrHttpOptions): DollrHttp {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
 
-  return async function send({ method, path, body, token }) {
+  return async function send({ method, path, body, token, timeoutMs: deadlineMs }) {
+    const timeoutMs = Math.min(deadlineMs ?? options.timeoutMs, options.timeoutMs);
     const what = `${method} ${path}`;
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
@@ -42,7 +45,7 @@ export function createDollrHttp(options: DollrHttpOptions): DollrHttp {
     const timer = setTimeout(() => {
       timedOut = true;
       controller.abort();
-    }, options.timeoutMs);
+    }, timeoutMs);
 
     let status: number;
     let headers: Record<string, string | string[] | undefined>;
@@ -64,7 +67,7 @@ export function createDollrHttp(options: DollrHttpOptions): DollrHttp {
       headers = response.headers;
       text = await response.body.text();
     } catch (error) {
-      const failure = fromTransportError(error, { what, timedOut, timeoutMs: options.timeoutMs });
+      const failure = fromTransportError(error, { what, timedOut, timeoutMs });
       options.logger.debug('dollr call failed', { method, path, code: failure.code, durationMs: elapsed() });
       throw failure;
     } finally {

@@ -5,6 +5,7 @@
 import { checkBearer, obtainToken } from './auth.ts';
 import { executePayout, executeRefund, executionStatus } from './execution-routes.ts';
 import type { ApiRoute } from './faults.ts';
+import { predictAmountAndFees } from './predictions.ts';
 import { createPayoutSession, createRefundSession } from './sessions.ts';
 import type { FakeState } from './state.ts';
 import { reply, type Reply } from './types.ts';
@@ -16,6 +17,7 @@ export const INVALID_JSON = Symbol('invalid json');
 export interface ApiRequest {
   method: string;
   path: string;
+  query: Record<string, string>;
   body: unknown;
   authorization: string | undefined;
 }
@@ -25,7 +27,7 @@ interface RouteDef {
   pattern: RegExp;
   route: ApiRoute;
   auth: boolean;
-  handle(state: FakeState, match: RegExpExecArray, body: unknown): Reply;
+  handle(state: FakeState, match: RegExpExecArray, body: unknown, query: Record<string, string>): Reply;
 }
 
 const V = '/([^/]+)';
@@ -35,6 +37,7 @@ const ROUTES: readonly RouteDef[] = [
   { method: 'POST', pattern: re(`${V}/sessions/payout`), route: 'session', auth: true, handle: (s, _m, b) => createPayoutSession(s, b) },
   { method: 'POST', pattern: re(`${V}/executions/refund`), route: 'execute', auth: true, handle: (s, _m, b) => executeRefund(s, b) },
   { method: 'POST', pattern: re(`${V}/executions/payout`), route: 'execute', auth: true, handle: (s, _m, b) => executePayout(s, b) },
+  { method: 'GET', pattern: re(`${V}/predictions/amount-and-fees`), route: 'prediction', auth: true, handle: (_s, _m, _b, q) => predictAmountAndFees(q) },
   {
     method: 'GET',
     pattern: re(`${V}/status/(refund|payout|collection|transfer)/([^/]+)`),
@@ -78,5 +81,5 @@ export function handleApi(state: FakeState, request: ApiRequest): Reply {
   if (def.method === 'POST' && request.body === INVALID_JSON) {
     return validationError([{ loc: ['body', 0], msg: 'Expecting value: line 1 column 1 (char 0)', type: 'value_error.jsondecode' }]);
   }
-  return def.handle(state, match, request.body);
+  return def.handle(state, match, request.body, request.query);
 }

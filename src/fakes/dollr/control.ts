@@ -23,7 +23,7 @@ const fault = z.discriminatedUnion('kind', [
 
 const schemas = {
   inject: z.object({
-    route: z.enum(['token', 'session', 'execute', 'status', 'any']),
+    route: z.enum(['token', 'session', 'execute', 'status', 'prediction', 'any']),
     times: z.number().int().positive().optional(),
     fault,
   }),

@@ -62,7 +62,7 @@ export async function startServer(options: {
 
     const fault = takeFault(state, route);
     const latency = state.config.latencyMs;
-    const processRequest = () => handleApi(state, { method, path, body, authorization: req.headers.authorization });
+    const processRequest = () => handleApi(state, { method, path, query, body, authorization: req.headers.authorization });
     switch (fault?.kind) {
       case 'drop_before':
         return void req.socket.destroy();

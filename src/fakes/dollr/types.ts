@@ -108,7 +108,7 @@ export interface SessionRecord {
   updatedAt: Date;
 }
 
-export type FaultRoute = 'token' | 'session' | 'execute' | 'status' | 'any';
+export type FaultRoute = 'token' | 'session' | 'execute' | 'status' | 'prediction' | 'any';
 
 export type Fault =
   /** Answer this status without processing. */
