@@ -15,14 +15,19 @@ import { toSlackLogger } from './adapters/log/bolt-logger.ts';
 import { createJsonLogger, type JsonLogger } from './adapters/log/json-logger.ts';
 import { registerListeners } from './adapters/slack/register-listeners.ts';
 import type { SlackServices } from './adapters/slack/services.ts';
+import { createChannelQueues } from './adapters/slack/channel-queue.ts';
 import { createSlackNotifier } from './adapters/slack/slack-notifier.ts';
 import { createStore, type Store } from './adapters/store/create-store.ts';
 import { secretsOf, type Config } from './config.ts';
 import { createExecutor } from './core/execute-request.ts';
 import { createOutbox } from './core/outbox.ts';
-import { approverListPolicy } from './core/policy.ts';
+import { currentFreeze } from './core/freeze.ts';
 import type { Checkpoint, Clock, IdGenerator } from './core/ports.ts';
+import { createPollScheduler } from './core/poll-scheduler.ts';
 import { createRequestWorker } from './core/request-worker.ts';
+import { watchPending } from './core/watch-pending.ts';
+import { loadApprovalPolicy } from './adapters/policy/load-policy.ts';
+import { createUserDirectory } from './adapters/slack/user-directory.ts';
 import type { Backoff } from './core/retry-policy.ts';
 
 export interface AppOverrides {
@@ -52,6 +57,9 @@ export interface DollrSlackApp {
   services: SlackServices;
 }
 
+/** Status polls in flight at once, for every followed request together (the Dollr Agent keeps 16 connections). */
+const DOLLR_CALLS_IN_FLIGHT = 16;
+
 const realClock: Clock = { now: () => new Date(), sleep: (ms, signal) => sleep(ms, undefined, { signal }) };
 const randomIds: IdGenerator = { referenceId: () => randomUUID() };
 
@@ -66,8 +74,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     clientSecret: config.dollr.clientSecret,
     timeoutMs: config.dollr.timeoutMs,
     payoutPasscode: config.dollr.payoutPasscode,
+    payoutMethod: config.dollr.payoutMethod,
     logger: logger.child({ component: 'dollr' }),
   });
+  const policy = loadApprovalPolicy(config.approvalPolicyFile, config.approvers);
 
   let stopping = false;
   const health = healthRoutes(store, () => stopping);
@@ -76,6 +86,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const clientOptions: WebClientOptions = {
     slackApiUrl: config.slack.apiUrl,
     retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 },
+    // A 429 comes back to us: the channel queue waits out Retry-After and sends again, in order.
+    rejectRateLimitedCalls: true,
   };
   const slackLogger = toSlackLogger(logger);
   const receiver = config.slack.appToken
@@ -85,7 +97,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   // Initialisation (auth.test) waits for start(), so that a bad token stops the start with a clear error.
   const app = new App({ token: config.slack.botToken, receiver, logger: slackLogger, clientOptions, deferInitialization: true });
 
-  const outbox = createOutbox({ store, notifier: createSlackNotifier(app.client), clock, logger, retryDelayMs: overrides.slackRetryDelayMs });
+  const directory = createUserDirectory({ client: app.client, logger });
+  const queues = createChannelQueues({ perSecond: config.slack.postsPerSecond, burst: config.slack.postBurst });
+  const notifier = createSlackNotifier(app.client, queues, () => currentFreeze(store));
+  const outbox = createOutbox({ store, notifier, clock, logger, retryDelayMs: overrides.slackRetryDelayMs });
   const executor = createExecutor({
     store,
     gateway,
@@ -93,6 +108,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     ids: overrides.ids ?? randomIds,
     logger,
     announce: (id) => void outbox.flush(id),
+    scheduler: createPollScheduler({ maxConcurrent: DOLLR_CALLS_IN_FLIGHT }),
     pollIntervalMs: config.dollr.pollIntervalMs,
     retryBackoff: overrides.retryBackoff,
     attentionAfterMs: config.needsAttentionAfterMs,
@@ -108,16 +124,26 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     leaseTtlMs: config.leaseTtlMs,
     sweepIntervalMs: config.sweepIntervalMs,
+    watchPending: (request) =>
+      watchPending(
+        { store, clock, policy, directory, logger, expiresAfterMs: config.pendingExpiresAfterMs, remindAfterMs: config.remindAfterMs },
+        request,
+      ),
   });
   const services: SlackServices = {
     store,
     gateway,
     clock,
-    policy: approverListPolicy(config.approvers),
+    policy,
+    directory,
+    notifier,
     worker,
     logger,
     payoutsConfigured: config.dollr.payoutPasscode !== undefined,
     approvalChannel: config.approvalChannel,
+    allowedChannels: config.allowedChannels,
+    admins: config.admins,
+    requestsPerMinute: config.requestsPerMinute,
     checkpoint,
   };
   registerListeners(app, services);

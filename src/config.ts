@@ -6,6 +6,14 @@ import { z } from 'zod';
 import { CHECKPOINTS, type Checkpoint } from './core/ports.ts';
 
 const slackUserId = /^[UW][A-Z0-9]{2,}$/;
+const slackUserOrGroupId = /^[UWS][A-Z0-9]{2,}$/;
+const slackChannelId = /^[CGD][A-Z0-9]{2,}$/;
+
+const idList = (name: string, pattern: RegExp, example: string) =>
+  z
+    .string()
+    .transform((v) => v.split(',').map((id) => id.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(pattern, `${name} must list IDs such as ${example}, comma-separated.`)));
 
 const optionalText = z
   .string()
@@ -60,16 +68,46 @@ const envSchema = z
       .transform((v) => v.split(',').map((id) => id.trim()).filter(Boolean))
       .pipe(
         z
-          .array(z.string().regex(slackUserId, 'APPROVERS must hold Slack user IDs such as U0123ABCD (find one in a profile: ⋮ > Copy member ID).'))
+          .array(
+            z
+              .string()
+              .regex(
+                slackUserOrGroupId,
+                'APPROVERS must hold Slack user IDs such as U0123ABCD (a profile: ⋮ > Copy member ID) or user group IDs such as S0123ABCD.',
+              ),
+          )
           .min(1, 'APPROVERS is empty: list at least one Slack user ID.'),
       ),
     APPROVAL_CHANNEL: optionalText.refine(
-      (v) => v === undefined || /^[CGD][A-Z0-9]{2,}$/.test(v),
+      (v) => v === undefined || slackChannelId.test(v),
       'APPROVAL_CHANNEL must be a channel ID such as C0123ABCD (channel details > About), not a name.',
+    ),
+    APPROVAL_POLICY: optionalText,
+    ADMINS: idList('ADMINS', slackUserId, 'U0123ABCD').optional(),
+    ALLOWED_CHANNELS: idList('ALLOWED_CHANNELS', slackChannelId, 'C0123ABCD').optional(),
+    REQUESTS_PER_MINUTE: z.coerce
+      .number({ error: 'REQUESTS_PER_MINUTE must be a number.' })
+      .int('REQUESTS_PER_MINUTE must be a whole number.')
+      .min(1, 'REQUESTS_PER_MINUTE must be at least 1.')
+      .default(5),
+    PENDING_EXPIRES_AFTER_MS: millis('PENDING_EXPIRES_AFTER_MS', 24 * 60 * 60_000),
+    REMIND_AFTER_MS: millis('REMIND_AFTER_MS', 4 * 60 * 60_000),
+    DOLLR_PAYOUT_METHOD: optionalText.refine(
+      (v) => v === undefined || /^[A-Z_]+$/.test(v),
+      'DOLLR_PAYOUT_METHOD must be a Dollr payment method such as MTN_MOMO_LBR or WALLET.',
     ),
     STORE_URL: optionalText,
     DOLLR_POLL_INTERVAL_MS: millis('DOLLR_POLL_INTERVAL_MS', 3000),
     DOLLR_TIMEOUT_MS: millis('DOLLR_TIMEOUT_MS', 15000),
+    SLACK_POSTS_PER_SECOND: z.coerce
+      .number({ error: 'SLACK_POSTS_PER_SECOND must be a number.' })
+      .positive('SLACK_POSTS_PER_SECOND must be above 0.')
+      .default(1),
+    SLACK_POST_BURST: z.coerce
+      .number({ error: 'SLACK_POST_BURST must be a number.' })
+      .int('SLACK_POST_BURST must be a whole number.')
+      .min(1, 'SLACK_POST_BURST must be at least 1.')
+      .default(3),
     NEEDS_ATTENTION_AFTER_MS: millis('NEEDS_ATTENTION_AFTER_MS', 24 * 60 * 60_000),
     LEASE_TTL_MS: millis('LEASE_TTL_MS', 30_000),
     SWEEP_INTERVAL_MS: millis('SWEEP_INTERVAL_MS', 15_000),
@@ -109,7 +147,15 @@ function crossFieldProblems(env: Record<string, string | undefined>): string[] {
 }
 
 export interface Config {
-  slack: { botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string };
+  slack: {
+    botToken: string;
+    signingSecret?: string;
+    appToken?: string;
+    apiUrl?: string;
+    /** Pace of the app's messages into one channel (Slack allows about one per second, with bursts). */
+    postsPerSecond: number;
+    postBurst: number;
+  };
   port: number;
   dollr: {
     apiUrl: string;
@@ -119,8 +165,20 @@ export interface Config {
     pollIntervalMs: number;
     /** Absent: payouts are refused with a clear message; refunds still work. */
     payoutPasscode?: { code: string; phone?: string; userId?: string };
+    /** Payment method of the payout accounts, for Dollr's fee estimate; absent: no estimate. */
+    payoutMethod?: string;
   };
+  /** User IDs (U…, W…) and user group IDs (S…). */
   approvers: string[];
+  /** Path of the YAML approval policy; absent: one approval from APPROVERS. */
+  approvalPolicyFile?: string;
+  /** Who may freeze and unfreeze executions. */
+  admins: string[];
+  /** When set, the only channels where /dollr works. */
+  allowedChannels?: string[];
+  requestsPerMinute: number;
+  pendingExpiresAfterMs: number;
+  remindAfterMs: number;
   approvalChannel?: string;
   storeUrl?: string;
   logLevel: LogLevel;
@@ -156,6 +214,8 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
       appToken: e.SLACK_APP_TOKEN,
       // @slack/web-api appends the method name to this base, so it must end with a slash.
       apiUrl: e.SLACK_API_URL?.replace(/\/*$/, '/'),
+      postsPerSecond: e.SLACK_POSTS_PER_SECOND,
+      postBurst: e.SLACK_POST_BURST,
     },
     port: e.PORT,
     dollr: {
@@ -167,8 +227,15 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
       payoutPasscode: e.DOLLR_PAYOUT_PASSCODE
         ? { code: e.DOLLR_PAYOUT_PASSCODE, phone: e.DOLLR_PAYOUT_PHONE, userId: e.DOLLR_PAYOUT_USER_ID }
         : undefined,
+      payoutMethod: e.DOLLR_PAYOUT_METHOD,
     },
     approvers: e.APPROVERS,
+    approvalPolicyFile: e.APPROVAL_POLICY,
+    admins: e.ADMINS ?? [],
+    allowedChannels: e.ALLOWED_CHANNELS && e.ALLOWED_CHANNELS.length > 0 ? e.ALLOWED_CHANNELS : undefined,
+    requestsPerMinute: e.REQUESTS_PER_MINUTE,
+    pendingExpiresAfterMs: e.PENDING_EXPIRES_AFTER_MS,
+    remindAfterMs: e.REMIND_AFTER_MS,
     approvalChannel: e.APPROVAL_CHANNEL,
     storeUrl: e.STORE_URL,
     logLevel: e.LOG_LEVEL,

@@ -11,6 +11,7 @@
  * with the same reference, and only a reference Dollr does not know is sent again, unchanged.
  */
 import { isDollrError, type DollrError } from './dollr-error.ts';
+import type { PollScheduler } from './poll-scheduler.ts';
 import type { Checkpoint, Clock, IdGenerator, Logger, PaymentsGateway, RequestStore } from './ports.ts';
 import { isFinal, type ExecutionSnapshot, type MoneyRequest } from './request.ts';
 import { retryDelayMs, type Backoff } from './retry-policy.ts';
@@ -25,6 +26,8 @@ export interface ExecutorOptions {
   logger: Logger;
   /** Called after every stored change, so that Slack is told. */
   announce: (requestId: string) => void;
+  /** The shared timer and the limit on Dollr calls in flight for every followed request. */
+  scheduler: PollScheduler;
   /** First status poll after execute; later polls back off while PROCESSING. */
   pollIntervalMs: number;
   maxPollIntervalMs?: number;
@@ -48,7 +51,7 @@ export interface Executor {
 }
 
 export function createExecutor(options: ExecutorOptions): Executor {
-  const { store, gateway, clock, ids, logger, announce } = options;
+  const { store, gateway, clock, ids, logger, announce, scheduler } = options;
   const maxSessionTries = options.maxSessionTries ?? 5;
   const maxSends = options.maxSends ?? 10;
   const backoff = options.retryBackoff ?? { initialMs: 1000, maxMs: 30_000 };
@@ -97,7 +100,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
       } catch (error) {
         // No money moves when a session is created, so an unclear answer is simply asked again.
         if (isDollrError(error) && error.transient && tries < maxSessionTries) {
-          await clock.sleep(retryDelayMs(tries, error, backoff), signal);
+          await scheduler.sleep(retryDelayMs(tries, error, backoff), signal);
           continue;
         }
         if (!isDollrError(error)) throw error;
@@ -112,7 +115,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
   /** Dollr's view of the reference: its snapshot, 'unknown' (never seen), or 'unclear' (asking failed). */
   async function ask(request: MoneyRequest): Promise<ExecutionSnapshot | 'unknown' | { unclear: unknown }> {
     try {
-      return (await gateway.getStatus(request.details.kind, request.attempt!.referenceId)) ?? 'unknown';
+      return (await scheduler.limit(() => gateway.getStatus(request.details.kind, request.attempt!.referenceId))) ?? 'unknown';
     } catch (error) {
       if (!isDollrError(error)) throw error;
       return { unclear: error };
@@ -150,7 +153,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
           lastError = error;
         }
       }
-      await clock.sleep(retryDelayMs(round, lastError, backoff), signal);
+      await scheduler.sleep(retryDelayMs(round, lastError, backoff), signal);
       request = await attentionIfOverdue(request, `Dollr has not confirmed reference ${referenceId} since the approval.`);
     }
   }
@@ -167,14 +170,15 @@ export function createExecutor(options: ExecutorOptions): Executor {
     let interval = options.pollIntervalMs;
     let failures = 0;
     while (!isFinal(request.state)) {
-      await clock.sleep(interval, signal);
+      await scheduler.sleep(interval, signal);
       try {
-        const status = await gateway.getStatus(request.details.kind, referenceId);
+        const status = await scheduler.limit(() => gateway.getStatus(request.details.kind, referenceId));
         checkpoint('while_polling');
         failures = 0;
         if (status) request = await recordAnswer(request.id, status);
-        // Back off while Dollr is busy with it; PENDING is about to move, so keep the first pace.
-        interval = status?.status === 'PENDING' ? options.pollIntervalMs : Math.min(Math.round(interval * 1.5), maxPollMs);
+        // Back off while Dollr works on it (doubling, capped), jittered so that a batch approved
+        // together does not poll in step.
+        interval = Math.min(Math.round(interval * (1.6 + Math.random() * 0.4)), maxPollMs);
       } catch (error) {
         if (!isDollrError(error)) throw error;
         failures++;

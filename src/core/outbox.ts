@@ -4,7 +4,7 @@
  * so a crash or a Slack outage delays a message but never loses it.
  */
 import type { Clock, Logger, Notifier, RequestStore } from './ports.ts';
-import { recordTold } from './transitions.ts';
+import { recordSlackFailure, recordTold } from './transitions.ts';
 import { updateRequest } from './update-request.ts';
 
 const PERMANENT_FAILURE_LIMIT = 3;
@@ -42,6 +42,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     let request = await store.get(id);
     let delay = retryDelayMs;
     let permanentFailures = 0;
+    let failedIndex = -1;
     while (request && request.toldCount < request.events.length) {
       const index = request.toldCount;
       const event = request.events[index]!;
@@ -54,6 +55,12 @@ export function createOutbox(options: OutboxOptions): Outbox {
         delay = retryDelayMs;
         permanentFailures = 0;
       } catch (error) {
+        // The trail keeps the first failure of each event (not every retry of a long outage).
+        if (failedIndex !== index) {
+          failedIndex = index;
+          const message = error instanceof Error ? error.message : String(error);
+          await updateRequest(store, id, (current) => recordSlackFailure(current, event.type, message.slice(0, 300), clock.now())).catch(() => {});
+        }
         // Slack refusing the message itself (a deleted channel, say) cannot get better by waiting:
         // after a few tries that one event is skipped so that the ones after it still arrive.
         if (isPermanent(error) && ++permanentFailures >= PERMANENT_FAILURE_LIMIT) {

@@ -2,8 +2,9 @@
  * What the core needs from the outside world. Adapters implement these; tests use the real adapters
  * against fakes over HTTP, or in-memory implementations of these same interfaces.
  */
+import type { ApproverSet } from './approval-policy.ts';
 import type { Currency } from './money.ts';
-import type { ExecutionSnapshot, MoneyRequest, Operation, RequestEvent } from './request.ts';
+import type { ExecutionSnapshot, FeePreview, MoneyRequest, Operation, RequestEvent } from './request.ts';
 
 export interface RequestStore {
   /** Stores a new request. Resolves false, writing nothing, when a request with that ID exists. */
@@ -19,6 +20,19 @@ export interface RequestStore {
   getByReference(referenceId: string): Promise<MoneyRequest | undefined>;
   /** Every request for which hasWorkLeft() was true at its last write (for recovery after a restart). */
   listWithWorkLeft(): Promise<MoneyRequest[]>;
+  /**
+   * IDs of requests by creation time (`createdAt`), oldest first unless newestFirst; `since`
+   * inclusive, `until` exclusive. For `/dollr history` and the audit export.
+   */
+  listRequestIds(query: { since?: Date; until?: Date; limit?: number; newestFirst?: boolean }): Promise<string[]>;
+  /** IDs of every request about this subject (see subjectOf: one original payment, one payout account), oldest first. */
+  listRequestIdsFor(subject: string): Promise<string[]>;
+  /** A small named setting that survives restarts (the freeze switch); undefined when unset. */
+  getSetting(name: string): Promise<string | undefined>;
+  /** Sets, or with undefined clears, a setting. */
+  setSetting(name: string, value: string | undefined): Promise<void>;
+  /** Adds one to a counter that disappears windowMs after its first increment; resolves the new count. Atomic. */
+  increment(counter: string, windowMs: number): Promise<number>;
   /** Rejects when the store cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -52,6 +66,11 @@ export interface PaymentsGateway {
   executePayout(input: { sessionId: string; payoutAccountId: number; referenceId: string }): Promise<ExecutionSnapshot>;
   /** Dollr's current view of an execution; undefined when Dollr does not know the reference. */
   getStatus(operation: Operation, referenceId: string): Promise<ExecutionSnapshot | undefined>;
+  /**
+   * Dollr's estimate of a payout's fees and of what the payee receives; undefined when the client
+   * cannot ask (no payout method configured). Rejects like every other call.
+   */
+  previewPayoutFees(input: { amount: string; currency: Currency }): Promise<FeePreview | undefined>;
 }
 
 /**
@@ -61,6 +80,16 @@ export interface PaymentsGateway {
 export interface Notifier {
   /** For a `requested` event this posts the card and resolves its ts. */
   tell(request: MoneyRequest, event: RequestEvent): Promise<{ cardTs?: string }>;
+  /** Renders the card again from the record (after the freeze switch changed, say). */
+  refreshCard(request: MoneyRequest): Promise<void>;
+}
+
+/** Who belongs to which Slack user group. */
+export interface Directory {
+  /** True when the user is listed in the set, directly or through a group. Rejects when a group cannot be read. */
+  isIn(userId: string, set: ApproverSet): Promise<boolean>;
+  /** Everyone in the set: its users and its groups' members. */
+  expand(set: ApproverSet): Promise<string[]>;
 }
 
 export interface Clock {

@@ -1,5 +1,10 @@
-/** Use case: a person asks for a refund or payout; it is stored and its approval card goes out. */
+/** Use case: a person asks for a refund or payout; it is checked, stored, and its approval card goes out. */
+import type { ApprovalPolicy } from './approval-policy.ts';
+import { executedTodayMinor } from './daily-usage.ts';
+import { dailyLimitMessage } from './decide-request.ts';
+import { toMinor } from './money.ts';
 import type { Clock, RequestStore } from './ports.ts';
+import { requestChecks } from './request-checks.ts';
 import type { MoneyRequest, RequestDetails } from './request.ts';
 import { refuse, ok, type Result } from './result.ts';
 import { newRequest } from './transitions.ts';
@@ -12,19 +17,42 @@ export interface RequestMoneyInput {
   channelId: string;
 }
 
-export type RequestMoneyRefusal = 'duplicate_submission' | 'payouts_not_configured';
+export type RequestMoneyRefusal =
+  | 'duplicate_submission'
+  | 'payouts_not_configured'
+  | 'over_maximum'
+  | 'over_daily_limit'
+  | 'too_many_requests';
 
-export async function requestMoney(
-  deps: { store: RequestStore; clock: Clock; payoutsConfigured: boolean },
-  input: RequestMoneyInput,
-): Promise<Result<MoneyRequest, RequestMoneyRefusal>> {
-  if (input.details.kind === 'payout' && !deps.payoutsConfigured) {
-    return refuse('payouts_not_configured', PAYOUTS_NOT_CONFIGURED);
+export interface RequestMoneyDeps {
+  store: RequestStore;
+  clock: Clock;
+  policy: ApprovalPolicy;
+  payoutsConfigured: boolean;
+  /** Requests one person may make per minute. */
+  requestsPerMinute: number;
+}
+
+export async function requestMoney(deps: RequestMoneyDeps, input: RequestMoneyInput): Promise<Result<MoneyRequest, RequestMoneyRefusal>> {
+  const { store, clock } = deps;
+  if (input.details.kind === 'payout' && !deps.payoutsConfigured) return refuse('payouts_not_configured', PAYOUTS_NOT_CONFIGURED);
+  if (await store.get(input.id)) return refuse('duplicate_submission', `Request ${input.id} was already submitted.`);
+  const rule = deps.policy.ruleFor(input.details);
+  if (!rule.ok) return rule;
+  const count = await store.increment(`requests-by:${input.requesterId}`, 60_000);
+  if (count > deps.requestsPerMinute) {
+    return refuse('too_many_requests', `You have made ${deps.requestsPerMinute} requests in the last minute, the most allowed. Wait a minute and submit again.`);
   }
-  const request = newRequest({ ...input, now: deps.clock.now() });
-  if (!(await deps.store.insert(request))) {
-    return refuse('duplicate_submission', `Request ${input.id} was already submitted.`);
+  const now = clock.now();
+  const draft = newRequest({ ...input, approvalsRequired: rule.value.approvalsRequired, ruleDescription: rule.value.description, now });
+  if (rule.value.dailyLimitMinor !== undefined) {
+    const used = await executedTodayMinor(store, input.details, now);
+    if (used + toMinor(input.details.amount) > rule.value.dailyLimitMinor) {
+      return refuse('over_daily_limit', dailyLimitMessage(draft, used, rule.value.dailyLimitMinor));
+    }
   }
+  const request = { ...draft, checks: await requestChecks(store, input.details, now) };
+  if (!(await store.insert(request))) return refuse('duplicate_submission', `Request ${input.id} was already submitted.`);
   return ok(request);
 }
 

@@ -7,7 +7,7 @@
 import type { Executor } from './execute-request.ts';
 import type { Outbox } from './outbox.ts';
 import type { Clock, Leases, Logger, RequestStore } from './ports.ts';
-import { IN_FLIGHT_STATES } from './request.ts';
+import { IN_FLIGHT_STATES, type MoneyRequest } from './request.ts';
 
 export interface RequestWorkerOptions {
   store: RequestStore;
@@ -22,6 +22,8 @@ export interface RequestWorkerOptions {
   leaseTtlMs: number;
   /** How often to look for work nobody holds. */
   sweepIntervalMs: number;
+  /** Looks after a request awaiting approval (reminders, expiry). */
+  watchPending: (request: MoneyRequest) => Promise<void>;
 }
 
 export interface RequestWorker {
@@ -39,28 +41,38 @@ export function createRequestWorker(options: RequestWorkerOptions): RequestWorke
   const { store, leases, outbox, executor, clock, logger, owner, leaseTtlMs } = options;
   const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
   const again = new Set<string>();
+  /** Leases this process holds, with what to stop if one is lost. */
+  const held = new Map<string, AbortController>();
   let stopped = false;
   let sweeper: ReturnType<typeof setInterval> | undefined;
+  const leaseName = (id: string) => `request:${id}`;
 
-  async function work(id: string, controller: AbortController): Promise<void> {
-    const lease = `request:${id}`;
-    if (!(await leases.acquireLease(lease, owner, leaseTtlMs))) return; // Another replica has it.
-    const renewal = setInterval(() => {
-      leases.renewLease(lease, owner, leaseTtlMs).then(
-        (held) => held || controller.abort(new Error('lease lost')),
+  // One renewal loop for every lease held, not a timer per request.
+  const renewer = setInterval(() => {
+    for (const [id, controller] of held) {
+      leases.renewLease(leaseName(id), owner, leaseTtlMs).then(
+        (kept) => kept || controller.abort(new Error('lease lost')),
         () => controller.abort(new Error('lease not renewed')),
       );
-    }, Math.max(10, Math.floor(leaseTtlMs / 3)));
+    }
+  }, Math.max(10, Math.floor(leaseTtlMs / 3)));
+  renewer.unref();
+
+  async function work(id: string, controller: AbortController): Promise<void> {
+    const lease = leaseName(id);
+    if (!(await leases.acquireLease(lease, owner, leaseTtlMs))) return; // Another replica has it.
+    held.set(id, controller);
     try {
       do {
         again.delete(id);
         await outbox.flush(id);
         const request = await store.get(id);
-        if (request && IN_FLIGHT_STATES.includes(request.state)) await executor.run(id, controller.signal);
+        if (request?.state === 'awaiting_approval') await options.watchPending(request);
+        else if (request && IN_FLIGHT_STATES.includes(request.state)) await executor.run(id, controller.signal);
         await outbox.flush(id);
       } while (again.has(id) && !controller.signal.aborted);
     } finally {
-      clearInterval(renewal);
+      held.delete(id);
       await leases.releaseLease(lease, owner).catch(() => {});
     }
   }
@@ -111,6 +123,7 @@ export function createRequestWorker(options: RequestWorkerOptions): RequestWorke
       const deadline = new AbortController();
       await Promise.race([all, clock.sleep(timeoutMs, deadline.signal).catch(() => {})]);
       deadline.abort();
+      clearInterval(renewer);
     },
   };
 }

@@ -64,6 +64,8 @@ export interface ExecutionSnapshot {
 export const REQUEST_STATES = [
   'awaiting_approval',
   'rejected',
+  'cancelled',
+  'expired',
   'approved',
   'executing',
   'pending',
@@ -74,20 +76,24 @@ export const REQUEST_STATES = [
 ] as const;
 export type RequestState = (typeof REQUEST_STATES)[number];
 
-export const FINAL_STATES: readonly RequestState[] = ['rejected', 'completed', 'failed'];
+export const FINAL_STATES: readonly RequestState[] = ['rejected', 'cancelled', 'expired', 'completed', 'failed'];
 /** States in which money may be moving: the app must follow them to the end, also after a restart. */
 export const IN_FLIGHT_STATES: readonly RequestState[] = ['approved', 'executing', 'pending', 'processing', 'needs_attention'];
 
 /** One thing that happened to a request; appended, never rewritten. Each is told to Slack once, in order. */
 export type RequestEvent = { at: string } & (
   | { type: 'requested'; by: string }
-  | { type: 'approved'; by: string }
+  | { type: 'approved'; by: string; comment?: string }
   | { type: 'rejected'; by: string; reason: string }
+  | { type: 'cancelled'; by: string }
+  | { type: 'expired' }
+  | { type: 'reminded'; to: string[] }
   | { type: 'reference_minted'; referenceId: string }
   | { type: 'session_created'; sessionId: string }
   | { type: 'status'; execution: ExecutionSnapshot }
   | { type: 'failed'; message: string }
   | { type: 'attention'; message: string }
+  | { type: 'slack_failed'; event: string; message: string }
 );
 export type RequestEventType = RequestEvent['type'];
 
@@ -97,6 +103,24 @@ export interface Attempt {
   sessionId?: string;
   /** Dollr's latest answer about this reference (from execute or status). */
   execution?: ExecutionSnapshot;
+}
+
+/** Dollr's estimate of a payout's fees and what the payee receives; shown as an estimate. */
+export interface FeePreview {
+  payeeAmount: string;
+  payeeCurrency: string;
+  /** Every fee Dollr named, added up, in `feeCurrency`. */
+  fees: string;
+  feeCurrency: string;
+}
+
+/** What the card shows reviewers before anyone approves; taken when the request is made. */
+export interface RequestChecks {
+  /** Other open or recent requests for the same payment or account and amount. */
+  possibleDuplicates: string[];
+  /** Refunds: what this app already refunded (or is refunding) against that payment, in minor units. */
+  refundedBeforeMinor?: number;
+  feePreview?: FeePreview;
 }
 
 export interface MoneyRequest {
@@ -112,6 +136,12 @@ export interface MoneyRequest {
   cardTs?: string;
   createdAt: string;
   state: RequestState;
+  /** Distinct approvals needed, fixed when the request was made (the policy's rule then). */
+  approvalsRequired: number;
+  /** How the rule reads on the card, e.g. "2 approvals (refunds above 500.00)". */
+  ruleDescription?: string;
+  checks?: RequestChecks;
+  /** The approver whose approval completed the rule (or who rejected it). */
   approverId?: string;
   attempt?: Attempt;
   /** Why it failed, in Dollr's or our words. */
@@ -121,8 +151,19 @@ export interface MoneyRequest {
   toldCount: number;
 }
 
+/** What a request is about, for finding others about the same thing: `refund:4411`, `payout:7`. */
+export const subjectOf = (details: RequestDetails): string =>
+  details.kind === 'refund' ? `refund:${details.originalPaymentIntentId}` : `payout:${details.payoutAccountId}`;
+
 export const isFinal = (state: RequestState): boolean => FINAL_STATES.includes(state);
 
-/** True while the app still owes this request work: following money, or telling Slack. */
+/**
+ * True while the app still owes this request work: following money, telling Slack, or watching a
+ * pending request (it expires, and its approvers are reminded).
+ */
 export const hasWorkLeft = (request: MoneyRequest): boolean =>
-  IN_FLIGHT_STATES.includes(request.state) || request.toldCount < request.events.length;
+  request.state === 'awaiting_approval' || IN_FLIGHT_STATES.includes(request.state) || request.toldCount < request.events.length;
+
+/** The approvals given so far, in order. */
+export const approvalsOf = (request: MoneyRequest) =>
+  request.events.filter((e): e is Extract<RequestEvent, { type: 'approved' }> => e.type === 'approved');

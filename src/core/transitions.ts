@@ -4,8 +4,7 @@
  * started from the same record only one wins.
  */
 import { refuse, ok, type Result } from './result.ts';
-import type { ApprovalPolicy } from './policy.ts';
-import type { ExecutionSnapshot, MoneyRequest, RequestDetails, RequestEvent, RequestState } from './request.ts';
+import { approvalsOf, type ExecutionSnapshot, type RequestChecks, type MoneyRequest, type RequestDetails, type RequestEvent, type RequestState } from './request.ts';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 export type NewEvent = DistributiveOmit<RequestEvent, 'at'>;
@@ -24,6 +23,9 @@ export function newRequest(input: {
   details: RequestDetails;
   requesterId: string;
   channelId: string;
+  approvalsRequired: number;
+  ruleDescription?: string;
+  checks?: RequestChecks;
   now: Date;
 }): MoneyRequest {
   const at = input.now.toISOString();
@@ -35,50 +37,83 @@ export function newRequest(input: {
     channelId: input.channelId,
     createdAt: at,
     state: 'awaiting_approval',
+    approvalsRequired: input.approvalsRequired,
+    ...(input.ruleDescription ? { ruleDescription: input.ruleDescription } : {}),
+    ...(input.checks ? { checks: input.checks } : {}),
     events: [{ type: 'requested', by: input.requesterId, at }],
     toldCount: 0,
   };
 }
 
-export type DecisionRefusal = 'not_an_approver' | 'self_approval_forbidden' | 'already_decided';
+export type DecisionRefusal = 'self_approval_forbidden' | 'already_decided' | 'already_approved_by_you' | 'not_the_requester';
 
-function checkDecider(request: MoneyRequest, userId: string, policy: ApprovalPolicy): Result<true, DecisionRefusal> {
-  if (request.state !== 'awaiting_approval') {
-    return refuse('already_decided', alreadyDecidedMessage(request));
-  }
+/**
+ * The checks that need nothing but the record: the request is still open, the requester does not
+ * decide on their own request, and nobody approves twice. (Who is an approver is the policy's.)
+ */
+export function checkDecision(request: MoneyRequest, userId: string): Result<true, DecisionRefusal> {
+  if (request.state !== 'awaiting_approval') return refuse('already_decided', closedMessage(request));
   if (userId === request.requesterId) {
     return refuse('self_approval_forbidden', 'You asked for this request, so someone else must approve or reject it.');
   }
-  if (!policy.mayDecide(userId, request)) {
-    return refuse('not_an_approver', 'Only the approvers configured for this app (APPROVERS) can approve or reject requests.');
+  if (approvalsOf(request).some((a) => a.by === userId)) {
+    return refuse('already_approved_by_you', `You have already approved request ${request.id}; it needs another approver.`);
   }
   return ok(true);
 }
 
-export function alreadyDecidedMessage(request: MoneyRequest): string {
-  if (request.state === 'rejected') return `Request ${request.id} was already rejected.`;
-  return `Request ${request.id} was already approved${request.approverId ? ` by <@${request.approverId}>` : ''}; it is ${request.state.replace('_', ' ')}.`;
+/** Why a request no longer takes decisions, in words. */
+export function closedMessage(request: MoneyRequest): string {
+  switch (request.state) {
+    case 'rejected':
+      return `Request ${request.id} was already rejected.`;
+    case 'cancelled':
+      return `Request ${request.id} was cancelled by its requester.`;
+    case 'expired':
+      return `Request ${request.id} expired before it was approved. Nothing was sent to Dollr; ask for it again if it is still needed.`;
+    default:
+      return `Request ${request.id} was already approved${request.approverId ? ` by <@${request.approverId}>` : ''}; it is ${request.state.replace('_', ' ')}.`;
+  }
 }
 
-/** May this user approve or reject this request right now? Used before opening the reject modal. */
-export const mayDecide = checkDecider;
-
-export function approve(request: MoneyRequest, by: string, policy: ApprovalPolicy, now: Date): Result<MoneyRequest, DecisionRefusal> {
-  const check = checkDecider(request, by, policy);
+/**
+ * One approval. The request becomes `approved` (claimed for execution) when this approval completes
+ * its rule; before that it stays awaiting approval with the approval recorded.
+ */
+export function approve(request: MoneyRequest, by: string, comment: string | undefined, now: Date): Result<MoneyRequest, DecisionRefusal> {
+  const check = checkDecision(request, by);
   if (!check.ok) return check;
-  return ok(advance(request, now, { state: 'approved', approverId: by }, { type: 'approved', by }));
+  const complete = approvalsOf(request).length + 1 >= request.approvalsRequired;
+  const event = { type: 'approved' as const, by, ...(comment ? { comment } : {}) };
+  return ok(advance(request, now, complete ? { state: 'approved', approverId: by } : {}, event));
 }
 
-export function reject(
-  request: MoneyRequest,
-  by: string,
-  reason: string,
-  policy: ApprovalPolicy,
-  now: Date,
-): Result<MoneyRequest, DecisionRefusal> {
-  const check = checkDecider(request, by, policy);
-  if (!check.ok) return check;
+export function reject(request: MoneyRequest, by: string, reason: string, now: Date): Result<MoneyRequest, DecisionRefusal> {
+  const check = checkDecision(request, by);
+  if (!check.ok && check.code !== 'already_approved_by_you') return check;
   return ok(advance(request, now, { state: 'rejected', approverId: by }, { type: 'rejected', by, reason }));
+}
+
+/** Only the requester cancels, and only while nothing has been claimed for execution. */
+export function cancel(request: MoneyRequest, by: string, now: Date): Result<MoneyRequest, DecisionRefusal> {
+  if (request.state !== 'awaiting_approval') return refuse('already_decided', closedMessage(request));
+  if (by !== request.requesterId) return refuse('not_the_requester', `Only <@${request.requesterId}>, who asked for request ${request.id}, can cancel it.`);
+  return ok(advance(request, now, { state: 'cancelled' }, { type: 'cancelled', by }));
+}
+
+/** Pending too long: closed, nothing executes. Undefined when not pending. */
+export function expire(request: MoneyRequest, now: Date): MoneyRequest | undefined {
+  return request.state === 'awaiting_approval' ? advance(request, now, { state: 'expired' }, { type: 'expired' }) : undefined;
+}
+
+/** The approvers were reminded (once). */
+export function recordReminder(request: MoneyRequest, to: string[], now: Date): MoneyRequest {
+  return advance(request, now, {}, { type: 'reminded', to });
+}
+
+/** A Slack delivery failed; kept in the trail. */
+export function recordSlackFailure(request: MoneyRequest, event: string, message: string, now: Date): MoneyRequest {
+  return advance(request, now, {}, { type: 'slack_failed', event, message });
 }
 
 /** The one reference of this request's attempt; only from `approved`, so it is minted once. */

@@ -30,7 +30,7 @@ describe('who may decide', () => {
     const outsider = person(system, OUTSIDER);
     await outsider.press(card, 'approve');
     await outsider.press(card, 'reject');
-    await system.slack.waitFor((s) => s.ephemerals({ user: OUTSIDER }).filter((e) => /APPROVERS/.test(e.text ?? ''))[1]);
+    await system.slack.waitFor((s) => s.ephemerals({ user: OUTSIDER }).filter((e) => /Only <@UAPPROVER1>, <@UAPPROVER2> can approve or reject this request/.test(e.text ?? ''))[1]);
     expect(system.slack.viewsOpened().filter((v) => (v.view as { callback_id?: string }).callback_id === 'dollr_reject_reason')).toHaveLength(0);
     expect(cardText(system, card)).toContain('dollr_approve');
     expect(dollrWork(system)).toHaveLength(0);

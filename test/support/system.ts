@@ -7,7 +7,7 @@ import { createJsonLogger } from '../../src/adapters/log/json-logger.ts';
 import { ACTIONS, FIELD_ACTION, FIELDS } from '../../src/adapters/slack/ids.ts';
 import { loadConfig, secretsOf, type Config } from '../../src/config.ts';
 import { startFakeDollr, type FakeDollr, type FakeDollrOptions } from '../../src/fakes/fake-dollr.ts';
-import { startFakeSlack, type FakeMessage, type FakeSlack } from '../../src/fakes/fake-slack.ts';
+import { startFakeSlack, type FakeMessage, type FakeSlack, type FakeSlackOptions } from '../../src/fakes/fake-slack.ts';
 import {
   blockActionsPayload,
   createSlackSender,
@@ -39,6 +39,7 @@ export interface System {
 
 export interface SystemOptions {
   env?: Record<string, string | undefined>;
+  slack?: FakeSlackOptions;
   dollr?: FakeDollrOptions;
   overrides?: AppOverrides;
 }
@@ -58,13 +59,16 @@ export function testEnv(slack: FakeSlack, dollr: FakeDollr, extra: Record<string
     STORE_URL: 'memory://',
     DOLLR_POLL_INTERVAL_MS: '20',
     DOLLR_TIMEOUT_MS: '400',
+    // Slack's real pace (1 per second per channel) is exercised by the queue's own tests and the benchmark.
+    SLACK_POSTS_PER_SECOND: '200',
+    SLACK_POST_BURST: '20',
     LOG_LEVEL: 'debug',
     ...extra,
   };
 }
 
 export async function startSystem(options: SystemOptions = {}): Promise<System> {
-  const slack = await startFakeSlack();
+  const slack = await startFakeSlack(options.slack);
   const dollr = await startFakeDollr({ passcode: { code: '123456', phone: '231771234567' }, clientSecret: 'test-secret-abcdef', ...options.dollr });
   const config = loadConfig(testEnv(slack, dollr, options.env));
   const logLines: string[] = [];
@@ -169,7 +173,10 @@ export function person(system: System, userId: string) {
     );
     const channel = String(posted.args.channel);
     const ts = String(posted.result.ts);
-    return { channel, ts, requestId: requestIdOf(slack.message(channel, ts)!) };
+    const requestId = requestIdOf(slack.message(channel, ts)!);
+    // The requester's note comes once the card is posted and recorded: the request is then at rest.
+    await slack.waitFor((s) => s.ephemerals({ user: userId }).find((e) => e.text?.includes(requestId)), 5000, 'the requester note');
+    return { channel, ts, requestId };
   }
 
   function press(card: Card, which: 'approve' | 'reject', send?: SendOptions, tamper?: (payload: Record<string, unknown>) => void) {

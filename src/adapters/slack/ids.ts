@@ -3,13 +3,16 @@ import { createHash } from 'node:crypto';
 
 export const ACTIONS = {
   approve: 'dollr_approve',
+  approveWithComment: 'dollr_approve_comment',
   reject: 'dollr_reject',
+  cancel: 'dollr_cancel',
 } as const;
 
 export const CALLBACKS = {
   refund: 'dollr_refund_request',
   payout: 'dollr_payout_request',
   reject: 'dollr_reject_reason',
+  approve: 'dollr_approve_comment',
 } as const;
 
 /** Modal input blocks; each block holds one input whose action_id is `value`. */
@@ -20,6 +23,7 @@ export const FIELDS = {
   currency: 'currency',
   reason: 'reason',
   rejectReason: 'reject_reason',
+  approveComment: 'approve_comment',
 } as const;
 export const FIELD_ACTION = 'value';
 

@@ -1,10 +1,10 @@
 /** The only file that tells Bolt which listener handles what. */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import { approveButton, rejectButton } from './actions/decision-buttons.ts';
+import { approveButton, approveWithCommentButton, cancelButton, rejectButton } from './actions/decision-buttons.ts';
 import { dollrCommand } from './commands/dollr-command.ts';
 import { ACTIONS, CALLBACKS } from './ids.ts';
 import type { SlackServices } from './services.ts';
-import { rejectSubmission } from './views/reject-submission.ts';
+import { approveCommentSubmission, rejectSubmission } from './views/decision-submissions.ts';
 import { requestSubmission } from './views/request-submission.ts';
 
 export function registerListeners(app: App, services: SlackServices, command = '/dollr'): void {
@@ -12,6 +12,9 @@ export function registerListeners(app: App, services: SlackServices, command = '
   app.view(CALLBACKS.refund, requestSubmission('refund', services));
   app.view(CALLBACKS.payout, requestSubmission('payout', services));
   app.view(CALLBACKS.reject, rejectSubmission(services));
+  app.view(CALLBACKS.approve, approveCommentSubmission(services));
   app.action<BlockAction<ButtonAction>>(ACTIONS.approve, approveButton(services));
+  app.action<BlockAction<ButtonAction>>(ACTIONS.approveWithComment, approveWithCommentButton(services));
   app.action<BlockAction<ButtonAction>>(ACTIONS.reject, rejectButton(services));
+  app.action<BlockAction<ButtonAction>>(ACTIONS.cancel, cancelButton(services));
 }

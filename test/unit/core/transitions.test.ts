@@ -1,17 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { approverListPolicy } from '../../../src/core/policy.ts';
-import type { ExecutionSnapshot } from '../../../src/core/request.ts';
-import { approve, newRequest, recordExecution, recordReference, reject } from '../../../src/core/transitions.ts';
+import type { ExecutionSnapshot, MoneyRequest } from '../../../src/core/request.ts';
+import { approve, cancel, expire, newRequest, recordExecution, recordReference, reject } from '../../../src/core/transitions.ts';
 
 const now = new Date('2026-11-28T12:00:00Z');
-const policy = approverListPolicy(['UAPPROVER', 'UOTHER']);
-const request = newRequest({
-  id: 'R234567890',
-  details: { kind: 'refund', originalPaymentIntentId: 4411, amount: '25.50', reason: 'duplicate' },
-  requesterId: 'UREQUESTER',
-  channelId: 'CFINANCE',
-  now,
-});
+const requestNeeding = (approvalsRequired: number): MoneyRequest =>
+  newRequest({
+    id: 'R234567890',
+    details: { kind: 'refund', originalPaymentIntentId: 4411, amount: '25.50', reason: 'duplicate' },
+    requesterId: 'UREQUESTER',
+    channelId: 'CFINANCE',
+    approvalsRequired,
+    now,
+  });
+const request = requestNeeding(1);
 const snapshot = (status: ExecutionSnapshot['status']): ExecutionSnapshot => ({
   referenceId: 'ref',
   status,
@@ -20,38 +21,57 @@ const snapshot = (status: ExecutionSnapshot['status']): ExecutionSnapshot => ({
   payeeAmount: '25.50',
   payeeCurrency: 'USD',
 });
+const value = <T>(r: { ok: true; value: T } | { ok: false; message: string }): T => {
+  if (!r.ok) throw new Error(r.message);
+  return r.value;
+};
 
 describe('decisions', () => {
-  it('lets a listed approver approve, once', () => {
-    const approved = approve(request, 'UAPPROVER', policy, now);
-    expect(approved.ok && approved.value.state).toBe('approved');
-    expect(approved.ok && approved.value.version).toBe(2);
-    const again = approved.ok ? approve(approved.value, 'UOTHER', policy, now) : approved;
-    expect(again).toMatchObject({ ok: false, code: 'already_decided' });
+  it('claims a one-approval request at the first approval, and refuses a second', () => {
+    const approved = value(approve(request, 'UAPPROVER', undefined, now));
+    expect(approved.state).toBe('approved');
+    expect(approved.version).toBe(2);
+    expect(approve(approved, 'UOTHER', undefined, now)).toMatchObject({ ok: false, code: 'already_decided' });
   });
 
-  it('never lets the requester decide, even when listed', () => {
-    const selfPolicy = approverListPolicy(['UREQUESTER']);
-    expect(approve(request, 'UREQUESTER', selfPolicy, now)).toMatchObject({ ok: false, code: 'self_approval_forbidden' });
-    expect(reject(request, 'UREQUESTER', 'no', selfPolicy, now)).toMatchObject({ ok: false, code: 'self_approval_forbidden' });
+  it('needs distinct approvers for a two-approval request; nobody counts twice', () => {
+    const once = value(approve(requestNeeding(2), 'UA', 'looks right', now));
+    expect(once.state).toBe('awaiting_approval');
+    expect(approve(once, 'UA', undefined, now)).toMatchObject({ ok: false, code: 'already_approved_by_you' });
+    const twice = value(approve(once, 'UB', undefined, now));
+    expect(twice.state).toBe('approved');
+    expect(twice.approverId).toBe('UB');
+    expect(twice.events.filter((e) => e.type === 'approved')).toEqual([
+      { type: 'approved', by: 'UA', comment: 'looks right', at: now.toISOString() },
+      { type: 'approved', by: 'UB', at: now.toISOString() },
+    ]);
   });
 
-  it('refuses people not listed', () => {
-    expect(approve(request, 'USOMEONE', policy, now)).toMatchObject({ ok: false, code: 'not_an_approver' });
+  it('never lets the requester decide', () => {
+    expect(approve(request, 'UREQUESTER', undefined, now)).toMatchObject({ ok: false, code: 'self_approval_forbidden' });
+    expect(reject(request, 'UREQUESTER', 'no', now)).toMatchObject({ ok: false, code: 'self_approval_forbidden' });
   });
 
   it('records a rejection with its reason', () => {
-    const rejected = reject(request, 'UAPPROVER', 'not ours', policy, now);
-    expect(rejected.ok && rejected.value.events.at(-1)).toMatchObject({ type: 'rejected', by: 'UAPPROVER', reason: 'not ours' });
+    const rejected = value(reject(request, 'UAPPROVER', 'not ours', now));
+    expect(rejected.events.at(-1)).toMatchObject({ type: 'rejected', by: 'UAPPROVER', reason: 'not ours' });
+  });
+
+  it('lets only the requester cancel, and only while pending', () => {
+    expect(cancel(request, 'UAPPROVER', now)).toMatchObject({ ok: false, code: 'not_the_requester' });
+    expect(value(cancel(request, 'UREQUESTER', now)).state).toBe('cancelled');
+    const approved = value(approve(request, 'UAPPROVER', undefined, now));
+    expect(cancel(approved, 'UREQUESTER', now)).toMatchObject({ ok: false, code: 'already_decided' });
+  });
+
+  it('expires only pending requests', () => {
+    expect(expire(request, now)?.state).toBe('expired');
+    expect(expire(value(approve(request, 'UAPPROVER', undefined, now)), now)).toBeUndefined();
   });
 });
 
 describe('execution records', () => {
-  const approved = (() => {
-    const r = approve(request, 'UAPPROVER', policy, now);
-    if (!r.ok) throw new Error('setup');
-    return r.value;
-  })();
+  const approved = value(approve(request, 'UAPPROVER', undefined, now));
 
   it('mints the reference once, and only after approval', () => {
     expect(() => recordReference(request, 'ref', now)).toThrow();

@@ -8,6 +8,7 @@ const request = newRequest({
   details: { kind: 'payout', payoutAccountId: 7, amount: '1250.00', currency: 'USD', reason: '<!channel> pay <@U999> & <https://evil|click>' },
   requesterId: 'UREQUESTER',
   channelId: 'CFINANCE',
+  approvalsRequired: 1,
   now: new Date('2026-11-28T12:00:00Z'),
 });
 

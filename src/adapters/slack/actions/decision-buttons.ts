@@ -1,58 +1,74 @@
 /**
- * Approve and Reject on a card. The button carries only the request ID; what runs is read from the
- * store. Anyone who may not decide gets an ephemeral explanation and nothing changes.
+ * The buttons on a card. A button carries only the request ID; what runs is read from the store.
+ * Anyone who may not do what they pressed gets an ephemeral explanation, and nothing changes.
  */
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { approveRequest, checkDecider } from '../../../core/decide-request.ts';
+import { approveRequest, cancelRequest, checkDecider } from '../../../core/decide-request.ts';
+import type { MoneyRequest } from '../../../core/request.ts';
+import type { Result } from '../../../core/result.ts';
 import { REQUEST_ID_PATTERN } from '../ids.ts';
 import type { SlackServices } from '../services.ts';
+import { approveCommentModal } from '../views/approve-comment-modal.ts';
 import { rejectModal } from '../views/reject-modal.ts';
 
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
+type Handler = (requestId: string, args: Args) => Promise<Result<unknown> | undefined>;
 
 const STORE_DOWN = 'I cannot reach my store right now, so nothing was changed and nothing was sent to Dollr. Try again in a minute.';
 
-export function approveButton(services: SlackServices) {
-  return async ({ ack, body, action, client }: Args): Promise<void> => {
-    await ack();
-    const explain = explainer(client, body);
-    const requestId = action.value ?? '';
+/** Acks, checks the button's request ID, runs the handler, and explains any refusal to the clicker. */
+function button(services: SlackServices, handle: Handler) {
+  return async (args: Args): Promise<void> => {
+    await args.ack();
+    const { body, client } = args;
+    const explain = async (text: string) => {
+      const channel = body.channel?.id ?? body.container?.channel_id;
+      if (channel) await client.chat.postEphemeral({ channel, user: body.user.id, text });
+    };
+    const requestId = args.action.value ?? '';
     if (!REQUEST_ID_PATTERN.test(requestId)) return explain('This button does not belong to a request I know.');
     let result;
     try {
-      result = await approveRequest(services, requestId, body.user.id);
+      result = await handle(requestId, args);
     } catch (error) {
-      services.logger.error('could not record an approval', { requestId, error });
+      services.logger.error('a button could not be handled', { requestId, action: args.action.action_id, error });
       return explain(STORE_DOWN);
     }
-    if (!result.ok) return explain(result.message);
-    services.logger.info('request approved', { requestId, approverId: body.user.id });
-    services.checkpoint('after_claim');
-    void services.worker.kick(requestId);
+    if (result && !result.ok) await explain(result.message);
   };
 }
 
-export function rejectButton(services: SlackServices) {
-  return async ({ ack, body, action, client }: Args): Promise<void> => {
-    await ack();
-    const explain = explainer(client, body);
-    const requestId = action.value ?? '';
-    if (!REQUEST_ID_PATTERN.test(requestId)) return explain('This button does not belong to a request I know.');
-    let check;
-    try {
-      check = await checkDecider(services, requestId, body.user.id);
-    } catch (error) {
-      services.logger.error('could not read a request', { requestId, error });
-      return explain(STORE_DOWN);
-    }
-    if (!check.ok) return explain(check.message);
-    await client.views.open({ trigger_id: body.trigger_id, view: rejectModal(check.value) });
-  };
+export const approveButton = (services: SlackServices) =>
+  button(services, async (requestId, { body }) => {
+    const result = await approveRequest(services, requestId, body.user.id);
+    if (result.ok) afterApproval(services, result.value, body.user.id);
+    return result;
+  });
+
+/** Shared by the one-tap button and the comment modal. */
+export function afterApproval(services: SlackServices, request: MoneyRequest, approverId: string): void {
+  services.logger.info('approval recorded', { requestId: request.id, approverId, state: request.state });
+  if (request.state === 'approved') services.checkpoint('after_claim');
+  void services.worker.kick(request.id);
 }
 
-function explainer(client: Args['client'], body: BlockAction) {
-  return async (text: string): Promise<void> => {
-    const channel = body.channel?.id ?? body.container?.channel_id;
-    if (channel) await client.chat.postEphemeral({ channel, user: body.user.id, text });
-  };
-}
+export const approveWithCommentButton = (services: SlackServices) =>
+  button(services, async (requestId, { body, client }) => {
+    const check = await checkDecider(services, requestId, body.user.id);
+    if (check.ok) await client.views.open({ trigger_id: body.trigger_id, view: approveCommentModal(check.value) });
+    return check;
+  });
+
+export const rejectButton = (services: SlackServices) =>
+  button(services, async (requestId, { body, client }) => {
+    const check = await checkDecider(services, requestId, body.user.id);
+    if (check.ok) await client.views.open({ trigger_id: body.trigger_id, view: rejectModal(check.value) });
+    return check;
+  });
+
+export const cancelButton = (services: SlackServices) =>
+  button(services, async (requestId, { body }) => {
+    const result = await cancelRequest(services, requestId, body.user.id);
+    if (result.ok) void services.worker.kick(requestId);
+    return result;
+  });

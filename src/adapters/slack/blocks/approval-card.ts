@@ -1,6 +1,11 @@
-/** The approval card: what is asked, by whom, and (while awaiting approval) the two buttons. */
+/**
+ * The approval card: what is asked, by whom, the checks reviewers should see, where it stands, and
+ * (while awaiting approval) the buttons. Always rendered from the stored record.
+ */
 import type { KnownBlock } from '@slack/types';
-import type { MoneyRequest } from '../../../core/request.ts';
+import type { Freeze } from '../../../core/freeze.ts';
+import { displayAmount, formatMinor } from '../../../core/money.ts';
+import { approvalsOf, type MoneyRequest } from '../../../core/request.ts';
 import { ACTIONS } from '../ids.ts';
 import { escapeMrkdwn, mention } from '../mrkdwn.ts';
 import { amountText, idFields, operationName, reasonText, summary } from './describe-request.ts';
@@ -10,7 +15,7 @@ export interface SlackMessage {
   blocks: KnownBlock[];
 }
 
-export function approvalCard(request: MoneyRequest): SlackMessage {
+export function approvalCard(request: MoneyRequest, freeze?: Freeze): SlackMessage {
   const { details } = request;
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: `${operationName(details)} request` } },
@@ -24,23 +29,50 @@ export function approvalCard(request: MoneyRequest): SlackMessage {
       ],
     },
     { type: 'section', text: { type: 'mrkdwn', text: `*Reason*\n${reasonText(request)}` } },
-    { type: 'context', elements: [{ type: 'mrkdwn', text: stateLine(request) }] },
   ];
+  const checks = checkLines(request);
+  if (checks.length > 0) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: checks.join('\n') }] });
+  if (freeze && request.state === 'awaiting_approval') {
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `:ice_cube: *Executions are frozen*${freeze.by !== 'unknown' ? ` by ${mention(freeze.by)}` : ''}: nothing is executed until an admin runs \`/dollr unfreeze\`.` } });
+  }
+  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: stateLine(request) }] });
   if (request.state === 'awaiting_approval') blocks.push(decisionButtons(request));
   return { text: `${summary(details)}, requested by ${mention(request.requesterId)}: ${stateLine(request)}`, blocks };
 }
 
+/** Duplicates, earlier refunds, fee estimate: what a careful approver wants to know first. */
+function checkLines(request: MoneyRequest): string[] {
+  const lines: string[] = [];
+  const checks = request.checks;
+  if (!checks) return lines;
+  if (checks.possibleDuplicates.length > 0) {
+    lines.push(`:warning: *Possible duplicate* of ${checks.possibleDuplicates.map((id) => `\`${id}\``).join(', ')} (same ${request.details.kind === 'refund' ? 'payment' : 'account'} and amount)`);
+  }
+  if (checks.refundedBeforeMinor !== undefined) {
+    lines.push(`Already refunded through this app against payment ${request.details.kind === 'refund' ? request.details.originalPaymentIntentId : ''}: ${displayAmount(formatMinor(checks.refundedBeforeMinor))}`);
+  }
+  const fee = checks.feePreview;
+  if (fee) {
+    lines.push(`Estimate from Dollr: fees ${escapeMrkdwn(`${fee.fees} ${fee.feeCurrency}`)}, payee receives ${escapeMrkdwn(`${fee.payeeAmount} ${fee.payeeCurrency}`)}`);
+  }
+  if (request.ruleDescription && request.approvalsRequired > 1) lines.push(`Needs ${escapeMrkdwn(request.ruleDescription)}`);
+  return lines;
+}
+
 function decisionButtons(request: MoneyRequest): KnownBlock {
+  const button = (action_id: string, text: string, extra: object = {}) => ({
+    type: 'button' as const,
+    action_id,
+    text: { type: 'plain_text' as const, text },
+    value: request.id,
+    ...extra,
+  });
   return {
     type: 'actions',
     block_id: `decide:${request.id}`,
     elements: [
-      {
-        type: 'button',
-        action_id: ACTIONS.approve,
-        text: { type: 'plain_text', text: 'Approve' },
+      button(ACTIONS.approve, 'Approve', {
         style: 'primary',
-        value: request.id,
         // Against a mistaken tap on a phone: restate what will move before it moves.
         confirm: {
           title: { type: 'plain_text', text: `Approve this ${request.details.kind}?` },
@@ -48,14 +80,10 @@ function decisionButtons(request: MoneyRequest): KnownBlock {
           confirm: { type: 'plain_text', text: 'Approve' },
           deny: { type: 'plain_text', text: 'Cancel' },
         },
-      },
-      {
-        type: 'button',
-        action_id: ACTIONS.reject,
-        text: { type: 'plain_text', text: 'Reject' },
-        style: 'danger',
-        value: request.id,
-      },
+      }),
+      button(ACTIONS.approveWithComment, 'Approve with comment…'),
+      button(ACTIONS.reject, 'Reject', { style: 'danger' }),
+      button(ACTIONS.cancel, 'Cancel request'),
     ],
   };
 }
@@ -63,24 +91,38 @@ function decisionButtons(request: MoneyRequest): KnownBlock {
 /** One line saying where the request stands. */
 export function stateLine(request: MoneyRequest): string {
   const by = request.approverId ? mention(request.approverId) : 'someone';
+  const approvals = approvalsOf(request);
+  const approvedBy = approvals.map((a) => mention(a.by)).join(', ') || by;
   switch (request.state) {
     case 'awaiting_approval':
-      return ':hourglass_flowing_sand: Awaiting approval';
+      return approvals.length > 0
+        ? `:hourglass_flowing_sand: ${approvals.length} of ${request.approvalsRequired} approvals: ${approvedBy}${commentText(request)}`
+        : `:hourglass_flowing_sand: Awaiting approval${request.approvalsRequired > 1 ? ` (0 of ${request.approvalsRequired})` : ''}`;
     case 'rejected': {
       const rejection = request.events.findLast((e) => e.type === 'rejected');
       return `:no_entry: Rejected by ${by}: ${escapeMrkdwn(rejection?.type === 'rejected' ? rejection.reason : '')}`;
     }
+    case 'cancelled':
+      return `:heavy_multiplication_x: Cancelled by ${mention(request.requesterId)}. Nothing was sent to Dollr.`;
+    case 'expired':
+      return ':alarm_clock: Expired before it was approved. Nothing was sent to Dollr.';
     case 'approved':
     case 'executing':
-      return `:white_check_mark: Approved by ${by}, executing`;
+      return `:white_check_mark: Approved by ${approvedBy}, executing${commentText(request)}`;
     case 'pending':
     case 'processing':
-      return `:arrows_counterclockwise: Approved by ${by}; ${request.state} at Dollr (reference \`${request.attempt?.referenceId}\`)`;
+      return `:arrows_counterclockwise: Approved by ${approvedBy}; ${request.state} at Dollr (reference \`${request.attempt?.referenceId}\`)${commentText(request)}`;
     case 'completed':
-      return `:large_green_circle: Completed. Approved by ${by}; reference \`${request.attempt?.referenceId}\``;
+      return `:large_green_circle: Completed. Approved by ${approvedBy}; reference \`${request.attempt?.referenceId}\`${commentText(request)}`;
     case 'failed':
-      return `:red_circle: Failed: ${escapeMrkdwn(request.failure ?? 'no reason given')}. Approved by ${by}`;
+      return `:red_circle: Failed: ${escapeMrkdwn(request.failure ?? 'no reason given')}. Approved by ${approvedBy}`;
     case 'needs_attention':
-      return `:warning: Needs attention: no final status from Dollr yet. Approved by ${by}; reference \`${request.attempt?.referenceId}\``;
+      return `:warning: Needs attention: no final status from Dollr yet. Approved by ${approvedBy}; reference \`${request.attempt?.referenceId}\``;
   }
+}
+
+/** Approvers' comments, as they wrote them (escaped). */
+function commentText(request: MoneyRequest): string {
+  const comments = approvalsOf(request).filter((a) => a.comment);
+  return comments.map((a) => `\n> ${mention(a.by)}: ${escapeMrkdwn(a.comment!)}`).join('');
 }

@@ -28,6 +28,8 @@ export function idFields(details: RequestDetails): string[] {
 export const STATE_LABELS: Record<RequestState, string> = {
   awaiting_approval: 'Awaiting approval',
   rejected: 'Rejected',
+  cancelled: 'Cancelled',
+  expired: 'Expired',
   approved: 'Approved, executing',
   executing: 'Executing',
   pending: 'Pending at Dollr',

@@ -6,7 +6,9 @@ export function helpText(unknownWord?: string): string {
     ...(unknownWord ? [`I don't know \`${escapeMrkdwn(unknownWord.slice(0, 40))}\`. Here is what I can do:`] : ['*Dollr from Slack*: refunds and payouts behind an approval.']),
     '• `/dollr refund [payment ID] [amount] [reason]`: ask for a refund of a completed Dollr payment',
     '• `/dollr payout [payout account ID] [amount] [USD|LRD|RWF] [reason]`: ask for a payout',
-    '• `/dollr status <request ID or reference ID>`: where a request stands',
+    '• `/dollr status <request ID or reference ID>`: where a request stands, with its trail',
+    '• `/dollr history [n]`: the last n requests (10 unless you say)',
+    '• `/dollr freeze` and `/dollr unfreeze`: stop or restart new executions (admins only)',
     '• `/dollr help`: this text',
     'Each request opens a form to check, then waits on its card for an approver: nothing moves until someone other than you presses Approve.',
   ];

@@ -4,6 +4,7 @@ import { mention } from '../mrkdwn.ts';
 import { stateLine } from './approval-card.ts';
 import { reasonText, STATE_LABELS, summary } from './describe-request.ts';
 import { executionLines } from './thread-reply.ts';
+import { trailLines } from './trail-lines.ts';
 
 export function statusAnswer(request: MoneyRequest): string {
   const lines = [
@@ -14,5 +15,6 @@ export function statusAnswer(request: MoneyRequest): string {
   ];
   if (request.attempt?.execution) lines.push(...executionLines(request.attempt.execution));
   else if (request.attempt) lines.push(`Reference \`${request.attempt.referenceId}\``);
+  lines.push('*Trail*', ...trailLines(request));
   return lines.join('\n');
 }

@@ -1,13 +1,24 @@
 /** What the card's thread says about one event; undefined for events people need not see. */
-import type { ExecutionSnapshot, MoneyRequest, RequestEvent } from '../../../core/request.ts';
+import { approvalsOf, type ExecutionSnapshot, type MoneyRequest, type RequestEvent } from '../../../core/request.ts';
 import { escapeMrkdwn, mention } from '../mrkdwn.ts';
 import type { SlackMessage } from './approval-card.ts';
 import { operationName } from './describe-request.ts';
 
 export function threadReply(request: MoneyRequest, event: RequestEvent): SlackMessage | undefined {
   switch (event.type) {
-    case 'approved':
-      return mrkdwn(`:white_check_mark: Approved by ${mention(event.by)}. Sending it to Dollr.`);
+    case 'approved': {
+      const index = approvalsOf(request).findIndex((a) => a === event) + 1;
+      const comment = event.comment ? `\n> ${escapeMrkdwn(event.comment)}` : '';
+      if (index > 0 && index < request.approvalsRequired) {
+        return mrkdwn(`:ballot_box_with_check: Approval ${index} of ${request.approvalsRequired} by ${mention(event.by)}. It needs ${request.approvalsRequired - index} more.${comment}`);
+      }
+      const of = request.approvalsRequired > 1 ? ` (${request.approvalsRequired} of ${request.approvalsRequired})` : '';
+      return mrkdwn(`:white_check_mark: Approved by ${mention(event.by)}${of}. Sending it to Dollr.${comment}`);
+    }
+    case 'cancelled':
+      return mrkdwn(`:heavy_multiplication_x: Cancelled by ${mention(event.by)}. Nothing was sent to Dollr.`);
+    case 'expired':
+      return mrkdwn(`:alarm_clock: Expired: nobody approved it in time. Nothing was sent to Dollr. ${mention(request.requesterId)}, ask again if it is still needed.`);
     case 'rejected':
       return mrkdwn(`:no_entry: Rejected by ${mention(event.by)}: ${escapeMrkdwn(event.reason)}\n${mention(request.requesterId)}, nothing was sent to Dollr.`);
     case 'status':

@@ -1,8 +1,11 @@
-/** `/dollr ...`: help, open a request modal, or answer a status question. Acks first, always. */
+/** `/dollr ...`: help, a request modal, status, history, the freeze switch. Acks first, always. */
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { switchFreeze } from '../../../core/freeze-switch.ts';
+import type { MoneyRequest } from '../../../core/request.ts';
 import { PAYOUTS_NOT_CONFIGURED } from '../../../core/request-money.ts';
 import { requestStatus } from '../../../core/request-status.ts';
 import { helpText } from '../blocks/help-text.ts';
+import { historyAnswer } from '../blocks/history-answer.ts';
 import { statusAnswer } from '../blocks/status-answer.ts';
 import { escapeMrkdwn } from '../mrkdwn.ts';
 import type { SlackServices } from '../services.ts';
@@ -11,19 +14,35 @@ import { parseCommand } from './parse-command.ts';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
+const STORE_DOWN = 'I cannot reach my store right now. Try again in a minute.';
+const HISTORY_MAX = 50;
+
 export function dollrCommand(services: SlackServices) {
   return async ({ command, ack, client, respond }: Args): Promise<void> => {
+    const ephemeral = (text: string) => ack({ response_type: 'ephemeral', text });
+    if (services.allowedChannels && !services.allowedChannels.includes(command.channel_id)) {
+      await ephemeral(`\`/dollr\` is not available in this channel. It works in ${services.allowedChannels.map((c) => `<#${c}>`).join(', ')}.`);
+      return;
+    }
     const parsed = parseCommand(command.text ?? '');
+    // Slow answers: ack at once, answer through the response URL.
+    const later = async (work: () => Promise<string>) => {
+      await ack();
+      let text;
+      try {
+        text = await work();
+      } catch (error) {
+        services.logger.error('command failed', { subcommand: parsed.kind, error });
+        text = STORE_DOWN;
+      }
+      await respond({ response_type: 'ephemeral', text });
+    };
     switch (parsed.kind) {
       case 'help':
       case 'unknown':
-        await ack({ response_type: 'ephemeral', text: helpText(parsed.kind === 'unknown' ? parsed.word : undefined) });
-        return;
+        return ephemeral(helpText(parsed.kind === 'unknown' ? parsed.word : undefined));
       case 'request':
-        if (parsed.operation === 'payout' && !services.payoutsConfigured) {
-          await ack({ response_type: 'ephemeral', text: PAYOUTS_NOT_CONFIGURED });
-          return;
-        }
+        if (parsed.operation === 'payout' && !services.payoutsConfigured) return ephemeral(PAYOUTS_NOT_CONFIGURED);
         await ack();
         // The trigger_id lives 3 seconds: open the modal before anything else.
         await client.views.open({
@@ -32,23 +51,29 @@ export function dollrCommand(services: SlackServices) {
         });
         return;
       case 'status': {
-        if (!parsed.key) {
-          await ack({ response_type: 'ephemeral', text: 'Which request? Use `/dollr status <request ID or reference ID>`.' });
-          return;
-        }
-        await ack();
+        if (!parsed.key) return ephemeral('Which request? Use `/dollr status <request ID or reference ID>`.');
         const key = parsed.key.slice(0, 64);
-        let text;
-        try {
+        return later(async () => {
           const request = await requestStatus({ ...services, announce: (id) => void services.worker.kick(id) }, key);
-          text = request ? statusAnswer(request) : `I found no request with ID or reference \`${escapeMrkdwn(key)}\`.`;
-        } catch (error) {
-          services.logger.error('status lookup failed', { error });
-          text = 'I cannot reach my store right now. Try again in a minute.';
-        }
-        await respond({ response_type: 'ephemeral', text });
-        return;
+          return request ? statusAnswer(request) : `I found no request with ID or reference \`${escapeMrkdwn(key)}\`.`;
+        });
       }
+      case 'history': {
+        const count = parsed.count ?? 10;
+        if (!Number.isInteger(count) || count < 1 || count > HISTORY_MAX) {
+          return ephemeral(`Say how many requests, from 1 to ${HISTORY_MAX}: \`/dollr history 20\`.`);
+        }
+        return later(async () => {
+          const ids = await services.store.listRequestIds({ newestFirst: true, limit: count });
+          const requests = (await Promise.all(ids.map((id) => services.store.get(id)))).filter((r): r is MoneyRequest => r !== undefined);
+          return historyAnswer(requests);
+        });
+      }
+      case 'freeze':
+        return later(async () => {
+          const result = await switchFreeze(services, command.user_id, parsed.on);
+          return result.ok ? result.value : result.message;
+        });
     }
   };
 }

@@ -7,7 +7,9 @@ export type DollrCommand =
   | { kind: 'help' }
   | { kind: 'unknown'; word: string }
   | { kind: 'request'; operation: Operation; prefill: RequestPrefill }
-  | { kind: 'status'; key?: string };
+  | { kind: 'status'; key?: string }
+  | { kind: 'history'; count: number | undefined }
+  | { kind: 'freeze'; on: boolean };
 
 const COMMAND_TEXT_MAX = 2000;
 
@@ -23,6 +25,11 @@ export function parseCommand(text: string): DollrCommand {
       return { kind: 'request', operation: first.toLowerCase() as Operation, prefill: prefillFrom(first.toLowerCase() as Operation, rest) };
     case 'status':
       return { kind: 'status', key: rest[0] };
+    case 'history':
+      return { kind: 'history', count: rest[0] === undefined ? undefined : Number(rest[0]) };
+    case 'freeze':
+    case 'unfreeze':
+      return { kind: 'freeze', on: first.toLowerCase() === 'freeze' };
     default:
       return { kind: 'unknown', word: first };
   }

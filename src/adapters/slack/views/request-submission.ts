@@ -1,6 +1,7 @@
 /** A submitted refund or payout modal: validate, store, ack, then post the card. */
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import type { Operation } from '../../../core/request.ts';
+import { attachFeePreview } from '../../../core/fee-preview.ts';
 import { requestMoney } from '../../../core/request-money.ts';
 import { FIELDS, requestIdFor } from '../ids.ts';
 import type { SlackServices } from '../services.ts';
@@ -34,12 +35,14 @@ export function requestSubmission(operation: Operation, services: SlackServices)
       await ack(formError('The request could not be saved right now (the store is unreachable). Nothing was sent; try again in a minute.'));
       return;
     }
-    if (!result.ok && result.code === 'payouts_not_configured') {
-      await ack(formError(result.message));
+    if (!result.ok && result.code !== 'duplicate_submission') {
+      const field = result.code === 'over_maximum' || result.code === 'over_daily_limit' ? FIELDS.amount : FIELDS.reason;
+      await ack({ response_action: 'errors', errors: { [field]: result.message } });
       return;
     }
     await ack();
     if (!result.ok) return; // The same submission delivered again: its request exists already.
+    await attachFeePreview(services, result.value);
     await services.worker.kick(id); // Posts the card.
     await client.chat.postEphemeral({
       channel: context.channelId,

@@ -1,0 +1,36 @@
+/** A request's trail, one line per event, for `/dollr status`. */
+import type { MoneyRequest, RequestEvent } from '../../../core/request.ts';
+import { escapeMrkdwn, mention } from '../mrkdwn.ts';
+
+export function trailLines(request: MoneyRequest): string[] {
+  return request.events.map((event) => `• ${event.at.slice(0, 19).replace('T', ' ')} ${describeEvent(event)}`);
+}
+
+function describeEvent(event: RequestEvent): string {
+  switch (event.type) {
+    case 'requested':
+      return `requested by ${mention(event.by)}`;
+    case 'approved':
+      return `approved by ${mention(event.by)}${event.comment ? `: “${escapeMrkdwn(event.comment)}”` : ''}`;
+    case 'rejected':
+      return `rejected by ${mention(event.by)}: ${escapeMrkdwn(event.reason)}`;
+    case 'cancelled':
+      return `cancelled by ${mention(event.by)}`;
+    case 'expired':
+      return 'expired without approval';
+    case 'reminded':
+      return `approvers reminded: ${event.to.map(mention).join(', ') || 'nobody to remind'}`;
+    case 'reference_minted':
+      return `reference \`${event.referenceId}\` minted`;
+    case 'session_created':
+      return `Dollr session ${escapeMrkdwn(event.sessionId)} created`;
+    case 'status':
+      return `Dollr: ${event.execution.status}`;
+    case 'failed':
+      return `failed: ${escapeMrkdwn(event.message)}`;
+    case 'attention':
+      return `needs attention: ${escapeMrkdwn(event.message)}`;
+    case 'slack_failed':
+      return `Slack delivery failed (${escapeMrkdwn(event.event)}): ${escapeMrkdwn(event.message)}`;
+  }
+}

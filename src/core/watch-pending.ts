@@ -1,0 +1,51 @@
+/**
+ * A pending request is watched while it waits: after a while its approvers are reminded (once, by
+ * direct message), and when its time is up it expires (closed, nothing executes).
+ */
+import type { ApprovalPolicy } from './approval-policy.ts';
+import type { Clock, Directory, Logger, RequestStore } from './ports.ts';
+import { approvalsOf, type MoneyRequest } from './request.ts';
+import { expire, recordReminder } from './transitions.ts';
+import { updateRequest } from './update-request.ts';
+
+export interface WatchPendingDeps {
+  store: RequestStore;
+  clock: Clock;
+  policy: ApprovalPolicy;
+  directory: Directory;
+  logger: Logger;
+  /** A request nobody approved for this long expires. */
+  expiresAfterMs: number;
+  /** A request nobody approved for this long reminds its approvers, once. */
+  remindAfterMs: number;
+}
+
+export async function watchPending(deps: WatchPendingDeps, request: MoneyRequest): Promise<void> {
+  const now = deps.clock.now();
+  const age = now.getTime() - Date.parse(request.createdAt);
+  if (age >= deps.expiresAfterMs) {
+    await updateRequest(deps.store, request.id, (r) => expire(r, now));
+    return;
+  }
+  if (age < deps.remindAfterMs || request.events.some((e) => e.type === 'reminded')) return;
+  const to = await whoCanApproveNext(deps, request);
+  await updateRequest(deps.store, request.id, (r) =>
+    r.state === 'awaiting_approval' && !r.events.some((e) => e.type === 'reminded') ? recordReminder(r, to, now) : undefined,
+  );
+}
+
+/** The people who may give the next approval, minus the requester and those who approved already. */
+async function whoCanApproveNext(deps: WatchPendingDeps, request: MoneyRequest): Promise<string[]> {
+  const rule = deps.policy.ruleFor(request.details);
+  if (!rule.ok) return [];
+  const given = approvalsOf(request);
+  const set = rule.value.eligibleFor(Math.min(given.length, request.approvalsRequired - 1));
+  try {
+    const people = await deps.directory.expand(set);
+    return [...new Set(people)].filter((u) => u !== request.requesterId && !given.some((a) => a.by === u));
+  } catch (error) {
+    // A group we cannot read: remind those we can name rather than nobody.
+    deps.logger.warn('could not expand approver groups for a reminder', { requestId: request.id, error });
+    return set.users.filter((u) => u !== request.requesterId);
+  }
+}

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { createPollScheduler } from '../../../src/core/poll-scheduler.ts';
+
+describe('createPollScheduler', () => {
+  it('wakes sleepers in time order on one timer', async () => {
+    const scheduler = createPollScheduler({ maxConcurrent: 2 });
+    const woke: number[] = [];
+    await Promise.all([30, 10, 20].map((ms) => scheduler.sleep(ms).then(() => woke.push(ms))));
+    expect(woke).toEqual([10, 20, 30]);
+    expect(scheduler.stats().sleeping).toBe(0);
+  });
+
+  it('rejects a sleeper whose signal aborts, and forgets it', async () => {
+    const scheduler = createPollScheduler({ maxConcurrent: 1 });
+    const controller = new AbortController();
+    const sleeping = scheduler.sleep(60_000, controller.signal);
+    controller.abort(new Error('stop'));
+    await expect(sleeping).rejects.toThrow('stop');
+    expect(scheduler.stats().sleeping).toBe(0);
+  });
+
+  it('never runs more calls at once than allowed', async () => {
+    const scheduler = createPollScheduler({ maxConcurrent: 3 });
+    let inFlight = 0;
+    let most = 0;
+    const call = async () => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await scheduler.sleep(5);
+      inFlight--;
+    };
+    await Promise.all(Array.from({ length: 20 }, () => scheduler.limit(call)));
+    expect(most).toBe(3);
+  });
+});
