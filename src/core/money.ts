@@ -7,7 +7,7 @@ import { z } from 'zod';
 export const CURRENCIES = ['USD', 'LRD', 'RWF'] as const;
 export type Currency = (typeof CURRENCIES)[number];
 
-/** Largest amount we accept, in major units: far above any real refund, far below float trouble. */
+/** Largest amount we accept, in minor units (100,000,000.00): far above any real refund, far below float trouble. */
 export const MAX_AMOUNT_MINOR = 100_000_000_00;
 
 const AMOUNT_PATTERN = /^(\d{1,12})(?:\.(\d{1,2}))?$/;
@@ -45,9 +45,12 @@ export const amountField = z
   .transform((text, ctx) => {
     const amount = parseAmount(text);
     if (amount === undefined) {
+      const tooLarge = /^\d+(\.\d{1,2})?$/.test(text.replace(/,/g, '')) && Number(text.replace(/,/g, '')) * 100 > MAX_AMOUNT_MINOR;
       ctx.addIssue({
         code: 'custom',
-        message: 'Enter a positive amount with at most 2 decimals, for example 25.50.',
+        message: tooLarge
+          ? `Enter an amount of at most ${displayAmount(formatMinor(MAX_AMOUNT_MINOR))}.`
+          : 'Enter a positive amount with at most 2 decimals, for example 25.50.',
       });
       return z.NEVER;
     }

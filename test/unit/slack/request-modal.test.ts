@@ -37,6 +37,15 @@ describe('refund modal', () => {
     expect(parsed.errors[FIELDS.reason]).toMatch(/500 characters/);
   });
 
+  it('says the upper bound of an amount that is too large', () => {
+    const parsed = parseRequestModal('refund', {
+      [FIELDS.originalPaymentIntentId]: text('1'),
+      [FIELDS.amount]: text('99999999999'),
+      [FIELDS.reason]: text('x'),
+    });
+    expect(parsed.ok || parsed.errors[FIELDS.amount]).toBe('Enter an amount of at most 100,000,000.00.');
+  });
+
   it('asks for missing fields', () => {
     const parsed = parseRequestModal('refund', {});
     expect(parsed.ok || Object.keys(parsed.errors).sort()).toEqual([FIELDS.amount, FIELDS.originalPaymentIntentId, FIELDS.reason].sort());
