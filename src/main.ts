@@ -1,6 +1,7 @@
 /** The entry point and the only reader of process.env: configuration, the app, signals. */
 import { existsSync } from 'node:fs';
 import { createApp } from './app.ts';
+import { PolicyFileError } from './adapters/policy/load-policy.ts';
 import { ConfigError, loadConfig } from './config.ts';
 
 async function main(): Promise<void> {
@@ -16,7 +17,16 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const app = await createApp(config);
+  let app;
+  try {
+    app = await createApp(config);
+  } catch (error) {
+    if (error instanceof PolicyFileError) {
+      process.stderr.write(`dollr-slack cannot start.\n${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
   const running = await app.start();
 
   let stopping = false;

@@ -1,80 +1,154 @@
-import { resolve } from 'node:path';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+/** Rule selection of the approval policy (pure): defaults, currency match, tiers, maximum, levels. */
 import { describe, expect, it } from 'vitest';
-import { loadApprovalPolicy } from '../../src/adapters/policy/load-policy.ts';
+import {
+  approverSetFrom,
+  createApprovalPolicy,
+  type AppliedRule,
+  type ApprovalPolicy,
+  type PolicyConfig,
+} from '../../src/core/approval-policy.ts';
+import type { Currency } from '../../src/core/money.ts';
 import type { RequestDetails } from '../../src/core/request.ts';
 
-const refund = (amount: string): RequestDetails => ({ kind: 'refund', originalPaymentIntentId: 1, amount, reason: 'r' });
-const payout = (amount: string, currency: 'USD' | 'LRD' | 'RWF'): RequestDetails => ({ kind: 'payout', payoutAccountId: 7, amount, currency, reason: 'r' });
+const APPROVERS = approverSetFrom(['U0ALICE', 'S0TEAM']);
+const FINANCE = { users: [], groups: ['S0FINANCE'] };
+const CFO = { users: ['U0CFO'], groups: [] };
+const LIBERIA = { users: ['U0LIB1', 'U0LIB2'], groups: [] };
 
-function policyFrom(yaml: string) {
-  const dir = mkdtempSync(join(tmpdir(), 'policy-'));
-  writeFileSync(join(dir, 'policy.yml'), yaml);
-  return () => loadApprovalPolicy(join(dir, 'policy.yml'), ['U0DEFAULT1']);
+const refund = (amount: string): RequestDetails => ({ kind: 'refund', originalPaymentIntentId: 4411, amount, reason: 'r' });
+const payout = (amount: string, currency: Currency): RequestDetails => ({ kind: 'payout', payoutAccountId: 7, amount, currency, reason: 'r' });
+
+function applied(policy: ApprovalPolicy, details: RequestDetails): AppliedRule {
+  const rule = policy.ruleFor(details);
+  if (!rule.ok) throw new Error(`refused: ${rule.message}`);
+  return rule.value;
 }
 
-describe('the example policy file', () => {
-  const policy = loadApprovalPolicy(resolve('approval-policy.example.yml'), ['U0DEFAULT1']);
+const config: PolicyConfig = {
+  approvers: FINANCE,
+  rules: [
+    {
+      operation: 'refund',
+      maxAmountMinor: 10_000_00,
+      dailyLimitMinor: 25_000_00,
+      tiers: [{ aboveMinor: 500_00, approvalsRequired: 2, levels: [FINANCE, CFO] }],
+    },
+    {
+      operation: 'payout',
+      currency: 'USD',
+      maxAmountMinor: 20_000_00,
+      // Out of order on purpose: the highest threshold below the amount wins, whatever the order.
+      tiers: [
+        { aboveMinor: 10_000_00, approvalsRequired: 3 },
+        { aboveMinor: 1_000_00, approvalsRequired: 2 },
+      ],
+    },
+    { operation: 'payout', currency: 'LRD', approvers: LIBERIA, dailyLimitMinor: 5_000_000_00, tiers: [] },
+    { operation: 'payout', tiers: [{ aboveMinor: 0, approvalsRequired: 2 }] },
+  ],
+};
+const policy = createApprovalPolicy(config, APPROVERS);
 
-  it('needs two approvals for refunds above 500, finance then the CFO', () => {
-    const small = policy.ruleFor(refund('500.00'));
-    expect(small.ok && small.value.approvalsRequired).toBe(1);
-    const large = policy.ruleFor(refund('500.01'));
-    if (!large.ok) throw new Error(large.message);
-    expect(large.value.approvalsRequired).toBe(2);
-    expect(large.value.eligibleFor(0)).toEqual({ users: [], groups: ['S0FINANCE'] });
-    expect(large.value.eligibleFor(1)).toEqual({ users: ['U0CFO00001'], groups: [] });
-    expect(large.value.description).toBe('2 approvals (refunds above 500.00)');
-    expect(large.value.dailyLimitMinor).toBe(2_500_000);
-  });
-
-  it('refuses above the maximum, with the maximum in the message', () => {
-    expect(policy.ruleFor(refund('10000.01'))).toMatchObject({ ok: false, code: 'over_maximum', message: expect.stringContaining('10,000.00') });
-  });
-
-  it('picks the payout rule of the currency, and the highest tier that applies', () => {
-    const usd = policy.ruleFor(payout('15000', 'USD'));
-    expect(usd.ok && usd.value.approvalsRequired).toBe(3);
-    const lrd = policy.ruleFor(payout('100', 'LRD'));
-    expect(lrd.ok && lrd.value.eligibleFor(0)).toEqual({ users: [], groups: ['S0LIBERIA'] });
-    const rwf = policy.ruleFor(payout('5', 'RWF'));
-    expect(rwf.ok && rwf.value.eligibleFor(0)).toEqual({ users: ['U0TREASURY'], groups: ['S0FINANCE'] });
+describe('approverSetFrom', () => {
+  it('splits users (U…, W…) from user groups (S…) and drops repeats', () => {
+    expect(approverSetFrom(['U1AA', 'S1AA', 'W1AA', 'U1AA'])).toEqual({ users: ['U1AA', 'W1AA'], groups: ['S1AA'] });
   });
 });
 
-describe('a bad policy file', () => {
-  it('is refused with every problem and its place', () => {
-    const load = policyFrom(`
-rules:
-  - operation: refund
-    currency: USD
-    tiers:
-      - above: 500
-        approvers_required: 0
-  - operation: payout
-    approvers: [alice]
-    max_amount: 12.345
-    tiers:
-      - above: 100
-        approvers_required: 2
-      - above: 50
-        approvers_required: 1
-`);
-    expect(load).toThrow(/rules\[0\]\.currency: refund rules cannot name a currency/);
-    expect(load).toThrow(/rules\[0\]\.tiers\[0\]\.approvers_required/);
-    expect(load).toThrow(/rules\[1\]\.approvers\[0\]: must be a Slack user ID/);
-    expect(load).toThrow(/rules\[1\]\.max_amount: must be an amount/);
-    expect(load).toThrow(/rules\[1\]\.tiers\[1\]\.above: tiers must go from the lowest amount to the highest/);
+describe('without a policy file', () => {
+  const simple = createApprovalPolicy({}, APPROVERS);
+
+  it('needs one approval from APPROVERS, whatever the amount, with no maximum and no daily limit', () => {
+    for (const details of [refund('0.01'), refund('99999999.99'), payout('5000000', 'RWF')]) {
+      const rule = applied(simple, details);
+      expect(rule.approvalsRequired).toBe(1);
+      expect(rule.eligibleFor(0)).toEqual(APPROVERS);
+      expect(rule.dailyLimitMinor).toBeUndefined();
+      expect(rule.description).toBe('1 approval');
+    }
+    expect(simple.everyApproverSet).toEqual(APPROVERS);
   });
 
-  it('says when the file is missing', () => {
-    expect(() => loadApprovalPolicy('/nonexistent/policy.yml', ['U0DEFAULT1'])).toThrow(/cannot be read/);
+  it('is the same with an empty list of rules', () => {
+    expect(applied(createApprovalPolicy({ rules: [] }, APPROVERS), refund('600')).eligibleFor(0)).toEqual(APPROVERS);
+  });
+});
+
+describe('thresholds', () => {
+  it('applies a tier strictly above its amount', () => {
+    expect(applied(policy, refund('500.00')).approvalsRequired).toBe(1);
+    expect(applied(policy, refund('500.01')).approvalsRequired).toBe(2);
   });
 
-  it('defaults to one approval from APPROVERS without a file', () => {
-    const rule = loadApprovalPolicy(undefined, ['U0ONE', 'S0TEAM']).ruleFor(refund('99999'));
-    expect(rule.ok && rule.value.eligibleFor(0)).toEqual({ users: ['U0ONE'], groups: ['S0TEAM'] });
+  it('picks the highest tier that applies, in whatever order the tiers are given', () => {
+    expect(applied(policy, payout('1000', 'USD')).approvalsRequired).toBe(1);
+    expect(applied(policy, payout('1000.01', 'USD')).approvalsRequired).toBe(2);
+    expect(applied(policy, payout('10000', 'USD')).approvalsRequired).toBe(2);
+    expect(applied(policy, payout('10000.01', 'USD')).approvalsRequired).toBe(3);
+  });
+
+  it('describes the rule for the card', () => {
+    expect(applied(policy, refund('25')).description).toBe('1 approval');
+    expect(applied(policy, refund('600')).description).toBe('2 approvals (refunds above 500.00)');
+    expect(applied(policy, payout('15000', 'USD')).description).toBe('3 approvals (payouts above 10,000.00 USD)');
+    // A tier "above 0" is every amount: nothing to say about a threshold.
+    expect(applied(policy, payout('1', 'RWF')).description).toBe('2 approvals');
+  });
+});
+
+describe('the maximum', () => {
+  it('refuses strictly above it, saying the maximum and what to do', () => {
+    expect(policy.ruleFor(refund('10000.00')).ok).toBe(true);
+    const refused = policy.ruleFor(refund('10000.01'));
+    expect(refused).toMatchObject({ ok: false, code: 'over_maximum' });
+    if (refused.ok) return;
+    expect(refused.message).toContain('Refunds above 10,000.00 are not allowed');
+    expect(refused.message).toMatch(/ask an admin to raise the maximum in the approval policy/);
+  });
+
+  it('names the currency of a payout', () => {
+    expect(policy.ruleFor(payout('20000.01', 'USD'))).toMatchObject({ ok: false, message: expect.stringContaining('above 20,000.00 USD') });
+  });
+});
+
+describe('currencies', () => {
+  it("uses the payout rule of the request's currency over the one for any currency", () => {
+    const lrd = applied(policy, payout('100', 'LRD'));
+    expect(lrd.approvalsRequired).toBe(1);
+    expect(lrd.eligibleFor(0)).toEqual(LIBERIA);
+    expect(lrd.dailyLimitMinor).toBe(5_000_000_00);
+  });
+
+  it('falls back to the rule for any currency, then to the default', () => {
+    expect(applied(policy, payout('1', 'RWF')).approvalsRequired).toBe(2);
+    const noAnyRule = createApprovalPolicy({ rules: [{ operation: 'payout', currency: 'USD', maxAmountMinor: 100, tiers: [] }] }, APPROVERS);
+    expect(applied(noAnyRule, payout('5000', 'LRD'))).toMatchObject({ approvalsRequired: 1, description: '1 approval' });
+  });
+
+  it('never matches a refund to a rule that names a currency (refunds have no currency of their own)', () => {
+    const odd = createApprovalPolicy({ rules: [{ operation: 'refund', currency: 'USD', maxAmountMinor: 100, tiers: [] }] }, APPROVERS);
+    expect(odd.ruleFor(refund('5000')).ok).toBe(true);
+  });
+});
+
+describe('who may approve', () => {
+  it('gives each approval its level, in the order approvals arrive', () => {
+    const rule = applied(policy, refund('600'));
+    expect(rule.eligibleFor(0)).toEqual(FINANCE);
+    expect(rule.eligibleFor(1)).toEqual(CFO);
+    expect(rule.dailyLimitMinor).toBe(25_000_00);
+  });
+
+  it("falls back to the rule's approvers, then the file's, then APPROVERS", () => {
+    expect(applied(policy, refund('10')).eligibleFor(0)).toEqual(FINANCE);
+    expect(applied(policy, payout('10', 'LRD')).eligibleFor(0)).toEqual(LIBERIA);
+    const usd = applied(policy, payout('15000', 'USD'));
+    expect([0, 1, 2].map((i) => usd.eligibleFor(i))).toEqual([FINANCE, FINANCE, FINANCE]);
+    const noFileApprovers = createApprovalPolicy({ rules: config.rules }, APPROVERS);
+    expect(applied(noFileApprovers, payout('15000', 'USD')).eligibleFor(2)).toEqual(APPROVERS);
+  });
+
+  it('names everyone of the policy, APPROVERS included', () => {
+    expect(policy.everyApproverSet).toEqual({ users: ['U0ALICE', 'U0CFO', 'U0LIB1', 'U0LIB2'], groups: ['S0TEAM', 'S0FINANCE'] });
   });
 });

@@ -1,85 +1,121 @@
-/** The approval policy file's one zod schema: YAML in, PolicyConfig out, every problem named by its place. */
+/**
+ * The approval policy file's one zod schema: parsed YAML in, PolicyConfig out. Every message says what
+ * is expected, so that the loader can print "place: message" lines a person can act on.
+ * The checks that tie fields together are in policy-checks.ts; they run even when a field failed,
+ * so that one start-up reports every problem of the file at once.
+ */
 import { z } from 'zod';
 import { approverSetFrom, type PolicyConfig } from '../../core/approval-policy.ts';
 import { CURRENCIES, parseAmount, toMinor } from '../../core/money.ts';
+import { ANY_CURRENCY, checkPolicyFile } from './policy-checks.ts';
 
-const id = z
-  .string()
-  .regex(/^([UW][A-Z0-9]{2,}|S[A-Z0-9]{2,})$/, 'must be a Slack user ID (U…, W…) or user group ID (S…)');
-const approvers = z.array(id).min(1, 'must name at least one user or user group');
+export const OPERATIONS = ['refund', 'payout'] as const;
+export const MAX_APPROVERS_REQUIRED = 10;
 
-const amount = z
-  .union([z.number(), z.string()])
-  .transform((value, ctx) => {
-    const parsed = value === 0 || value === '0' ? '0.00' : parseAmount(String(value));
+const SLACK_ID = /^(?:[UW][A-Z0-9]{2,}|S[A-Z0-9]{2,})$/;
+
+/** A zod error callback: one message when the field is absent, another when it is wrong. */
+const says = (missing: string, wrong: string) => (issue: { input?: unknown }) => (issue.input === undefined ? missing : wrong);
+
+/** strictObject that names unknown keys (a typo such as `max_ammount` must not be silently ignored). */
+const mapping = <Shape extends z.ZodRawShape>(shape: Shape, what: string) =>
+  z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `unknown setting ${issue.keys.map((k) => `"${k}"`).join(', ')}: ${what} takes ${Object.keys(shape).join(', ')}`
+        : `must be ${what} with ${Object.keys(shape).join(', ')}`,
+  });
+
+const slackId = z
+  .string({ error: (issue) => `must be a Slack user ID (U…, W…) or user group ID (S…), not ${JSON.stringify(issue.input)}` })
+  .regex(SLACK_ID, {
+    error: (issue) =>
+      `must be a Slack user ID (U…, W…: a profile's ⋮ > Copy member ID) or user group ID (S…), such as U0123ABCD; ${JSON.stringify(issue.input)} is neither`,
+  });
+
+/** A list of IDs, or one ID, or IDs separated by commas as in APPROVERS. Never empty: a level must name someone. */
+const idList = z
+  .union([z.string(), z.array(z.unknown())], { error: 'must be a list of Slack IDs, such as [S0FINANCE, U0123ABCD]' })
+  .transform((value) => (typeof value === 'string' ? value.split(',').map((id) => id.trim()).filter(Boolean) : value))
+  .pipe(z.array(slackId).min(1, 'names nobody: list at least one user (U…, W…) or user group (S…)'));
+
+/** Amounts as YAML numbers or strings ("500", 500.5, "1,250.00"), with at most 2 decimals, in minor units. */
+const amount = (zeroAllowed: boolean) => {
+  const expected = `must be an amount ${zeroAllowed ? 'of 0 or more' : 'above 0'} with at most 2 decimals, such as 500 or 1250.50`;
+  return z.union([z.number(), z.string()], { error: says('is missing: give an amount such as 500', expected) }).transform((value, ctx) => {
+    const text = String(value).trim();
+    if (zeroAllowed && /^0+(?:\.0{1,2})?$/.test(text)) return 0;
+    const parsed = parseAmount(text);
     if (parsed === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'must be an amount such as 500 or 1250.50 (at most 2 decimals)' });
+      ctx.addIssue({ code: 'custom', message: `${expected}, not ${JSON.stringify(value)}` });
       return z.NEVER;
     }
     return toMinor(parsed);
   });
+};
 
-const tier = z.strictObject({
-  above: amount,
-  approvers_required: z.number().int().min(1).max(10, 'must be a whole number from 1 to 10'),
-  levels: z.array(approvers).optional(),
+const WHOLE = `must be a whole number from 1 to ${MAX_APPROVERS_REQUIRED}`;
+// A refine rather than .int(): zod stops an object's refinements after a failed .int(), and the
+// cross-field checks must still run to report every problem at once.
+const approversRequired = z
+  .number({ error: says(`is missing: say how many distinct approvers this tier needs (1 to ${MAX_APPROVERS_REQUIRED})`, WHOLE) })
+  .refine((n) => Number.isInteger(n) && n >= 1 && n <= MAX_APPROVERS_REQUIRED, WHOLE);
+
+const tier = mapping(
+  {
+    above: amount(true),
+    approvers_required: approversRequired,
+    levels: z
+      .array(idList, { error: 'must be a list with one approver list per approval, in order, such as [[S0FINANCE], [U0CFO00001]]' })
+      .optional(),
+  },
+  'a tier',
+);
+
+const rule = mapping(
+  {
+    operation: z.enum(OPERATIONS, { error: says('is missing: say refund or payout', 'must be refund or payout') }),
+    currency: z.enum([...CURRENCIES, ANY_CURRENCY], { error: `must be one of ${CURRENCIES.join(', ')} or ${ANY_CURRENCY}` }).optional(),
+    approvers: idList.optional(),
+    max_amount: amount(false).optional(),
+    daily_limit: amount(false).optional(),
+    tiers: z.array(tier, { error: 'must be a list of tiers, each with above and approvers_required' }).optional(),
+  },
+  'a rule',
+);
+
+const file = mapping(
+  {
+    approvers: idList.optional(),
+    rules: z.array(rule, { error: 'must be a list of rules, each starting with operation: refund or operation: payout' }).optional(),
+  },
+  'the policy file',
+);
+
+type ParsedFile = z.output<typeof file>;
+
+const toConfig = (parsed: ParsedFile): PolicyConfig => ({
+  approvers: parsed.approvers ? approverSetFrom(parsed.approvers) : undefined,
+  rules: (parsed.rules ?? []).map((r) => ({
+    operation: r.operation,
+    currency: r.currency === ANY_CURRENCY ? undefined : r.currency,
+    approvers: r.approvers ? approverSetFrom(r.approvers) : undefined,
+    maxAmountMinor: r.max_amount,
+    dailyLimitMinor: r.daily_limit,
+    tiers: (r.tiers ?? []).map((t) => ({
+      aboveMinor: t.above,
+      approvalsRequired: t.approvers_required,
+      levels: t.levels?.map(approverSetFrom),
+    })),
+  })),
 });
 
-const rule = z
-  .strictObject({
-    operation: z.enum(['refund', 'payout']),
-    currency: z.enum(CURRENCIES).optional(),
-    approvers: approvers.optional(),
-    max_amount: amount.optional(),
-    daily_limit: amount.optional(),
-    tiers: z.array(tier).default([]),
-  })
-  // `when`: run even when a field failed, so that one pass reports every problem of the file.
-  .superRefine((r, ctx) => {
-    const tiers = Array.isArray(r.tiers) ? r.tiers : [];
-    if (r.operation === 'refund' && r.currency) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['currency'],
-        message: "refund rules cannot name a currency: a refund is in its original payment's currency, which the app does not know before Dollr executes it",
-      });
-    }
-    tiers.forEach((t, i) => {
-      const previous = tiers[i - 1]?.above;
-      if (typeof t.above === 'number' && typeof previous === 'number' && t.above <= previous) ctx.addIssue({ code: 'custom', path: ['tiers', i, 'above'], message: 'tiers must go from the lowest amount to the highest' });
-      if (Array.isArray(t.levels) && t.levels.length !== t.approvers_required) {
-        ctx.addIssue({ code: 'custom', path: ['tiers', i, 'levels'], message: `must list one approver list per approval (${t.approvers_required})` });
-      }
-      const explicit = t.levels || !Array.isArray(r.approvers) ? undefined : r.approvers;
-      if (explicit && explicit.every((a) => !String(a).startsWith('S')) && explicit.length < t.approvers_required) {
-        ctx.addIssue({ code: 'custom', path: ['tiers', i, 'approvers_required'], message: `needs ${t.approvers_required} distinct approvers but the rule names only ${explicit.length}` });
-      }
-    });
-  }, { when: () => true });
-
-export const policyFileSchema = z
-  .strictObject({
-    approvers: approvers.optional(),
-    rules: z.array(rule).default([]),
-  })
-  .superRefine((file, ctx) => {
-    const seen = new Set<string>();
-    file.rules.forEach((r, i) => {
-      const key = `${r.operation}:${r.currency ?? 'any'}`;
-      if (seen.has(key)) ctx.addIssue({ code: 'custom', path: ['rules', i], message: `a second rule for ${r.operation}${r.currency ? ` in ${r.currency}` : ''}; merge them` });
-      seen.add(key);
-    });
-  })
-  .transform(
-    (file): PolicyConfig => ({
-      approvers: file.approvers ? approverSetFrom(file.approvers) : undefined,
-      rules: file.rules.map((r) => ({
-        operation: r.operation,
-        currency: r.currency,
-        approvers: r.approvers ? approverSetFrom(r.approvers) : undefined,
-        maxAmountMinor: r.max_amount,
-        dailyLimitMinor: r.daily_limit,
-        tiers: r.tiers.map((t) => ({ aboveMinor: t.above, approvalsRequired: t.approvers_required, levels: t.levels?.map(approverSetFrom) })),
-      })),
-    }),
-  );
+/**
+ * The schema of the file. `defaultApprovers` (APPROVERS) is what a rule without approvers falls back
+ * to, needed to tell whether a tier could ever get as many distinct approvers as it asks for.
+ */
+export const policyFileSchema = (defaultApprovers: readonly string[]) =>
+  file
+    // `when`: run on whatever parsed, even when fields failed (the checks read defensively).
+    .superRefine((parsed, ctx) => checkPolicyFile(parsed, defaultApprovers, ctx), { when: () => true })
+    .transform(toConfig);

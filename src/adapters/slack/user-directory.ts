@@ -1,7 +1,8 @@
 /**
  * Who is in which Slack user group, from usergroups.users.list, cached for a few minutes with one
- * request in flight per group. When Slack cannot answer, the last known members are used; with none
- * known the lookup fails, and the caller refuses rather than guesses.
+ * request in flight per group. When Slack cannot answer, the last members seen are used (a group's
+ * membership rarely changes within minutes, and refusing every approval during a Slack hiccup helps
+ * nobody); with none seen the lookup fails, and the caller refuses rather than guesses.
  */
 import type { WebClient } from '@slack/web-api';
 import type { ApproverSet } from '../../core/approval-policy.ts';
@@ -9,55 +10,100 @@ import type { Directory, Logger } from '../../core/ports.ts';
 
 export interface UserDirectoryOptions {
   client: WebClient;
+  /** How long members read from Slack are trusted. Default five minutes. */
   ttlMs?: number;
+  /**
+   * After a failed refresh served from the cache, how long to keep serving it before asking Slack
+   * again: without it every click during an outage would wait for Slack's retries first.
+   */
+  retryAfterFailureMs?: number;
   now?: () => number;
   logger: Logger;
 }
 
-export function createUserDirectory(options: UserDirectoryOptions): Directory & { membersOf(groupId: string): Promise<string[]> } {
-  const ttlMs = options.ttlMs ?? 5 * 60_000;
-  const now = options.now ?? Date.now;
-  const cache = new Map<string, { members: string[]; at: number }>();
-  const inFlight = new Map<string, Promise<string[]>>();
+export interface UserDirectory extends Directory {
+  /** The group's member IDs. Rejects with UserGroupUnavailableError when Slack fails and nothing is cached. */
+  membersOf(groupId: string): Promise<string[]>;
+}
 
-  async function fetchMembers(groupId: string): Promise<string[]> {
+/** A group whose members could not be read and were never read before. */
+export class UserGroupUnavailableError extends Error {
+  override readonly name = 'UserGroupUnavailableError';
+  constructor(
+    readonly groupId: string,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `The members of Slack user group ${groupId} could not be read from Slack, so who may approve cannot be checked. ` +
+        'Nothing was changed; try again in a minute.',
+      options,
+    );
+  }
+}
+
+interface Known {
+  members: readonly string[];
+  /** When Slack answered. */
+  readAt: number;
+  /** Set after a failed refresh: no new attempt before this. */
+  retryAt?: number;
+}
+
+export function createUserDirectory(options: UserDirectoryOptions): UserDirectory {
+  const ttlMs = options.ttlMs ?? 5 * 60_000;
+  const retryAfterFailureMs = options.retryAfterFailureMs ?? Math.min(30_000, ttlMs);
+  const now = options.now ?? Date.now;
+  const known = new Map<string, Known>();
+  const inFlight = new Map<string, Promise<readonly string[]>>();
+
+  async function read(groupId: string): Promise<readonly string[]> {
     try {
       const answer = await options.client.usergroups.users.list({ usergroup: groupId });
       const members = (answer.users ?? []).filter((u): u is string => typeof u === 'string');
-      cache.set(groupId, { members, at: now() });
+      known.set(groupId, { members, readAt: now() });
       return members;
     } catch (error) {
-      const known = cache.get(groupId);
-      if (known) {
-        options.logger.warn('user group not refreshed; using the members last seen', { groupId, error });
-        return known.members;
-      }
-      throw new Error(`The members of user group ${groupId} could not be read from Slack; nothing was changed. Try again in a minute.`, { cause: error });
-    } finally {
-      inFlight.delete(groupId);
+      const last = known.get(groupId);
+      if (!last) throw new UserGroupUnavailableError(groupId, { cause: error });
+      options.logger.warn('user group members not refreshed; using the members last read', {
+        groupId,
+        readAt: new Date(last.readAt).toISOString(),
+        error,
+      });
+      known.set(groupId, { ...last, retryAt: now() + retryAfterFailureMs });
+      return last.members;
     }
   }
 
-  async function membersOf(groupId: string): Promise<string[]> {
-    const known = cache.get(groupId);
-    if (known && now() - known.at < ttlMs) return known.members;
+  async function members(groupId: string): Promise<readonly string[]> {
+    const last = known.get(groupId);
+    const t = now();
+    if (last && (t - last.readAt < ttlMs || (last.retryAt !== undefined && t < last.retryAt))) return last.members;
     let pending = inFlight.get(groupId);
     if (!pending) {
-      pending = fetchMembers(groupId);
+      // `finally` runs in a later microtask, so always after the set below.
+      pending = read(groupId).finally(() => inFlight.delete(groupId));
       inFlight.set(groupId, pending);
     }
     return pending;
   }
 
   return {
-    membersOf,
+    membersOf: async (groupId) => [...(await members(groupId))],
+
+    /** A user found in any group is enough, even when another group of the set cannot be read. */
     async isIn(userId: string, set: ApproverSet) {
       if (set.users.includes(userId)) return true;
-      for (const group of set.groups) if ((await membersOf(group)).includes(userId)) return true;
+      const lookups = await Promise.allSettled(set.groups.map(members));
+      if (lookups.some((l) => l.status === 'fulfilled' && l.value.includes(userId))) return true;
+      const failed = lookups.find((l): l is PromiseRejectedResult => l.status === 'rejected');
+      if (failed) throw failed.reason;
       return false;
     },
+
     async expand(set: ApproverSet) {
-      return [...set.users, ...(await Promise.all(set.groups.map(membersOf))).flat()];
+      const groups = await Promise.all(set.groups.map(members));
+      return [...new Set([...set.users, ...groups.flat()])];
     },
   };
 }
