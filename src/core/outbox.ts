@@ -4,7 +4,7 @@
  * so a crash or a Slack outage delays a message but never loses it.
  */
 import type { Clock, Logger, Notifier, RequestStore } from './ports.ts';
-import { recordSlackFailure, recordTold } from './transitions.ts';
+import { recordSending, recordSlackFailure, recordTold } from './transitions.ts';
 import { updateRequest } from './update-request.ts';
 
 const PERMANENT_FAILURE_LIMIT = 3;
@@ -47,7 +47,12 @@ export function createOutbox(options: OutboxOptions): Outbox {
       const index = request.toldCount;
       const event = request.events[index]!;
       try {
-        const { cardTs } = await notifier.tell(request, event);
+        // Slack messages cannot be taken back: mark the attempt first, so that whoever tries next
+        // (after a crash, a lost answer, on another replica) checks Slack before sending again.
+        const maybeSent = request.sendingIndex === index;
+        if (!maybeSent) request = await updateRequest(store, id, (current) => (current.toldCount === index ? recordSending(current, index) : undefined));
+        if (request.toldCount !== index) continue;
+        const { cardTs } = await notifier.tell(request, request.events[index]!, { maybeSent });
         request = await updateRequest(store, id, (current) => {
           const told = recordTold(current, index + 1);
           return cardTs && !current.cardTs ? { ...told, cardTs } : told;

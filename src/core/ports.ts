@@ -78,8 +78,11 @@ export interface PaymentsGateway {
  * an error whose `permanent` property is true when retrying cannot help (Slack refused the message).
  */
 export interface Notifier {
-  /** For a `requested` event this posts the card and resolves its ts. */
-  tell(request: MoneyRequest, event: RequestEvent): Promise<{ cardTs?: string }>;
+  /**
+   * For a `requested` event this posts the card and resolves its ts. With `maybeSent` (an earlier
+   * attempt may have landed) it first looks for the message in Slack and does not post it twice.
+   */
+  tell(request: MoneyRequest, event: RequestEvent, options: { maybeSent: boolean }): Promise<{ cardTs?: string }>;
   /** Renders the card again from the record (after the freeze switch changed, say). */
   refreshCard(request: MoneyRequest): Promise<void>;
 }

@@ -149,6 +149,11 @@ export interface MoneyRequest {
   events: RequestEvent[];
   /** How many of `events` Slack has been told about. */
   toldCount: number;
+  /**
+   * Set to `toldCount` just before its event is sent to Slack, cleared when it is recorded as told:
+   * when it is still set on the next attempt, the message may have landed, so Slack is asked first.
+   */
+  sendingIndex?: number;
 }
 
 /** What a request is about, for finding others about the same thing: `refund:4411`, `payout:7`. */

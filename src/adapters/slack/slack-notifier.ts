@@ -5,7 +5,7 @@
  */
 import type { WebClient } from '@slack/web-api';
 import type { Freeze } from '../../core/freeze.ts';
-import type { Notifier } from '../../core/ports.ts';
+import type { Logger, Notifier } from '../../core/ports.ts';
 import type { MoneyRequest, RequestEvent } from '../../core/request.ts';
 import { approvalCard } from './blocks/approval-card.ts';
 import type { ChannelQueues } from './channel-queue.ts';
@@ -15,7 +15,12 @@ import { threadReply } from './blocks/thread-reply.ts';
 /** Slack errors after which waiting can help; any other `ok: false` answer is permanent. */
 const TRANSIENT_SLACK_ERRORS = new Set(['ratelimited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
 
-export function createSlackNotifier(client: WebClient, queues: ChannelQueues, currentFreeze: () => Promise<Freeze | undefined>): Notifier {
+export function createSlackNotifier(
+  client: WebClient,
+  queues: ChannelQueues,
+  currentFreeze: () => Promise<Freeze | undefined>,
+  logger: Logger,
+): Notifier {
   async function card(request: MoneyRequest) {
     return approvalCard(request, request.state === 'awaiting_approval' ? await currentFreeze() : undefined);
   }
@@ -37,10 +42,40 @@ export function createSlackNotifier(client: WebClient, queues: ChannelQueues, cu
     for (const user of to) await queues.send(user, () => client.chat.postMessage({ channel: user, text }));
   }
 
-  async function tell(request: MoneyRequest, event: RequestEvent): Promise<{ cardTs?: string }> {
+  /**
+   * Looks in Slack for what an earlier attempt may have posted. When Slack cannot tell us (no
+   * history scope, not in the channel), posting again is better than losing the message.
+   */
+  async function lookUp<T>(what: string, request: MoneyRequest, read: () => Promise<T>, otherwise: T): Promise<T> {
+    try {
+      return await read();
+    } catch (error) {
+      logger.warn(`could not check Slack for ${what}; sending it`, { requestId: request.id, error });
+      return otherwise;
+    }
+  }
+
+  /** The card of this request if an earlier attempt posted it (its text names the request). */
+  const findCard = (request: MoneyRequest) =>
+    lookUp('an earlier card', request, async () => {
+      const oldest = String(Math.floor(Date.parse(request.createdAt) / 1000) - 60);
+      const history = await client.conversations.history({ channel: request.channelId, oldest, limit: 200 });
+      return history.messages?.find((m) => m.bot_id !== undefined && m.text?.includes(`(request ${request.id})`))?.ts;
+    }, undefined);
+
+  /** Whether an earlier attempt already put this reply in the card's thread. */
+  const replyLanded = (request: MoneyRequest, text: string) =>
+    lookUp('an earlier reply', request, async () => {
+      const thread = await client.conversations.replies({ channel: request.channelId, ts: request.cardTs!, limit: 1000 });
+      return (thread.messages ?? []).slice(1).some((m) => m.text === text);
+    }, false);
+
+  async function tell(request: MoneyRequest, event: RequestEvent, maybeSent: boolean): Promise<{ cardTs?: string }> {
     if (event.type === 'requested') {
       // Posted once: a retry after a lost answer would post a second card, so reuse a known one.
       if (request.cardTs) return { cardTs: request.cardTs };
+      const landed = maybeSent ? await findCard(request) : undefined;
+      if (landed) return { cardTs: landed };
       const message = await card(request);
       const posted = await queues.send(request.channelId, () => client.chat.postMessage({ channel: request.channelId, ...message }));
       if (!posted.ts) throw new Error('chat.postMessage answered without a ts');
@@ -53,14 +88,15 @@ export function createSlackNotifier(client: WebClient, queues: ChannelQueues, cu
     const reply = threadReply(request, event);
     if (!reply) return {};
     if (changesCard(event)) await updateCard(request);
+    if (maybeSent && (await replyLanded(request, reply.text))) return {};
     await queues.send(request.channelId, () => client.chat.postMessage({ channel: request.channelId, thread_ts: request.cardTs, ...reply }));
     return {};
   }
 
   return {
-    async tell(request, event) {
+    async tell(request, event, { maybeSent }) {
       try {
-        return await tell(request, event);
+        return await tell(request, event, maybeSent);
       } catch (error) {
         throw withPermanence(error);
       }

@@ -1,6 +1,7 @@
 /** The Web API method table: token checks, then one handler per method. */
 import type { BotIdentity, ChannelStore } from './channels.ts';
 import { chatMethods, missing } from './chat-methods.ts';
+import { conversationMethods } from './conversation-methods.ts';
 import type { Handler } from './chat-methods.ts';
 import { str } from './http-io.ts';
 import type { ApiArgs, ApiResult, FakeSlackOptions } from './types.ts';
@@ -67,6 +68,7 @@ export function createWebApi(deps: WebApiDeps): WebApi {
       return members === undefined ? { ok: false, error: 'no_such_subteam' } : { ok: true, users: [...members] };
     },
     ...chatMethods(bot, deps.channels),
+    ...conversationMethods(bot, deps.channels),
     ...viewMethods(deps.views),
   };
 

@@ -37,7 +37,8 @@ export function approvalCard(request: MoneyRequest, freeze?: Freeze): SlackMessa
   }
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: stateLine(request) }] });
   if (request.state === 'awaiting_approval') blocks.push(decisionButtons(request));
-  return { text: `${summary(details)}, requested by ${mention(request.requesterId)}: ${stateLine(request)}`, blocks };
+  // The request ID in the text also lets the app recognise its own card in the channel's history.
+  return { text: `${summary(details)}, requested by ${mention(request.requesterId)} (request ${request.id}): ${stateLine(request)}`, blocks };
 }
 
 /** Duplicates, earlier refunds, fee estimate: what a careful approver wants to know first. */

@@ -7,7 +7,8 @@ import { operationName } from './describe-request.ts';
 export function threadReply(request: MoneyRequest, event: RequestEvent): SlackMessage | undefined {
   switch (event.type) {
     case 'approved': {
-      const index = approvalsOf(request).findIndex((a) => a === event) + 1;
+      // Which approval this is (nobody approves twice, so the approver names it).
+      const index = approvalsOf(request).findIndex((a) => a.by === event.by) + 1;
       const comment = event.comment ? `\n> ${escapeMrkdwn(event.comment)}` : '';
       if (index > 0 && index < request.approvalsRequired) {
         return mrkdwn(`:ballot_box_with_check: Approval ${index} of ${request.approvalsRequired} by ${mention(event.by)}. It needs ${request.approvalsRequired - index} more.${comment}`);
