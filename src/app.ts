@@ -66,6 +66,8 @@ const randomIds: IdGenerator = { referenceId: () => randomUUID() };
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<DollrSlackApp> {
   const logger = overrides.logger ?? createJsonLogger({ level: config.logLevel, secrets: secretsOf(config) });
   const clock = overrides.clock ?? realClock;
+  // First: a bad policy file stops the start before anything is opened.
+  const policy = loadApprovalPolicy(config.approvalPolicyFile, config.approvers);
   const store = overrides.store ?? (await createStore(config.storeUrl, { logger: logger.child({ component: 'store' }) }));
   const checkpoint = overrides.checkpoint ?? crashAt(config.crashAt, logger);
   const gateway = createDollrClient({
@@ -77,7 +79,6 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     payoutMethod: config.dollr.payoutMethod,
     logger: logger.child({ component: 'dollr' }),
   });
-  const policy = loadApprovalPolicy(config.approvalPolicyFile, config.approvers);
 
   let stopping = false;
   const health = healthRoutes(store, () => stopping);
@@ -99,7 +100,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
   const directory = createUserDirectory({ client: app.client, logger });
   const queues = createChannelQueues({ perSecond: config.slack.postsPerSecond, burst: config.slack.postBurst });
-  const notifier = createSlackNotifier(app.client, queues, () => currentFreeze(store));
+  const notifier = createSlackNotifier(app.client, queues, () => currentFreeze(store), logger);
   const outbox = createOutbox({ store, notifier, clock, logger, retryDelayMs: overrides.slackRetryDelayMs });
   const executor = createExecutor({
     store,
@@ -110,7 +111,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     announce: (id) => void outbox.flush(id),
     scheduler: createPollScheduler({ maxConcurrent: DOLLR_CALLS_IN_FLIGHT }),
     pollIntervalMs: config.dollr.pollIntervalMs,
-    retryBackoff: overrides.retryBackoff,
+    retryBackoff: overrides.retryBackoff ?? { initialMs: config.dollr.retryInitialMs, maxMs: config.dollr.retryMaxMs },
     attentionAfterMs: config.needsAttentionAfterMs,
     checkpoint,
   });

@@ -99,6 +99,8 @@ const envSchema = z
     STORE_URL: optionalText,
     DOLLR_POLL_INTERVAL_MS: millis('DOLLR_POLL_INTERVAL_MS', 3000),
     DOLLR_TIMEOUT_MS: millis('DOLLR_TIMEOUT_MS', 15000),
+    DOLLR_RETRY_INITIAL_MS: millis('DOLLR_RETRY_INITIAL_MS', 1000),
+    DOLLR_RETRY_MAX_MS: millis('DOLLR_RETRY_MAX_MS', 30_000),
     SLACK_POSTS_PER_SECOND: z.coerce
       .number({ error: 'SLACK_POSTS_PER_SECOND must be a number.' })
       .positive('SLACK_POSTS_PER_SECOND must be above 0.')
@@ -163,6 +165,9 @@ export interface Config {
     clientSecret: string;
     timeoutMs: number;
     pollIntervalMs: number;
+    /** Backoff between tries of a Dollr call that failed unclearly: first wait, doubling up to the max. */
+    retryInitialMs: number;
+    retryMaxMs: number;
     /** Absent: payouts are refused with a clear message; refunds still work. */
     payoutPasscode?: { code: string; phone?: string; userId?: string };
     /** Payment method of the payout accounts, for Dollr's fee estimate; absent: no estimate. */
@@ -224,6 +229,8 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
       clientSecret: e.DOLLR_CLIENT_SECRET,
       timeoutMs: e.DOLLR_TIMEOUT_MS,
       pollIntervalMs: e.DOLLR_POLL_INTERVAL_MS,
+      retryInitialMs: e.DOLLR_RETRY_INITIAL_MS,
+      retryMaxMs: e.DOLLR_RETRY_MAX_MS,
       payoutPasscode: e.DOLLR_PAYOUT_PASSCODE
         ? { code: e.DOLLR_PAYOUT_PASSCODE, phone: e.DOLLR_PAYOUT_PHONE, userId: e.DOLLR_PAYOUT_USER_ID }
         : undefined,

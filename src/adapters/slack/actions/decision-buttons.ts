@@ -7,9 +7,9 @@ import { approveRequest, cancelRequest, checkDecider } from '../../../core/decid
 import type { MoneyRequest } from '../../../core/request.ts';
 import type { Result } from '../../../core/result.ts';
 import { REQUEST_ID_PATTERN } from '../ids.ts';
+import { UserGroupUnavailableError } from '../user-directory.ts';
 import type { SlackServices } from '../services.ts';
-import { approveCommentModal } from '../views/approve-comment-modal.ts';
-import { rejectModal } from '../views/reject-modal.ts';
+import { APPROVE_COMMENT_MODAL, decisionModal, REJECT_MODAL } from '../views/decision-modal.ts';
 
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 type Handler = (requestId: string, args: Args) => Promise<Result<unknown> | undefined>;
@@ -32,7 +32,7 @@ function button(services: SlackServices, handle: Handler) {
       result = await handle(requestId, args);
     } catch (error) {
       services.logger.error('a button could not be handled', { requestId, action: args.action.action_id, error });
-      return explain(STORE_DOWN);
+      return explain(error instanceof UserGroupUnavailableError ? error.message : STORE_DOWN);
     }
     if (result && !result.ok) await explain(result.message);
   };
@@ -55,14 +55,14 @@ export function afterApproval(services: SlackServices, request: MoneyRequest, ap
 export const approveWithCommentButton = (services: SlackServices) =>
   button(services, async (requestId, { body, client }) => {
     const check = await checkDecider(services, requestId, body.user.id);
-    if (check.ok) await client.views.open({ trigger_id: body.trigger_id, view: approveCommentModal(check.value) });
+    if (check.ok) await client.views.open({ trigger_id: body.trigger_id, view: decisionModal(APPROVE_COMMENT_MODAL, check.value) });
     return check;
   });
 
 export const rejectButton = (services: SlackServices) =>
   button(services, async (requestId, { body, client }) => {
     const check = await checkDecider(services, requestId, body.user.id);
-    if (check.ok) await client.views.open({ trigger_id: body.trigger_id, view: rejectModal(check.value) });
+    if (check.ok) await client.views.open({ trigger_id: body.trigger_id, view: decisionModal(REJECT_MODAL, check.value) });
     return check;
   });
 

@@ -7,33 +7,29 @@ import { approveRequest, rejectRequest } from '../../../core/decide-request.ts';
 import type { MoneyRequest } from '../../../core/request.ts';
 import type { Result } from '../../../core/result.ts';
 import { afterApproval } from '../actions/decision-buttons.ts';
-import { FIELDS } from '../ids.ts';
 import type { SlackServices } from '../services.ts';
-import { parseApproveComment } from './approve-comment-modal.ts';
-import { parseRejectModal } from './reject-modal.ts';
+import { APPROVE_COMMENT_MODAL, parseDecisionModal, REJECT_MODAL, type DecisionModalSpec } from './decision-modal.ts';
 import type { ViewValues } from './request-modal.ts';
 
 type Args = SlackViewMiddlewareArgs & AllMiddlewareArgs;
-type Parsed = { ok: true; requestId: string; text: string } | { ok: false; errors: Record<string, string> };
 
 function decisionSubmission(
   services: SlackServices,
-  field: string,
-  parse: (metadata: string, values: ViewValues) => Parsed,
+  spec: DecisionModalSpec,
   decide: (requestId: string, userId: string, text: string) => Promise<Result<MoneyRequest>>,
   after: (request: MoneyRequest, userId: string) => void,
 ) {
   return async ({ ack, body, view }: Args): Promise<void> => {
-    const parsed = parse(view.private_metadata, view.state.values as ViewValues);
+    const parsed = parseDecisionModal(spec, view.private_metadata, view.state.values as ViewValues);
     if (!parsed.ok) return ack({ response_action: 'errors', errors: parsed.errors });
     let result;
     try {
       result = await decide(parsed.requestId, body.user.id, parsed.text);
     } catch (error) {
       services.logger.error('could not store a decision', { requestId: parsed.requestId, error });
-      return ack({ response_action: 'errors', errors: { [field]: 'It could not be saved right now. Nothing was changed; try again in a minute.' } });
+      return ack({ response_action: 'errors', errors: { [spec.field]: 'It could not be saved right now. Nothing was changed; try again in a minute.' } });
     }
-    if (!result.ok) return ack({ response_action: 'errors', errors: { [field]: result.message } });
+    if (!result.ok) return ack({ response_action: 'errors', errors: { [spec.field]: result.message } });
     await ack();
     after(result.value, body.user.id);
   };
@@ -42,11 +38,7 @@ function decisionSubmission(
 export const rejectSubmission = (services: SlackServices) =>
   decisionSubmission(
     services,
-    FIELDS.rejectReason,
-    (metadata, values) => {
-      const p = parseRejectModal(metadata, values);
-      return p.ok ? { ok: true, requestId: p.requestId, text: p.reason } : p;
-    },
+    REJECT_MODAL,
     (id, user, reason) => rejectRequest(services, id, user, reason),
     (request) => void services.worker.kick(request.id),
   );
@@ -54,11 +46,7 @@ export const rejectSubmission = (services: SlackServices) =>
 export const approveCommentSubmission = (services: SlackServices) =>
   decisionSubmission(
     services,
-    FIELDS.approveComment,
-    (metadata, values) => {
-      const p = parseApproveComment(metadata, values);
-      return p.ok ? { ok: true, requestId: p.requestId, text: p.comment } : p;
-    },
+    APPROVE_COMMENT_MODAL,
     (id, user, comment) => approveRequest(services, id, user, comment),
     (request, user) => afterApproval(services, request, user),
   );
