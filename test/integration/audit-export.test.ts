@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStore, type Store } from '../../src/adapters/store/create-store.ts';
-import type { MoneyRequest, RequestEvent } from '../../src/core/request.ts';
+import type { RequestEvent } from '../../src/core/request.ts';
 import { AUDIT_COLUMNS } from '../../src/tools/audit/audit-rows.ts';
 import { exportAudit, type AuditFormat } from '../../src/tools/audit/export-audit.ts';
 import { createProgress } from '../../src/tools/audit/progress.ts';
-import { aCompletedTrail, aRequest, anExecution, minutesAfter } from '../support/request-builder.ts';
+import { aCompletedTrail, aRequest, anExecution } from '../support/request-builder.ts';
 
 const REJECT_REASON = 'Wrong amount, "twice" asked\nsee ticket 12';
 const FORMULA_REASON = '=HYPERLINK("http://evil.example","open")';

@@ -1,19 +1,10 @@
-import { App, LogLevel, SocketModeReceiver } from '@slack/bolt';
-import type { Logger } from '@slack/bolt';
+import { App, SocketModeReceiver } from '@slack/bolt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeSlack } from '../../src/fakes/fake-slack.ts';
 import type { FakeSlack } from '../../src/fakes/fake-slack.ts';
 import { blockActionsPayload, commandPayload } from '../../src/fakes/slack-sender.ts';
+import { silentLogger } from '../support/silent-logger.ts';
 
-const silent: Logger = {
-  debug: () => {},
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-  setLevel: () => {},
-  getLevel: () => LogLevel.ERROR,
-  setName: () => {},
-};
 
 let fake: FakeSlack;
 let app: App | undefined;
@@ -35,7 +26,7 @@ describe('Bolt in Socket Mode against the fake Slack', () => {
       token: 'xoxb-test-token',
       appToken: 'xapp-test-token',
       socketMode: true,
-      logger: silent,
+      logger: silentLogger,
       clientOptions: { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } },
     });
     app.command('/dollr', async ({ ack, command, client }) => {
@@ -62,7 +53,7 @@ describe('Bolt in Socket Mode against the fake Slack', () => {
       token: 'xoxb-test-token',
       appToken: 'xapp-test-token',
       socketMode: true,
-      logger: silent,
+      logger: silentLogger,
       clientOptions: { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } },
     });
     const clicked: string[] = [];
@@ -85,8 +76,8 @@ describe('Bolt in Socket Mode against the fake Slack', () => {
     const clientOptions = { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } };
     // App does not pass clientPingTimeout on, and the reconnect delay is clientPingTimeout x failures
     // (5 s by default), so this test builds the receiver itself with a short one.
-    const receiver = new SocketModeReceiver({ appToken: 'xapp-test-token', logger: silent, clientPingTimeout: 200, installerOptions: { clientOptions } });
-    app = new App({ token: 'xoxb-test-token', receiver, logger: silent, clientOptions });
+    const receiver = new SocketModeReceiver({ appToken: 'xapp-test-token', logger: silentLogger, clientPingTimeout: 200, installerOptions: { clientOptions } });
+    app = new App({ token: 'xoxb-test-token', receiver, logger: silentLogger, clientOptions });
     await app.start();
 
     // Bolt's SocketModeClient emits `connected` once it has read the fake's `hello`. Stopping the app

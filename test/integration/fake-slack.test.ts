@@ -1,21 +1,12 @@
-import { ErrorCode, LogLevel, WebClient, WebClientEvent } from '@slack/web-api';
-import type { Logger, WebAPIHTTPError, WebAPIPlatformError } from '@slack/web-api';
+import { ErrorCode, WebClient, WebClientEvent } from '@slack/web-api';
+import type { WebAPIHTTPError, WebAPIPlatformError } from '@slack/web-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeSlack } from '../../src/fakes/fake-slack.ts';
 import type { FakeSlack } from '../../src/fakes/fake-slack.ts';
+import { silentLogger } from '../support/silent-logger.ts';
 
 const BOT_TOKEN = 'xoxb-test-token';
 
-/** WebClient logs Slack's `response_metadata.messages` at error level; the assertions read them instead. */
-const silent: Logger = {
-  debug: () => {},
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-  setLevel: () => {},
-  getLevel: () => LogLevel.ERROR,
-  setName: () => {},
-};
 
 let fake: FakeSlack;
 let client: WebClient;
@@ -23,7 +14,7 @@ let client: WebClient;
 const clientFor = (token: string, retries = 0): WebClient =>
   new WebClient(token, {
     slackApiUrl: fake.apiUrl,
-    logger: silent,
+    logger: silentLogger,
     retryConfig: { retries, minTimeout: 0, maxTimeout: 0 },
   });
 
@@ -118,7 +109,7 @@ describe('fake Slack Web API through @slack/web-api', () => {
     try {
       const trigger = timed.triggerId();
       clock += 3001;
-      const timedClient = new WebClient(BOT_TOKEN, { slackApiUrl: timed.apiUrl, logger: silent, retryConfig: { retries: 0 } });
+      const timedClient = new WebClient(BOT_TOKEN, { slackApiUrl: timed.apiUrl, logger: silentLogger, retryConfig: { retries: 0 } });
       expect((await platformError(timedClient.views.open({ trigger_id: trigger, view: modal() }))).error).toBe('expired_trigger_id');
     } finally {
       await timed.close();
@@ -231,7 +222,7 @@ describe('fake Slack Web API through @slack/web-api', () => {
   it('hands out a WebSocket URL to the app token only', async () => {
     const appClient = new WebClient(undefined, {
       slackApiUrl: fake.apiUrl,
-      logger: silent,
+      logger: silentLogger,
       retryConfig: { retries: 0 },
       headers: { Authorization: 'Bearer xapp-test-token' },
     });

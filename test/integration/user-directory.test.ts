@@ -2,25 +2,16 @@
  * The user directory against the fake Slack, through a real WebClient: group members from
  * usergroups.users.list, the cache and its expiry, one request in flight, and Slack failures.
  */
-import { LogLevel, WebClient, type Logger as SlackLogger } from '@slack/web-api';
+import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createUserDirectory, UserGroupUnavailableError, type UserDirectoryOptions } from '../../src/adapters/slack/user-directory.ts';
 import type { Logger } from '../../src/core/ports.ts';
 import { startFakeSlack, type FakeSlack } from '../../src/fakes/fake-slack.ts';
+import { silentLogger } from '../support/silent-logger.ts';
 
 const TTL_MS = 5 * 60_000;
 const FINANCE = { users: [], groups: ['S0FINANCE'] };
 
-/** WebClient logs platform errors itself; the assertions look at our logger instead. */
-const quiet: SlackLogger = {
-  debug: () => {},
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-  setLevel: () => {},
-  getLevel: () => LogLevel.ERROR,
-  setName: () => {},
-};
 
 let fake: FakeSlack;
 let client: WebClient;
@@ -41,7 +32,7 @@ const failNextLookup = (times = 1) => fake.inject({ method: 'usergroups.users.li
 beforeAll(async () => {
   fake = await startFakeSlack({ usergroups: { S0FINANCE: ['U1', 'U2'], S0OTHER: ['U3'] } });
   // No retries: a failure must reach the directory at once.
-  client = new WebClient('xoxb-test-token', { slackApiUrl: fake.apiUrl, logger: quiet, retryConfig: { retries: 0 } });
+  client = new WebClient('xoxb-test-token', { slackApiUrl: fake.apiUrl, logger: silentLogger, retryConfig: { retries: 0 } });
 });
 afterAll(() => fake.close());
 beforeEach(() => {

@@ -1,10 +1,10 @@
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, LogLevel, verifySlackRequest } from '@slack/bolt';
-import type { Logger } from '@slack/bolt';
+import { App, verifySlackRequest } from '@slack/bolt';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { blockActionsPayload, createSlackSender, SLACK_TEAM, slackSignature, viewSubmissionPayload } from '../../src/fakes/slack-sender.ts';
+import { blockActionsPayload, createSlackSender, SLACK_TEAM, viewSubmissionPayload } from '../../src/fakes/slack-sender.ts';
+import { silentLogger } from '../support/silent-logger.ts';
 
 const SECRET = 'test-signing-secret';
 
@@ -160,19 +160,10 @@ describe('payload builders', () => {
 });
 
 describe('a real Bolt app over HTTP', () => {
-  const silent: Logger = {
-    debug: () => {},
-    info: () => {},
-    warn: () => {},
-    error: () => {},
-    setLevel: () => {},
-    getLevel: () => LogLevel.ERROR,
-    setName: () => {},
-  };
 
   it('acks a signed command and refuses forged and stale ones with 401', async () => {
     // botId and botUserId given: Bolt skips its auth.test, so no Slack is needed here.
-    const app = new App({ token: 'xoxb-test-token', botId: 'B1', botUserId: 'U1', signingSecret: SECRET, logger: silent });
+    const app = new App({ token: 'xoxb-test-token', botId: 'B1', botUserId: 'U1', signingSecret: SECRET, logger: silentLogger });
     app.command('/dollr', async ({ ack, command }) => ack({ response_type: 'ephemeral', text: `got ${command.text}` }));
     const bolt = (await app.start({ port: 0, host: '127.0.0.1' })) as Server;
     try {
