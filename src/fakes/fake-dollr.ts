@@ -4,14 +4,23 @@
  * by fault-injection tests that run the app as a child process, and by the sandbox.
  *
  * API routes: POST /v1/jwt/client/obtain/token, POST /v1/sessions/{refund|payout},
- * POST /v1/executions/{refund|payout}, GET /v1/status/{refund|payout|collection|transfer}/{reference_id}.
+ * POST /v1/executions/{refund|payout}, GET /v1/status/{refund|payout|collection|transfer}/{reference_id},
+ * GET /v1/predictions/amount-and-fees (fault route 'prediction').
+ * Predictions: Bearer auth; query base_amount, base_currency, target_currency (^[A-Z]{3}$, and only
+ * USD/LRD/RWF, base = target: the fake has no FX), payment_method + provider (a pair of the markets
+ * table: the five mobile-money methods -> PAWAPAY, CREDIT_CARD -> STRIPE, WALLET -> PLATFORM),
+ * operation_type, fee_bearer (all required; optional owner_type, owner_id) -> 422 on query.<name>.
+ * Answers strings with 2 decimals: platform_fee = predictionFee (default "1.00"), fx_fee "0.00",
+ * gateway_fee "0.50", gateway_currency and platform_currency = base currency; fee_bearer PAYER:
+ * payer_amount = amount + fees, payee_amount = amount; PAYEE: payer_amount = amount,
+ * payee_amount = amount - fees (422 when that is not positive). predictionsAvailable: false -> 503.
  * Seeds after start and after every reset: completed collections 4411 = 100.00 USD,
  * 4412 = 1000.00 LRD, 4413 = 50.00 USD; payout accounts 7, 8, 9; 1,000,000.00 in each of USD, LRD, RWF.
  *
  * HTTP controls (JSON in and out; 400 on a bad body, 404 on an unknown control, 409 on a refused settle).
  * They are not recorded in `calls` and get no latency or faults.
  *   POST /__fake/reset                          forget calls, faults, sessions, executions; default seeds and settings
- *   POST /__fake/inject                         {route: token|session|execute|status|any, times?, fault}
+ *   POST /__fake/inject                         {route: token|session|execute|status|prediction|any, times?, fault}
  *                                               fault: {kind:'status',status,body?} | {kind:'rate_limit',retryAfterSeconds}
  *                                               | {kind:'delay',ms} | {kind:'late',ms} | {kind:'drop'} | {kind:'drop_before'}
  *   POST /__fake/settle/{reference_id}          {status: COMPLETED|FAILED, gatewayMessage?, walletMessage?} -> the execution
@@ -23,7 +32,8 @@
  *   POST /__fake/seed/collection                {id, amount, currency}: a completed collection to refund
  *   POST /__fake/seed/payout-account            {id}
  *   POST /__fake/balance                        {currency, amount}
- *   POST /__fake/config                         {verified?, progression?: auto|manual, pollsPerStep?, fee?, latencyMs?}
+ *   POST /__fake/config                         {verified?, progression?: auto|manual, pollsPerStep?, fee?, predictionFee?,
+ *                                                predictionsAvailable?, latencyMs?}
  *   GET  /__fake/executions                     ExecutionView[]
  *   GET  /__fake/calls                          RecordedCall[]
  *   GET  /__fake/balances                       {USD: "1000000.00", ...}
@@ -40,6 +50,20 @@ import type { ExecutionView, FakeDollrOptions, FaultRule, Progression, RecordedC
 
 export type { ExecutionView, FakeDollrOptions, Fault, FaultRule, FaultRoute, RecordedCall, SettleOutcome } from './dollr/types.ts';
 
+/** What `configure` (and POST /__fake/config) can change; each lasts until the next reset. */
+export interface FakeSettings {
+  verified?: boolean;
+  progression?: Progression;
+  pollsPerStep?: number;
+  /** Added to a payout's debit. */
+  fee?: string | number;
+  /** `platform_fee` of fee predictions. */
+  predictionFee?: string | number;
+  /** false: fee predictions answer 503. */
+  predictionsAvailable?: boolean;
+  latencyMs?: number;
+}
+
 export interface FakeDollr {
   /** Base URL, no trailing slash, e.g. http://127.0.0.1:53211. */
   readonly url: string;
@@ -54,7 +78,7 @@ export interface FakeDollr {
   setBalance(currency: string, amount: string | number): void;
   /** Every wallet balance as "123.45" text. */
   balances(): Record<string, string>;
-  configure(settings: { verified?: boolean; progression?: Progression; pollsPerStep?: number; fee?: string | number; latencyMs?: number }): void;
+  configure(settings: FakeSettings): void;
 
   /** How many times money moved for this reference: 0 or 1, whatever the replays. */
   executionCount(referenceId: string): number;
@@ -115,6 +139,8 @@ export async function startFakeDollr(options: FakeDollrOptions = {}): Promise<Fa
       if (settings.progression !== undefined) config.progression = settings.progression;
       if (settings.pollsPerStep !== undefined) config.pollsPerStep = Math.max(1, settings.pollsPerStep);
       if (settings.fee !== undefined) config.feeMinor = toMinor(settings.fee);
+      if (settings.predictionFee !== undefined) config.predictionFeeMinor = toMinor(settings.predictionFee);
+      if (settings.predictionsAvailable !== undefined) config.predictionsAvailable = settings.predictionsAvailable;
       if (settings.latencyMs !== undefined) config.latencyMs = settings.latencyMs;
     },
 

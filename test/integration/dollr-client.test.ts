@@ -324,6 +324,115 @@ describe('failures', () => {
   });
 });
 
+describe('fee preview', () => {
+  const PREDICTION = '/v1/predictions/amount-and-fees';
+
+  it("asks Dollr's predictions for a payout's fees, with the documented query", async () => {
+    const preview = await client({ payoutMethod: 'MTN_MOMO_LBR' }).previewPayoutFees({ amount: '10.00', currency: 'USD' });
+    expect(preview).toEqual({ payeeAmount: '10.00', payeeCurrency: 'USD', fees: '1.50', feeCurrency: 'USD' });
+    const [call, ...more] = callsTo(PREDICTION);
+    expect(more).toHaveLength(0);
+    expect(call).toMatchObject({ method: 'GET', body: undefined, headers: { authorization: expect.stringMatching(/^Bearer \S+$/) } });
+    expect(call!.query).toEqual({
+      base_amount: '10.00',
+      base_currency: 'USD',
+      target_currency: 'USD',
+      payment_method: 'MTN_MOMO_LBR',
+      operation_type: 'PAYOUT',
+      provider: 'PAWAPAY',
+      fee_bearer: 'PAYER',
+    });
+  });
+
+  it('derives the provider from the method and adds the fees up exactly', async () => {
+    fake.configure({ predictionFee: '0.10' });
+    const wallet = await client({ payoutMethod: 'WALLET' }).previewPayoutFees({ amount: '1250.20', currency: 'LRD' });
+    expect(wallet).toEqual({ payeeAmount: '1250.20', payeeCurrency: 'LRD', fees: '0.60', feeCurrency: 'LRD' });
+    await client({ payoutMethod: 'AIRTEL_RWA' }).previewPayoutFees({ amount: '5.00', currency: 'RWF' });
+    await client({ payoutMethod: 'CREDIT_CARD' }).previewPayoutFees({ amount: '5.00', currency: 'USD' });
+    expect(callsTo(PREDICTION).map((c) => [c.query.payment_method, c.query.provider])).toEqual([
+      ['WALLET', 'PLATFORM'],
+      ['AIRTEL_RWA', 'PAWAPAY'],
+      ['CREDIT_CARD', 'STRIPE'],
+    ]);
+  });
+
+  it('resolves undefined without a payout method, calling nobody', async () => {
+    expect(await client().previewPayoutFees({ amount: '10.00', currency: 'USD' })).toBeUndefined();
+    expect(fake.calls).toHaveLength(0);
+  });
+
+  it('resolves undefined for an unknown method, warning once, calling nobody', async () => {
+    const dollr = client({ payoutMethod: 'MPESA_KEN' });
+    expect(await dollr.previewPayoutFees({ amount: '10.00', currency: 'USD' })).toBeUndefined();
+    expect(await dollr.previewPayoutFees({ amount: '20.00', currency: 'USD' })).toBeUndefined();
+    const warnings = logLines.map((line) => JSON.parse(line)).filter((entry) => entry.level === 'warn');
+    expect(warnings).toEqual([expect.objectContaining({ method: 'MPESA_KEN', known: expect.arrayContaining(['MTN_MOMO_LBR', 'WALLET']) })]);
+    expect(fake.calls).toHaveLength(0);
+  });
+
+  it('rejects with a DollrError like every other call (503 -> server, 422 -> rejected)', async () => {
+    const dollr = client({ payoutMethod: 'ORANGE_MONEY_LBR' });
+    fake.inject({ route: 'prediction', fault: { kind: 'status', status: 503 } });
+    expect(await failure(dollr.previewPayoutFees({ amount: '10.00', currency: 'USD' }))).toMatchObject({ code: 'server', message: 'Service Unavailable' });
+    fake.configure({ predictionsAvailable: false });
+    expect((await failure(dollr.previewPayoutFees({ amount: '10.00', currency: 'USD' }))).code).toBe('server');
+    fake.configure({ predictionsAvailable: true });
+    fake.inject({ route: 'prediction', fault: { kind: 'status', status: 422, body: { detail: [{ loc: ['query', 'provider'], msg: 'invalid combination', type: 'value_error' }] } } });
+    expect(await failure(dollr.previewPayoutFees({ amount: '10.00', currency: 'USD' }))).toMatchObject({ code: 'rejected', message: 'provider: invalid combination' });
+    expect((await dollr.previewPayoutFees({ amount: '10.00', currency: 'USD' }))?.fees).toBe('1.50');
+  });
+
+  it('rejects an answer with numbers where Dollr sends strings as bad_response', async () => {
+    fake.inject({
+      route: 'prediction',
+      fault: { kind: 'status', status: 200, body: { payee_amount: 10, payee_currency: 'USD', platform_fee: 1, platform_currency: 'USD' } },
+    });
+    const error = await failure(client({ payoutMethod: 'WALLET' }).previewPayoutFees({ amount: '10.00', currency: 'USD' }));
+    expect(error.code).toBe('bad_response');
+    expect(error.message).toContain('payee_amount:');
+    expect(error.message).toContain('platform_fee:');
+  });
+
+  it('gives up after 3 s by default, however long the client waits for money calls', async () => {
+    fake.inject({ route: 'prediction', fault: { kind: 'delay', ms: 5000 } });
+    const started = Date.now();
+    const error = await failure(client({ payoutMethod: 'WALLET', timeoutMs: 15_000 }).previewPayoutFees({ amount: '10.00', currency: 'USD' }));
+    const took = Date.now() - started;
+    expect(error).toMatchObject({ code: 'timeout', message: `Dollr did not answer GET ${PREDICTION} within 3000 ms.` });
+    expect(took).toBeGreaterThanOrEqual(2900);
+    expect(took).toBeLessThan(4000);
+  });
+
+  it('never waits longer than the client deadline, nor than its own', async () => {
+    fake.inject({ route: 'prediction', times: 2, fault: { kind: 'delay', ms: 1500 } });
+    const short = await failure(client({ payoutMethod: 'WALLET', timeoutMs: 150 }).previewPayoutFees({ amount: '1.00', currency: 'USD' }));
+    expect(short.message).toBe(`Dollr did not answer GET ${PREDICTION} within 150 ms.`);
+    const own = await failure(client({ payoutMethod: 'WALLET', feePreviewTimeoutMs: 200 }).previewPayoutFees({ amount: '1.00', currency: 'USD' }));
+    expect(own).toMatchObject({ code: 'timeout', message: `Dollr did not answer GET ${PREDICTION} within 200 ms.` });
+  });
+
+  it('counts waiting for a token against its deadline', async () => {
+    fake.inject({ route: 'token', fault: { kind: 'delay', ms: 800 } });
+    const dollr = client({ payoutMethod: 'WALLET', feePreviewTimeoutMs: 200 });
+    const started = Date.now();
+    expect((await failure(dollr.previewPayoutFees({ amount: '1.00', currency: 'USD' }))).code).toBe('timeout');
+    expect(Date.now() - started).toBeLessThan(700);
+    // The token request went on (its answer is due 800 ms after it left), and serves the next call.
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect((await dollr.previewPayoutFees({ amount: '1.00', currency: 'USD' }))?.fees).toBe('1.50');
+    expect(tokenCalls()).toBe(1);
+  });
+
+  it('logs the query (it holds no secret), with the bare path', async () => {
+    await client({ payoutMethod: 'WALLET' }).previewPayoutFees({ amount: '7.00', currency: 'RWF' });
+    const entries = logLines.map((line) => JSON.parse(line)).filter((entry) => entry.message === 'dollr call' && entry.path === PREDICTION);
+    expect(entries).toEqual([
+      expect.objectContaining({ method: 'GET', status: 200, query: expect.objectContaining({ base_amount: '7.00', payment_method: 'WALLET', fee_bearer: 'PAYER' }) }),
+    ]);
+  });
+});
+
 describe('secrets', () => {
   it('never logs or reports the client secret, the token or the passcode', async () => {
     const dollr = client();

@@ -259,6 +259,99 @@ describe('payouts', () => {
   });
 });
 
+describe('fee predictions', () => {
+  const PREDICTION = '/v1/predictions/amount-and-fees';
+  const QUERY = {
+    base_amount: '10.00',
+    base_currency: 'USD',
+    target_currency: 'USD',
+    payment_method: 'MTN_MOMO_LBR',
+    operation_type: 'PAYOUT',
+    provider: 'PAWAPAY',
+    fee_bearer: 'PAYER',
+  };
+  const predict = (query: Record<string, string>, auth?: string | null) => get(`${PREDICTION}?${new URLSearchParams(query)}`, auth);
+
+  it('answers amounts and fees as strings, the payer bearing the fees', async () => {
+    const answer = await predict(QUERY);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({
+      payer_amount: '11.50',
+      payer_currency: 'USD',
+      payee_amount: '10.00',
+      payee_currency: 'USD',
+      platform_fee: '1.00',
+      platform_currency: 'USD',
+      fx_fee: '0.00',
+      gateway_fee: '0.50',
+      gateway_currency: 'USD',
+    });
+    expect(fake.calls).toMatchObject([{ method: 'GET', path: PREDICTION, query: QUERY }]);
+  });
+
+  it('takes the fees off the amount when the payee bears them, with the configured platform fee', async () => {
+    fake.configure({ predictionFee: '2.25' });
+    const answer = await predict({ ...QUERY, base_amount: '100', base_currency: 'RWF', target_currency: 'RWF', payment_method: 'WALLET', provider: 'PLATFORM', fee_bearer: 'PAYEE' });
+    expect(answer.body).toMatchObject({ payer_amount: '100.00', payee_amount: '97.25', platform_fee: '2.25', gateway_fee: '0.50', gateway_currency: 'RWF' });
+    const tooSmall = await predict({ ...QUERY, base_amount: '2.75', fee_bearer: 'PAYEE' });
+    expect(tooSmall.status).toBe(422);
+    expect(tooSmall.body.detail[0].loc).toEqual(['query', 'base_amount']);
+  });
+
+  it('needs a Bearer token', async () => {
+    expect(await predict(QUERY, null)).toMatchObject({ status: 401, body: { detail: 'Not authenticated' } });
+  });
+
+  it('reports every missing query parameter at once, pydantic-style', async () => {
+    const answer = await get(PREDICTION);
+    expect(answer.status).toBe(422);
+    expect(answer.body.detail).toEqual(
+      Object.keys(QUERY).map((name) => ({ loc: ['query', name], msg: 'field required', type: 'value_error.missing' })),
+    );
+    const { fee_bearer: _dropped, ...withoutBearer } = QUERY;
+    expect((await predict(withoutBearer)).body).toEqual({ detail: [{ loc: ['query', 'fee_bearer'], msg: 'field required', type: 'value_error.missing' }] });
+  });
+
+  it('validates amounts, currencies, enums and the method/provider matrix', async () => {
+    const problems = async (query: Record<string, string>) => {
+      const answer = await predict({ ...QUERY, ...query });
+      expect(answer.status).toBe(422);
+      return answer.body.detail.map((d: { loc: string[]; type: string }) => [d.loc[1], d.type]);
+    };
+    expect(await problems({ base_amount: 'ten' })).toEqual([['base_amount', 'type_error.float']]);
+    expect(await problems({ base_amount: '0' })).toEqual([['base_amount', 'value_error.number.not_ge']]);
+    expect(await problems({ base_currency: 'usd', target_currency: 'EUR' })).toEqual([
+      ['base_currency', 'value_error.str.regex'],
+      ['target_currency', 'value_error.const'],
+    ]);
+    expect(await problems({ payment_method: 'MTN_MOMO', operation_type: 'PAY', provider: 'MTN_MOMO_LBR', fee_bearer: 'ME', owner_type: 'X', owner_id: 'a' })).toEqual([
+      ['payment_method', 'type_error.enum'],
+      ['operation_type', 'type_error.enum'],
+      ['provider', 'type_error.enum'],
+      ['fee_bearer', 'type_error.enum'],
+      ['owner_type', 'type_error.enum'],
+      ['owner_id', 'type_error.integer'],
+    ]);
+    expect(await problems({ payment_method: 'WALLET', provider: 'PAWAPAY' })).toEqual([['provider', 'value_error']]);
+    expect(await problems({ target_currency: 'LRD' })).toEqual([['target_currency', 'value_error']]);
+    expect((await predict({ ...QUERY, owner_type: 'ORGANIZATION', owner_id: '12' })).status).toBe(200);
+  });
+
+  it("can be switched off (503) or faulted on route 'prediction', and is recorded in calls", async () => {
+    expect((await post('/__fake/config', { predictionsAvailable: false, predictionFee: '3.00' })).status).toBe(200);
+    expect(await predict(QUERY)).toMatchObject({ status: 503, body: { detail: 'Service Unavailable' } });
+    await post('/__fake/config', { predictionsAvailable: true });
+    expect((await predict(QUERY)).body.platform_fee).toBe('3.00');
+
+    await post('/__fake/inject', { route: 'prediction', fault: { kind: 'status', status: 500 } });
+    expect((await predict(QUERY)).status).toBe(500);
+    expect((await predict(QUERY)).status).toBe(200);
+    expect(fake.calls.filter((c) => c.path === PREDICTION)).toHaveLength(4);
+    fake.reset();
+    expect((await predict(QUERY)).body.platform_fee).toBe('1.00');
+  });
+});
+
 describe('HTTP controls', () => {
   it('answers 403 for an unverified merchant after /__fake/config', async () => {
     await post('/__fake/config', { verified: false });

@@ -10,7 +10,7 @@ import { createAccessTokens } from './access-token.ts';
 import { createDollrHttp, type DollrExchange } from './dollr-http.ts';
 import { executionResponseSchema, parseAnswer, sessionResponseSchema } from './dollr-schemas.ts';
 import { toExecutionSnapshot } from './execution-snapshot.ts';
-import { isKnownPayoutMethod, predictionPath, toFeePreview } from './fee-preview.ts';
+import { KNOWN_PAYOUT_METHODS, PREDICTION_PATH, predictionQuery, providerOfMethod, toFeePreview } from './fee-preview.ts';
 import { DEFAULT_DEVICE, USER_AGENT, passcodeBody, type DeviceInfo, type PayoutPasscode } from './payout-passcode.ts';
 
 export interface DollrClientOptions {
@@ -23,8 +23,13 @@ export interface DollrClientOptions {
   /** Absent: payouts are refused without calling Dollr; refunds still work. */
   payoutPasscode?: PayoutPasscode;
   device?: Partial<DeviceInfo>;
-  /** Payment method of the payout accounts, for fee estimates; absent: no estimates. */
+  /**
+   * Dollr payment method of the payout accounts (MTN_MOMO_LBR, WALLET, ...), for fee estimates; the
+   * provider follows from it. Absent: no estimates, Dollr is not asked. Unknown: no estimates, one warning.
+   */
   payoutMethod?: string;
+  /** Deadline of a fee estimate, token included; default 3000 ms, never more than `timeoutMs`. */
+  feePreviewTimeoutMs?: number;
   logger: Logger;
   now?: () => Date;
   /** Defaults to a keep-alive Agent owned (and closed) by this client. */
@@ -37,7 +42,7 @@ export interface DollrClient extends PaymentsGateway {
 }
 
 /** A fee estimate is a nicety on the card; it never holds a request up for long. */
-const FEE_PREVIEW_TIMEOUT_MS = 3000;
+export const FEE_PREVIEW_TIMEOUT_MS = 3000;
 
 export const PAYOUTS_NOT_CONFIGURED =
   'Payouts are not configured: set DOLLR_PAYOUT_PASSCODE and DOLLR_PAYOUT_PHONE or DOLLR_PAYOUT_USER_ID.';
@@ -56,6 +61,8 @@ export function createDollrClient(options: DollrClientOptions): DollrClient {
     now,
   });
   const tokens = createAccessTokens({ http, clientId: options.clientId, clientSecret: options.clientSecret, now });
+  const feePreviewTimeoutMs = Math.min(options.timeoutMs, options.feePreviewTimeoutMs ?? FEE_PREVIEW_TIMEOUT_MS);
+  let warnedUnknownMethod = false;
 
   /** An authenticated call. A 401 means the token died early: renew it and try once more. */
   async function authed(exchange: Omit<DollrExchange, 'token'>): Promise<unknown> {
@@ -127,16 +134,44 @@ export function createDollrClient(options: DollrClientOptions): DollrClient {
     async previewPayoutFees({ amount, currency }) {
       const method = options.payoutMethod;
       if (!method) return undefined;
-      if (!isKnownPayoutMethod(method)) {
-        options.logger.warn('unknown DOLLR_PAYOUT_METHOD; no fee estimates', { method });
+      const provider = providerOfMethod(method);
+      if (!provider) {
+        if (!warnedUnknownMethod) {
+          warnedUnknownMethod = true;
+          options.logger.warn('unknown Dollr payout method: payout cards go out without a fee estimate', {
+            method,
+            known: KNOWN_PAYOUT_METHODS,
+          });
+        }
         return undefined;
       }
-      const path = predictionPath(method, amount, currency);
-      return toFeePreview(await authed({ method: 'GET', path, timeoutMs: FEE_PREVIEW_TIMEOUT_MS }), `GET ${path}`);
+      const what = `GET ${PREDICTION_PATH}`;
+      const exchange = {
+        method: 'GET',
+        path: PREDICTION_PATH,
+        query: predictionQuery({ method, provider, amount, currency }),
+        timeoutMs: feePreviewTimeoutMs,
+      } as const;
+      // The deadline covers the whole call: waiting for a token, the exchange, a renewal after a 401.
+      return toFeePreview(await withinDeadline(authed(exchange), feePreviewTimeoutMs, what), what);
     },
 
     async close() {
       await ownAgent?.close();
     },
   };
+}
+
+/**
+ * `work`, or a `timeout` DollrError after `ms`, whichever comes first. Work that loses goes on
+ * (a shared token request still serves the next caller; an exchange ends at its own deadline) and
+ * its late failure is ignored.
+ */
+function withinDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new DollrError('timeout', `Dollr did not answer ${what} within ${ms} ms.`)), ms);
+  });
+  work.catch(() => undefined);
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }

@@ -20,8 +20,10 @@ export interface DollrHttpOptions {
 
 export interface DollrExchange {
   method: 'GET' | 'POST';
-  /** Starts with /v1/. Never holds a secret (it is logged). */
+  /** Starts with /v1/, without a query string. Never holds a secret (it is logged). */
   path: string;
+  /** Query parameters, sent URL-encoded after the path. Logged too: never put a secret here. */
+  query?: Record<string, string>;
   body?: unknown;
   /** Bearer token; absent only for the token call. */
   token?: string;
@@ -34,9 +36,12 @@ export type DollrHttp = (exchange: DollrExchange) => Promise<unknown>;
 export function createDollrHttp(options: DollrHttpOptions): DollrHttp {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
 
-  return async function send({ method, path, body, token, timeoutMs: deadlineMs }) {
+  return async function send({ method, path, query, body, token, timeoutMs: deadlineMs }) {
     const timeoutMs = Math.min(deadlineMs ?? options.timeoutMs, options.timeoutMs);
     const what = `${method} ${path}`;
+    const search = query && Object.keys(query).length > 0 ? `?${new URLSearchParams(query)}` : '';
+    // Logged with every line about this call; `query` only when there is one.
+    const logged = { method, path, ...(search ? { query } : {}) };
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     // One deadline for the whole exchange: undici's own timeouts reset per phase and per chunk.
@@ -51,7 +56,7 @@ export function createDollrHttp(options: DollrHttpOptions): DollrHttp {
     let headers: Record<string, string | string[] | undefined>;
     let text: string;
     try {
-      const response = await request(`${baseUrl}${path}`, {
+      const response = await request(`${baseUrl}${path}${search}`, {
         method,
         dispatcher: options.dispatcher,
         signal: controller.signal,
@@ -68,13 +73,13 @@ export function createDollrHttp(options: DollrHttpOptions): DollrHttp {
       text = await response.body.text();
     } catch (error) {
       const failure = fromTransportError(error, { what, timedOut, timeoutMs });
-      options.logger.debug('dollr call failed', { method, path, code: failure.code, durationMs: elapsed() });
+      options.logger.debug('dollr call failed', { ...logged, code: failure.code, durationMs: elapsed() });
       throw failure;
     } finally {
       clearTimeout(timer);
     }
 
-    options.logger.debug('dollr call', { method, path, status, durationMs: elapsed() });
+    options.logger.debug('dollr call', { ...logged, status, durationMs: elapsed() });
     const parsed = parseJson(text);
     if (!isSuccess(status)) throw toDollrError(status, parsed.ok ? parsed.value : text, headers, options.now);
     if (!parsed.ok) throw new DollrError('bad_response', `Dollr's answer to ${what} was not JSON.`, { status });

@@ -37,7 +37,7 @@ const ROUTES: readonly RouteDef[] = [
   { method: 'POST', pattern: re(`${V}/sessions/payout`), route: 'session', auth: true, handle: (s, _m, b) => createPayoutSession(s, b) },
   { method: 'POST', pattern: re(`${V}/executions/refund`), route: 'execute', auth: true, handle: (s, _m, b) => executeRefund(s, b) },
   { method: 'POST', pattern: re(`${V}/executions/payout`), route: 'execute', auth: true, handle: (s, _m, b) => executePayout(s, b) },
-  { method: 'GET', pattern: re(`${V}/predictions/amount-and-fees`), route: 'prediction', auth: true, handle: (_s, _m, _b, q) => predictAmountAndFees(q) },
+  { method: 'GET', pattern: re(`${V}/predictions/amount-and-fees`), route: 'prediction', auth: true, handle: (s, _m, _b, q) => predictAmountAndFees(s, q) },
   {
     method: 'GET',
     pattern: re(`${V}/status/(refund|payout|collection|transfer)/([^/]+)`),

@@ -38,6 +38,8 @@ const schemas = {
     progression: z.enum(['auto', 'manual']).optional(),
     pollsPerStep: z.number().int().positive().optional(),
     fee: amount.optional(),
+    predictionFee: amount.optional(),
+    predictionsAvailable: z.boolean().optional(),
     latencyMs: z.number().int().nonnegative().optional(),
   }),
 };

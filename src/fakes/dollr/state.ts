@@ -40,6 +40,8 @@ export interface FakeConfig {
   progression: Progression;
   pollsPerStep: number;
   feeMinor: number;
+  predictionFeeMinor: number;
+  predictionsAvailable: boolean;
 }
 
 export interface FakeState {
@@ -77,6 +79,8 @@ export function configFrom(options: FakeDollrOptions): FakeConfig {
     progression: options.progression ?? 'auto',
     pollsPerStep: options.pollsPerStep ?? 1,
     feeMinor: Math.round(Number(options.fee ?? '0') * 100),
+    predictionFeeMinor: Math.round(Number(options.predictionFee ?? '1.00') * 100),
+    predictionsAvailable: options.predictionsAvailable ?? true,
   };
 }
 

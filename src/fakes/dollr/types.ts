@@ -35,6 +35,13 @@ export interface FakeDollrOptions {
   pollsPerStep?: number;
   /** Fee added to a payout's debit, major units as text ("0.50"). Default "0.00". */
   fee?: string;
+  /**
+   * `platform_fee` of fee predictions (GET /v1/predictions/amount-and-fees), major units as text.
+   * Default "1.00"; with the fixed gateway fee of 0.50 a prediction names 1.50 of fees.
+   */
+  predictionFee?: string;
+  /** false: fee predictions answer 503 (Dollr's pricing is down). Default true. */
+  predictionsAvailable?: boolean;
   /** The fake's clock; `advanceClock` moves it further. Default: the real time. */
   now?: () => Date;
 }
