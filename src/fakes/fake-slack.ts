@@ -10,6 +10,8 @@ import type { BotIdentity, EphemeralFilter } from './slack/channels.ts';
 import { CONTROL_PREFIX, handleControl } from './slack/control-api.ts';
 import { handleApi, handleResponseUrl } from './slack/endpoints.ts';
 import { createFaultQueue } from './slack/faults.ts';
+import { createRateLimiter } from './slack/rate-limits.ts';
+import type { RateLimitOptions, RateLimitSettings } from './slack/rate-limits.ts';
 import { sendJson } from './slack/http-io.ts';
 import { createResponseUrls } from './slack/response-urls.ts';
 import type { ResponseUrlContext } from './slack/response-urls.ts';
@@ -29,6 +31,7 @@ export type {
   RecordedCall, ResponseUrlPost,
 } from './slack/types.ts';
 export type { ResponseUrlContext } from './slack/response-urls.ts';
+export type { RateLimit, RateLimitOptions, RateLimitSettings } from './slack/rate-limits.ts';
 export type { EnvelopeOptions } from './slack/socket.ts';
 
 export interface FakeSlack {
@@ -54,6 +57,13 @@ export interface FakeSlack {
   /** A fresh trigger ID, valid for 3 s; `viewId` when the interaction happened inside that modal. */
   triggerId(options?: { viewId?: string }): string;
   inject(injection: FaultInjection): void;
+  /**
+   * Switches Slack's rate limits on (`{}` for Slack's limits) or off (`false`); buckets start full.
+   * Refused calls are answered 429 with Retry-After and recorded in `calls` with `rateLimited`.
+   */
+  setRateLimits(options: RateLimitOptions | false): void;
+  /** The rate limits in force; undefined while they are off. */
+  readonly rateLimits: RateLimitSettings | undefined;
   /** Resolves with the predicate's first truthy value, re-checked on every change; rejects after `timeoutMs`. */
   waitFor<T>(predicate: (fake: FakeSlack) => T | undefined | null | false, timeoutMs?: number, description?: string): Promise<T>;
   /** Calls `listener` after every change of the fake's state (calls, messages, views...); returns an unsubscribe. */
@@ -64,7 +74,10 @@ export interface FakeSlack {
   waitForSocket(timeoutMs?: number): Promise<void>;
   /** Sends `disconnect` to connected clients, as Slack does when it recycles a connection. */
   requestReconnect(reason?: string): void;
-  /** Forgets calls, messages, views, triggers, response URLs, faults and acks; keeps sockets connected. */
+  /**
+   * Forgets calls, messages, views, triggers, response URLs, faults and acks; keeps sockets connected.
+   * Rate limits stay as set, with full buckets.
+   */
   reset(): void;
   close(): Promise<void>;
 }
@@ -84,6 +97,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const channels = createChannelStore(bot, now);
   const views = createViewStore(bot, now, options.strictTriggers ?? true);
   const faults = createFaultQueue();
+  const limits = createRateLimiter(now, options.rateLimits);
   const responseUrls = createResponseUrls(() => base, now, channels);
   const waiter = createWaiter(() => {
     const last = calls.slice(-10).map((c) => `  ${c.method} -> ${c.result.ok ? 'ok' : c.result.error} ${JSON.stringify(c.args).slice(0, 200)}`);
@@ -100,7 +114,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     usergroups: options.usergroups ?? {},
     socketUrl: () => socket.issueUrl(),
   });
-  const endpoints = { api, faults, responseUrls, now, record: (call: RecordedCall) => calls.push(call), changed: waiter.notify };
+  const endpoints = { api, faults, limits, responseUrls, now, record: (call: RecordedCall) => calls.push(call), changed: waiter.notify };
 
   const fake: FakeSlack = {
     get url() {
@@ -123,6 +137,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     responseUrl: (context) => responseUrls.issue(context),
     triggerId: (opts) => views.issueTrigger(opts?.viewId),
     inject: (injection) => faults.inject(injection),
+    setRateLimits: (rateLimits) => limits.configure(rateLimits),
+    get rateLimits() {
+      return limits.settings;
+    },
     waitFor: (predicate, timeoutMs = 5000, description) => waiter.waitFor(() => predicate(fake), timeoutMs, description),
     onChange: (listener) => waiter.onChange(listener),
     sendEnvelope: (type, payload, opts) => socket.sendEnvelope(type, payload, opts),
@@ -137,6 +155,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       views.reset();
       responseUrls.reset();
       faults.reset();
+      limits.reset();
       socket.resetAcks();
       waiter.notify();
     },

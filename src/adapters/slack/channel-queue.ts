@@ -96,8 +96,8 @@ export function createChannelQueues(options: ChannelQueueOptions): ChannelQueues
         }
       }
     } finally {
+      // The queue (and its token bucket) stays: forgetting it would hand the next call a fresh burst.
       queue.running = false;
-      if (queue.items.length === 0) queues.delete(channel);
     }
   }
 

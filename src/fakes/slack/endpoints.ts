@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { FaultQueue } from './faults.ts';
+import type { RateLimiter } from './rate-limits.ts';
 import { bearerToken, parseApiArgs, readBody, sendJson, sendText } from './http-io.ts';
 import type { ResponseUrls } from './response-urls.ts';
 import type { ApiArgs, ApiResult, Fault, RecordedCall } from './types.ts';
@@ -15,6 +16,8 @@ export interface EndpointDeps {
   record: (call: RecordedCall) => void;
   /** Called after any state change, so waiters re-check. */
   changed: () => void;
+  /** Slack's rate limits, checked after the scripted faults; absent or switched off: no limits. */
+  limits?: RateLimiter;
 }
 
 interface Shaped {
@@ -75,13 +78,19 @@ export async function handleApi(deps: EndpointDeps, req: IncomingMessage, res: S
   delete args.token;
 
   const { fault, answer } = await takeFault(deps, method);
-  const shaped: Shaped = answer ?? {
-    status: 200,
-    result: parseFailed ? { ok: false, error: 'invalid_json' } : deps.api(method, args, { token, fromHeader: headerToken !== undefined }),
-    headers: {},
-  };
+  const limit = answer === undefined ? deps.limits?.take(method, args) : undefined;
+  const shaped: Shaped =
+    answer ??
+    (limit !== undefined && !limit.ok
+      ? { status: 429, result: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': String(limit.retryAfterSeconds) } }
+      : {
+          status: 200,
+          result: parseFailed ? { ok: false, error: 'invalid_json' } : deps.api(method, args, { token, fromHeader: headerToken !== undefined }),
+          headers: {},
+        });
   const call: RecordedCall = { method, args, token, at, status: shaped.status, result: shaped.result };
   if (fault !== undefined) call.fault = fault;
+  if (limit !== undefined && !limit.ok) call.rateLimited = { bucket: limit.bucket, retryAfterSeconds: limit.retryAfterSeconds };
   deps.record(call);
   send(res, shaped);
   deps.changed();

@@ -1,4 +1,5 @@
 /** Shapes shared by the fake Slack's parts. Everything here is plain JSON so the control API can serve it. */
+import type { RateLimitOptions } from './rate-limits.ts';
 
 /** Arguments of a Web API call after parsing: form strings, with JSON-encoded nested values decoded. */
 export type ApiArgs = Record<string, unknown>;
@@ -19,8 +20,13 @@ export interface FakeSlackOptions {
   usergroups?: Record<string, string[]>;
   /** When false, `views.open`/`views.push` accept any trigger ID. Default true. */
   strictTriggers?: boolean;
-  /** Clock in milliseconds since the epoch (trigger and response URL expiry). Default `Date.now`. */
+  /** Clock in milliseconds since the epoch (trigger and response URL expiry, rate limits). Default `Date.now`. */
   now?: () => number;
+  /**
+   * Enforce Slack's rate limits (429 with Retry-After past them); see rate-limits.ts. Off by default;
+   * `{}` for Slack's limits; switchable later with `setRateLimits`.
+   */
+  rateLimits?: RateLimitOptions | false;
 }
 
 /** One Web API call as the fake received and answered it. */
@@ -36,6 +42,8 @@ export interface RecordedCall {
   result: ApiResult;
   /** The injected fault that shaped the answer, if any. */
   fault?: Fault;
+  /** Set when the fake's rate limits refused the call (status 429): the bucket and the Retry-After sent. */
+  rateLimited?: { bucket: string; retryAfterSeconds: number };
 }
 
 export interface MessageVersion {

@@ -1,0 +1,140 @@
+/**
+ * The process under measurement: the real app (createApp, as main.ts builds it, with a counting silent
+ * logger) or the baseline, a minimal Bolt app that only acks. Run by app-process.ts as
+ * `node --expose-gc --import tsx bench/app-child.ts`, driven over IPC, so that its CPU time, RSS
+ * and timers are the app's alone: the fakes and the load generator live in the parent.
+ *
+ * IPC, parent -> child: {type:'start', kind:'app'|'baseline', env} | {type:'usage', id, gc?} |
+ * {type:'peak-reset', id} | {type:'stop', id}. Child -> parent: {type:'started', port} |
+ * {type:'error', message} | {type:'reply', id, ...}.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, HTTPReceiver, LogLevel, type Logger as SlackLogger } from '@slack/bolt';
+import { createApp, type RunningApp } from '../src/app.ts';
+import { ACTIONS } from '../src/adapters/slack/ids.ts';
+import { requestModal } from '../src/adapters/slack/views/request-modal.ts';
+import type { JsonLogger } from '../src/adapters/log/json-logger.ts';
+import { loadConfig } from '../src/config.ts';
+import type { ChildReply, ChildRequest, ChildUsage } from './app-protocol.ts';
+
+const send = (message: unknown) => process.send?.(message);
+
+/** Counts warnings and errors by message (the diagnosis of a run); writes nothing. */
+function countingLogger() {
+  const counts: Record<string, number> = {};
+  const make = (bindings: Record<string, unknown>): JsonLogger => {
+    const count = (level: string) => (message: string) => {
+      const key = `${level}: ${message}`;
+      counts[key] = (counts[key] ?? 0) + 1;
+    };
+    return {
+      level: 'warn',
+      debug: () => {},
+      info: () => {},
+      warn: count('warn'),
+      error: count('error'),
+      child: (more) => make({ ...bindings, ...more }),
+    };
+  };
+  return { logger: make({}), counts };
+}
+
+const silentSlackLogger: SlackLogger = {
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+  setLevel: () => {},
+  getLevel: () => LogLevel.ERROR,
+  setName: () => {},
+};
+
+/**
+ * The baseline: Bolt over HTTP with the same signing secret and Slack URL; every listener only acks.
+ * With `openModal`, `/dollr refund` then opens the app's refund modal, as the app must.
+ */
+async function startBaseline(env: Record<string, string>, openModal: boolean): Promise<{ port: number; stop: () => Promise<void> }> {
+  const receiver = new HTTPReceiver({ signingSecret: env.SLACK_SIGNING_SECRET!, endpoints: '/slack/events', logger: silentSlackLogger });
+  const app = new App({ token: env.SLACK_BOT_TOKEN, receiver, logger: silentSlackLogger, clientOptions: { slackApiUrl: env.SLACK_API_URL } });
+  app.command('/dollr', async ({ ack, command, client }) => {
+    await ack();
+    if (openModal && command.text.startsWith('refund')) {
+      await client.views.open({ trigger_id: command.trigger_id, view: requestModal('refund', {}, { channelId: command.channel_id }) }).catch(() => undefined);
+    }
+  });
+  app.action(ACTIONS.approve, async ({ ack }) => ack());
+  const server = (await app.start({ port: 0, host: '127.0.0.1' })) as Server;
+  return { port: (server.address() as AddressInfo).port, stop: () => app.stop() as Promise<void> };
+}
+
+async function startApp(env: Record<string, string>, logger: JsonLogger): Promise<{ port: number; stop: () => Promise<void> }> {
+  const app = await createApp(loadConfig(env), { logger, host: '127.0.0.1' });
+  const running: RunningApp = await app.start();
+  return { port: running.port!, stop: () => running.stop() };
+}
+
+let peakRss = 0;
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage.rss());
+}, 100);
+sampler.unref();
+
+function usage(gc: boolean, counts: Record<string, number>): ChildUsage {
+  if (gc && typeof globalThis.gc === 'function') {
+    globalThis.gc();
+    globalThis.gc();
+  }
+  const memory = process.memoryUsage();
+  peakRss = Math.max(peakRss, memory.rss);
+  const resources: Record<string, number> = {};
+  for (const name of process.getActiveResourcesInfo()) resources[name] = (resources[name] ?? 0) + 1;
+  const cpu = process.cpuUsage();
+  return {
+    cpuUserUs: cpu.user,
+    cpuSystemUs: cpu.system,
+    rss: memory.rss,
+    heapUsed: memory.heapUsed,
+    heapTotal: memory.heapTotal,
+    external: memory.external,
+    arrayBuffers: memory.arrayBuffers,
+    peakRss,
+    timers: resources.Timeout ?? 0,
+    resources,
+    logs: { ...counts },
+    gcAvailable: typeof globalThis.gc === 'function',
+  };
+}
+
+let stopApp: (() => Promise<void>) | undefined;
+const { logger, counts } = countingLogger();
+
+process.on('message', (message: ChildRequest) => {
+  void (async () => {
+    const reply = (body: Omit<ChildReply, 'type' | 'id'>) => send({ type: 'reply', id: 'id' in message ? message.id : 0, ...body });
+    switch (message.type) {
+      case 'start': {
+        try {
+          const started = message.kind === 'app' ? await startApp(message.env, logger) : await startBaseline(message.env, message.kind === 'baseline-modal');
+          stopApp = started.stop;
+          send({ type: 'started', port: started.port });
+        } catch (error) {
+          send({ type: 'error', message: error instanceof Error ? error.stack ?? error.message : String(error) });
+        }
+        return;
+      }
+      case 'usage':
+        return reply({ usage: usage(message.gc ?? false, counts) });
+      case 'peak-reset':
+        peakRss = process.memoryUsage.rss();
+        return reply({});
+      case 'stop':
+        await stopApp?.().catch(() => undefined);
+        reply({});
+        process.disconnect?.();
+        setTimeout(() => process.exit(0), 50).unref();
+        return;
+    }
+  })();
+});
+process.on('disconnect', () => process.exit(0));

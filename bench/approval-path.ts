@@ -1,0 +1,153 @@
+/**
+ * Scenario 2: from the Approve click to (a) the first thread reply and (b) the card's final update,
+ * with every fake Dollr answer 50 ms late and every fake Slack call 20 ms late, against the sum of
+ * the latencies of the calls on that path: what the app would take with no time of its own
+ * (no polling waits, no store or CPU time between calls).
+ *
+ * One approval at a time, each on a quiet app and in its own channel (so the app's per-channel
+ * pacing starts full, as for a lone approval); a warm-up approval first (token, connections).
+ * Event times are taken in this process when the fake Slack has applied the call (after its 20 ms).
+ * The path is read back from the fakes' recorded calls (arrival times; a call ends its latency
+ * later): starting from the event's own call, the call before it on the path is the one that ended
+ * last before it began; and so on back to the click. That is the chain the app actually waited on,
+ * so calls made in parallel (a thread reply sent while Dollr is polled) are not counted.
+ * Also shown, as information: the necessary path for (b), i.e. the request's Dollr calls (session,
+ * execute, polls: one after another) plus the Slack calls after the last Dollr answer; the
+ * difference to the actual path is Slack work the app does before it goes on with Dollr.
+ */
+import { performance } from 'node:perf_hooks';
+import type { RecordedCall as SlackCall } from '../src/fakes/fake-slack.ts';
+import type { ScenarioResult } from './report.ts';
+import { approveClick, channels, click, createRequests } from './requests.ts';
+import { sleep, startRig, type Rig } from './rig.ts';
+import { isSettled, type CardRecord } from './slack-index.ts';
+import { median } from './stats.ts';
+
+const DOLLR_MS = 50;
+const SLACK_MS = 20;
+
+interface Call {
+  start: number;
+  end: number;
+  label: string;
+  latency: number;
+}
+
+interface Run {
+  replyMs: number;
+  /** Latencies of the calls on the path to the first reply. */
+  replyPathMs: number;
+  replyPath: string[];
+  finalMs: number;
+  finalPathMs: number;
+  finalPath: string[];
+  /** The request's Dollr calls plus the Slack calls after the last Dollr answer. */
+  necessaryMs: number;
+  /** Every call of the run: ms from the click to its arrival at the fake, and what it was. */
+  timeline: Array<[number, string]>;
+}
+
+const forCard = (call: SlackCall, card: CardRecord) =>
+  call.status === 200 &&
+  ((call.method === 'chat.update' && call.args.ts === card.ts) || (call.method === 'chat.postMessage' && call.args.thread_ts === card.ts));
+
+/** The chain of calls ending with `last`: each one's predecessor ended last before it began. */
+function pathTo(last: Call, calls: readonly Call[]): Call[] {
+  const path = [last];
+  for (let current = last; ; ) {
+    let before: Call | undefined;
+    for (const call of calls) {
+      if (call.end > current.start) continue; // An answer leaves at or after its latency: no tolerance needed.
+      if (!before || call.end > before.end) before = call;
+    }
+    if (!before) return path.reverse();
+    path.push(before);
+    current = before;
+  }
+}
+
+async function approveOne(rig: Rig, card: CardRecord): Promise<Run> {
+  const slackFrom = rig.slack.calls.length;
+  const dollrFrom = rig.dollr.calls.length;
+  const payload = approveClick(rig.slack, card);
+  const t0 = performance.now();
+  const wall0 = Date.now();
+  await click(rig.sender, payload);
+  await rig.index.until(() => isSettled(card) || undefined, 15_000, `request ${card.requestId} to complete`);
+  // The last call (the COMPLETED reply) is recorded; let stragglers land before the next approval.
+  await sleep(100);
+
+  const slackCalls = rig.slack.calls.slice(slackFrom);
+  const dollrCalls = rig.dollr.calls.slice(dollrFrom);
+  const slack: Call[] = slackCalls.map((c) => ({
+    start: c.at - wall0,
+    end: c.at - wall0 + SLACK_MS,
+    latency: SLACK_MS,
+    label: `slack ${c.method}${c.args.thread_ts ? ' (reply)' : ''}`,
+  }));
+  const dollr: Call[] = dollrCalls.map((c) => {
+    const at = c.at.getTime() - wall0;
+    return { start: at, end: at + DOLLR_MS, latency: DOLLR_MS, label: `dollr ${c.method} ${c.path.split('/').slice(0, 3).join('/')}` };
+  });
+  const calls = [...slack, ...dollr].sort((a, b) => a.start - b.start);
+  const callOf = (recorded: SlackCall) => slack[slackCalls.indexOf(recorded)]!;
+  const mine = slackCalls.filter((c) => forCard(c, card));
+  const replyCall = callOf(mine.find((c) => c.method === 'chat.postMessage')!);
+  const finalCall = callOf(mine.find((c) => c.method === 'chat.update' && String(c.args.text ?? '').includes('Completed.'))!);
+  const replyPath = pathTo(replyCall, calls);
+  const finalPath = pathTo(finalCall, calls);
+  const dollrBefore = dollr.filter((c) => c.start <= finalCall.start);
+  const lastDollrEnd = Math.max(...dollrBefore.map((c) => c.end));
+  const slackAfter = mine.map(callOf).filter((c) => c.start >= lastDollrEnd && c.start <= finalCall.start);
+  const sumOf = (path: Call[]) => path.reduce((total, c) => total + c.latency, 0);
+  return {
+    replyMs: card.replies[0]!.at - t0,
+    replyPathMs: sumOf(replyPath),
+    replyPath: replyPath.map((c) => c.label),
+    finalMs: card.updates.find((u) => u.text.includes('Completed.'))!.at - t0,
+    finalPathMs: sumOf(finalPath),
+    finalPath: finalPath.map((c) => c.label),
+    necessaryMs: sumOf(dollrBefore) + sumOf(slackAfter),
+    timeline: calls.map((c) => [Math.round(c.start), c.label]),
+  };
+}
+
+export async function approvalPath(options: { runs: number }): Promise<Omit<ScenarioResult, 'seconds'>> {
+  const rig = await startRig({ env: { DOLLR_POLL_INTERVAL_MS: '10' } });
+  try {
+    // One card per channel: each approval meets a quiet channel, as a single approval does.
+    const cards = await createRequests(rig, options.runs + 1, { channels: channels(options.runs + 1) });
+    rig.dollr.configure({ latencyMs: DOLLR_MS });
+    rig.slack.inject({ method: '*', times: Infinity, fault: { kind: 'delay', ms: SLACK_MS } });
+    await approveOne(rig, cards[0]!); // Warm-up.
+    const runs: Run[] = [];
+    for (const card of cards.slice(1)) runs.push(await approveOne(rig, card));
+
+    const pick = (f: (r: Run) => number) => median(runs.map(f));
+    const reply = { measured: pick((r) => r.replyMs), baseline: pick((r) => r.replyPathMs), ratio: pick((r) => r.replyMs / r.replyPathMs) };
+    const final = { measured: pick((r) => r.finalMs), baseline: pick((r) => r.finalPathMs), ratio: pick((r) => r.finalMs / r.finalPathMs) };
+    const necessary = { baseline: pick((r) => r.necessaryMs), ratio: pick((r) => r.finalMs / r.necessaryMs) };
+    const describe = (path: string[]) => {
+      const dollrCalls = path.filter((l) => l.startsWith('dollr')).length;
+      return `${dollrCalls} Dollr + ${path.length - dollrCalls} Slack`;
+    };
+    const typical = runs[Math.floor(runs.length / 2)]!;
+    return {
+      id: 2,
+      name: 'approval path',
+      rows: [
+        { metric: `click -> first thread reply (path: ${describe(typical.replyPath)})`, measured: reply.measured, baseline: reply.baseline, ratio: reply.ratio, unit: 'ms', target: 'ratio <= 1.2', pass: reply.ratio <= 1.2 },
+        { metric: `click -> final card update (path: ${describe(typical.finalPath)})`, measured: final.measured, baseline: final.baseline, ratio: final.ratio, unit: 'ms', target: 'ratio <= 1.2', pass: final.ratio <= 1.2 },
+        { metric: 'click -> final card update vs necessary calls only', measured: final.measured, baseline: necessary.baseline, ratio: necessary.ratio, unit: 'ms' },
+      ],
+      met: reply.ratio <= 1.2 && final.ratio <= 1.2,
+      headline: `approval->reply ${reply.ratio.toFixed(2)}, ->final card ${final.ratio.toFixed(2)}`,
+      notes: [
+        `2. ${options.runs} approvals one at a time (medians; ratio = median of per-run ratios); fake Dollr ${DOLLR_MS} ms and fake Slack ${SLACK_MS} ms per call; DOLLR_POLL_INTERVAL_MS=10. Baseline = the calls the app waited on, at their own latency (see bench/approval-path.ts). Final-update path of a typical run: ${typical.finalPath.join(' > ')}.`,
+      ],
+      figures: { dollrLatencyMs: DOLLR_MS, slackLatencyMs: SLACK_MS, reply, final, necessary, runs: runs.map(({ timeline: _, ...run }) => run), typicalTimeline: typical.timeline },
+    };
+  } finally {
+    await rig.close();
+  }
+}
