@@ -10,13 +10,14 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver, LogLevel, type Logger as SlackLogger } from '@slack/bolt';
+import { App, HTTPReceiver } from '@slack/bolt';
 import { createApp, type RunningApp } from '../src/app.ts';
 import { ACTIONS } from '../src/adapters/slack/ids.ts';
 import { requestModal } from '../src/adapters/slack/views/request-modal.ts';
 import type { JsonLogger } from '../src/adapters/log/json-logger.ts';
 import { loadConfig } from '../src/config.ts';
 import type { ChildReply, ChildRequest, ChildUsage } from './app-protocol.ts';
+import { silentLogger } from '../test/support/silent-logger.ts';
 
 const send = (message: unknown) => process.send?.(message);
 
@@ -40,23 +41,13 @@ function countingLogger() {
   return { logger: make({}), counts };
 }
 
-const silentSlackLogger: SlackLogger = {
-  debug: () => {},
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-  setLevel: () => {},
-  getLevel: () => LogLevel.ERROR,
-  setName: () => {},
-};
-
 /**
  * The baseline: Bolt over HTTP with the same signing secret and Slack URL; every listener only acks.
  * With `openModal`, `/dollr refund` then opens the app's refund modal, as the app must.
  */
 async function startBaseline(env: Record<string, string>, openModal: boolean): Promise<{ port: number; stop: () => Promise<void> }> {
-  const receiver = new HTTPReceiver({ signingSecret: env.SLACK_SIGNING_SECRET!, endpoints: '/slack/events', logger: silentSlackLogger });
-  const app = new App({ token: env.SLACK_BOT_TOKEN, receiver, logger: silentSlackLogger, clientOptions: { slackApiUrl: env.SLACK_API_URL } });
+  const receiver = new HTTPReceiver({ signingSecret: env.SLACK_SIGNING_SECRET!, endpoints: '/slack/events', logger: silentLogger });
+  const app = new App({ token: env.SLACK_BOT_TOKEN, receiver, logger: silentLogger, clientOptions: { slackApiUrl: env.SLACK_API_URL } });
   app.command('/dollr', async ({ ack, command, client }) => {
     await ack();
     if (openModal && command.text.startsWith('refund')) {

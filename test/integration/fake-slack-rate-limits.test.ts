@@ -3,23 +3,14 @@
  * Tier 3, answered 429 + Retry-After + `ratelimited` as Slack does. Time is the fake's clock, moved
  * by the test: no sleeps.
  */
-import { ErrorCode, LogLevel, WebClient } from '@slack/web-api';
-import type { Logger, WebAPIRateLimitedError } from '@slack/web-api';
+import { ErrorCode, WebClient } from '@slack/web-api';
+import type { WebAPIRateLimitedError } from '@slack/web-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeSlack } from '../../src/fakes/fake-slack.ts';
 import type { FakeSlack, FakeSlackOptions } from '../../src/fakes/fake-slack.ts';
+import { silentLogger } from '../support/silent-logger.ts';
 
 const BOT_TOKEN = 'xoxb-test-token';
-
-const silent: Logger = {
-  debug: () => {},
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-  setLevel: () => {},
-  getLevel: () => LogLevel.ERROR,
-  setName: () => {},
-};
 
 let fake: FakeSlack | undefined;
 let clock = 1_700_000_000_000;
@@ -33,7 +24,7 @@ async function start(options: FakeSlackOptions = {}): Promise<{ fake: FakeSlack;
   clock = 1_700_000_000_000;
   fake = await startFakeSlack({ now: () => clock, ...options });
   // Retries off: every 429 reaches the test instead of being waited out by the client.
-  const client = new WebClient(BOT_TOKEN, { slackApiUrl: fake.apiUrl, logger: silent, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+  const client = new WebClient(BOT_TOKEN, { slackApiUrl: fake.apiUrl, logger: silentLogger, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
   return { fake, client };
 }
 
@@ -140,7 +131,7 @@ describe('fake Slack rate limits', () => {
 
   it('are waited out by a WebClient left to retry on 429 (its default)', async () => {
     const { fake } = await start({ now: Date.now, rateLimits: { burst: 1 } });
-    const retrying = new WebClient(BOT_TOKEN, { slackApiUrl: fake.apiUrl, logger: silent, retryConfig: { retries: 1, minTimeout: 0, maxTimeout: 0 } });
+    const retrying = new WebClient(BOT_TOKEN, { slackApiUrl: fake.apiUrl, logger: silentLogger, retryConfig: { retries: 1, minTimeout: 0, maxTimeout: 0 } });
     await retrying.chat.postMessage({ channel: 'C1', text: 'first' });
     await retrying.chat.postMessage({ channel: 'C1', text: 'second, after Retry-After' });
     const [, limited, retried] = fake.calls;
