@@ -52,7 +52,7 @@ export async function batchUnderRateLimits(options: { approvals: number; capSeco
   const n = options.approvals;
   const dir = mkdtempSync(join(tmpdir(), 'dollr-bench-'));
   const store = { STORE_URL: `sqlite://${join(dir, 'store.sqlite')}` };
-  const rig = await startRig({ env: { ...store, SLACK_POSTS_PER_SECOND: '1000', SLACK_POST_BURST: '1000' } });
+  const rig = await startRig({ env: { ...store, SLACK_POSTS_PER_SECOND: '1000', SLACK_UPDATES_PER_MINUTE: '60000', SLACK_POST_BURST: '1000' } });
   try {
     const made = performance.now();
     const cards = await createRequests(rig, n);
@@ -125,7 +125,7 @@ export async function batchUnderRateLimits(options: { approvals: number; capSeco
       headline: `${n} approvals ${complete ? '' : '>='}${timeRatio.toFixed(2)} with ${limited.length} 429s${complete ? '' : `, ${settledAt.size}/${n} done at the ${options.capSeconds} s cap`}`,
       notes: [
         `3. ${n} cards posted before the window (${creationSeconds.toFixed(1)} s, limits off, by an app with pacing lifted; then the measured app on the same SQLite store, production settings); limits then on (${JSON.stringify(limits)}); ${n} Approve clicks over ${spreadMs / 1000} s. Baseline = max over buckets of (calls - burst) / rate for the calls made (deciding bucket: ${floor.bucket}).`,
-        `3. The measured app runs with production settings (DOLLR_POLL_INTERVAL_MS 3000, SLACK_POSTS_PER_SECOND 1, SLACK_POST_BURST 3); fake Dollr auto progression.`,
+        `3. The measured app runs with production settings (DOLLR_POLL_INTERVAL_MS 3000, SLACK_POSTS_PER_SECOND 1, SLACK_UPDATES_PER_MINUTE 50, SLACK_POST_BURST 4); fake Dollr auto progression.`,
       ],
       figures: {
         approvals: n,

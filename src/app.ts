@@ -15,7 +15,8 @@ import { toSlackLogger } from './adapters/log/bolt-logger.ts';
 import { createJsonLogger, type JsonLogger } from './adapters/log/json-logger.ts';
 import { registerListeners } from './adapters/slack/register-listeners.ts';
 import type { SlackServices } from './adapters/slack/services.ts';
-import { createChannelQueues } from './adapters/slack/channel-queue.ts';
+import { createAfterAck } from './adapters/slack/after-ack.ts';
+import { createSlackQueues } from './adapters/slack/slack-queues.ts';
 import { createSlackNotifier } from './adapters/slack/slack-notifier.ts';
 import { createStore, type Store } from './adapters/store/create-store.ts';
 import { secretsOf, type Config } from './config.ts';
@@ -99,7 +100,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const app = new App({ token: config.slack.botToken, receiver, logger: slackLogger, clientOptions, deferInitialization: true });
 
   const directory = createUserDirectory({ client: app.client, logger });
-  const queues = createChannelQueues({ perSecond: config.slack.postsPerSecond, burst: config.slack.postBurst });
+  const queues = createSlackQueues(config.slack);
   const notifier = createSlackNotifier(app.client, queues, () => currentFreeze(store), logger);
   const outbox = createOutbox({ store, notifier, clock, logger, retryDelayMs: overrides.slackRetryDelayMs });
   const executor = createExecutor({
@@ -146,6 +147,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     admins: config.admins,
     requestsPerMinute: config.requestsPerMinute,
     checkpoint,
+    afterAck: createAfterAck(),
   };
   registerListeners(app, services);
   app.error(async (error) => {

@@ -105,11 +105,15 @@ const envSchema = z
       .number({ error: 'SLACK_POSTS_PER_SECOND must be a number.' })
       .positive('SLACK_POSTS_PER_SECOND must be above 0.')
       .default(1),
+    SLACK_UPDATES_PER_MINUTE: z.coerce
+      .number({ error: 'SLACK_UPDATES_PER_MINUTE must be a number.' })
+      .positive('SLACK_UPDATES_PER_MINUTE must be above 0.')
+      .default(50),
     SLACK_POST_BURST: z.coerce
       .number({ error: 'SLACK_POST_BURST must be a number.' })
       .int('SLACK_POST_BURST must be a whole number.')
       .min(1, 'SLACK_POST_BURST must be at least 1.')
-      .default(3),
+      .default(4),
     NEEDS_ATTENTION_AFTER_MS: millis('NEEDS_ATTENTION_AFTER_MS', 24 * 60 * 60_000),
     LEASE_TTL_MS: millis('LEASE_TTL_MS', 30_000),
     SWEEP_INTERVAL_MS: millis('SWEEP_INTERVAL_MS', 15_000),
@@ -156,7 +160,8 @@ export interface Config {
     apiUrl?: string;
     /** Pace of the app's messages into one channel (Slack allows about one per second, with bursts). */
     postsPerSecond: number;
-    postBurst: number;
+    updatesPerMinute: number;
+    burst: number;
   };
   port: number;
   dollr: {
@@ -220,7 +225,8 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
       // @slack/web-api appends the method name to this base, so it must end with a slash.
       apiUrl: e.SLACK_API_URL?.replace(/\/*$/, '/'),
       postsPerSecond: e.SLACK_POSTS_PER_SECOND,
-      postBurst: e.SLACK_POST_BURST,
+      updatesPerMinute: e.SLACK_UPDATES_PER_MINUTE,
+      burst: e.SLACK_POST_BURST,
     },
     port: e.PORT,
     dollr: {

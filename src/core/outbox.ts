@@ -1,13 +1,31 @@
 /**
- * Tells Slack about each stored event of a request, in order, exactly once per successful delivery.
+ * Tells Slack about each stored event of a request, in order, exactly once per successful delivery;
+ * the events that wait together go as one message.
  * The record's `toldCount` is the outbox cursor: a state change is written first and told after,
  * so a crash or a Slack outage delays a message but never loses it.
  */
 import type { Clock, Logger, Notifier, RequestStore } from './ports.ts';
+import type { RequestEvent } from './request.ts';
 import { recordSending, recordSlackFailure, recordTold } from './transitions.ts';
 import { updateRequest } from './update-request.ts';
 
 const PERMANENT_FAILURE_LIMIT = 3;
+/** At most this many events in one message (a thread reply holds one block per event). */
+const MAX_BATCH = 10;
+
+/**
+ * How many untold events, from `index`, go to Slack as one message: all that are waiting, so that a
+ * request whose messages queue behind a busy channel sends one reply with every change in order
+ * instead of one reply each. The card (`requested`) and a reminder (`reminded`, a direct message)
+ * go alone: they are not thread replies.
+ */
+export function nextBatch(events: readonly RequestEvent[], index: number): number {
+  const alone = (e: RequestEvent) => e.type === 'requested' || e.type === 'reminded';
+  if (alone(events[index]!)) return 1;
+  let end = index + 1;
+  while (end < events.length && end - index < MAX_BATCH && !alone(events[end]!)) end++;
+  return end - index;
+}
 
 const isPermanent = (error: unknown): boolean => (error as { permanent?: unknown } | null)?.permanent === true;
 
@@ -45,36 +63,38 @@ export function createOutbox(options: OutboxOptions): Outbox {
     let failedIndex = -1;
     while (request && request.toldCount < request.events.length) {
       const index = request.toldCount;
-      const event = request.events[index]!;
+      // Slack messages cannot be taken back: mark the attempt first, so that whoever tries next
+      // (after a crash, a lost answer, on another replica) checks Slack before sending again, for
+      // the very same events.
+      const maybeSent = request.sendingIndex === index;
+      const count = maybeSent ? (request.sendingCount ?? 1) : nextBatch(request.events, index);
+      const first = request.events[index]!;
       try {
-        // Slack messages cannot be taken back: mark the attempt first, so that whoever tries next
-        // (after a crash, a lost answer, on another replica) checks Slack before sending again.
-        const maybeSent = request.sendingIndex === index;
-        if (!maybeSent) request = await updateRequest(store, id, (current) => (current.toldCount === index ? recordSending(current, index) : undefined));
+        if (!maybeSent) request = await updateRequest(store, id, (current) => (current.toldCount === index ? recordSending(current, index, count) : undefined));
         if (request.toldCount !== index) continue;
-        const { cardTs } = await notifier.tell(request, request.events[index]!, { maybeSent });
+        const { cardTs } = await notifier.tell(request, request.events.slice(index, index + count), { maybeSent });
         request = await updateRequest(store, id, (current) => {
-          const told = recordTold(current, index + 1);
+          const told = recordTold(current, index + count);
           return cardTs && !current.cardTs ? { ...told, cardTs } : told;
         });
         delay = retryDelayMs;
         permanentFailures = 0;
       } catch (error) {
-        // The trail keeps the first failure of each event (not every retry of a long outage).
+        // The trail keeps the first failure of each message (not every retry of a long outage).
         if (failedIndex !== index) {
           failedIndex = index;
           const message = error instanceof Error ? error.message : String(error);
-          await updateRequest(store, id, (current) => recordSlackFailure(current, event.type, message.slice(0, 300), clock.now())).catch(() => {});
+          await updateRequest(store, id, (current) => recordSlackFailure(current, first.type, message.slice(0, 300), clock.now())).catch(() => {});
         }
         // Slack refusing the message itself (a deleted channel, say) cannot get better by waiting:
-        // after a few tries that one event is skipped so that the ones after it still arrive.
+        // after a few tries that message is skipped so that the ones after it still arrive.
         if (isPermanent(error) && ++permanentFailures >= PERMANENT_FAILURE_LIMIT) {
-          logger.error('slack refused an event; skipping it', { requestId: id, event: event.type, error });
-          request = await updateRequest(store, id, (current) => recordTold(current, index + 1));
+          logger.error('slack refused a message; skipping it', { requestId: id, event: first.type, events: count, error });
+          request = await updateRequest(store, id, (current) => recordTold(current, index + count));
           permanentFailures = 0;
           continue;
         }
-        logger.warn('slack delivery failed; will retry', { requestId: id, event: event.type, error, retryInMs: delay });
+        logger.warn('slack delivery failed; will retry', { requestId: id, event: first.type, error, retryInMs: delay });
         await clock.sleep(delay, stopping.signal);
         delay = Math.min(delay * 2, maxRetryDelayMs);
         request = await store.get(id);

@@ -79,10 +79,11 @@ export interface PaymentsGateway {
  */
 export interface Notifier {
   /**
-   * For a `requested` event this posts the card and resolves its ts. With `maybeSent` (an earlier
-   * attempt may have landed) it first looks for the message in Slack and does not post it twice.
+   * Tells one message about these consecutive events (see outbox.ts nextBatch): a `requested` event
+   * alone posts the card and resolves its ts. With `maybeSent` (an earlier attempt may have landed)
+   * it first looks for the message in Slack and does not post it twice.
    */
-  tell(request: MoneyRequest, event: RequestEvent, options: { maybeSent: boolean }): Promise<{ cardTs?: string }>;
+  tell(request: MoneyRequest, events: readonly RequestEvent[], options: { maybeSent: boolean }): Promise<{ cardTs?: string }>;
   /** Renders the card again from the record (after the freeze switch changed, say). */
   refreshCard(request: MoneyRequest): Promise<void>;
 }

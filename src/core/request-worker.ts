@@ -65,10 +65,16 @@ export function createRequestWorker(options: RequestWorkerOptions): RequestWorke
     try {
       do {
         again.delete(id);
-        await outbox.flush(id);
         const request = await store.get(id);
-        if (request?.state === 'awaiting_approval') await options.watchPending(request);
-        else if (request && IN_FLIGHT_STATES.includes(request.state)) await executor.run(id, controller.signal);
+        if (request && IN_FLIGHT_STATES.includes(request.state)) {
+          // Money does not wait for Slack: the outbox tells each stored change as Slack's pace allows.
+          void outbox.flush(id);
+          await executor.run(id, controller.signal);
+        } else {
+          await outbox.flush(id); // The card first: reminders link to it.
+          const told = await store.get(id);
+          if (told?.state === 'awaiting_approval') await options.watchPending(told);
+        }
         await outbox.flush(id);
       } while (again.has(id) && !controller.signal.aborted);
     } finally {

@@ -150,10 +150,13 @@ export interface MoneyRequest {
   /** How many of `events` Slack has been told about. */
   toldCount: number;
   /**
-   * Set to `toldCount` just before its event is sent to Slack, cleared when it is recorded as told:
-   * when it is still set on the next attempt, the message may have landed, so Slack is asked first.
+   * Set to `toldCount` just before its events are sent to Slack, cleared when they are recorded as
+   * told: when it is still set on the next attempt, the message may have landed, so Slack is asked
+   * first (about the same `sendingCount` events, so that it looks for the same message).
    */
   sendingIndex?: number;
+  /** How many events, from `sendingIndex`, that attempt carries; absent means one. */
+  sendingCount?: number;
 }
 
 /** What a request is about, for finding others about the same thing: `refund:4411`, `payout:7`. */

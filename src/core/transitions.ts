@@ -181,11 +181,11 @@ export function recordCardPosted(request: MoneyRequest, cardTs: string): MoneyRe
 
 /** Slack has been told about events up to (not including) index `count`. */
 export function recordTold(request: MoneyRequest, count: number): MoneyRequest {
-  const { sendingIndex: _, ...rest } = request;
+  const { sendingIndex: _, sendingCount: __, ...rest } = request;
   return { ...rest, toldCount: Math.max(request.toldCount, count), version: request.version + 1 };
 }
 
-/** The event at `index` is about to be sent to Slack. */
-export function recordSending(request: MoneyRequest, index: number): MoneyRequest {
-  return { ...request, sendingIndex: index, version: request.version + 1 };
+/** The `count` events from `index` are about to be sent to Slack. */
+export function recordSending(request: MoneyRequest, index: number, count: number): MoneyRequest {
+  return { ...request, sendingIndex: index, sendingCount: count, version: request.version + 1 };
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTIONS } from '../../src/adapters/slack/ids.ts';
-import { APPROVER, APPROVER_2, cardText, CHANNEL, OUTSIDER, person, REQUESTER, startSystem, threadTexts, waitForThread, type System, type SystemOptions } from '../support/system.ts';
+import { APPROVER, APPROVER_2, cardText, CHANNEL, OUTSIDER, person, REQUESTER, startSystem, threadTexts, waitForCard, waitForThread, type System, type SystemOptions } from '../support/system.ts';
 
 let system: System | undefined;
 const cleanups: Array<() => void> = [];
@@ -41,7 +41,7 @@ describe('cancel', () => {
     await s.slack.waitFor((f) => f.ephemerals({ user: APPROVER }).find((e) => /Only <@UREQUESTER>/.test(e.text ?? '')));
     await pressAction(s, REQUESTER, card, ACTIONS.cancel);
     await waitForThread(s, card, /Cancelled by/);
-    expect(cardText(s, card)).toContain('Cancelled by');
+    await waitForCard(s, card, 'Cancelled by');
     expect(cardText(s, card)).not.toContain('dollr_approve');
     await person(s, APPROVER).press(card, 'approve');
     await s.slack.waitFor((f) => f.ephemerals({ user: APPROVER }).find((e) => /cancelled by its requester/.test(e.text ?? '')));
@@ -56,7 +56,7 @@ describe('expiry and reminders', () => {
     const dm = await s.slack.waitFor((f) => f.calls.find((c) => c.method === 'chat.postMessage' && c.args.channel === APPROVER));
     expect(String(dm.args.text)).toContain(card.requestId);
     await waitForThread(s, card, /Expired/);
-    expect(cardText(s, card)).toContain('Expired');
+    await waitForCard(s, card, 'Expired');
     expect(cardText(s, card)).not.toContain('dollr_approve');
     const reminders = s.slack.calls.filter((c) => c.method === 'chat.postMessage' && (c.args.channel === APPROVER || c.args.channel === APPROVER_2));
     expect(reminders).toHaveLength(2);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { APPROVER, cardText, CHANNEL, person, REQUESTER, startSystem, threadTexts, waitForThread, type System } from '../support/system.ts';
+import { APPROVER, cardText, CHANNEL, person, REQUESTER, startSystem, threadTexts, waitForCard, waitForThread, type System } from '../support/system.ts';
 
 let system: System | undefined;
 let dir: string | undefined;
@@ -83,6 +83,9 @@ describe('a Dollr outage while following', () => {
   });
 });
 
+/** Every status a thread tells, in order, whether one reply carries one change or several. */
+const statusesIn = (replies: string[]) => [...replies.join('\n').matchAll(/^:\w+: \*?(Approved|PENDING|PROCESSING|COMPLETED)/gm)].map((m) => m[1]);
+
 describe('a Slack outage', () => {
   it('delivers every status change after recovery, in order, without losing one', async () => {
     system = await startSystem();
@@ -91,9 +94,22 @@ describe('a Slack outage', () => {
     system.slack.inject({ method: 'chat.update', times: 2, fault: { kind: 'rate_limit', retryAfterSeconds: 1 } });
     await person(system, APPROVER).press(card, 'approve');
     await waitForThread(system, card, /COMPLETED/, 15_000);
-    const statuses = threadTexts(system, card).map((t) => /^:\w+: \*?(Approved|PENDING|PROCESSING|COMPLETED)/.exec(t)?.[1]).filter(Boolean);
-    expect(statuses).toEqual(['Approved', 'PENDING', 'PROCESSING', 'COMPLETED']);
+    expect(statusesIn(threadTexts(system, card))).toEqual(['Approved', 'PENDING', 'PROCESSING', 'COMPLETED']);
     expect(system.slack.channel(CHANNEL).filter((m) => !m.thread_ts)).toHaveLength(1);
+  });
+
+  it('sends what happened while a reply was held up as one reply, every change in order', async () => {
+    system = await startSystem();
+    const card = await person(system, REQUESTER).request('refund 4411 10 slack slow');
+    // Slack takes 1.5 s to accept the "Approved" reply; Dollr finishes meanwhile (polled every 20 ms).
+    system.slack.inject({ method: 'chat.postMessage', fault: { kind: 'delay', ms: 1500 } });
+    await person(system, APPROVER).press(card, 'approve');
+    await waitForThread(system, card, /COMPLETED/, 10_000);
+    const replies = threadTexts(system, card);
+    expect(statusesIn(replies)).toEqual(['Approved', 'PENDING', 'PROCESSING', 'COMPLETED']);
+    expect(replies).toHaveLength(2);
+    expect(replies[1]).toMatch(/^:hourglass_flowing_sand: \*PENDING\*/);
+    await waitForCard(system, card, 'Completed');
   });
 });
 

@@ -22,6 +22,7 @@ export const FAST_SETTINGS = {
   // channel (the fake Slack does not rate-limit unless told to): no pacing on the app's side either.
   REQUESTS_PER_MINUTE: '1000',
   SLACK_POSTS_PER_SECOND: '1000',
+  SLACK_UPDATES_PER_MINUTE: '60000',
   SLACK_POST_BURST: '1000',
 } as const;
 

@@ -61,6 +61,7 @@ export function testEnv(slack: FakeSlack, dollr: FakeDollr, extra: Record<string
     DOLLR_TIMEOUT_MS: '400',
     // Slack's real pace (1 per second per channel) is exercised by the queue's own tests and the benchmark.
     SLACK_POSTS_PER_SECOND: '200',
+    SLACK_UPDATES_PER_MINUTE: '12000',
     SLACK_POST_BURST: '20',
     LOG_LEVEL: 'debug',
     ...extra,
@@ -212,6 +213,11 @@ export function threadTexts(system: System, card: Card): string[] {
 export function cardText(system: System, card: Card): string {
   const message = system.slack.message(card.channel, card.ts);
   return JSON.stringify(message?.blocks ?? []);
+}
+
+/** The card and its thread are paced apart: a reply can land before the card update it goes with. */
+export async function waitForCard(system: System, card: Card, text: string, timeoutMs = 5000): Promise<string> {
+  return system.slack.waitFor(() => (cardText(system, card).includes(text) ? cardText(system, card) : undefined), timeoutMs, `the card to show ${text}`);
 }
 
 export async function waitForThread(system: System, card: Card, pattern: RegExp, timeoutMs = 5000): Promise<string> {

@@ -21,4 +21,6 @@ export interface SlackServices {
   admins: readonly string[];
   requestsPerMinute: number;
   checkpoint: (name: Checkpoint) => void;
+  /** Awaited right after an ack, before the work it sets off: see after-ack.ts. */
+  afterAck: () => Promise<void>;
 }

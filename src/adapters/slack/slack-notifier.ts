@@ -7,8 +7,8 @@ import type { WebClient } from '@slack/web-api';
 import type { Freeze } from '../../core/freeze.ts';
 import type { Logger, Notifier } from '../../core/ports.ts';
 import type { MoneyRequest, RequestEvent } from '../../core/request.ts';
-import { approvalCard } from './blocks/approval-card.ts';
-import type { ChannelQueues } from './channel-queue.ts';
+import { approvalCard, type SlackMessage } from './blocks/approval-card.ts';
+import type { SlackQueues } from './slack-queues.ts';
 import { summary } from './blocks/describe-request.ts';
 import { threadReply } from './blocks/thread-reply.ts';
 
@@ -17,7 +17,7 @@ const TRANSIENT_SLACK_ERRORS = new Set(['ratelimited', 'internal_error', 'fatal_
 
 export function createSlackNotifier(
   client: WebClient,
-  queues: ChannelQueues,
+  queues: SlackQueues,
   currentFreeze: () => Promise<Freeze | undefined>,
   logger: Logger,
 ): Notifier {
@@ -30,7 +30,7 @@ export function createSlackNotifier(
     if (!ts) throw new Error(`Request ${request.id} has no card yet`);
     const message = await card(request);
     // A newer rendering of the same card replaces this one while it waits: only the newest goes out.
-    await queues.sendLatest(request.channelId, `card:${ts}`, () => client.chat.update({ channel: request.channelId, ts, ...message }));
+    await queues.update(`card:${request.channelId}:${ts}`, () => client.chat.update({ channel: request.channelId, ts, ...message }));
   }
 
   async function remind(request: MoneyRequest, to: string[]): Promise<void> {
@@ -39,7 +39,7 @@ export function createSlackNotifier(
       .then((r) => (r.permalink ? ` <${r.permalink}|Open the card>` : ''))
       .catch(() => '');
     const text = `:bell: ${summary(request.details)} (request \`${request.id}\`) has been waiting for your approval since ${request.createdAt.slice(0, 16).replace('T', ' ')} UTC, in <#${request.channelId}>.${link}`;
-    for (const user of to) await queues.send(user, () => client.chat.postMessage({ channel: user, text }));
+    for (const user of to) await queues.post(user, () => client.chat.postMessage({ channel: user, text }));
   }
 
   /**
@@ -70,33 +70,39 @@ export function createSlackNotifier(
       return (thread.messages ?? []).slice(1).some((m) => m.text === text);
     }, false);
 
-  async function tell(request: MoneyRequest, event: RequestEvent, maybeSent: boolean): Promise<{ cardTs?: string }> {
-    if (event.type === 'requested') {
-      // Posted once: a retry after a lost answer would post a second card, so reuse a known one.
-      if (request.cardTs) return { cardTs: request.cardTs };
-      const landed = maybeSent ? await findCard(request) : undefined;
-      if (landed) return { cardTs: landed };
-      const message = await card(request);
-      const posted = await queues.send(request.channelId, () => client.chat.postMessage({ channel: request.channelId, ...message }));
-      if (!posted.ts) throw new Error('chat.postMessage answered without a ts');
-      return { cardTs: posted.ts };
-    }
-    if (event.type === 'reminded') {
-      await remind(request, event.to);
+  async function postCard(request: MoneyRequest, maybeSent: boolean): Promise<{ cardTs?: string }> {
+    // Posted once: a retry after a lost answer would post a second card, so reuse a known one.
+    if (request.cardTs) return { cardTs: request.cardTs };
+    const landed = maybeSent ? await findCard(request) : undefined;
+    if (landed) return { cardTs: landed };
+    const message = await card(request);
+    const posted = await queues.post(request.channelId, () => client.chat.postMessage({ channel: request.channelId, ...message }));
+    if (!posted.ts) throw new Error('chat.postMessage answered without a ts');
+    return { cardTs: posted.ts };
+  }
+
+  async function postReply(request: MoneyRequest, reply: SlackMessage, maybeSent: boolean): Promise<void> {
+    if (maybeSent && (await replyLanded(request, reply.text))) return;
+    await queues.post(request.channelId, () => client.chat.postMessage({ channel: request.channelId, thread_ts: request.cardTs, ...reply }));
+  }
+
+  async function tell(request: MoneyRequest, events: readonly RequestEvent[], maybeSent: boolean): Promise<{ cardTs?: string }> {
+    const first = events[0];
+    if (first?.type === 'requested') return postCard(request, maybeSent);
+    if (first?.type === 'reminded') {
+      await remind(request, first.to);
       return {};
     }
-    const reply = threadReply(request, event);
-    if (!reply) return {};
-    if (changesCard(event)) await updateCard(request);
-    if (maybeSent && (await replyLanded(request, reply.text))) return {};
-    await queues.send(request.channelId, () => client.chat.postMessage({ channel: request.channelId, thread_ts: request.cardTs, ...reply }));
+    const reply = oneReply(events.map((event) => threadReply(request, event)));
+    // The card and the thread are paced apart (see slack-queues.ts): neither waits for the other.
+    await Promise.all([events.some(changesCard) ? updateCard(request) : undefined, reply ? postReply(request, reply, maybeSent) : undefined]);
     return {};
   }
 
   return {
-    async tell(request, event, { maybeSent }) {
+    async tell(request, events, { maybeSent }) {
       try {
-        return await tell(request, event, maybeSent);
+        return await tell(request, events, maybeSent);
       } catch (error) {
         throw withPermanence(error);
       }
@@ -105,6 +111,13 @@ export function createSlackNotifier(
       if (request.cardTs) await updateCard(request);
     },
   };
+}
+
+/** Several events' replies as one message, in order. */
+function oneReply(replies: Array<SlackMessage | undefined>): SlackMessage | undefined {
+  const present = replies.filter((r): r is SlackMessage => r !== undefined);
+  if (present.length <= 1) return present[0];
+  return { text: present.map((r) => r.text).join('\n\n'), blocks: present.flatMap((r) => r.blocks) };
 }
 
 function changesCard(event: RequestEvent): boolean {

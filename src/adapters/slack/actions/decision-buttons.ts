@@ -20,6 +20,7 @@ const STORE_DOWN = 'I cannot reach my store right now, so nothing was changed an
 function button(services: SlackServices, handle: Handler) {
   return async (args: Args): Promise<void> => {
     await args.ack();
+    await services.afterAck();
     const { body, client } = args;
     const explain = async (text: string) => {
       const channel = body.channel?.id ?? body.container?.channel_id;

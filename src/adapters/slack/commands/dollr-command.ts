@@ -28,6 +28,7 @@ export function dollrCommand(services: SlackServices) {
     // Slow answers: ack at once, answer through the response URL.
     const later = async (work: () => Promise<string>) => {
       await ack();
+      await services.afterAck();
       let text;
       try {
         text = await work();
@@ -44,6 +45,7 @@ export function dollrCommand(services: SlackServices) {
       case 'request':
         if (parsed.operation === 'payout' && !services.payoutsConfigured) return ephemeral(PAYOUTS_NOT_CONFIGURED);
         await ack();
+        await services.afterAck();
         // The trigger_id lives 3 seconds: open the modal before anything else.
         await client.views.open({
           trigger_id: command.trigger_id,

@@ -31,6 +31,7 @@ function decisionSubmission(
     }
     if (!result.ok) return ack({ response_action: 'errors', errors: { [spec.field]: result.message } });
     await ack();
+    await services.afterAck();
     after(result.value, body.user.id);
   };
 }

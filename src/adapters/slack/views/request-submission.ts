@@ -42,6 +42,7 @@ export function requestSubmission(operation: Operation, services: SlackServices)
     }
     await ack();
     if (!result.ok) return; // The same submission delivered again: its request exists already.
+    await services.afterAck();
     await attachFeePreview(services, result.value);
     await services.worker.kick(id); // Posts the card.
     await client.chat.postEphemeral({
