@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { startBurstSender, type BurstItem, type BurstSender } from './burst-sender.ts';
 import type { ScenarioResult, Row } from './report.ts';
 import { approveClick, channels, createRequests } from './requests.ts';
-import { CHANNEL, REQUESTER, startBaselineBeside, startRig, type Rig } from './rig.ts';
+import { CHANNEL, REQUESTER, startBaselineBeside, startRig, UNPACED_CARD_UPDATES, type Rig } from './rig.ts';
 import { isSettled, type CardRecord } from './slack-index.ts';
 import { percentile, ratio } from './stats.ts';
 
@@ -49,7 +49,7 @@ function commands(rig: Rig, text: string, n: number): BurstItem[] {
 export async function ackLatency(options: AckOptions): Promise<Omit<ScenarioResult, 'seconds'>> {
   const n = options.burst;
   const warm = 20;
-  const rig = await startRig();
+  const rig = await startRig({ env: { ...UNPACED_CARD_UPDATES } });
   const baseline = await startBaselineBeside(rig);
   // Information only: a Bolt app that acks /dollr refund and then opens the same modal, as the app must.
   const modal = await startBaselineBeside(rig, 'baseline-modal');
@@ -172,7 +172,7 @@ export async function ackLatency(options: AckOptions): Promise<Omit<ScenarioResu
       headline: `ack p99 ratio ${worst.toFixed(2)}`,
       notes: [
         `1. ${n} concurrent signed requests per burst; ${options.commandRounds} bursts per command kind and ${options.approveRounds} Approve bursts per process, alternating which goes first; samples pooled.`,
-        `1. App and baseline each run in their own process (bench/app-child.ts); the fakes run in the bench's main thread, the bursts are sent from a worker thread. ${warm + options.approveRounds * n} pending requests were made through /dollr refund + modal beforehand, spread over ${n} channels (${creationSeconds.toFixed(1)} s).`,
+        `1. App and baseline each run in their own process (bench/app-child.ts); the fakes run in the bench's main thread, the bursts are sent from a worker thread. ${warm + options.approveRounds * n} pending requests were made through /dollr refund + modal beforehand, spread over ${n} channels (${creationSeconds.toFixed(1)} s). Card updates unpaced (SLACK_UPDATES_PER_MINUTE=60000; the fake enforces no limits here).`,
         `1. p99 ratio burst by burst (min-max): ${spread.join('; ')}. The table pools all bursts.`,
         ...(unsettled > 0 ? [`1. ${unsettled} wait(s) for the app to finish a burst timed out; the next burst met a busy app.`] : []),
       ],

@@ -48,6 +48,9 @@ export function rateLimitFloor(settings: RateLimitSettings, calls: readonly Slac
   return { ...floor, perBucket };
 }
 
+/** The defaults of SLACK_POSTS_PER_SECOND, SLACK_UPDATES_PER_MINUTE and SLACK_POST_BURST, spelled out to replace the lifted ones. */
+const PRODUCTION_PACING = { SLACK_POSTS_PER_SECOND: '1', SLACK_UPDATES_PER_MINUTE: '50', SLACK_POST_BURST: '4' };
+
 export async function batchUnderRateLimits(options: { approvals: number; capSeconds: number }): Promise<Omit<ScenarioResult, 'seconds'>> {
   const n = options.approvals;
   const dir = mkdtempSync(join(tmpdir(), 'dollr-bench-'));
@@ -57,7 +60,7 @@ export async function batchUnderRateLimits(options: { approvals: number; capSeco
     const made = performance.now();
     const cards = await createRequests(rig, n);
     const creationSeconds = (performance.now() - made) / 1000;
-    await rig.restart(store); // Production pacing from here on.
+    await rig.restart({ ...store, ...PRODUCTION_PACING }); // Production pacing from here on.
     await sleep(500);
     const limits = rateLimitSettings({});
     rig.slack.setRateLimits(limits);
@@ -125,7 +128,7 @@ export async function batchUnderRateLimits(options: { approvals: number; capSeco
       headline: `${n} approvals ${complete ? '' : '>='}${timeRatio.toFixed(2)} with ${limited.length} 429s${complete ? '' : `, ${settledAt.size}/${n} done at the ${options.capSeconds} s cap`}`,
       notes: [
         `3. ${n} cards posted before the window (${creationSeconds.toFixed(1)} s, limits off, by an app with pacing lifted; then the measured app on the same SQLite store, production settings); limits then on (${JSON.stringify(limits)}); ${n} Approve clicks over ${spreadMs / 1000} s. Baseline = max over buckets of (calls - burst) / rate for the calls made (deciding bucket: ${floor.bucket}).`,
-        `3. The measured app runs with production settings (DOLLR_POLL_INTERVAL_MS 3000, SLACK_POSTS_PER_SECOND 1, SLACK_UPDATES_PER_MINUTE 50, SLACK_POST_BURST 4); fake Dollr auto progression.`,
+        `3. The measured app runs with production settings (DOLLR_POLL_INTERVAL_MS 3000, ${Object.entries(PRODUCTION_PACING).map(([k, v]) => `${k} ${v}`).join(', ')}); fake Dollr auto progression.`,
       ],
       figures: {
         approvals: n,

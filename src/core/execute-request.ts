@@ -72,11 +72,17 @@ export function createExecutor(options: ExecutorOptions): Executor {
   const recordAnswer = (id: string, execution: ExecutionSnapshot) =>
     save(id, (r) => (isFinal(r.state) ? undefined : recordExecution(r, execution, clock.now())));
 
+  /** When the request will need attention; undefined when it already does, is final, or was never approved. */
+  function attentionDeadline(request: MoneyRequest): number | undefined {
+    const since = approvedAt(request);
+    if (request.state === 'needs_attention' || isFinal(request.state) || !since) return undefined;
+    return since.getTime() + attentionAfterMs;
+  }
+
   /** Marks the request needs_attention once its time is up; it stays followed all the same. */
   async function attentionIfOverdue(request: MoneyRequest, why: string): Promise<MoneyRequest> {
-    const since = approvedAt(request);
-    if (request.state === 'needs_attention' || isFinal(request.state) || !since) return request;
-    if (clock.now().getTime() - since.getTime() < attentionAfterMs) return request;
+    const due = attentionDeadline(request);
+    if (due === undefined || clock.now().getTime() < due) return request;
     logger.error('request needs attention', { requestId: request.id, why });
     return save(request.id, (r) => (r.state === 'needs_attention' || isFinal(r.state) ? undefined : recordAttention(r, why, clock.now())));
   }
@@ -164,18 +170,24 @@ export function createExecutor(options: ExecutorOptions): Executor {
     return save(request.id, (r) => (r.state === 'needs_attention' || isFinal(r.state) ? undefined : recordAttention(r, why, clock.now())));
   }
 
-  /** Polls until a final status. Never gives up on a request whose money may be moving. */
+  /**
+   * Polls until a final status. Never gives up on a request whose money may be moving. Between polls
+   * it keeps a few fields, not the record: a thousand requests followed at once stay small.
+   */
   async function follow(request: MoneyRequest, signal?: AbortSignal): Promise<void> {
+    const { id } = request;
+    const { kind } = request.details;
     const referenceId = request.attempt!.referenceId;
+    let attentionAt = attentionDeadline(request);
     let interval = options.pollIntervalMs;
     let failures = 0;
-    while (!isFinal(request.state)) {
+    for (let final = isFinal(request.state); !final; ) {
       await scheduler.sleep(interval, signal);
       try {
-        const status = await scheduler.limit(() => gateway.getStatus(request.details.kind, referenceId));
+        const status = await scheduler.limit(() => gateway.getStatus(kind, referenceId));
         checkpoint('while_polling');
         failures = 0;
-        if (status) request = await recordAnswer(request.id, status);
+        if (status) final = isFinal((await recordAnswer(id, status)).state);
         // Back off while Dollr works on it (doubling, capped), jittered so that a batch approved
         // together does not poll in step.
         interval = Math.min(Math.round(interval * (1.6 + Math.random() * 0.4)), maxPollMs);
@@ -183,9 +195,12 @@ export function createExecutor(options: ExecutorOptions): Executor {
         if (!isDollrError(error)) throw error;
         failures++;
         interval = Math.max(Math.min(retryDelayMs(failures, error, backoff), maxPollMs), error.options.retryAfterMs ?? 0);
-        logger.warn('status poll failed; backing off', { requestId: request.id, referenceId, code: error.code, retryInMs: interval });
+        logger.warn('status poll failed; backing off', { requestId: id, referenceId, code: error.code, retryInMs: interval });
       }
-      request = await attentionIfOverdue(request, `No final status from Dollr for reference ${referenceId}.`);
+      if (!final && attentionAt !== undefined && clock.now().getTime() >= attentionAt) {
+        final = isFinal((await attentionIfOverdue((await store.get(id))!, `No final status from Dollr for reference ${referenceId}.`)).state);
+        attentionAt = undefined;
+      }
     }
   }
 
@@ -205,7 +220,8 @@ export function createExecutor(options: ExecutorOptions): Executor {
     } else if (!request.attempt.execution) {
       request = await execute(request, true, signal);
     }
-    if (!isFinal(request.state)) await follow(request, signal);
+    // Returned, not awaited: this frame (and the record in it) is let go while following.
+    if (!isFinal(request.state)) return follow(request, signal);
   }
 
   return { run };

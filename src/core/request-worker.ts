@@ -65,8 +65,8 @@ export function createRequestWorker(options: RequestWorkerOptions): RequestWorke
     try {
       do {
         again.delete(id);
-        const request = await store.get(id);
-        if (request && IN_FLIGHT_STATES.includes(request.state)) {
+        const state = (await store.get(id))?.state;
+        if (state && IN_FLIGHT_STATES.includes(state)) {
           // Money does not wait for Slack: the outbox tells each stored change as Slack's pace allows.
           void outbox.flush(id);
           await executor.run(id, controller.signal);
