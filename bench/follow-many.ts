@@ -9,14 +9,10 @@
  * window ends when every card shows Completed (bounded).
  * RSS growth = the peak RSS while following (sampled every 100 ms from the first click until every
  * card is completed) minus the RSS after a full GC before the requests were made. Baseline = the
- * same measure on the same process idle, before any request, over `idleSeconds`. The store is the
- * default one, SQLite, in a temporary directory (records on disk, as deployed); shown apart: the
- * growth from the RSS after the requests were made (GC'd) to the peak, and the heap retained once
- * all are settled (GC'd).
+ * same measure on the same process idle, before any request, over `idleSeconds`. The store is
+ * memory://, so the records themselves are in the figure; shown apart: the growth from the RSS after
+ * the requests were made (GC'd) to the peak, and the heap retained once all are settled (GC'd).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ScenarioResult } from './report.ts';
 import { approveClick, channels, createRequests } from './requests.ts';
@@ -28,10 +24,7 @@ const MB = 2 ** 20;
 export async function followMany(options: { requests: number; holdSeconds: number; idleSeconds: number }): Promise<Omit<ScenarioResult, 'seconds'>> {
   const n = options.requests;
   const per1000 = 1000 / n;
-  // The app's default store (SQLite, in a temporary directory), so that the records are on disk as
-  // in a default deployment and the memory measured is what following costs.
-  const dir = mkdtempSync(join(tmpdir(), 'dollr-bench-'));
-  const rig = await startRig({ env: { STORE_URL: `sqlite://${join(dir, 'store.sqlite')}`, ...UNPACED_CARD_UPDATES } });
+  const rig = await startRig({ env: { ...UNPACED_CARD_UPDATES } });
   try {
     await sleep(1000);
     // Baseline: the same process idle, measured the same way.
@@ -119,7 +112,7 @@ export async function followMany(options: { requests: number; holdSeconds: numbe
       headline: `${growthMB.toFixed(1)} MB per 1000 followed`,
       notes: [
         `4. ${n} requests made through /dollr refund + modal, 4 per channel (${creationSeconds.toFixed(1)} s) and approved by signed clicks (${approveSeconds.toFixed(1)} s, 100 in flight); fake Dollr held them PROCESSING ${options.holdSeconds} s, then settled all; every card completed ${settleSeconds.toFixed(1)} s later${allDone ? '' : ' (NOT all: timed out)'}.`,
-        `4. Measured in the app's process; the idle baseline is the same process with no request for ${options.idleSeconds} s (CPU baseline scaled to the window). GC ${before.gcAvailable ? 'forced' : 'NOT available'} before the 'before' sample. Memory rows are per 1,000 requests, against the RSS/heap after GC before any request; the store is SQLite (the default) in a temporary directory, card updates unpaced (SLACK_UPDATES_PER_MINUTE=60000).`,
+        `4. Measured in the app's process; the idle baseline is the same process with no request for ${options.idleSeconds} s (CPU baseline scaled to the window). GC ${before.gcAvailable ? 'forced' : 'NOT available'} before the 'before' sample. Memory rows are per 1,000 requests, against the RSS/heap after GC before any request; the heap rows include the memory:// store's records; card updates unpaced (SLACK_UPDATES_PER_MINUTE=60000).`,
       ],
       figures: {
         requests: n,
@@ -147,6 +140,5 @@ export async function followMany(options: { requests: number; holdSeconds: numbe
     };
   } finally {
     await rig.close();
-    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -15,7 +15,7 @@ import { toSlackLogger } from './adapters/log/bolt-logger.ts';
 import { createJsonLogger, type JsonLogger } from './adapters/log/json-logger.ts';
 import { registerListeners } from './adapters/slack/register-listeners.ts';
 import type { SlackServices } from './adapters/slack/services.ts';
-import { createAfterAck } from './adapters/slack/after-ack.ts';
+import { createAckPriority } from './adapters/slack/after-ack.ts';
 import { createSlackQueues } from './adapters/slack/slack-queues.ts';
 import { createSlackNotifier } from './adapters/slack/slack-notifier.ts';
 import { createStore, type Store } from './adapters/store/create-store.ts';
@@ -96,6 +96,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     ? // A copy: the Socket Mode client writes its own retry settings into the object it is given.
       new SocketModeReceiver({ appToken: config.slack.appToken, logger: slackLogger, installerOptions: { clientOptions: { ...clientOptions } } })
     : new HTTPReceiver({ signingSecret: config.slack.signingSecret!, endpoints: '/slack/events', logger: slackLogger, customRoutes: health });
+  const ackPriority = createAckPriority();
+  if (receiver instanceof HTTPReceiver) receiver.requestListener = ackPriority.track(receiver.requestListener);
   // Initialisation (auth.test) waits for start(), so that a bad token stops the start with a clear error.
   const app = new App({ token: config.slack.botToken, receiver, logger: slackLogger, clientOptions, deferInitialization: true });
 
@@ -147,7 +149,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     admins: config.admins,
     requestsPerMinute: config.requestsPerMinute,
     checkpoint,
-    afterAck: createAfterAck(),
+    afterAck: ackPriority.afterAck,
   };
   registerListeners(app, services);
   app.error(async (error) => {

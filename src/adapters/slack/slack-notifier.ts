@@ -120,9 +120,15 @@ function oneReply(replies: Array<SlackMessage | undefined>): SlackMessage | unde
   return { text: present.map((r) => r.text).join('\n\n'), blocks: present.flatMap((r) => r.blocks) };
 }
 
+/**
+ * Whether the card reads differently after this event (it shows the state and the approvals).
+ * Updates are Slack's scarcest call (Tier 3, for the whole workspace), so no update for what the
+ * card does not show: the reference and session steps (the card says "executing" until Dollr
+ * answers), PENDING (shown as executing too), reminders and our own delivery failures.
+ */
 function changesCard(event: RequestEvent): boolean {
   if (event.type === 'status') return event.execution.status !== 'PENDING';
-  return event.type !== 'requested';
+  return ['approved', 'rejected', 'cancelled', 'expired', 'failed', 'attention'].includes(event.type);
 }
 
 function withPermanence(error: unknown): unknown {

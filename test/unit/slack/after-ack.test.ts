@@ -1,9 +1,20 @@
+import { EventEmitter } from 'node:events';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { createAfterAck } from '../../../src/adapters/slack/after-ack.ts';
+import { createAckPriority } from '../../../src/adapters/slack/after-ack.ts';
 
-describe('createAfterAck', () => {
+/** A request whose answer is sent when `answer()` is called (the response's 'close'). */
+function requestThrough(listener: (req: IncomingMessage, res: ServerResponse) => void) {
+  const res = new EventEmitter();
+  listener({} as IncomingMessage, res as unknown as ServerResponse);
+  return { answer: () => res.emit('close') };
+}
+
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('createAckPriority', () => {
   it('starts waiting work in order, one piece per turn of the event loop', async () => {
-    const afterAck = createAfterAck();
+    const { afterAck } = createAckPriority();
     const log: string[] = [];
     await Promise.all(
       [1, 2, 3].map(async (n) => {
@@ -12,8 +23,31 @@ describe('createAfterAck', () => {
         setImmediate(() => log.push(`turn after ${n}`));
       }),
     );
-    await new Promise((resolve) => setImmediate(resolve));
+    await turn();
     // What a start schedules for the next turn runs before the start after next: the loop turns between starts.
     expect(log).toEqual(['start 1', 'start 2', 'turn after 1', 'start 3', 'turn after 2', 'turn after 3']);
+  });
+
+  it('holds the work while a request still waits for its answer, and starts it once every answer is sent', async () => {
+    const priority = createAckPriority({ maxWaitMs: 60_000 });
+    const listener = priority.track(() => {});
+    const first = requestThrough(listener);
+    const second = requestThrough(listener);
+    let started = false;
+    void priority.afterAck().then(() => (started = true));
+    first.answer();
+    for (let i = 0; i < 5; i++) await turn();
+    expect(started).toBe(false);
+    second.answer();
+    for (let i = 0; i < 3; i++) await turn();
+    expect(started).toBe(true);
+  });
+
+  it('starts the work after maxWaitMs even while requests keep arriving', async () => {
+    const priority = createAckPriority({ maxWaitMs: 50 });
+    requestThrough(priority.track(() => {})); // Never answered.
+    const begun = Date.now();
+    await priority.afterAck();
+    expect(Date.now() - begun).toBeGreaterThanOrEqual(45);
   });
 });
