@@ -4,6 +4,7 @@
  * The record's `toldCount` is the outbox cursor: a state change is written first and told after,
  * so a crash or a Slack outage delays a message but never loses it.
  */
+import { setMaxListeners } from 'node:events';
 import type { Clock, Logger, Notifier, RequestStore } from './ports.ts';
 import type { RequestEvent } from './request.ts';
 import { recordSending, recordSlackFailure, recordTold } from './transitions.ts';
@@ -55,6 +56,8 @@ export function createOutbox(options: OutboxOptions): Outbox {
   const running = new Map<string, Promise<void>>();
   const again = new Set<string>();
   const stopping = new AbortController();
+  // One signal for every delivery's retry wait: hundreds may wait at once in a Slack outage.
+  setMaxListeners(0, stopping.signal);
 
   async function deliverAll(id: string): Promise<void> {
     let request = await store.get(id);

@@ -111,6 +111,22 @@ describe('a Slack outage', () => {
     expect(replies[1]).toMatch(/^:hourglass_flowing_sand: \*PENDING\*/);
     await waitForCard(system, card, 'Completed');
   });
+
+  it('sends only the newest card update while an older one is held up, and the final one for sure', async () => {
+    system = await startSystem();
+    const card = await person(system, REQUESTER).request('refund 4411 10 card slow');
+    // Slack takes 1.5 s over the "Approved" card update; PROCESSING and COMPLETED come meanwhile.
+    system.slack.inject({ method: 'chat.update', fault: { kind: 'delay', ms: 1500 } });
+    system.dollr.holdNext();
+    await person(system, APPROVER).press(card, 'approve');
+    // The thread does not wait for the card: PROCESSING is told while the first update is held up.
+    await waitForThread(system, card, /PROCESSING/, 1000);
+    system.dollr.settle(system.dollr.executions()[0]!.referenceId, 'COMPLETED');
+    await waitForCard(system, card, 'Completed', 10_000);
+    const updates = system.slack.calls.filter((c) => c.method === 'chat.update' && c.args.ts === card.ts);
+    expect(updates).toHaveLength(2);
+    expect(statusesIn(threadTexts(system, card))).toEqual(['Approved', 'PENDING', 'PROCESSING', 'COMPLETED']);
+  });
 });
 
 describe('APPROVAL_CHANNEL', () => {

@@ -6,11 +6,14 @@
 import type { WebClient } from '@slack/web-api';
 import type { Freeze } from '../../core/freeze.ts';
 import type { Logger, Notifier } from '../../core/ports.ts';
-import type { MoneyRequest, RequestEvent } from '../../core/request.ts';
+import type { MoneyRequest, RequestEvent, RequestState } from '../../core/request.ts';
 import { approvalCard, type SlackMessage } from './blocks/approval-card.ts';
 import type { SlackQueues } from './slack-queues.ts';
 import { summary } from './blocks/describe-request.ts';
 import { threadReply } from './blocks/thread-reply.ts';
+
+/** States after which the card surely changes again (the request is on its way to a final state). */
+const MORE_NEWS_STATES: readonly RequestState[] = ['approved', 'executing', 'pending', 'processing'];
 
 /** Slack errors after which waiting can help; any other `ok: false` answer is permanent. */
 const TRANSIENT_SLACK_ERRORS = new Set(['ratelimited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
@@ -95,7 +98,14 @@ export function createSlackNotifier(
     }
     const reply = oneReply(events.map((event) => threadReply(request, event)));
     // The card and the thread are paced apart (see slack-queues.ts): neither waits for the other.
-    await Promise.all([events.some(changesCard) ? updateCard(request) : undefined, reply ? postReply(request, reply, maybeSent) : undefined]);
+    let cardUpdate = events.some(changesCard) ? updateCard(request) : undefined;
+    if (cardUpdate && MORE_NEWS_STATES.includes(request.state)) {
+      // Money is moving, so a newer rendering will follow (the final one is always waited for):
+      // not waiting lets it replace this one while it queues, one update instead of several.
+      cardUpdate.catch((error) => logger.warn('a card update failed; the next one shows the state', { requestId: request.id, error }));
+      cardUpdate = undefined;
+    }
+    await Promise.all([cardUpdate, reply ? postReply(request, reply, maybeSent) : undefined]);
     return {};
   }
 

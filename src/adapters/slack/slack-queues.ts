@@ -83,6 +83,15 @@ function createLane(perSecond: number, burst: number, now: () => number): Lane {
     }
   }
 
+  /**
+   * Slack counts a call when it arrives, somewhere between our send and its answer. Counting the
+   * refill from the answer (no credit for the time in flight) means a slow call followed by a fast
+   * one can never reach Slack sooner than its bucket allows.
+   */
+  function creditFromAnswer(): void {
+    refilledAt = Math.max(refilledAt, now());
+  }
+
   async function pump(): Promise<void> {
     if (running) return;
     running = true;
@@ -93,7 +102,7 @@ function createLane(perSecond: number, burst: number, now: () => number): Lane {
         // From here on a newer call with the same key queues behind this one instead of replacing it.
         if (item.key && waitingByKey.get(item.key) === item) waitingByKey.delete(item.key);
         try {
-          const value = await item.call();
+          const value = await item.call().finally(creditFromAnswer);
           items.shift();
           for (const w of item.waiters) w.resolve(value);
         } catch (error) {
