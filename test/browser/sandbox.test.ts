@@ -1,17 +1,20 @@
 /**
  * The sandbox in a real browser: Debian's chromium (never a downloaded one) driven by playwright-core
  * runs a refund from `/dollr refund` to the completed thread reply, acting as three different
- * people, and saves a screenshot of the whole flow to docs/sandbox.png.
+ * people, and saves a screenshot of the whole flow: to docs/sandbox.png (the README's picture) with
+ * UPDATE_SCREENSHOT=1, else to the temporary directory, so that `npm test` leaves the tree clean.
  */
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOT = new URL('../../docs/sandbox.png', import.meta.url);
+const SCREENSHOT = process.env.UPDATE_SCREENSHOT === '1' ? new URL('../../docs/sandbox.png', import.meta.url) : pathToFileURL(join(tmpdir(), 'dollr-sandbox.png'));
 const AMA = 'U0SANDREQ1';
 const KOFI = 'U0SANDAPP1';
 const YAW = 'U0SANDYAW1';
