@@ -3,7 +3,7 @@
  * baseline) in a child process, a signed-request sender, and the index of what the fake Slack received.
  */
 import { startFakeDollr, type FakeDollr } from '../src/fakes/fake-dollr.ts';
-import { startFakeSlack, type FakeSlack, type FakeSlackOptions } from '../src/fakes/fake-slack.ts';
+import { FAKE_BOT_TOKEN, type FakeSlack, type FakeSlackOptions, startFakeSlack } from '../src/fakes/fake-slack.ts';
 import { createSlackSender, type SlackSender } from '../src/fakes/slack-sender.ts';
 import { startAppProcess, type AppProcess } from './app-process.ts';
 import type { ChildKind } from './app-protocol.ts';
@@ -26,7 +26,7 @@ export const UNPACED_CARD_UPDATES = { SLACK_UPDATES_PER_MINUTE: '60000' } as con
 /** The app's environment against these fakes; `extra` wins. */
 export function appEnv(slack: FakeSlack, dollr: FakeDollr, extra: Record<string, string> = {}): Record<string, string> {
   return {
-    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_BOT_TOKEN: FAKE_BOT_TOKEN,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: slack.apiUrl,
     PORT: '0',

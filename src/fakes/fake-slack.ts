@@ -25,11 +25,13 @@ import type {
 import { createViewStore } from './slack/views.ts';
 import { createWaiter } from './slack/waiter.ts';
 import { createWebApi } from './slack/web-api.ts';
+import { FAKE_APP_TOKEN, FAKE_BOT_TOKEN } from './slack/types.ts';
 
 export type {
   EnvelopeAck, EnvelopeType, FakeEphemeral, FakeMessage, FakeSlackOptions, FakeView, Fault, FaultInjection,
   RecordedCall, ResponseUrlPost,
 } from './slack/types.ts';
+export { FAKE_APP_TOKEN, FAKE_BOT_TOKEN } from './slack/types.ts';
 export type { ResponseUrlContext } from './slack/response-urls.ts';
 export type { RateLimit, RateLimitOptions, RateLimitSettings } from './slack/rate-limits.ts';
 export type { EnvelopeOptions } from './slack/socket.ts';
@@ -106,8 +108,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const socket = createSocketHub(() => base.replace(/^http/, 'ws'), bot.appId, waiter.notify);
   const api = createWebApi({
     bot,
-    botToken: options.botToken ?? 'xoxb-test-token',
-    appToken: options.appToken ?? 'xapp-test-token',
+    botToken: options.botToken ?? FAKE_BOT_TOKEN,
+    appToken: options.appToken ?? FAKE_APP_TOKEN,
     channels,
     views,
     users: options.users ?? {},

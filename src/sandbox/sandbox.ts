@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { createApp, type RunningApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { startFakeDollr, type FakeDollr } from '../fakes/fake-dollr.ts';
-import { startFakeSlack, type FakeSlack } from '../fakes/fake-slack.ts';
+import { FAKE_BOT_TOKEN, type FakeSlack, startFakeSlack } from '../fakes/fake-slack.ts';
 import { createSlackSender } from '../fakes/slack-sender.ts';
 import { bundleBrowserScript } from './bundle.ts';
 import { createDollrSwitches } from './dollr-switches.ts';
@@ -53,7 +53,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let running: RunningApp;
   try {
     const config = loadConfig({
-      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_BOT_TOKEN: FAKE_BOT_TOKEN,
       SLACK_SIGNING_SECRET: signingSecret,
       SLACK_API_URL: slack.apiUrl,
       PORT: '0',

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { APPROVER, cardText, CHANNEL, person, REQUESTER, startSystem, threadTexts, waitForThread, type System } from '../support/system.ts';
+import { FAKE_BOT_TOKEN } from '../../src/fakes/fake-slack.ts';
 
 let system: System;
 beforeEach(async () => {
@@ -79,7 +80,7 @@ describe('secrets', () => {
     await waitForThread(system, refund, /COMPLETED/);
     await waitForThread(system, payout, /COMPLETED/);
     const token = String(system.dollr.calls.find((c) => c.headers.authorization)!.headers.authorization).replace('Bearer ', '');
-    const secrets = ['xoxb-test-token', 'test-signing-secret-0123456789', 'test-secret-abcdef', '123456', token];
+    const secrets = [FAKE_BOT_TOKEN, 'test-signing-secret-0123456789', 'test-secret-abcdef', '123456', token];
     const logs = system.logLines.join('\n');
     const slackPayloads = JSON.stringify(system.slack.calls.map((c) => c.args));
     expect(system.logLines.length).toBeGreaterThan(10);

@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commandPayload } from '../../src/fakes/slack-sender.ts';
 import { CHANNEL, REQUESTER, startSystem, type System } from '../support/system.ts';
+import { FAKE_APP_TOKEN } from '../../src/fakes/fake-slack.ts';
 
 let system: System;
 beforeEach(async () => {
-  system = await startSystem({ env: { SLACK_APP_TOKEN: 'xapp-test-token', SLACK_SIGNING_SECRET: undefined } });
+  system = await startSystem({ env: { SLACK_APP_TOKEN: FAKE_APP_TOKEN, SLACK_SIGNING_SECRET: undefined } });
   await system.slack.waitForSocket();
 });
 afterEach(async () => {
@@ -14,7 +15,7 @@ afterEach(async () => {
 describe('Socket Mode', () => {
   it('connects through apps.connections.open with the app token and answers a slash command envelope', async () => {
     const opened = system.slack.calls.find((c) => c.method === 'apps.connections.open');
-    expect(opened?.token).toBe('xapp-test-token');
+    expect(opened?.token).toBe(FAKE_APP_TOKEN);
 
     const help = await system.slack.sendEnvelope('slash_commands', commandPayload({ text: 'help', userId: REQUESTER, channelId: CHANNEL }));
     expect(help.payload).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('/dollr refund') });

@@ -6,11 +6,11 @@
 import { ErrorCode, WebClient } from '@slack/web-api';
 import type { WebAPIRateLimitedError } from '@slack/web-api';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startFakeSlack } from '../../src/fakes/fake-slack.ts';
+import { FAKE_BOT_TOKEN, startFakeSlack } from '../../src/fakes/fake-slack.ts';
 import type { FakeSlack, FakeSlackOptions } from '../../src/fakes/fake-slack.ts';
 import { silentLogger } from '../support/silent-logger.ts';
 
-const BOT_TOKEN = 'xoxb-test-token';
+const BOT_TOKEN = FAKE_BOT_TOKEN;
 
 let fake: FakeSlack | undefined;
 let clock = 1_700_000_000_000;

@@ -1,6 +1,6 @@
 import { App, SocketModeReceiver } from '@slack/bolt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeSlack } from '../../src/fakes/fake-slack.ts';
+import { FAKE_APP_TOKEN, FAKE_BOT_TOKEN, startFakeSlack } from '../../src/fakes/fake-slack.ts';
 import type { FakeSlack } from '../../src/fakes/fake-slack.ts';
 import { blockActionsPayload, commandPayload } from '../../src/fakes/slack-sender.ts';
 import { silentLogger } from '../support/silent-logger.ts';
@@ -23,8 +23,8 @@ describe('Bolt in Socket Mode against the fake Slack', () => {
     // clientOptions alone is enough: Bolt copies it into installerOptions.clientOptions, which the
     // SocketModeReceiver hands to its SocketModeClient for apps.connections.open.
     app = new App({
-      token: 'xoxb-test-token',
-      appToken: 'xapp-test-token',
+      token: FAKE_BOT_TOKEN,
+      appToken: FAKE_APP_TOKEN,
       socketMode: true,
       logger: silentLogger,
       clientOptions: { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } },
@@ -42,16 +42,16 @@ describe('Bolt in Socket Mode against the fake Slack', () => {
     const posted = await fake.waitFor((f) => f.channel('C0FINANCE')[0]);
     expect(posted.text).toBe('Requested by <@U0ALICE>: refund pi_123 10 EUR');
     expect(fake.calls.map((c) => [c.method, c.token])).toEqual([
-      ['auth.test', 'xoxb-test-token'],
-      ['apps.connections.open', 'xapp-test-token'],
-      ['chat.postMessage', 'xoxb-test-token'],
+      ['auth.test', FAKE_BOT_TOKEN],
+      ['apps.connections.open', FAKE_APP_TOKEN],
+      ['chat.postMessage', FAKE_BOT_TOKEN],
     ]);
   });
 
   it('acknowledges a button click envelope with an empty payload', async () => {
     app = new App({
-      token: 'xoxb-test-token',
-      appToken: 'xapp-test-token',
+      token: FAKE_BOT_TOKEN,
+      appToken: FAKE_APP_TOKEN,
       socketMode: true,
       logger: silentLogger,
       clientOptions: { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } },
@@ -76,8 +76,8 @@ describe('Bolt in Socket Mode against the fake Slack', () => {
     const clientOptions = { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } };
     // App does not pass clientPingTimeout on, and the reconnect delay is clientPingTimeout x failures
     // (5 s by default), so this test builds the receiver itself with a short one.
-    const receiver = new SocketModeReceiver({ appToken: 'xapp-test-token', logger: silentLogger, clientPingTimeout: 200, installerOptions: { clientOptions } });
-    app = new App({ token: 'xoxb-test-token', receiver, logger: silentLogger, clientOptions });
+    const receiver = new SocketModeReceiver({ appToken: FAKE_APP_TOKEN, logger: silentLogger, clientPingTimeout: 200, installerOptions: { clientOptions } });
+    app = new App({ token: FAKE_BOT_TOKEN, receiver, logger: silentLogger, clientOptions });
     await app.start();
 
     // Bolt's SocketModeClient emits `connected` once it has read the fake's `hello`. Stopping the app

@@ -1,11 +1,11 @@
 import { ErrorCode, WebClient, WebClientEvent } from '@slack/web-api';
 import type { WebAPIHTTPError, WebAPIPlatformError } from '@slack/web-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeSlack } from '../../src/fakes/fake-slack.ts';
+import { FAKE_APP_TOKEN, FAKE_BOT_TOKEN, startFakeSlack } from '../../src/fakes/fake-slack.ts';
 import type { FakeSlack } from '../../src/fakes/fake-slack.ts';
 import { silentLogger } from '../support/silent-logger.ts';
 
-const BOT_TOKEN = 'xoxb-test-token';
+const BOT_TOKEN = FAKE_BOT_TOKEN;
 
 
 let fake: FakeSlack;
@@ -212,11 +212,11 @@ describe('fake Slack Web API through @slack/web-api', () => {
   it('checks the token: wrong, missing, and the app token on a bot method', async () => {
     expect((await platformError(clientFor('xoxb-wrong').auth.test())).error).toBe('invalid_auth');
     expect((await platformError(clientFor('').auth.test())).error).toBe('not_authed');
-    expect((await platformError(clientFor('xapp-test-token').chat.postMessage({ channel: 'C1', text: 'x' }))).error).toBe(
+    expect((await platformError(clientFor(FAKE_APP_TOKEN).chat.postMessage({ channel: 'C1', text: 'x' }))).error).toBe(
       'not_allowed_token_type',
     );
     expect((await platformError(client.apiCall('dollr.nonsense'))).error).toBe('unknown_method');
-    expect(fake.calls.map((c) => c.token)).toEqual(['xoxb-wrong', undefined, 'xapp-test-token', BOT_TOKEN]);
+    expect(fake.calls.map((c) => c.token)).toEqual(['xoxb-wrong', undefined, FAKE_APP_TOKEN, BOT_TOKEN]);
   });
 
   it('hands out a WebSocket URL to the app token only', async () => {
@@ -224,7 +224,7 @@ describe('fake Slack Web API through @slack/web-api', () => {
       slackApiUrl: fake.apiUrl,
       logger: silentLogger,
       retryConfig: { retries: 0 },
-      headers: { Authorization: 'Bearer xapp-test-token' },
+      headers: { Authorization: `Bearer ${FAKE_APP_TOKEN}` },
     });
     const opened = await appClient.apps.connections.open({});
     expect(opened.url).toMatch(new RegExp(`^ws://127\\.0\\.0\\.1:\\d+/socket\\?ticket=[0-9a-f]+&app_id=${fake.bot.appId}$`));

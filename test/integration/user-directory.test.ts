@@ -6,7 +6,7 @@ import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createUserDirectory, UserGroupUnavailableError, type UserDirectoryOptions } from '../../src/adapters/slack/user-directory.ts';
 import type { Logger } from '../../src/core/ports.ts';
-import { startFakeSlack, type FakeSlack } from '../../src/fakes/fake-slack.ts';
+import { FAKE_BOT_TOKEN, type FakeSlack, startFakeSlack } from '../../src/fakes/fake-slack.ts';
 import { silentLogger } from '../support/silent-logger.ts';
 
 const TTL_MS = 5 * 60_000;
@@ -32,7 +32,7 @@ const failNextLookup = (times = 1) => fake.inject({ method: 'usergroups.users.li
 beforeAll(async () => {
   fake = await startFakeSlack({ usergroups: { S0FINANCE: ['U1', 'U2'], S0OTHER: ['U3'] } });
   // No retries: a failure must reach the directory at once.
-  client = new WebClient('xoxb-test-token', { slackApiUrl: fake.apiUrl, logger: silentLogger, retryConfig: { retries: 0 } });
+  client = new WebClient(FAKE_BOT_TOKEN, { slackApiUrl: fake.apiUrl, logger: silentLogger, retryConfig: { retries: 0 } });
 });
 afterAll(() => fake.close());
 beforeEach(() => {

@@ -7,7 +7,7 @@ import { createJsonLogger } from '../../src/adapters/log/json-logger.ts';
 import { ACTIONS, FIELD_ACTION, FIELDS } from '../../src/adapters/slack/ids.ts';
 import { loadConfig, secretsOf, type Config } from '../../src/config.ts';
 import { startFakeDollr, type FakeDollr, type FakeDollrOptions } from '../../src/fakes/fake-dollr.ts';
-import { startFakeSlack, type FakeMessage, type FakeSlack, type FakeSlackOptions } from '../../src/fakes/fake-slack.ts';
+import { FAKE_BOT_TOKEN, type FakeMessage, type FakeSlack, type FakeSlackOptions, startFakeSlack } from '../../src/fakes/fake-slack.ts';
 import {
   blockActionsPayload,
   createSlackSender,
@@ -46,7 +46,7 @@ export interface SystemOptions {
 
 export function testEnv(slack: FakeSlack, dollr: FakeDollr, extra: Record<string, string | undefined> = {}) {
   return {
-    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_BOT_TOKEN: FAKE_BOT_TOKEN,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: slack.apiUrl,
     PORT: '0',

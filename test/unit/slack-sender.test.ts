@@ -5,6 +5,7 @@ import { App, verifySlackRequest } from '@slack/bolt';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { blockActionsPayload, createSlackSender, SLACK_TEAM, viewSubmissionPayload } from '../../src/fakes/slack-sender.ts';
 import { silentLogger } from '../support/silent-logger.ts';
+import { FAKE_BOT_TOKEN } from '../../src/fakes/fake-slack.ts';
 
 const SECRET = 'test-signing-secret';
 
@@ -163,7 +164,7 @@ describe('a real Bolt app over HTTP', () => {
 
   it('acks a signed command and refuses forged and stale ones with 401', async () => {
     // botId and botUserId given: Bolt skips its auth.test, so no Slack is needed here.
-    const app = new App({ token: 'xoxb-test-token', botId: 'B1', botUserId: 'U1', signingSecret: SECRET, logger: silentLogger });
+    const app = new App({ token: FAKE_BOT_TOKEN, botId: 'B1', botUserId: 'U1', signingSecret: SECRET, logger: silentLogger });
     app.command('/dollr', async ({ ack, command }) => ack({ response_type: 'ephemeral', text: `got ${command.text}` }));
     const bolt = (await app.start({ port: 0, host: '127.0.0.1' })) as Server;
     try {

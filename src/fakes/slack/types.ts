@@ -7,12 +7,16 @@ export type ApiArgs = Record<string, unknown>;
 /** What a Web API method answers; always has `ok`. */
 export type ApiResult = { ok: boolean; error?: string } & Record<string, unknown>;
 
+/** The tokens the fake accepts unless told others: .env.example's placeholders, never real tokens. */
+export const FAKE_BOT_TOKEN = 'xoxb-your-bot-token';
+export const FAKE_APP_TOKEN = 'xapp-your-app-token';
+
 export interface FakeSlackOptions {
   /** Port to listen on; 0 (the default) picks a free one. */
   port?: number;
-  /** Bot token the Web API accepts. Default `xoxb-test-token`. */
+  /** Bot token the Web API accepts. Default FAKE_BOT_TOKEN. */
   botToken?: string;
-  /** App-level token `apps.connections.open` accepts. Default `xapp-test-token`. */
+  /** App-level token `apps.connections.open` accepts. Default FAKE_APP_TOKEN. */
   appToken?: string;
   /** Users `users.info` knows, by ID. */
   users?: Record<string, { name: string; real_name?: string }>;
