@@ -2,16 +2,10 @@
  * Requests made and approved as people do it in Slack: `/dollr refund`, the modal, its submission,
  * the card; then a signed Approve click on the card.
  */
-import { ACTIONS, FIELD_ACTION, requestIdFor } from '../src/adapters/slack/ids.ts';
+import { requestIdFor } from '../src/adapters/slack/ids.ts';
 import type { FakeSlack } from '../src/fakes/fake-slack.ts';
-import {
-  blockActionsPayload,
-  SLACK_TEAM,
-  viewSubmissionPayload,
-  type InputValue,
-  type SlackResponse,
-  type SlackSender,
-} from '../src/fakes/slack-sender.ts';
+import { SLACK_TEAM, type SlackResponse, type SlackSender } from '../src/fakes/slack-sender.ts';
+import { buttonPress, modalSubmission } from '../test/support/slack-moves.ts';
 import { APPROVER, CHANNEL, pool, REQUESTER, type Rig } from './rig.ts';
 import type { CardRecord } from './slack-index.ts';
 
@@ -41,7 +35,7 @@ export async function createRequests(
     const answer = await rig.sender.command({ text: `refund ${paymentId} 1.00 bench batch`, userId: REQUESTER, channelId: channel, triggerId, responseUrl });
     if (answer.status !== 200) throw new Error(`/dollr refund answered ${answer.status}: ${answer.body}`);
     const opened = await rig.index.until(() => rig.index.view(triggerId), 15_000, `the modal for payment ${paymentId}`);
-    const submitted = await rig.sender.interaction(submission(opened));
+    const submitted = await rig.sender.interaction(modalSubmission(REQUESTER, opened));
     if (submitted.status !== 200 || submitted.body !== '') throw new Error(`submission answered ${submitted.status}: ${submitted.body}`);
     const requestId = requestIdFor(SLACK_TEAM.id, opened.id);
     return rig.index.until(() => {
@@ -51,37 +45,8 @@ export async function createRequests(
   });
 }
 
-/** A view_submission with every input left as the app prefilled it. */
-function submission(opened: { id: string; view: Record<string, unknown> }) {
-  const view = opened.view as { callback_id: string; private_metadata: string; blocks: Array<Record<string, unknown>> };
-  const values: Record<string, Record<string, InputValue>> = {};
-  for (const block of view.blocks) {
-    if (block.type !== 'input') continue;
-    const element = block.element as { type: string; initial_value?: string; initial_option?: { value: string } };
-    values[String(block.block_id)] = {
-      [FIELD_ACTION]:
-        element.type === 'static_select'
-          ? { type: 'static_select', selected_option: element.initial_option ? { value: element.initial_option.value, text: element.initial_option.value } : null }
-          : { type: 'plain_text_input', value: element.initial_value ?? null },
-    };
-  }
-  return viewSubmissionPayload({ userId: REQUESTER, callbackId: view.callback_id, privateMetadata: view.private_metadata, values, viewId: opened.id, view: view as Record<string, unknown> });
-}
-
 /** The block_actions payload of an approver pressing Approve on the card, as it is now. */
-export function approveClick(slack: FakeSlack, card: CardRecord, userId = APPROVER): Record<string, unknown> {
-  const message = slack.message(card.channel, card.ts);
-  return blockActionsPayload({
-    userId,
-    channelId: card.channel,
-    messageTs: card.ts,
-    actionId: ACTIONS.approve,
-    blockId: `decide:${card.requestId}`,
-    value: card.requestId,
-    message: { text: message?.text, blocks: message?.blocks },
-    triggerId: slack.triggerId(),
-  });
-}
+export const approveClick = (slack: FakeSlack, card: CardRecord, userId = APPROVER): Record<string, unknown> => buttonPress(slack, userId, card, 'approve');
 
 /** Sends a click and insists on Slack's 200. */
 export async function click(sender: SlackSender, payload: object): Promise<SlackResponse> {

@@ -3,16 +3,9 @@
  * same moves as `person()` in system.ts, but safe to run concurrently. A modal is found by the
  * trigger ID its command carried, and a card by a token unique to the request's reason.
  */
-import { ACTIONS, FIELD_ACTION, FIELDS } from '../../src/adapters/slack/ids.ts';
 import type { FakeMessage, FakeSlack, FakeView } from '../../src/fakes/fake-slack.ts';
-import {
-  blockActionsPayload,
-  createSlackSender,
-  viewSubmissionPayload,
-  type InputValue,
-  type SendOptions,
-  type SlackResponse,
-} from '../../src/fakes/slack-sender.ts';
+import { createSlackSender, type SendOptions, type SlackResponse } from '../../src/fakes/slack-sender.ts';
+import { buttonPress, modalSubmission } from './slack-moves.ts';
 import { CHANNEL, requestIdOf, SIGNING_SECRET, type Card, type FieldValues } from './system.ts';
 
 export interface PeopleOptions {
@@ -46,31 +39,7 @@ export function personAt(options: PeopleOptions, userId: string) {
 
   /** Submits a modal with the given fields (unset fields keep their prefilled value). */
   function submit(view: FakeView, fields: FieldValues = {}, at: { url?: string; send?: SendOptions } = {}): Promise<SlackResponse> {
-    const opened = view.view as { callback_id: string; private_metadata: string; blocks: Array<Record<string, unknown>> };
-    const values: Record<string, Record<string, InputValue>> = {};
-    for (const block of opened.blocks) {
-      if (block.type !== 'input') continue;
-      const blockId = String(block.block_id);
-      const element = block.element as { type: string; initial_value?: string; initial_option?: { value: string } };
-      const key = (Object.keys(FIELDS) as Array<keyof typeof FIELDS>).find((k) => FIELDS[k] === blockId);
-      const given = key ? fields[key] : undefined;
-      const chosen = given ?? element.initial_option?.value;
-      values[blockId] = {
-        [FIELD_ACTION]:
-          element.type === 'static_select'
-            ? { type: 'static_select', selected_option: chosen ? { value: chosen, text: chosen } : null }
-            : { type: 'plain_text_input', value: given ?? element.initial_value ?? null },
-      };
-    }
-    const payload = viewSubmissionPayload({
-      userId,
-      callbackId: opened.callback_id,
-      privateMetadata: opened.private_metadata,
-      values,
-      viewId: view.id,
-      view: opened,
-    });
-    return senderFor(at.url ?? currentUrl()).interaction(payload, at.send);
+    return senderFor(at.url ?? currentUrl()).interaction(modalSubmission(userId, view, fields), at.send);
   }
 
   /**
@@ -88,18 +57,7 @@ export function personAt(options: PeopleOptions, userId: string) {
 
   /** Presses a button on the card as it is now in Slack. Rejects when the app cannot be reached. */
   function press(card: Card, which: 'approve' | 'reject', at: { url?: string; send?: SendOptions } = {}): Promise<SlackResponse> {
-    const message = slack.message(card.channel, card.ts);
-    const payload = blockActionsPayload({
-      userId,
-      channelId: card.channel,
-      messageTs: card.ts,
-      actionId: ACTIONS[which],
-      blockId: `decide:${card.requestId}`,
-      value: card.requestId,
-      message: { text: message?.text, blocks: message?.blocks },
-      triggerId: slack.triggerId(),
-    });
-    return senderFor(at.url ?? currentUrl()).interaction(payload, at.send);
+    return senderFor(at.url ?? currentUrl()).interaction(buttonPress(slack, userId, card, which), at.send);
   }
 
   return { userId, openModal, submit, request, press };

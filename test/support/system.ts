@@ -4,18 +4,12 @@
  */
 import { createApp, type AppOverrides, type DollrSlackApp, type RunningApp } from '../../src/app.ts';
 import { createJsonLogger } from '../../src/adapters/log/json-logger.ts';
-import { ACTIONS, FIELD_ACTION, FIELDS } from '../../src/adapters/slack/ids.ts';
+import { FIELDS } from '../../src/adapters/slack/ids.ts';
 import { loadConfig, secretsOf, type Config } from '../../src/config.ts';
 import { startFakeDollr, type FakeDollr, type FakeDollrOptions } from '../../src/fakes/fake-dollr.ts';
 import { FAKE_BOT_TOKEN, type FakeMessage, type FakeSlack, type FakeSlackOptions, startFakeSlack } from '../../src/fakes/fake-slack.ts';
-import {
-  blockActionsPayload,
-  createSlackSender,
-  viewSubmissionPayload,
-  type InputValue,
-  type SendOptions,
-  type SlackSender,
-} from '../../src/fakes/slack-sender.ts';
+import { createSlackSender, type SendOptions, type SlackSender } from '../../src/fakes/slack-sender.ts';
+import { buttonPress, modalSubmission } from './slack-moves.ts';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
 export const CHANNEL = 'CFINANCE01';
@@ -139,25 +133,7 @@ export function person(system: System, userId: string) {
 
   /** Submits a modal with the given fields (unset fields keep their prefilled value). */
   async function submit(view: { id: string; view: Record<string, unknown> }, fields: FieldValues = {}, send?: SendOptions) {
-    const opened = view.view as { callback_id: string; private_metadata: string; blocks: Array<Record<string, unknown>> };
-    const values: Record<string, Record<string, InputValue>> = {};
-    for (const block of opened.blocks) {
-      if (block.type !== 'input') continue;
-      const blockId = String(block.block_id);
-      const element = block.element as { type: string; initial_value?: string; initial_option?: { value: string } };
-      const key = (Object.keys(FIELDS) as Array<keyof typeof FIELDS>).find((k) => FIELDS[k] === blockId);
-      const given = key ? fields[key] : undefined;
-      values[blockId] = {
-        [FIELD_ACTION]:
-          element.type === 'static_select'
-            ? { type: 'static_select', selected_option: (given ?? element.initial_option?.value) ? { value: given ?? element.initial_option!.value, text: given ?? element.initial_option!.value } : null }
-            : { type: 'plain_text_input', value: given ?? element.initial_value ?? null },
-      };
-    }
-    return sender.interaction(
-      viewSubmissionPayload({ userId, callbackId: opened.callback_id, privateMetadata: opened.private_metadata, values, viewId: view.id, view: opened }),
-      send,
-    );
+    return sender.interaction(modalSubmission(userId, view, fields), send);
   }
 
   /** From `/dollr <text>` to the posted card. */
@@ -181,17 +157,7 @@ export function person(system: System, userId: string) {
   }
 
   function press(card: Card, which: 'approve' | 'reject', send?: SendOptions, tamper?: (payload: Record<string, unknown>) => void) {
-    const message = slack.message(card.channel, card.ts);
-    const payload = blockActionsPayload({
-      userId,
-      channelId: card.channel,
-      messageTs: card.ts,
-      actionId: ACTIONS[which],
-      blockId: `decide:${card.requestId}`,
-      value: card.requestId,
-      message: { text: message?.text, blocks: message?.blocks },
-      triggerId: slack.triggerId(),
-    });
+    const payload = buttonPress(slack, userId, card, which);
     tamper?.(payload);
     return sender.interaction(payload, send);
   }
