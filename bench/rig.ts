@@ -3,18 +3,18 @@
  * baseline) in a child process, a signed-request sender, and the index of what the fake Slack received.
  */
 import { startFakeDollr, type FakeDollr } from '../src/fakes/fake-dollr.ts';
-import { FAKE_BOT_TOKEN, type FakeSlack, type FakeSlackOptions, startFakeSlack } from '../src/fakes/fake-slack.ts';
+import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from '../src/fakes/fake-slack.ts';
 import { createSlackSender, type SlackSender } from '../src/fakes/slack-sender.ts';
 import { startAppProcess, type AppProcess } from './app-process.ts';
 import type { ChildKind } from './app-protocol.ts';
 import { SIGNING_SECRET } from './burst-sender.ts';
 import { indexSlack, type SlackIndex } from './slack-index.ts';
+import { DOLLR_CLIENT_SECRET, fakesEnv } from '../test/support/system.ts';
 
 export { SIGNING_SECRET };
 export const CHANNEL = 'CBENCH0001';
-export const REQUESTER = 'UREQUESTER';
-export const APPROVER = 'UAPPROVER1';
-const DOLLR_SECRET = 'bench-secret-abcdef';
+// The people of the tests' fakes: APPROVER is among the APPROVERS that fakesEnv sets.
+export { APPROVER, REQUESTER } from '../test/support/system.ts';
 
 /**
  * Card updates unpaced, for the scenarios that do not measure Slack's limits (the fake enforces none
@@ -26,15 +26,7 @@ export const UNPACED_CARD_UPDATES = { SLACK_UPDATES_PER_MINUTE: '60000' } as con
 /** The app's environment against these fakes; `extra` wins. */
 export function appEnv(slack: FakeSlack, dollr: FakeDollr, extra: Record<string, string> = {}): Record<string, string> {
   return {
-    SLACK_BOT_TOKEN: FAKE_BOT_TOKEN,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: slack.apiUrl,
-    PORT: '0',
-    DOLLR_API_URL: dollr.url,
-    DOLLR_CLIENT_ID: 'test-client',
-    DOLLR_CLIENT_SECRET: DOLLR_SECRET,
-    APPROVERS: `${APPROVER},UAPPROVER2`,
-    STORE_URL: 'memory://',
+    ...fakesEnv(slack, dollr, SIGNING_SECRET),
     LOG_LEVEL: 'warn',
     // A batch comes from few people: the per-person request limit (default 5 a minute) is not what is measured.
     REQUESTS_PER_MINUTE: '1000000',
@@ -63,7 +55,7 @@ export interface RigOptions {
 
 export async function startRig(options: RigOptions = {}): Promise<Rig> {
   const slack = await startFakeSlack(options.slack);
-  const dollr = await startFakeDollr({ passcode: { code: '123456', phone: '231771234567' }, clientSecret: DOLLR_SECRET });
+  const dollr = await startFakeDollr({ passcode: { code: '123456', phone: '231771234567' }, clientSecret: DOLLR_CLIENT_SECRET });
   const index = indexSlack(slack);
   let app: AppProcess;
   try {

@@ -38,19 +38,29 @@ export interface SystemOptions {
   overrides?: AppOverrides;
 }
 
-export function testEnv(slack: FakeSlack, dollr: FakeDollr, extra: Record<string, string | undefined> = {}) {
+/** The client secret the fake Dollr of the tests and the benchmark accepts. */
+export const DOLLR_CLIENT_SECRET = 'test-secret-abcdef';
+
+/** How the app reaches these fakes and what they accept; shared by the tests and the benchmark. */
+export function fakesEnv(slack: FakeSlack, dollr: FakeDollr, signingSecret = SIGNING_SECRET) {
   return {
     SLACK_BOT_TOKEN: FAKE_BOT_TOKEN,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_SIGNING_SECRET: signingSecret,
     SLACK_API_URL: slack.apiUrl,
     PORT: '0',
     DOLLR_API_URL: dollr.url,
     DOLLR_CLIENT_ID: 'test-client',
-    DOLLR_CLIENT_SECRET: 'test-secret-abcdef',
-    DOLLR_PAYOUT_PASSCODE: '123456',
-    DOLLR_PAYOUT_PHONE: '231771234567',
+    DOLLR_CLIENT_SECRET,
     APPROVERS: `${APPROVER},${APPROVER_2}`,
     STORE_URL: 'memory://',
+  };
+}
+
+export function testEnv(slack: FakeSlack, dollr: FakeDollr, extra: Record<string, string | undefined> = {}) {
+  return {
+    ...fakesEnv(slack, dollr),
+    DOLLR_PAYOUT_PASSCODE: '123456',
+    DOLLR_PAYOUT_PHONE: '231771234567',
     DOLLR_POLL_INTERVAL_MS: '20',
     DOLLR_TIMEOUT_MS: '400',
     // Slack's real pace (1 per second per channel) is exercised by the queue's own tests and the benchmark.
@@ -64,7 +74,7 @@ export function testEnv(slack: FakeSlack, dollr: FakeDollr, extra: Record<string
 
 export async function startSystem(options: SystemOptions = {}): Promise<System> {
   const slack = await startFakeSlack(options.slack);
-  const dollr = await startFakeDollr({ passcode: { code: '123456', phone: '231771234567' }, clientSecret: 'test-secret-abcdef', ...options.dollr });
+  const dollr = await startFakeDollr({ passcode: { code: '123456', phone: '231771234567' }, clientSecret: DOLLR_CLIENT_SECRET, ...options.dollr });
   const config = loadConfig(testEnv(slack, dollr, options.env));
   const logLines: string[] = [];
   const logger = createJsonLogger({ level: 'debug', secrets: secretsOf(config), write: (line) => logLines.push(line) });
