@@ -6,6 +6,7 @@
 import { Agent, type Dispatcher } from 'undici';
 import { DollrError, isDollrError } from '../../core/dollr-error.ts';
 import type { Logger, PaymentsGateway } from '../../core/ports.ts';
+import { raceDeadline } from '../deadline.ts';
 import { createAccessTokens } from './access-token.ts';
 import { createDollrHttp, type DollrExchange } from './dollr-http.ts';
 import { executionResponseSchema, parseAnswer, sessionResponseSchema } from './dollr-schemas.ts';
@@ -153,25 +154,12 @@ export function createDollrClient(options: DollrClientOptions): DollrClient {
         timeoutMs: feePreviewTimeoutMs,
       } as const;
       // The deadline covers the whole call: waiting for a token, the exchange, a renewal after a 401.
-      return toFeePreview(await withinDeadline(authed(exchange), feePreviewTimeoutMs, what), what);
+      const late = () => new DollrError('timeout', `Dollr did not answer ${what} within ${feePreviewTimeoutMs} ms.`);
+      return toFeePreview(await raceDeadline(authed(exchange), feePreviewTimeoutMs, late), what);
     },
 
     async close() {
       await ownAgent?.close();
     },
   };
-}
-
-/**
- * `work`, or a `timeout` DollrError after `ms`, whichever comes first. Work that loses goes on
- * (a shared token request still serves the next caller; an exchange ends at its own deadline) and
- * its late failure is ignored.
- */
-function withinDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new DollrError('timeout', `Dollr did not answer ${what} within ${ms} ms.`)), ms);
-  });
-  work.catch(() => undefined);
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }

@@ -3,6 +3,7 @@
  * StoreError('store_unavailable') within the deadline. Never a hang, never `undefined` as if the key
  * were missing.
  */
+import { raceDeadline } from '../deadline.ts';
 import { StoreError, isStoreError } from './store-error.ts';
 
 /**
@@ -10,17 +11,11 @@ import { StoreError, isStoreError } from './store-error.ts';
  * anything other than a StoreError. The work itself is not cancelled; its late result is ignored.
  */
 export async function withinDeadline<T>(ms: number, label: string, work: () => Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new StoreError('store_unavailable', `The store did not answer within ${ms} ms (${label}).`)), ms);
-  });
   try {
-    return await Promise.race([work(), deadline]);
+    return await raceDeadline(work(), ms, () => new StoreError('store_unavailable', `The store did not answer within ${ms} ms (${label}).`));
   } catch (error) {
     if (isStoreError(error)) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     throw new StoreError('store_unavailable', `The store failed (${label}): ${reason}`, { cause: error });
-  } finally {
-    clearTimeout(timer);
   }
 }
