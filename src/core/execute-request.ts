@@ -72,6 +72,9 @@ export function createExecutor(options: ExecutorOptions): Executor {
   const recordAnswer = (id: string, execution: ExecutionSnapshot) =>
     save(id, (r) => (isFinal(r.state) ? undefined : recordExecution(r, execution, clock.now())));
 
+  const markAttention = (id: string, why: string) =>
+    save(id, (r) => (r.state === 'needs_attention' || isFinal(r.state) ? undefined : recordAttention(r, why, clock.now())));
+
   /** When the request will need attention; undefined when it already does, is final, or was never approved. */
   function attentionDeadline(request: MoneyRequest): number | undefined {
     const since = approvedAt(request);
@@ -84,7 +87,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
     const due = attentionDeadline(request);
     if (due === undefined || clock.now().getTime() < due) return request;
     logger.error('request needs attention', { requestId: request.id, why });
-    return save(request.id, (r) => (r.state === 'needs_attention' || isFinal(r.state) ? undefined : recordAttention(r, why, clock.now())));
+    return markAttention(request.id, why);
   }
 
   async function createSession(request: MoneyRequest, signal?: AbortSignal): Promise<MoneyRequest> {
@@ -167,7 +170,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
   async function markUnconfirmed(request: MoneyRequest, sends: number): Promise<MoneyRequest> {
     if (request.state === 'needs_attention') return request;
     const why = `Dollr did not confirm reference ${request.attempt?.referenceId} after ${sends} sends; I keep asking, but will not send it again.`;
-    return save(request.id, (r) => (r.state === 'needs_attention' || isFinal(r.state) ? undefined : recordAttention(r, why, clock.now())));
+    return markAttention(request.id, why);
   }
 
   /**
