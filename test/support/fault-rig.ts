@@ -7,7 +7,7 @@ import { startFakeDollr, type FakeDollr } from '../../src/fakes/fake-dollr.ts';
 import { startFakeSlack, type FakeSlack } from '../../src/fakes/fake-slack.ts';
 import { startChildApp, type ChildApp } from './child-app.ts';
 import { startRedisServer, type RedisServer } from './redis-server.ts';
-import { testEnv } from './system.ts';
+import { DOLLR_CLIENT_SECRET, testEnv } from './system.ts';
 
 export const FAST_SETTINGS = {
   DOLLR_POLL_INTERVAL_MS: '50',
@@ -46,7 +46,7 @@ export interface Rig {
 export async function startRig(options: { persistentRedis?: boolean } = {}): Promise<Rig> {
   const redis = await startRedisServer({ persistent: options.persistentRedis ?? false });
   const slack = await startFakeSlack();
-  const dollr = await startFakeDollr({ passcode: { code: '123456', phone: '231771234567' }, clientSecret: 'test-secret-abcdef' });
+  const dollr = await startFakeDollr({ passcode: { code: '123456', phone: '231771234567' }, clientSecret: DOLLR_CLIENT_SECRET });
   const env = (extra: Record<string, string | undefined> = {}) => testEnv(slack, dollr, { STORE_URL: redis.url, ...FAST_SETTINGS, ...extra });
   const apps: ChildApp[] = [];
   const killApps = async () => {
