@@ -108,7 +108,7 @@ async function decide(deps: DecideDeps, requestId: string, transition: (r: Money
     if (!current) return unknown(requestId);
     const next = await transition(current);
     if (!next.ok) return next;
-    if (await deps.store.replace(next.value)) return next;
+    if (await deps.store.replace(next.value, current)) return next;
     // Lost the race: read again; the transition now sees the winner's decision.
   }
 }

@@ -13,9 +13,11 @@ export interface RequestStore {
   /**
    * Compare-and-set: writes `next` only if the stored version is still `next.version - 1`.
    * Resolves false, writing nothing, when another writer got there first. Atomic across processes
-   * sharing the store (Redis) and within the process (SQLite, memory).
+   * sharing the store (Redis) and within the process (SQLite, memory). `basedOn`, the record `next`
+   * was made from as get() returned it, lets the store compare against what it read instead of
+   * reading it again.
    */
-  replace(next: MoneyRequest): Promise<boolean>;
+  replace(next: MoneyRequest, basedOn?: MoneyRequest): Promise<boolean>;
   /** The request that holds this Dollr reference_id, if any. */
   getByReference(referenceId: string): Promise<MoneyRequest | undefined>;
   /** Every request for which hasWorkLeft() was true at its last write (for recovery after a restart). */

@@ -16,6 +16,6 @@ export async function updateRequest(
     if (!current) throw new Error(`Request ${id} is not in the store`);
     const next = change(current);
     if (!next) return current;
-    if (await store.replace(next)) return next;
+    if (await store.replace(next, current)) return next;
   }
 }

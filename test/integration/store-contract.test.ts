@@ -207,6 +207,36 @@ function storeContract(backend: Backend): void {
     expect(await store.get(request.id)).toMatchObject({ version: 2, approverId: `U${results.indexOf(true)}` });
   });
 
+  it('replaces based on what get() returned, and refuses when that read has gone stale', async () => {
+    const request = aRequest();
+    await store.insert(request);
+    const read = (await store.get(request.id))!;
+    const first = nextVersion(read, { approverId: 'U_FIRST' });
+    expect(await store.replace(first, read)).toBe(true);
+    // A second writer that read the same version loses, as without basedOn.
+    expect(await store.replace(nextVersion(read, { approverId: 'U_LATE' }), read)).toBe(false);
+    // basedOn from another writer's object (never read from this store) is read again, not trusted.
+    expect(await store.replace(nextVersion(first, { approverId: 'U_NEXT' }), first)).toBe(true);
+    expect(await store.get(request.id)).toMatchObject({ version: 3, approverId: 'U_NEXT' });
+  });
+
+  it('keeps the work-left index right when replacing based on earlier reads', async () => {
+    const request = aRequest();
+    await store.insert(request);
+    let read = (await store.get(request.id))!;
+    const rejected = nextVersion(read, { state: 'rejected' });
+    expect(await store.replace(rejected, read)).toBe(true);
+    read = (await store.get(request.id))!;
+    const told = nextVersion(read, { toldCount: 1 });
+    expect(await store.replace(told, read)).toBe(true);
+    expect(await store.listWithWorkLeft()).toEqual([]);
+    // Work again (an event to tell): back in the index.
+    read = (await store.get(request.id))!;
+    const reminded = nextVersion(read, { events: [...read.events, { type: 'reminded', at: read.createdAt }] } as Partial<MoneyRequest>);
+    expect(await store.replace(reminded, read)).toBe(true);
+    expect(ids(await store.listWithWorkLeft())).toEqual([request.id]);
+  });
+
   it('finds a request by its Dollr reference', async () => {
     const request = aRequest();
     await store.insert(request);
@@ -443,6 +473,21 @@ describe('the embedded default store', () => {
       await store.insert(aRequest());
       await store.close();
       expect((await stat(join(cwd, 'data', 'dollr-slack.sqlite'))).size).toBeGreaterThan(0);
+    } finally {
+      await rm(cwd, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps a write-ahead log (one fsync per commit, readers beside a writer)', async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'dollr-default-'));
+    try {
+      const store = await createStore(undefined, { cwd });
+      await store.insert(aRequest());
+      // The journal mode is stored in the file: a second connection (the audit export's, say) sees it.
+      const other = new KeyvSqlite({ uri: `sqlite://${join(cwd, 'data', 'dollr-slack.sqlite')}` });
+      expect(await other.query('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
+      await other.disconnect();
+      await store.close();
     } finally {
       await rm(cwd, { recursive: true, force: true });
     }

@@ -53,10 +53,16 @@ export function createKeyvStore(backend: Backend, options: KeyvStoreOptions): Re
     return raw;
   }
 
+  /** The text each record handed out was read from, so that replace(next, basedOn) need not read it again. */
+  const readFrom = new WeakMap<MoneyRequest, string>();
+
   async function read(id: string): Promise<{ raw: string; record: MoneyRequest } | undefined> {
     const key = requestKey(id);
     const raw = await readRaw(key);
-    return raw === undefined ? undefined : { raw, record: await codec.decode(key, id, raw) };
+    if (raw === undefined) return undefined;
+    const record = await codec.decode(key, id, raw);
+    readFrom.set(record, raw);
+    return { raw, record };
   }
 
   return {
@@ -71,16 +77,20 @@ export function createKeyvStore(backend: Backend, options: KeyvStoreOptions): Re
 
     get: (id) => guard(`get ${id}`, async () => (await read(id))?.record),
 
-    replace: (next) =>
+    replace: (next, basedOn) =>
       guard(`replace ${next.id}`, async () => {
-        const current = await read(next.id);
+        // compareAndSet on the text basedOn was read from: if it is stale, the write is refused
+        // exactly as if we had read the newer text first.
+        const known = basedOn && readFrom.get(basedOn);
+        const current = known ? { raw: known, record: basedOn } : await read(next.id);
         if (current === undefined || current.record.version !== next.version - 1) return false;
         const referenceId = next.attempt?.referenceId;
         if (referenceId !== undefined && referenceId !== current.record.attempt?.referenceId) {
           await keyv.set(referenceKey(referenceId), next.id);
         }
         const workLeft = hasWorkLeft(next);
-        if (workLeft) await atomic.addToIndex(workLeftKey, next.id, next.version);
+        // A record with work left is in the index already (added before it was written).
+        if (workLeft && !hasWorkLeft(current.record)) await atomic.addToIndex(workLeftKey, next.id, next.version);
         const written = await atomic.compareAndSet(requestKey(next.id), current.raw, await codec.encode(next));
         if (written && !workLeft) await atomic.removeFromIndex(workLeftKey, next.id, next.version);
         return written;
