@@ -9,10 +9,14 @@
  * window ends when every card shows Completed (bounded).
  * RSS growth = the peak RSS while following (sampled every 100 ms from the first click until every
  * card is completed) minus the RSS after a full GC before the requests were made. Baseline = the
- * same measure on the same process idle, before any request, over `idleSeconds`. The store is
- * memory://, so the records themselves are in the figure; shown apart: the growth from the RSS after
- * the requests were made (GC'd) to the peak, and the heap retained once all are settled (GC'd).
+ * same measure on the same process idle, before any request, over `idleSeconds`. The store is the
+ * default one, SQLite (in a temporary directory), as `npm start` runs: the records are on disk, and
+ * SQLite's page cache is in the figure. Shown apart: the growth from the RSS after the requests were
+ * made (GC'd) to the peak, the RSS and heap while following (GC'd), and the heap once all are settled.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ScenarioResult } from './report.ts';
 import { approveClick, channels, createRequests } from './requests.ts';
@@ -21,10 +25,21 @@ import { isCompletedCard } from './slack-index.ts';
 
 const MB = 2 ** 20;
 
+/** Polls `done` every 100 ms; false when `ms` pass first. */
+async function until(done: () => boolean, ms: number): Promise<boolean> {
+  const end = performance.now() + ms;
+  while (!done()) {
+    if (performance.now() > end) return false;
+    await sleep(100);
+  }
+  return true;
+}
+
 export async function followMany(options: { requests: number; holdSeconds: number; idleSeconds: number }): Promise<Omit<ScenarioResult, 'seconds'>> {
   const n = options.requests;
   const per1000 = 1000 / n;
-  const rig = await startRig({ env: { ...UNPACED_CARD_UPDATES } });
+  const dir = mkdtempSync(join(tmpdir(), 'dollr-bench-'));
+  const rig = await startRig({ env: { ...UNPACED_CARD_UPDATES, STORE_URL: `sqlite://${join(dir, 'store.sqlite')}` } });
   try {
     await sleep(1000);
     // Baseline: the same process idle, measured the same way.
@@ -53,6 +68,11 @@ export async function followMany(options: { requests: number; holdSeconds: numbe
     const payloads = cards.map((card) => approveClick(rig.slack, card));
     const acks = await pool(payloads, 100, (payload) => rig.sender.interaction(payload));
     const approveSeconds = (performance.now() - t0) / 1000;
+
+    // The hold starts once every approval has reached Dollr: an execution created after the settle
+    // below would stay PROCESSING (manual progression) and never complete.
+    const executing = await until(() => rig.dollr.executions().length >= n, 120_000);
+    const executingSeconds = (performance.now() - t0) / 1000;
 
     // Following: everything PROCESSING at Dollr. Sample timers and memory as it goes.
     let peakTimers = 0;
@@ -111,14 +131,15 @@ export async function followMany(options: { requests: number; holdSeconds: numbe
       met: growthMB <= 5,
       headline: `${growthMB.toFixed(1)} MB per 1000 followed`,
       notes: [
-        `4. ${n} requests made through /dollr refund + modal, 4 per channel (${creationSeconds.toFixed(1)} s) and approved by signed clicks (${approveSeconds.toFixed(1)} s, 100 in flight); fake Dollr held them PROCESSING ${options.holdSeconds} s, then settled all; every card completed ${settleSeconds.toFixed(1)} s later${allDone ? '' : ' (NOT all: timed out)'}.`,
-        `4. Measured in the app's process; the idle baseline is the same process with no request for ${options.idleSeconds} s (CPU baseline scaled to the window). GC ${before.gcAvailable ? 'forced' : 'NOT available'} before the 'before' sample. Memory rows are per 1,000 requests, against the RSS/heap after GC before any request; the heap rows include the memory:// store's records; card updates unpaced (SLACK_UPDATES_PER_MINUTE=60000).`,
+        `4. ${n} requests made through /dollr refund + modal, 4 per channel (${creationSeconds.toFixed(1)} s) and approved by signed clicks (${approveSeconds.toFixed(1)} s, 100 in flight; all executing at Dollr ${executingSeconds.toFixed(1)} s after the first click${executing ? '' : ': NOT all, timed out'}); fake Dollr held them PROCESSING ${options.holdSeconds} s, then settled all; every card completed ${settleSeconds.toFixed(1)} s later${allDone ? '' : ' (NOT all: timed out)'}.`,
+        `4. Measured in the app's process; the idle baseline is the same process with no request for ${options.idleSeconds} s (CPU baseline scaled to the window). GC ${before.gcAvailable ? 'forced' : 'NOT available'} before the 'before' sample. Memory rows are per 1,000 requests, against the RSS/heap after GC before any request; the store is SQLite in a temporary directory (records on disk); card updates unpaced (SLACK_UPDATES_PER_MINUTE=60000).`,
       ],
       figures: {
         requests: n,
         holdSeconds: options.holdSeconds,
         creationSeconds,
         approveSeconds,
+        executingSeconds,
         settleSeconds,
         allDone,
         settledByBench: settled,
@@ -140,5 +161,6 @@ export async function followMany(options: { requests: number; holdSeconds: numbe
     };
   } finally {
     await rig.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
