@@ -5,8 +5,8 @@
  * so a crash or a Slack outage delays a message but never loses it.
  */
 import { setMaxListeners } from 'node:events';
-import type { Clock, Logger, Notifier, RequestStore } from './ports.ts';
-import type { RequestEvent } from './request.ts';
+import type { Claim, Clock, Logger, Notifier, RequestStore } from './ports.ts';
+import type { MoneyRequest, RequestEvent } from './request.ts';
 import { recordSending, recordSlackFailure, recordTold } from './transitions.ts';
 import { updateRequest } from './update-request.ts';
 
@@ -70,12 +70,26 @@ export function createOutbox(options: OutboxOptions): Outbox {
       // (after a crash, a lost answer, on another replica) checks Slack before sending again, for
       // the very same events.
       const maybeSent = request.sendingIndex === index;
-      const count = maybeSent ? (request.sendingCount ?? 1) : nextBatch(request.events, index);
       const first = request.events[index]!;
+      const read: MoneyRequest = request;
+      let claimed: Claim | undefined;
+      // Called when Slack would take the message now: the events stored while it waited its turn
+      // (behind a busy channel, say) go along in the same message.
+      const claim = async (): Promise<Claim | undefined> => {
+        if (maybeSent) return (claimed = { request: read, events: read.events.slice(index, index + (read.sendingCount ?? 1)) });
+        const marked = await updateRequest(store, id, (current) =>
+          current.toldCount === index ? recordSending(current, index, nextBatch(current.events, index)) : undefined,
+        );
+        if (marked.toldCount !== index || marked.sendingIndex !== index) return undefined; // Told meanwhile.
+        return (claimed = { request: marked, events: marked.events.slice(index, index + marked.sendingCount!) });
+      };
       try {
-        if (!maybeSent) request = await updateRequest(store, id, (current) => (current.toldCount === index ? recordSending(current, index, count) : undefined));
-        if (request.toldCount !== index) continue;
-        const { cardTs } = await notifier.tell(request, request.events.slice(index, index + count), { maybeSent });
+        const { cardTs } = await notifier.tell(request, claim, { maybeSent });
+        if (!claimed) {
+          request = await store.get(id);
+          continue;
+        }
+        const count = claimed.events.length;
         request = await updateRequest(store, id, (current) => {
           const told = recordTold(current, index + count);
           return cardTs && !current.cardTs ? { ...told, cardTs } : told;
@@ -92,6 +106,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
         // Slack refusing the message itself (a deleted channel, say) cannot get better by waiting:
         // after a few tries that message is skipped so that the ones after it still arrive.
         if (isPermanent(error) && ++permanentFailures >= PERMANENT_FAILURE_LIMIT) {
+          const count = claimed?.events.length ?? nextBatch(read.events, index);
           logger.error('slack refused a message; skipping it', { requestId: id, event: first.type, events: count, error });
           request = await updateRequest(store, id, (current) => recordTold(current, index + count));
           permanentFailures = 0;

@@ -79,13 +79,22 @@ export interface PaymentsGateway {
  * Tells Slack about one event of a request. Resolves when Slack accepted it; rejects otherwise, with
  * an error whose `permanent` property is true when retrying cannot help (Slack refused the message).
  */
+/** The events one message tells, as marked sending in the store, and the record they were marked in. */
+export interface Claim {
+  request: MoneyRequest;
+  events: readonly RequestEvent[];
+}
+
 export interface Notifier {
   /**
-   * Tells one message about these consecutive events (see outbox.ts nextBatch): a `requested` event
-   * alone posts the card and resolves its ts. With `maybeSent` (an earlier attempt may have landed)
-   * it first looks for the message in Slack and does not post it twice.
+   * Tells one message about the request's next untold events (`request.events[request.toldCount]`
+   * on). Which ones is settled by `claim`, called once, when Slack would take the message now: a
+   * thread reply first waits its turn in the channel, so the events stored meanwhile go along (see
+   * outbox.ts nextBatch). Nothing is sent when `claim` resolves undefined. A `requested` event alone
+   * posts the card and resolves its ts. With `maybeSent` (an earlier attempt may have landed) it
+   * first looks for the message in Slack and does not post it twice.
    */
-  tell(request: MoneyRequest, events: readonly RequestEvent[], options: { maybeSent: boolean }): Promise<{ cardTs?: string }>;
+  tell(request: MoneyRequest, claim: () => Promise<Claim | undefined>, options: { maybeSent: boolean }): Promise<{ cardTs?: string }>;
   /** Renders the card again from the record (after the freeze switch changed, say). */
   refreshCard(request: MoneyRequest): Promise<void>;
 }

@@ -112,6 +112,18 @@ describe('a Slack outage', () => {
     await waitForCard(system, card, 'Completed');
   });
 
+  it('writes a reply when its turn in a busy channel comes, so it carries everything that happened while it waited', async () => {
+    // One post every 2 s in a channel: the card takes the only token, so the reply to the approval
+    // waits about 2 s for its turn, while Dollr finishes (polled every 20 ms).
+    system = await startSystem({ env: { SLACK_POSTS_PER_SECOND: '0.5', SLACK_POST_BURST: '1' } });
+    const card = await person(system, REQUESTER).request('refund 4411 10 busy channel');
+    await person(system, APPROVER).press(card, 'approve');
+    await waitForCard(system, card, 'Completed', 10_000);
+    const replies = threadTexts(system, card);
+    expect(replies).toHaveLength(1);
+    expect(statusesIn(replies)).toEqual(['Approved', 'PENDING', 'PROCESSING', 'COMPLETED']);
+  });
+
   it('sends only the newest card update while an older one is held up, and the final one for sure', async () => {
     system = await startSystem();
     const card = await person(system, REQUESTER).request('refund 4411 10 card slow');

@@ -5,10 +5,10 @@
  */
 import type { WebClient } from '@slack/web-api';
 import type { Freeze } from '../../core/freeze.ts';
-import type { Logger, Notifier } from '../../core/ports.ts';
+import type { Claim, Logger, Notifier } from '../../core/ports.ts';
 import type { MoneyRequest, RequestEvent, RequestState } from '../../core/request.ts';
 import { approvalCard, type SlackMessage } from './blocks/approval-card.ts';
-import type { SlackQueues } from './slack-queues.ts';
+import { NOTHING_SENT, type SlackQueues } from './slack-queues.ts';
 import { summary } from './blocks/describe-request.ts';
 import { threadReply } from './blocks/thread-reply.ts';
 
@@ -84,35 +84,59 @@ export function createSlackNotifier(
     return { cardTs: posted.ts };
   }
 
-  async function postReply(request: MoneyRequest, reply: SlackMessage, maybeSent: boolean): Promise<void> {
-    if (maybeSent && (await replyLanded(request, reply.text))) return;
-    await queues.post(request.channelId, () => client.chat.postMessage({ channel: request.channelId, thread_ts: request.cardTs, ...reply }));
+  /** Starts the card update these events call for; awaited only when no newer rendering will follow. */
+  function cardUpdateFor(request: MoneyRequest, events: readonly RequestEvent[]): Promise<void> | undefined {
+    if (!events.some(changesCard)) return undefined;
+    const update = updateCard(request);
+    if (!MORE_NEWS_STATES.includes(request.state)) return update;
+    // Money is moving, so a newer rendering will follow (the final one is always waited for): not
+    // waiting lets it replace this one while it queues, one update instead of several.
+    update.catch((error) => logger.warn('a card update failed; the next one shows the state', { requestId: request.id, error }));
+    return undefined;
   }
 
-  async function tell(request: MoneyRequest, events: readonly RequestEvent[], maybeSent: boolean): Promise<{ cardTs?: string }> {
-    const first = events[0];
-    if (first?.type === 'requested') return postCard(request, maybeSent);
-    if (first?.type === 'reminded') {
-      await remind(request, first.to);
+  /**
+   * A thread reply takes its turn in the channel's lane before it is written: what it says (and the
+   * card update beside it) is claimed then, so a request that waited behind a busy channel sends
+   * one reply with everything that happened meanwhile. A 429 sends the same reply again.
+   */
+  async function tellInThread(request: MoneyRequest, claim: () => Promise<Claim | undefined>, maybeSent: boolean): Promise<void> {
+    let cardUpdate: Promise<void> | undefined;
+    const prepare = async () => {
+      const claimed = await claim();
+      if (!claimed) return undefined;
+      const latest = claimed.request;
+      cardUpdate = cardUpdateFor(latest, claimed.events);
+      const reply = oneReply(claimed.events.map((event) => threadReply(latest, event)));
+      if (!reply || (maybeSent && (await replyLanded(latest, reply.text)))) return undefined;
+      return { channel: latest.channelId, thread_ts: latest.cardTs, ...reply };
+    };
+    let prepared: ReturnType<typeof prepare> | undefined;
+    // The card and the thread are paced apart (see slack-queues.ts): neither waits for the other.
+    await queues.post(request.channelId, async () => {
+      const message = await (prepared ??= prepare());
+      return message ? client.chat.postMessage(message) : NOTHING_SENT;
+    });
+    await cardUpdate;
+  }
+
+  async function tell(request: MoneyRequest, claim: () => Promise<Claim | undefined>, maybeSent: boolean): Promise<{ cardTs?: string }> {
+    const first = request.events[request.toldCount];
+    if (first?.type !== 'requested' && first?.type !== 'reminded') {
+      await tellInThread(request, claim, maybeSent);
       return {};
     }
-    const reply = oneReply(events.map((event) => threadReply(request, event)));
-    // The card and the thread are paced apart (see slack-queues.ts): neither waits for the other.
-    let cardUpdate = events.some(changesCard) ? updateCard(request) : undefined;
-    if (cardUpdate && MORE_NEWS_STATES.includes(request.state)) {
-      // Money is moving, so a newer rendering will follow (the final one is always waited for):
-      // not waiting lets it replace this one while it queues, one update instead of several.
-      cardUpdate.catch((error) => logger.warn('a card update failed; the next one shows the state', { requestId: request.id, error }));
-      cardUpdate = undefined;
-    }
-    await Promise.all([cardUpdate, reply ? postReply(request, reply, maybeSent) : undefined]);
+    const claimed = await claim();
+    if (!claimed) return {};
+    if (first.type === 'requested') return postCard(claimed.request, maybeSent);
+    await remind(claimed.request, first.to);
     return {};
   }
 
   return {
-    async tell(request, events, { maybeSent }) {
+    async tell(request, claim, { maybeSent }) {
       try {
-        return await tell(request, events, maybeSent);
+        return await tell(request, claim, maybeSent);
       } catch (error) {
         throw withPermanence(error);
       }

@@ -8,6 +8,9 @@
  *   one lane, and coalesce: while an update of one card waits, a newer one replaces it, so only the
  *   newest is sent. Pacing them apart keeps a burst of updates from delaying the thread replies.
  */
+/** What a lane's call resolves when, once its turn came, it had nothing to send: its token is given back. */
+export const NOTHING_SENT = Symbol('nothing sent');
+
 export interface SlackQueueOptions {
   /** Sustained posts per second in one channel. */
   postsPerSecond: number;
@@ -19,7 +22,10 @@ export interface SlackQueueOptions {
 }
 
 export interface SlackQueues {
-  /** Posts into a channel, in order. Resolves or rejects with the call's own outcome. */
+  /**
+   * Posts into a channel, in order. Resolves or rejects with the call's own outcome. The call runs
+   * when the channel's turn and pace allow, so it may decide then what to send (or NOTHING_SENT).
+   */
   post<T>(channel: string, call: () => Promise<T>): Promise<T>;
   /** Updates a message, replacing a still-waiting update with the same key: every caller gets the newest outcome. */
   update<T>(key: string, call: () => Promise<T>): Promise<T>;
@@ -103,6 +109,7 @@ function createLane(perSecond: number, burst: number, now: () => number): Lane {
         if (item.key && waitingByKey.get(item.key) === item) waitingByKey.delete(item.key);
         try {
           const value = await item.call().finally(creditFromAnswer);
+          if (value === NOTHING_SENT) tokens = Math.min(burst, tokens + 1);
           items.shift();
           for (const w of item.waiters) w.resolve(value);
         } catch (error) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSlackQueues } from '../../../src/adapters/slack/slack-queues.ts';
+import { createSlackQueues, NOTHING_SENT } from '../../../src/adapters/slack/slack-queues.ts';
 
 describe('createSlackQueues', () => {
   it('keeps order within a channel and paces past the burst', async () => {
@@ -10,6 +10,17 @@ describe('createSlackQueues', () => {
     expect(sent.map(([n]) => n)).toEqual([1, 2, 3, 4, 5]);
     // Two go at once; the other three wait about 20 ms each (50 per second).
     expect(sent[4]![1]).toBeGreaterThanOrEqual(50);
+  });
+
+  it('gives back the token of a turn that had nothing to send', async () => {
+    // One post a second, no burst beyond one: a second real post would wait a second.
+    const queues = createSlackQueues({ postsPerSecond: 1, updatesPerMinute: 60, burst: 1 });
+    const started = Date.now();
+    expect(await queues.post('C1', async () => NOTHING_SENT)).toBe(NOTHING_SENT);
+    await queues.post('C1', async () => 'sent');
+    expect(Date.now() - started).toBeLessThan(500);
+    await queues.post('C1', async () => 'paced');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
   });
 
   it('sends only the newest of several waiting updates of one card, and tells every caller', async () => {
