@@ -26,7 +26,7 @@ import { currentFreeze } from './core/freeze.ts';
 import type { Checkpoint, Clock, IdGenerator } from './core/ports.ts';
 import { createPollScheduler } from './core/poll-scheduler.ts';
 import { createRequestWorker } from './core/request-worker.ts';
-import { watchPending } from './core/watch-pending.ts';
+import { watchIsDue, watchPending } from './core/watch-pending.ts';
 import { loadApprovalPolicy } from './adapters/policy/load-policy.ts';
 import { createUserDirectory } from './adapters/slack/user-directory.ts';
 import type { Backoff } from './core/retry-policy.ts';
@@ -118,6 +118,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     attentionAfterMs: config.needsAttentionAfterMs,
     checkpoint,
   });
+  const watch = { store, clock, policy, directory, logger, expiresAfterMs: config.pendingExpiresAfterMs, remindAfterMs: config.remindAfterMs };
   const worker = createRequestWorker({
     store,
     leases: store,
@@ -128,11 +129,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     leaseTtlMs: config.leaseTtlMs,
     sweepIntervalMs: config.sweepIntervalMs,
-    watchPending: (request) =>
-      watchPending(
-        { store, clock, policy, directory, logger, expiresAfterMs: config.pendingExpiresAfterMs, remindAfterMs: config.remindAfterMs },
-        request,
-      ),
+    watchPending: (request) => watchPending(watch, request),
+    watchDue: (request) => watchIsDue(watch, request, clock.now()),
   });
   const services: SlackServices = {
     store,

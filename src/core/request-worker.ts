@@ -24,6 +24,8 @@ export interface RequestWorkerOptions {
   sweepIntervalMs: number;
   /** Looks after a request awaiting approval (reminders, expiry). */
   watchPending: (request: MoneyRequest) => Promise<void>;
+  /** Whether watchPending has something to do for this request now. */
+  watchDue: (request: MoneyRequest) => boolean;
 }
 
 export interface RequestWorker {
@@ -103,10 +105,17 @@ export function createRequestWorker(options: RequestWorkerOptions): RequestWorke
     return done;
   }
 
+  /**
+   * A request waiting for approval with everything told has nothing to do until its reminder or
+   * expiry: a sweep leaves it be, so that hundreds of pending requests do not all run every sweep.
+   */
+  const workIsDue = (request: MoneyRequest) =>
+    request.state !== 'awaiting_approval' || request.toldCount < request.events.length || options.watchDue(request);
+
   async function sweep(): Promise<void> {
     try {
       const requests = await store.listWithWorkLeft();
-      for (const request of requests) if (!running.has(request.id)) void kick(request.id);
+      for (const request of requests) if (!running.has(request.id) && workIsDue(request)) void kick(request.id);
     } catch (error) {
       logger.warn('sweep failed; will try again', { error });
     }

@@ -20,14 +20,19 @@ export interface WatchPendingDeps {
   remindAfterMs: number;
 }
 
+/** Whether watchPending has something to do for this request at `now`: an expiry or the reminder. */
+export function watchIsDue(deps: Pick<WatchPendingDeps, 'expiresAfterMs' | 'remindAfterMs'>, request: MoneyRequest, now: Date): boolean {
+  const age = now.getTime() - Date.parse(request.createdAt);
+  return age >= deps.expiresAfterMs || (age >= deps.remindAfterMs && !request.events.some((e) => e.type === 'reminded'));
+}
+
 export async function watchPending(deps: WatchPendingDeps, request: MoneyRequest): Promise<void> {
   const now = deps.clock.now();
-  const age = now.getTime() - Date.parse(request.createdAt);
-  if (age >= deps.expiresAfterMs) {
+  if (!watchIsDue(deps, request, now)) return;
+  if (now.getTime() - Date.parse(request.createdAt) >= deps.expiresAfterMs) {
     await updateRequest(deps.store, request.id, (r) => expire(r, now));
     return;
   }
-  if (age < deps.remindAfterMs || request.events.some((e) => e.type === 'reminded')) return;
   const to = await whoCanApproveNext(deps, request);
   await updateRequest(deps.store, request.id, (r) =>
     r.state === 'awaiting_approval' && !r.events.some((e) => e.type === 'reminded') ? recordReminder(r, to, now) : undefined,

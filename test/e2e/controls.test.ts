@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTIONS } from '../../src/adapters/slack/ids.ts';
+import { createStore, type Store } from '../../src/adapters/store/create-store.ts';
 import { APPROVER, APPROVER_2, cardText, CHANNEL, OUTSIDER, person, REQUESTER, startSystem, threadTexts, waitForCard, waitForThread, type System, type SystemOptions } from '../support/system.ts';
 
 let system: System | undefined;
@@ -64,6 +65,22 @@ describe('expiry and reminders', () => {
     await person(s, APPROVER).press(card, 'approve');
     await s.slack.waitFor((f) => f.ephemerals({ user: APPROVER }).find((e) => /expired/.test(e.text ?? '')));
     expect(dollrWork(s)).toHaveLength(0);
+  });
+});
+
+describe('the sweep', () => {
+  it('leaves a waiting request alone until its reminder is due, then reminds', async () => {
+    // Every lease taken on a request shows a run of its work; the store itself is the real one.
+    const store = await createStore('memory://');
+    const runs: string[] = [];
+    const counting: Store = { ...store, acquireLease: (name, owner, ttlMs) => (runs.push(name), store.acquireLease(name, owner, ttlMs)) };
+    const s = await start({ env: { REMIND_AFTER_MS: '1500', SWEEP_INTERVAL_MS: '50' }, overrides: { store: counting } });
+    const card = await person(s, REQUESTER).request('refund 4411 10 waiting');
+    await new Promise((resolve) => setTimeout(resolve, 600)); // About 12 sweeps.
+    // The run that posted the card, at most one more that raced it; not one per sweep.
+    expect(runs.filter((name) => name.endsWith(card.requestId)).length).toBeLessThanOrEqual(2);
+    const dm = await s.slack.waitFor((f) => f.calls.find((c) => c.method === 'chat.postMessage' && c.args.channel === APPROVER), 5000);
+    expect(String(dm.args.text)).toContain(card.requestId);
   });
 });
 
