@@ -75,16 +75,16 @@ export interface PaymentsGateway {
   previewPayoutFees(input: { amount: string; currency: Currency }): Promise<FeePreview | undefined>;
 }
 
-/**
- * Tells Slack about one event of a request. Resolves when Slack accepted it; rejects otherwise, with
- * an error whose `permanent` property is true when retrying cannot help (Slack refused the message).
- */
 /** The events one message tells, as marked sending in the store, and the record they were marked in. */
 export interface Claim {
   request: MoneyRequest;
   events: readonly RequestEvent[];
 }
 
+/**
+ * Tells Slack about one event of a request. Resolves when Slack accepted it; rejects otherwise, with
+ * an error whose `permanent` property is true when retrying cannot help (Slack refused the message).
+ */
 export interface Notifier {
   /**
    * Tells one message about the request's next untold events (`request.events[request.toldCount]`
