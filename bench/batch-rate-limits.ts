@@ -15,15 +15,12 @@
  * bucket, (successful calls - burst) / rate; the largest bucket wins. Also shown: the same bound for
  * the final states alone (one reply and one card update per request), what a coalescing queue needs.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { rateLimitFor, rateLimitSettings, type RateLimitSettings } from '../src/fakes/slack/rate-limits.ts';
 import type { RecordedCall as SlackCall } from '../src/fakes/fake-slack.ts';
 import type { Row, ScenarioResult } from './report.ts';
 import { approveClick, createRequests } from './requests.ts';
-import { CHANNEL, sleep, startRig } from './rig.ts';
+import { CHANNEL, sleep, startRig, temporarySqliteStore } from './rig.ts';
 import { hasCompletedReply, isCompletedCard, isSettled } from './slack-index.ts';
 import { median, ratio } from './stats.ts';
 
@@ -53,14 +50,13 @@ const PRODUCTION_PACING = { SLACK_POSTS_PER_SECOND: '1', SLACK_UPDATES_PER_MINUT
 
 export async function batchUnderRateLimits(options: { approvals: number; capSeconds: number }): Promise<Omit<ScenarioResult, 'seconds'>> {
   const n = options.approvals;
-  const dir = mkdtempSync(join(tmpdir(), 'dollr-bench-'));
-  const store = { STORE_URL: `sqlite://${join(dir, 'store.sqlite')}` };
-  const rig = await startRig({ env: { ...store, SLACK_POSTS_PER_SECOND: '1000', SLACK_UPDATES_PER_MINUTE: '60000', SLACK_POST_BURST: '1000' } });
+  const store = temporarySqliteStore();
+  const rig = await startRig({ env: { ...store.env, SLACK_POSTS_PER_SECOND: '1000', SLACK_UPDATES_PER_MINUTE: '60000', SLACK_POST_BURST: '1000' } });
   try {
     const made = performance.now();
     const cards = await createRequests(rig, n);
     const creationSeconds = (performance.now() - made) / 1000;
-    await rig.restart({ ...store, ...PRODUCTION_PACING }); // Production pacing from here on.
+    await rig.restart({ ...store.env, ...PRODUCTION_PACING }); // Production pacing from here on.
     await sleep(500);
     const limits = rateLimitSettings({});
     rig.slack.setRateLimits(limits);
@@ -152,6 +148,6 @@ export async function batchUnderRateLimits(options: { approvals: number; capSeco
   } finally {
     // A backlog of Slack messages may still wait on the rate limits: no need to let it drain.
     await rig.close(3000);
-    rmSync(dir, { recursive: true, force: true });
+    store.remove();
   }
 }

@@ -14,13 +14,10 @@
  * SQLite's page cache is in the figure. Shown apart: the growth from the RSS after the requests were
  * made (GC'd) to the peak, the RSS and heap while following (GC'd), and the heap once all are settled.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ScenarioResult } from './report.ts';
 import { approveClick, channels, createRequests } from './requests.ts';
-import { pool, sleep, startRig, UNPACED_CARD_UPDATES } from './rig.ts';
+import { pool, sleep, startRig, temporarySqliteStore, UNPACED_CARD_UPDATES } from './rig.ts';
 import { isCompletedCard } from './slack-index.ts';
 
 const MB = 2 ** 20;
@@ -38,8 +35,8 @@ async function until(done: () => boolean, ms: number): Promise<boolean> {
 export async function followMany(options: { requests: number; holdSeconds: number; idleSeconds: number }): Promise<Omit<ScenarioResult, 'seconds'>> {
   const n = options.requests;
   const per1000 = 1000 / n;
-  const dir = mkdtempSync(join(tmpdir(), 'dollr-bench-'));
-  const rig = await startRig({ env: { ...UNPACED_CARD_UPDATES, STORE_URL: `sqlite://${join(dir, 'store.sqlite')}` } });
+  const store = temporarySqliteStore();
+  const rig = await startRig({ env: { ...UNPACED_CARD_UPDATES, ...store.env } });
   try {
     await sleep(1000);
     // Baseline: the same process idle, measured the same way.
@@ -161,6 +158,6 @@ export async function followMany(options: { requests: number; holdSeconds: numbe
     };
   } finally {
     await rig.close();
-    rmSync(dir, { recursive: true, force: true });
+    store.remove();
   }
 }

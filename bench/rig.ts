@@ -2,6 +2,9 @@
  * What every scenario starts with: a fresh fake Slack and fake Dollr in this process, the app (or the
  * baseline) in a child process, a signed-request sender, and the index of what the fake Slack received.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startFakeDollr, type FakeDollr } from '../src/fakes/fake-dollr.ts';
 import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from '../src/fakes/fake-slack.ts';
 import { createSlackSender, type SlackSender } from '../src/fakes/slack-sender.ts';
@@ -22,6 +25,12 @@ export { APPROVER, REQUESTER } from '../test/support/system.ts';
  * minutes to update, which is scenario 3's subject, not theirs.
  */
 export const UNPACED_CARD_UPDATES = { SLACK_UPDATES_PER_MINUTE: '60000' } as const;
+
+/** The app's default store, SQLite, in a fresh temporary directory: its STORE_URL, and removal of the directory. */
+export function temporarySqliteStore(): { env: { STORE_URL: string }; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'dollr-bench-'));
+  return { env: { STORE_URL: `sqlite://${join(dir, 'store.sqlite')}` }, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
 
 /** The app's environment against these fakes; `extra` wins. */
 export function appEnv(slack: FakeSlack, dollr: FakeDollr, extra: Record<string, string> = {}): Record<string, string> {
