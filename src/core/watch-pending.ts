@@ -20,16 +20,24 @@ export interface WatchPendingDeps {
   remindAfterMs: number;
 }
 
-/** Whether watchPending has something to do for this request at `now`: an expiry or the reminder. */
-export function watchIsDue(deps: Pick<WatchPendingDeps, 'expiresAfterMs' | 'remindAfterMs'>, request: MoneyRequest, now: Date): boolean {
+type Timing = Pick<WatchPendingDeps, 'expiresAfterMs' | 'remindAfterMs'>;
+
+/** What is due for a pending request at `now`: its expiry, its one reminder, or nothing yet. */
+function dueAt(deps: Timing, request: MoneyRequest, now: Date): 'expire' | 'remind' | undefined {
   const age = now.getTime() - Date.parse(request.createdAt);
-  return age >= deps.expiresAfterMs || (age >= deps.remindAfterMs && !request.events.some((e) => e.type === 'reminded'));
+  if (age >= deps.expiresAfterMs) return 'expire';
+  if (age >= deps.remindAfterMs && !request.events.some((e) => e.type === 'reminded')) return 'remind';
+  return undefined;
 }
+
+/** Whether watchPending has something to do for this request at `now`. */
+export const watchIsDue = (deps: Timing, request: MoneyRequest, now: Date): boolean => dueAt(deps, request, now) !== undefined;
 
 export async function watchPending(deps: WatchPendingDeps, request: MoneyRequest): Promise<void> {
   const now = deps.clock.now();
-  if (!watchIsDue(deps, request, now)) return;
-  if (now.getTime() - Date.parse(request.createdAt) >= deps.expiresAfterMs) {
+  const due = dueAt(deps, request, now);
+  if (due === undefined) return;
+  if (due === 'expire') {
     await updateRequest(deps.store, request.id, (r) => expire(r, now));
     return;
   }
