@@ -13,7 +13,7 @@
 import { isDollrError, type DollrError } from './dollr-error.ts';
 import type { PollScheduler } from './poll-scheduler.ts';
 import type { Checkpoint, Clock, IdGenerator, Logger, PaymentsGateway, RequestStore } from './ports.ts';
-import { isFinal, type ExecutionSnapshot, type MoneyRequest } from './request.ts';
+import { isFinal, type ExecutionSnapshot, type MoneyRequest, type Operation } from './request.ts';
 import { retryDelayMs, type Backoff } from './retry-policy.ts';
 import { approvedAt, recordAttention, recordExecution, recordFailure, recordReference, recordSession } from './transitions.ts';
 import { updateRequest } from './update-request.ts';
@@ -174,17 +174,14 @@ export function createExecutor(options: ExecutorOptions): Executor {
   }
 
   /**
-   * Polls until a final status. Never gives up on a request whose money may be moving. Between polls
-   * it keeps a few fields, not the record: a thousand requests followed at once stay small.
+   * Polls until a final status. Never gives up on a request whose money may be moving. It is given
+   * the few fields it needs, not the record: a suspended async function keeps its arguments alive,
+   * and a thousand requests followed at once would hold a thousand records (their whole trails).
    */
-  async function follow(request: MoneyRequest, signal?: AbortSignal): Promise<void> {
-    const { id } = request;
-    const { kind } = request.details;
-    const referenceId = request.attempt!.referenceId;
-    let attentionAt = attentionDeadline(request);
+  async function follow(id: string, kind: Operation, referenceId: string, attentionAt: number | undefined, signal?: AbortSignal): Promise<void> {
     let interval = options.pollIntervalMs;
     let failures = 0;
-    for (let final = isFinal(request.state); !final; ) {
+    for (let final = false; !final; ) {
       await scheduler.sleep(interval, signal);
       try {
         const status = await scheduler.limit(() => gateway.getStatus(kind, referenceId));
@@ -216,6 +213,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
       checkpoint('after_reference');
     }
     if (isFinal(request.state) || !request.attempt) return;
+    const { referenceId } = request.attempt; // Never replaced.
     if (!request.attempt.sessionId) {
       request = await createSession(request, signal);
       if (isFinal(request.state)) return;
@@ -224,7 +222,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
       request = await execute(request, true, signal);
     }
     // Returned, not awaited: this frame (and the record in it) is let go while following.
-    if (!isFinal(request.state)) return follow(request, signal);
+    if (!isFinal(request.state)) return follow(id, request.details.kind, referenceId, attentionDeadline(request), signal);
   }
 
   return { run };
