@@ -3,7 +3,13 @@
  * event loop that does nothing else: the fakes, which serve the app's own Slack and Dollr calls
  * during its burst, run on the main thread. The thread signs and posts ready-made form bodies exactly
  * as src/fakes/slack-sender.ts does (it is plain JavaScript: worker threads do not get tsx's loader).
+ *
+ * Every burst opens its own connections and closes them at the end (an undici Agent per burst), so
+ * that no process under measurement gets a burst over connections a previous burst left open: an
+ * app that works after its acks is measured after a wait, when kept-alive sockets would have been
+ * closed by the server, while back-to-back bursts to the baseline would have reused them.
  */
+import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { commandPayload, type CommandFields } from '../src/fakes/slack-sender.ts';
 
@@ -19,10 +25,12 @@ export interface BurstSender {
 }
 
 const WORKER = `
-const { parentPort } = require('node:worker_threads');
+const { parentPort, workerData } = require('node:worker_threads');
 const { createHmac } = require('node:crypto');
 const { performance } = require('node:perf_hooks');
+const { Agent, fetch } = require(workerData.undici);
 parentPort.on('message', async ({ id, url, secret, bodies }) => {
+  const dispatcher = new Agent();
   const answers = await Promise.all(bodies.map(async (body) => {
     const timestamp = Math.floor(Date.now() / 1000);
     const signature = 'v0=' + createHmac('sha256', secret).update('v0:' + timestamp + ':' + body).digest('hex');
@@ -34,13 +42,14 @@ parentPort.on('message', async ({ id, url, secret, bodies }) => {
     };
     const started = performance.now();
     try {
-      const response = await fetch(url, { method: 'POST', headers, body });
+      const response = await fetch(url, { method: 'POST', headers, body, dispatcher });
       await response.text();
       return { status: response.status, elapsedMs: performance.now() - started };
     } catch {
       return { status: 0, elapsedMs: NaN };
     }
   }));
+  await dispatcher.close();
   parentPort.postMessage({ id, answers });
 });
 `;
@@ -49,7 +58,7 @@ const bodyOf = (item: BurstItem): string =>
   'command' in item ? new URLSearchParams(commandPayload(item.command)).toString() : new URLSearchParams({ payload: JSON.stringify(item.interaction) }).toString();
 
 export function startBurstSender(signingSecret = SIGNING_SECRET): BurstSender {
-  const worker = new Worker(WORKER, { eval: true });
+  const worker = new Worker(WORKER, { eval: true, workerData: { undici: createRequire(import.meta.url).resolve('undici') } });
   let nextId = 1;
   let failure: Error | undefined;
   const waiting = new Map<number, { resolve: (answers: BurstAnswer[]) => void; reject: (error: Error) => void }>();
