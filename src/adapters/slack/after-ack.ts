@@ -1,9 +1,15 @@
 /**
  * Acks first. Slack gives an ack 3 seconds, and in a burst (a hundred approvals at once) every piece
  * of work an ack sets off competes with the acks still to send. So work that follows an ack waits
- * until no request over HTTP is still waiting for its answer (or at most `maxWaitMs`, so a steady
- * stream of requests cannot starve it), and then starts one piece per turn of the event loop, so
- * that a request arriving meanwhile is read and answered between two starts.
+ * until no request over HTTP is still waiting for its answer and, during a burst, until requests
+ * have stopped arriving for `quietMs` (at most `maxWaitMs` in all, so a steady stream of requests
+ * cannot starve it). Then it starts one piece per turn of the event loop, so that a request arriving
+ * meanwhile is read and answered between two starts.
+ *
+ * Only a burst waits for quiet: a request that comes alone (no other arrived within `quietMs` before
+ * it) has its work started as soon as its answer is sent, so a single approval is not slowed down.
+ * The requests of a burst do not arrive together but over tens of milliseconds, and without the
+ * quiet wait the work of the first ones ran between the arrivals of the last ones and delayed them.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
@@ -14,24 +20,32 @@ export interface AckPriority {
   afterAck(): Promise<void>;
 }
 
-export function createAckPriority(options: { maxWaitMs?: number; now?: () => number } = {}): AckPriority {
+export function createAckPriority(options: { maxWaitMs?: number; quietMs?: number; now?: () => number } = {}): AckPriority {
   const maxWaitMs = options.maxWaitMs ?? 1000;
+  const quietMs = options.quietMs ?? 20;
   const now = options.now ?? Date.now;
   let answering = 0;
+  let lastArrival = -Infinity;
+  let previousArrival = -Infinity;
   const waiting: Array<{ since: number; start: () => void }> = [];
   let turnScheduled = false;
-  let overdueTimer: ReturnType<typeof setTimeout> | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  /** How long work must still wait for the burst to be over; 0 when it may start. */
+  function burstWait(): number {
+    const inBurst = lastArrival - previousArrival < quietMs;
+    return inBurst ? Math.max(0, quietMs - (now() - lastArrival)) : 0;
+  }
 
   function pump(): void {
     const oldest = waiting[0];
     if (turnScheduled || !oldest) return;
-    const waited = now() - oldest.since;
-    if (answering > 0 && waited < maxWaitMs) {
-      // The last answer sent calls pump again; this timer only bounds the wait.
-      overdueTimer ??= setTimeout(() => {
-        overdueTimer = undefined;
-        pump();
-      }, maxWaitMs - waited);
+    const left = maxWaitMs - (now() - oldest.since);
+    const quiet = burstWait();
+    if ((answering > 0 || quiet > 0) && left > 0) {
+      // The last answer sent calls pump again; the timer ends the quiet wait and bounds every wait.
+      clearTimeout(timer);
+      timer = setTimeout(pump, answering > 0 ? left : Math.min(quiet, left));
       return;
     }
     turnScheduled = true;
@@ -45,6 +59,8 @@ export function createAckPriority(options: { maxWaitMs?: number; now?: () => num
   return {
     track: (listener) => (req, res) => {
       answering++;
+      previousArrival = lastArrival;
+      lastArrival = now();
       res.once('close', () => {
         answering--;
         if (answering === 0) pump();

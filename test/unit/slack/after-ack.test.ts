@@ -29,7 +29,7 @@ describe('createAckPriority', () => {
   });
 
   it('holds the work while a request still waits for its answer, and starts it once every answer is sent', async () => {
-    const priority = createAckPriority({ maxWaitMs: 60_000 });
+    const priority = createAckPriority({ maxWaitMs: 60_000, quietMs: 0 });
     const listener = priority.track(() => {});
     const first = requestThrough(listener);
     const second = requestThrough(listener);
@@ -41,6 +41,34 @@ describe('createAckPriority', () => {
     second.answer();
     for (let i = 0; i < 3; i++) await turn();
     expect(started).toBe(true);
+  });
+
+  it('starts the work of a request that came alone as soon as it is answered', async () => {
+    const priority = createAckPriority({ maxWaitMs: 60_000, quietMs: 60_000 });
+    const alone = requestThrough(priority.track(() => {}));
+    let started = false;
+    void priority.afterAck().then(() => (started = true));
+    alone.answer();
+    for (let i = 0; i < 3; i++) await turn();
+    expect(started).toBe(true);
+  });
+
+  it('during a burst, holds the work until requests have stopped arriving for quietMs', async () => {
+    const priority = createAckPriority({ maxWaitMs: 60_000, quietMs: 40 });
+    const listener = priority.track(() => {});
+    const [a, b] = [requestThrough(listener), requestThrough(listener)];
+    a.answer();
+    b.answer();
+    let started: number | undefined;
+    void priority.afterAck().then(() => (started = Date.now()));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const last = requestThrough(listener); // Still the same burst: 20 ms after the others.
+    const lastArrived = Date.now();
+    last.answer();
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(started).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(started).toBeGreaterThanOrEqual(lastArrived + 38);
   });
 
   it('starts the work after maxWaitMs even while requests keep arriving', async () => {
