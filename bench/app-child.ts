@@ -5,18 +5,22 @@
  * and timers are the app's alone: the fakes and the load generator live in the parent.
  *
  * IPC, parent -> child: {type:'start', kind:'app'|'baseline', env} | {type:'usage', id, gc?} |
- * {type:'peak-reset', id} | {type:'stop', id}. Child -> parent: {type:'started', port} |
- * {type:'error', message} | {type:'reply', id, ...}.
+ * {type:'peak-reset', id} | {type:'time-calls', id, calls} | {type:'stop', id}. Child -> parent:
+ * {type:'started', port} | {type:'error', message} | {type:'reply', id, ...}.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { App, HTTPReceiver } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
 import { createApp, type RunningApp } from '../src/app.ts';
 import { ACTIONS } from '../src/adapters/slack/ids.ts';
 import { requestModal } from '../src/adapters/slack/views/request-modal.ts';
 import type { JsonLogger } from '../src/adapters/log/json-logger.ts';
 import { loadConfig } from '../src/config.ts';
-import type { ChildReply, ChildRequest, ChildUsage } from './app-protocol.ts';
+import type { PaymentsGateway } from '../src/core/ports.ts';
+import type { CallLatencies, ChildReply, ChildRequest, ChildUsage, TimedCalls } from './app-protocol.ts';
+import { median } from './stats.ts';
 import { silentLogger } from '../test/support/silent-logger.ts';
 
 const send = (message: unknown) => process.send?.(message);
@@ -62,7 +66,34 @@ async function startBaseline(env: Record<string, string>, openModal: boolean): P
 async function startApp(env: Record<string, string>, logger: JsonLogger): Promise<{ port: number; stop: () => Promise<void> }> {
   const app = await createApp(loadConfig(env), { logger, host: '127.0.0.1' });
   const running: RunningApp = await app.start();
+  const slack = new WebClient(env.SLACK_BOT_TOKEN, { slackApiUrl: env.SLACK_API_URL });
+  timeCalls = (calls) => timeEach(calls, app.services.gateway, slack);
   return { port: running.port!, stop: () => running.stop() };
+}
+
+/** Median time of each kind of call on the approval path, made one after another as the app makes them. */
+async function timeEach(calls: TimedCalls, dollr: PaymentsGateway, slack: WebClient): Promise<CallLatencies> {
+  const { referenceId, originalPaymentIntentId } = calls.dollr;
+  const posted = await slack.chat.postMessage({ channel: calls.slack.channel, text: 'timing' });
+  const kinds: Record<string, () => Promise<unknown>> = {
+    'slack chat.postMessage': () => slack.chat.postMessage({ channel: calls.slack.channel, thread_ts: posted.ts, text: 'timing' }),
+    'slack chat.update': () => slack.chat.update({ channel: calls.slack.channel, ts: posted.ts!, text: 'timing' }),
+    'dollr GET /v1/status': () => dollr.getStatus('refund', referenceId),
+    // A session moves no money; an execute would, so POST /v1/executions is taken to cost what this POST costs.
+    'dollr POST /v1/sessions': () =>
+      dollr.createRefundSession({ originalPaymentIntentId, amount: '0.01', reason: 'timing', expiresAt: new Date(Date.now() + 600_000) }),
+  };
+  const latencies: CallLatencies = {};
+  for (const [kind, call] of Object.entries(kinds)) {
+    const times: number[] = [];
+    for (let i = 0; i < calls.times; i++) {
+      const started = performance.now();
+      await call();
+      times.push(performance.now() - started);
+    }
+    latencies[kind] = median(times);
+  }
+  return latencies;
 }
 
 let peakRss = 0;
@@ -98,6 +129,7 @@ function usage(gc: boolean, counts: Record<string, number>): ChildUsage {
 }
 
 let stopApp: (() => Promise<void>) | undefined;
+let timeCalls: ((calls: TimedCalls) => Promise<CallLatencies>) | undefined;
 const { logger, counts } = countingLogger();
 
 process.on('message', (message: ChildRequest) => {
@@ -116,6 +148,9 @@ process.on('message', (message: ChildRequest) => {
       }
       case 'usage':
         return reply({ usage: usage(message.gc ?? false, counts) });
+      case 'time-calls':
+        if (!timeCalls) return reply({});
+        return reply({ latencies: await timeCalls(message.calls) });
       case 'peak-reset':
         peakRss = process.memoryUsage.rss();
         return reply({});

@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { ChildEvent, ChildKind, ChildRequest, ChildUsage } from './app-protocol.ts';
+import type { CallLatencies, ChildEvent, ChildKind, ChildReply, ChildRequest, ChildUsage, TimedCalls } from './app-protocol.ts';
 
 /** Distributes over the union, so each message keeps its own fields. */
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
@@ -24,6 +24,8 @@ export interface AppProcess {
   usage(gc?: boolean): Promise<ChildUsage>;
   /** Starts a new peak-RSS window. */
   resetPeak(): Promise<void>;
+  /** The app only: times Slack and Dollr calls made with the app's own clients (see TimedCalls). */
+  timeCalls(calls: TimedCalls): Promise<CallLatencies>;
   /** Stops the app gracefully, or kills it after `graceMs` (default 25 s). */
   stop(graceMs?: number): Promise<void>;
 }
@@ -40,23 +42,23 @@ export async function startAppProcess(kind: ChildKind, env: Record<string, strin
   child.once('exit', () => live.delete(child));
 
   let nextId = 1;
-  const waiting = new Map<number, (usage: ChildUsage | undefined) => void>();
+  const waiting = new Map<number, (reply: ChildReply) => void>();
   child.on('message', (message: ChildEvent) => {
     if (message.type === 'reply') {
-      waiting.get(message.id)?.(message.usage);
+      waiting.get(message.id)?.(message);
       waiting.delete(message.id);
     }
   });
   const request = (message: WithoutId<Exclude<ChildRequest, { type: 'start' }>>, ms = 60_000) =>
-    new Promise<ChildUsage | undefined>((resolve, reject) => {
+    new Promise<ChildReply>((resolve, reject) => {
       const id = nextId++;
       const timer = setTimeout(() => {
         waiting.delete(id);
         reject(new Error(`${kind} process did not answer ${message.type} within ${ms} ms`));
       }, ms);
-      waiting.set(id, (usage) => {
+      waiting.set(id, (reply) => {
         clearTimeout(timer);
-        resolve(usage);
+        resolve(reply);
       });
       child.send({ ...message, id } as ChildRequest);
     });
@@ -83,7 +85,8 @@ export async function startAppProcess(kind: ChildKind, env: Record<string, strin
     kind,
     pid: child.pid!,
     eventsUrl: `http://127.0.0.1:${port}/slack/events`,
-    usage: async (gc = false) => (await request({ type: 'usage', gc }))!,
+    usage: async (gc = false) => (await request({ type: 'usage', gc })).usage!,
+    timeCalls: async (calls) => (await request({ type: 'time-calls', calls })).latencies!,
     resetPeak: async () => void (await request({ type: 'peak-reset' })),
     async stop(graceMs = 25_000) {
       if (child.exitCode !== null) return;

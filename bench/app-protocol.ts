@@ -7,6 +7,7 @@ export type ChildRequest =
   | { type: 'start'; kind: ChildKind; env: Record<string, string> }
   | { type: 'usage'; id: number; gc?: boolean }
   | { type: 'peak-reset'; id: number }
+  | { type: 'time-calls'; id: number; calls: TimedCalls }
   | { type: 'stop'; id: number };
 
 /** What the child says about itself. CPU in microseconds since it started; memory in bytes. */
@@ -30,6 +31,19 @@ export interface ChildUsage {
   gcAvailable: boolean;
 }
 
-export type ChildReply = { type: 'reply'; id: number; usage?: ChildUsage };
+/**
+ * Calls the app process makes on request, one kind after another, `times` each, with the clients the
+ * app itself uses (its Dollr gateway, @slack/web-api): what those calls take as the app sees them.
+ */
+export interface TimedCalls {
+  times: number;
+  slack: { channel: string };
+  dollr: { referenceId: string; originalPaymentIntentId: number };
+}
+
+/** Median milliseconds per call kind, e.g. `slack chat.postMessage`, `dollr GET /v1/status`. */
+export type CallLatencies = Record<string, number>;
+
+export type ChildReply = { type: 'reply'; id: number; usage?: ChildUsage; latencies?: CallLatencies };
 
 export type ChildEvent = { type: 'started'; port: number } | { type: 'error'; message: string } | ChildReply;
