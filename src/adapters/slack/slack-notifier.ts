@@ -98,15 +98,23 @@ export function createSlackNotifier(
   /**
    * A thread reply takes its turn in the channel's lane before it is written: what it says (and the
    * card update beside it) is claimed then, so a request that waited behind a busy channel sends
-   * one reply with everything that happened meanwhile. A 429 sends the same reply again.
+   * one reply with everything that happened meanwhile. A 429 sends the same reply again. The card
+   * update starts once the reply is on its way: the reply is what the channel is notified of, and
+   * rendering the card first would hold it back.
    */
   async function tellInThread(request: MoneyRequest, claim: () => Promise<Claim | undefined>, maybeSent: boolean): Promise<void> {
+    let claimed: Claim | undefined;
     let cardUpdate: Promise<void> | undefined;
+    let cardStarted = false;
+    const startCardUpdate = () => {
+      if (!claimed || cardStarted) return;
+      cardStarted = true;
+      cardUpdate = cardUpdateFor(claimed.request, claimed.events);
+    };
     const prepare = async () => {
-      const claimed = await claim();
+      claimed = await claim();
       if (!claimed) return undefined;
       const latest = claimed.request;
-      cardUpdate = cardUpdateFor(latest, claimed.events);
       const reply = oneReply(claimed.events.map((event) => threadReply(latest, event)));
       if (!reply || (maybeSent && (await replyLanded(latest, reply.text)))) return undefined;
       return { channel: latest.channelId, thread_ts: latest.cardTs, ...reply };
@@ -115,7 +123,9 @@ export function createSlackNotifier(
     // The card and the thread are paced apart (see slack-queues.ts): neither waits for the other.
     await queues.post(request.channelId, async () => {
       const message = await (prepared ??= prepare());
-      return message ? client.chat.postMessage(message) : NOTHING_SENT;
+      const sent = message ? client.chat.postMessage(message) : NOTHING_SENT;
+      startCardUpdate();
+      return sent;
     });
     await cardUpdate;
   }
