@@ -9,7 +9,7 @@
  *   BENCH_BATCH_CAP_S=300    scenario 3 stops waiting after this many seconds (the app sends about
  *                            two thread replies per request in such a batch: about 200 s at 1/s)
  *   BENCH_FOLLOW_HOLD_S=15   scenario 4 keeps the executions PROCESSING this long
- *   BENCH_ACK_COMMAND_ROUNDS=6, BENCH_ACK_APPROVE_ROUNDS=4
+ *   BENCH_ACK_COMMAND_ROUNDS=10, BENCH_ACK_APPROVE_ROUNDS=4
  *                            scenario 1's bursts per command kind and Approve bursts per process
  *   BENCH_CPU_PROFILE=<dir>  the app processes write V8 CPU profiles there
  */
@@ -27,7 +27,7 @@ const number = (name: string, fallback: number) => (env[name] ? Number(env[name]
 const only = new Set((env.BENCH_SCENARIOS ?? '1,2,3,4').split(',').map((s) => Number(s.trim())));
 
 const scenarios: Array<{ id: number; name: string; run: () => Promise<Omit<ScenarioResult, 'seconds'>> }> = [
-  { id: 1, name: 'ack latency', run: () => ackLatency({ burst: quick ? 50 : 200, commandRounds: number('BENCH_ACK_COMMAND_ROUNDS', quick ? 2 : 6), approveRounds: number('BENCH_ACK_APPROVE_ROUNDS', quick ? 2 : 4) }) },
+  { id: 1, name: 'ack latency', run: () => ackLatency({ burst: quick ? 50 : 200, commandRounds: number('BENCH_ACK_COMMAND_ROUNDS', quick ? 2 : 10), approveRounds: number('BENCH_ACK_APPROVE_ROUNDS', quick ? 2 : 4) }) },
   { id: 2, name: 'approval path', run: () => approvalPath({ runs: quick ? 5 : 10 }) },
   {
     id: 3,
