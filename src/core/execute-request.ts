@@ -13,7 +13,7 @@
 import { isDollrError, type DollrError } from './dollr-error.ts';
 import type { PollScheduler } from './poll-scheduler.ts';
 import type { Checkpoint, Clock, IdGenerator, Logger, PaymentsGateway, RequestStore } from './ports.ts';
-import { isFinal, type ExecutionSnapshot, type MoneyRequest, type Operation } from './request.ts';
+import { isFinal, type ExecutionSnapshot, type ExecutionStatus, type MoneyRequest, type Operation } from './request.ts';
 import { retryDelayMs, type Backoff } from './retry-policy.ts';
 import { approvedAt, recordAttention, recordExecution, recordFailure, recordReference, recordSession } from './transitions.ts';
 import { updateRequest } from './update-request.ts';
@@ -43,6 +43,17 @@ export interface ExecutorOptions {
   attentionAfterMs?: number;
   /** Test seam: named points between durable steps. */
   checkpoint?: (name: Checkpoint) => void;
+}
+
+/** What following a request needs between polls. */
+interface FollowTarget {
+  id: string;
+  kind: Operation;
+  referenceId: string;
+  /** When the request needs attention; undefined when it already does. */
+  attentionAt: number | undefined;
+  /** The last status stored. */
+  status: ExecutionStatus | undefined;
 }
 
 export interface Executor {
@@ -177,8 +188,13 @@ export function createExecutor(options: ExecutorOptions): Executor {
    * Polls until a final status. Never gives up on a request whose money may be moving. It is given
    * the few fields it needs, not the record: a suspended async function keeps its arguments alive,
    * and a thousand requests followed at once would hold a thousand records (their whole trails).
+   * `status` is the last one stored: an answer that repeats it changes nothing and is not compared
+   * against the store, which a thousand requests polled together would otherwise read hundreds of
+   * times a second.
    */
-  async function follow(id: string, kind: Operation, referenceId: string, attentionAt: number | undefined, signal?: AbortSignal): Promise<void> {
+  async function follow(target: FollowTarget, signal?: AbortSignal): Promise<void> {
+    const { id, kind, referenceId } = target;
+    let { attentionAt, status: known } = target;
     let interval = options.pollIntervalMs;
     let failures = 0;
     for (let final = false; !final; ) {
@@ -187,7 +203,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
         const status = await scheduler.limit(() => gateway.getStatus(kind, referenceId));
         checkpoint('while_polling');
         failures = 0;
-        if (status) final = isFinal((await recordAnswer(id, status)).state);
+        if (status && status.status !== known) ({ known, final } = await recordNews(id, status));
         // Back off while Dollr works on it (doubling, capped), jittered so that a batch approved
         // together does not poll in step.
         interval = Math.min(Math.round(interval * (1.6 + Math.random() * 0.4)), maxPollMs);
@@ -202,6 +218,12 @@ export function createExecutor(options: ExecutorOptions): Executor {
         attentionAt = undefined;
       }
     }
+  }
+
+  /** Stores a new status; returns what follow() keeps of the record (a local would keep all of it). */
+  async function recordNews(id: string, status: ExecutionSnapshot): Promise<{ known?: ExecutionStatus; final: boolean }> {
+    const recorded = await recordAnswer(id, status);
+    return { known: recorded.attempt?.execution?.status, final: isFinal(recorded.state) };
   }
 
   async function run(id: string, signal?: AbortSignal): Promise<void> {
@@ -222,7 +244,9 @@ export function createExecutor(options: ExecutorOptions): Executor {
       request = await execute(request, true, signal);
     }
     // Returned, not awaited: this frame (and the record in it) is let go while following.
-    if (!isFinal(request.state)) return follow(id, request.details.kind, referenceId, attentionDeadline(request), signal);
+    if (isFinal(request.state)) return;
+    const target = { id, kind: request.details.kind, referenceId, attentionAt: attentionDeadline(request), status: request.attempt?.execution?.status };
+    return follow(target, signal);
   }
 
   return { run };

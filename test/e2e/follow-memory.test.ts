@@ -1,6 +1,7 @@
 /**
- * A followed request costs a few fields while it waits for its next poll, not its record: a thousand
- * followed at once must not hold a thousand records (each with its whole trail of events).
+ * A followed request costs a few fields while it waits for its next poll, not its record, and a poll
+ * that brings no news costs no store read: a thousand followed at once must hold neither a thousand
+ * records (each with its whole trail of events) nor the store busy.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -47,4 +48,27 @@ it('keeps no record of a request alive while it waits between status polls', asy
   gc();
   expect(seen.length).toBeGreaterThan(5);
   expect(seen.filter((ref) => ref.deref() !== undefined)).toHaveLength(0);
+});
+
+it('does not read the record for a poll that repeats the status it last stored', async () => {
+  const store = await createStore('memory://');
+  let reads = 0;
+  const get = store.get.bind(store);
+  store.get = (id) => {
+    reads++;
+    return get(id);
+  };
+  system = await startSystem({ overrides: { store } });
+  system.dollr.holdNext();
+  const card = await person(system, REQUESTER).request('refund 4411 10 held');
+  await person(system, APPROVER).press(card, 'approve');
+  await waitForThread(system, card, /PROCESSING/);
+  const polls = () => system!.dollr.calls.filter((c) => c.path.startsWith('/v1/status/')).length;
+  await system.dollr.waitFor(() => polls() >= 2 || undefined);
+  const [readsBefore, pollsBefore] = [reads, polls()];
+  await system.dollr.waitFor(() => polls() >= pollsBefore + 3 || undefined);
+  expect(reads - readsBefore).toBe(0);
+  // A change is still stored and told.
+  system.dollr.settle(system.dollr.executions()[0]!.referenceId, 'COMPLETED');
+  await waitForThread(system, card, /COMPLETED/);
 });
