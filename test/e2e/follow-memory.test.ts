@@ -6,7 +6,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, expect, it } from 'vitest';
-import { createStore } from '../../src/adapters/store/create-store.ts';
+import { createStore, type Store } from '../../src/adapters/store/create-store.ts';
 import type { MoneyRequest } from '../../src/core/request.ts';
 import { APPROVER, person, REQUESTER, startSystem, waitForThread, type System } from '../support/system.ts';
 
@@ -19,6 +19,22 @@ afterEach(async () => {
   await system?.stop();
   system = undefined;
 });
+
+/**
+ * The app on `store`, with one approved refund that Dollr holds PROCESSING and the app follows.
+ * `pollsReach(n)` waits until Dollr has been asked its status n times.
+ */
+async function followHeldRefund(store: Store) {
+  const s = (system = await startSystem({ overrides: { store } }));
+  s.dollr.holdNext();
+  const card = await person(s, REQUESTER).request('refund 4411 10 held');
+  await person(s, APPROVER).press(card, 'approve');
+  await waitForThread(s, card, /PROCESSING/);
+  const { referenceId } = s.dollr.executions()[0]!;
+  const polls = () => s.dollr.statusRequestCount(referenceId);
+  const pollsReach = (n: number) => s.dollr.waitFor(() => polls() >= n || undefined);
+  return { s, card, referenceId, polls, pollsReach };
+}
 
 it('keeps no record of a request alive while it waits between status polls', async () => {
   const store = await createStore('memory://');
@@ -34,15 +50,9 @@ it('keeps no record of a request alive while it waits between status polls', asy
     seen.push(new WeakRef(next));
     return replace(next, basedOn);
   };
-  system = await startSystem({ overrides: { store } });
-  system.dollr.holdNext();
-  const card = await person(system, REQUESTER).request('refund 4411 10 held');
-  await person(system, APPROVER).press(card, 'approve');
-  await waitForThread(system, card, /PROCESSING/);
-  const polls = () => system!.dollr.calls.filter((c) => c.path.startsWith('/v1/status/')).length;
-  const before = polls();
+  const { polls, pollsReach } = await followHeldRefund(store);
   // Every record read so far (for the card, the approval, the execution) is done with by now.
-  await system.dollr.waitFor(() => polls() >= before + 3 || undefined);
+  await pollsReach(polls() + 3);
   await new Promise((resolve) => setImmediate(resolve));
   gc();
   gc();
@@ -58,17 +68,12 @@ it('does not read the record for a poll that repeats the status it last stored',
     reads++;
     return get(id);
   };
-  system = await startSystem({ overrides: { store } });
-  system.dollr.holdNext();
-  const card = await person(system, REQUESTER).request('refund 4411 10 held');
-  await person(system, APPROVER).press(card, 'approve');
-  await waitForThread(system, card, /PROCESSING/);
-  const polls = () => system!.dollr.calls.filter((c) => c.path.startsWith('/v1/status/')).length;
-  await system.dollr.waitFor(() => polls() >= 2 || undefined);
+  const { s, card, referenceId, polls, pollsReach } = await followHeldRefund(store);
+  await pollsReach(2);
   const [readsBefore, pollsBefore] = [reads, polls()];
-  await system.dollr.waitFor(() => polls() >= pollsBefore + 3 || undefined);
+  await pollsReach(pollsBefore + 3);
   expect(reads - readsBefore).toBe(0);
   // A change is still stored and told.
-  system.dollr.settle(system.dollr.executions()[0]!.referenceId, 'COMPLETED');
-  await waitForThread(system, card, /COMPLETED/);
+  s.dollr.settle(referenceId, 'COMPLETED');
+  await waitForThread(s, card, /COMPLETED/);
 });
