@@ -102,12 +102,29 @@ const sampler = setInterval(() => {
 }, 100);
 sampler.unref();
 
-function usage(gc: boolean, counts: Record<string, number>): ChildUsage {
-  if (gc && typeof globalThis.gc === 'function') {
-    globalThis.gc();
-    globalThis.gc();
+/**
+ * The RSS once V8 has given back what a forced GC freed. V8 returns freed pages to the system on
+ * background threads, so a reading taken right after gc() still counts them: seen while 1,000
+ * requests were followed, 258 MB at once, 212 MB 10 ms later, 171 MB from 50 ms on. The lowest of
+ * readings every 10 ms over 100 ms.
+ */
+async function rssAfterGc(): Promise<number> {
+  let lowest = process.memoryUsage.rss();
+  for (let i = 0; i < 10; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    lowest = Math.min(lowest, process.memoryUsage.rss());
+  }
+  return lowest;
+}
+
+async function usage(gc: boolean, counts: Record<string, number>): Promise<ChildUsage> {
+  const collect = gc && typeof globalThis.gc === 'function';
+  if (collect) {
+    globalThis.gc!();
+    globalThis.gc!();
   }
   const memory = process.memoryUsage();
+  if (collect) memory.rss = await rssAfterGc();
   peakRss = Math.max(peakRss, memory.rss);
   const resources: Record<string, number> = {};
   for (const name of process.getActiveResourcesInfo()) resources[name] = (resources[name] ?? 0) + 1;
@@ -147,7 +164,7 @@ process.on('message', (message: ChildRequest) => {
         return;
       }
       case 'usage':
-        return reply({ usage: usage(message.gc ?? false, counts) });
+        return reply({ usage: await usage(message.gc ?? false, counts) });
       case 'time-calls':
         if (!timeCalls) return reply({});
         return reply({ latencies: await timeCalls(message.calls) });

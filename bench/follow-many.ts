@@ -172,7 +172,7 @@ export async function followMany(options: { requests: number; holdSeconds: numbe
       notes: [
         describe('1st', first),
         describe('2nd', second),
-        `4. Measured in the app's process, per 1,000 requests; the idle baseline is the same process with no request for ${options.idleSeconds} s (CPU baseline scaled to the window). GC ${idleStart.gcAvailable ? 'forced' : 'NOT available'} before every GC'd sample. The target is judged on the 2nd round: the RSS while its requests are followed against the RSS once they were made. The 1st round's peak is what a fresh process's first burst grows by (V8 sizes its heap for the burst and keeps it). Store: SQLite in a temporary directory; card updates unpaced (SLACK_UPDATES_PER_MINUTE=60000).`,
+        `4. Measured in the app's process, per 1,000 requests; the idle baseline is the same process with no request for ${options.idleSeconds} s (CPU baseline scaled to the window). GC ${idleStart.gcAvailable ? 'forced' : 'NOT available'} before every GC'd sample; its RSS is the lowest reading in the 100 ms after the GC, once V8's background threads have returned the freed pages (read at once, it counted up to 90 MB more). The target is judged on the 2nd round: the RSS while its requests are followed against the RSS once they were made. The 1st round's peak is what a fresh process's first burst grows by (V8 sizes its heap for the burst and keeps it). Store: SQLite in a temporary directory; card updates unpaced (SLACK_UPDATES_PER_MINUTE=60000).`,
       ],
       figures: {
         requests: n,
