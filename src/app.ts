@@ -105,6 +105,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const queues = createSlackQueues(config.slack);
   const notifier = createSlackNotifier(app.client, queues, () => currentFreeze(store), logger);
   const outbox = createOutbox({ store, notifier, clock, logger, retryDelayMs: overrides.slackRetryDelayMs });
+  const scheduler = createPollScheduler({ maxConcurrent: DOLLR_CALLS_IN_FLIGHT });
   const executor = createExecutor({
     store,
     gateway,
@@ -112,7 +113,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     ids: overrides.ids ?? randomIds,
     logger,
     announce: (id) => void outbox.flush(id),
-    scheduler: createPollScheduler({ maxConcurrent: DOLLR_CALLS_IN_FLIGHT }),
+    scheduler,
     pollIntervalMs: config.dollr.pollIntervalMs,
     retryBackoff: overrides.retryBackoff ?? { initialMs: config.dollr.retryInitialMs, maxMs: config.dollr.retryMaxMs },
     attentionAfterMs: config.needsAttentionAfterMs,
@@ -124,6 +125,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     leases: store,
     outbox,
     executor,
+    scheduler,
     clock,
     logger,
     owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,

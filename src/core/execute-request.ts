@@ -6,7 +6,7 @@
  *   approved              -> mint the reference (stored before any Dollr call)
  *   reference, no session -> create the session (harmless to repeat: no money moves)
  *   session, no answer    -> execute; if it may have been sent before, ask Dollr first
- *   PENDING / PROCESSING  -> poll until COMPLETED or FAILED
+ *   PENDING / PROCESSING  -> `run` returns what `poll` needs; the worker polls until COMPLETED or FAILED
  * One reference per request, never replaced: an unclear answer is followed by a status query
  * with the same reference, and only a reference Dollr does not know is sent again, unchanged.
  */
@@ -45,8 +45,11 @@ export interface ExecutorOptions {
   checkpoint?: (name: Checkpoint) => void;
 }
 
-/** What following a request needs between polls. */
-interface FollowTarget {
+/**
+ * What following a request needs between polls: a few fields, not the record (a thousand requests
+ * followed at once would otherwise hold a thousand records, each with its whole trail).
+ */
+export interface Following {
   id: string;
   kind: Operation;
   referenceId: string;
@@ -54,11 +57,21 @@ interface FollowTarget {
   attentionAt: number | undefined;
   /** The last status stored. */
   status: ExecutionStatus | undefined;
+  /** How long to wait before the next poll. */
+  waitMs: number;
+  /** Polls failed in a row. */
+  failures: number;
 }
 
 export interface Executor {
-  /** Drives the request to a final state, resuming from its stored step. Stops when signal aborts. */
-  run(requestId: string, signal?: AbortSignal): Promise<void>;
+  /**
+   * Drives the request until Dollr has its execution, resuming from its stored step; returns what
+   * following it needs while its money may still be moving, undefined once it is final. Stops at
+   * its next wait when signal aborts.
+   */
+  run(requestId: string, signal?: AbortSignal): Promise<Following | undefined>;
+  /** Asks Dollr the status of a followed request once and stores any news; updates `following` for the next poll. True once final. */
+  poll(following: Following): Promise<boolean>;
 }
 
 export function createExecutor(options: ExecutorOptions): Executor {
@@ -185,48 +198,39 @@ export function createExecutor(options: ExecutorOptions): Executor {
   }
 
   /**
-   * Polls until a final status. Never gives up on a request whose money may be moving. It is given
-   * the few fields it needs, not the record: a suspended async function keeps its arguments alive,
-   * and a thousand requests followed at once would hold a thousand records (their whole trails).
-   * `status` is the last one stored: an answer that repeats it changes nothing and is not compared
-   * against the store, which a thousand requests polled together would otherwise read hundreds of
-   * times a second.
+   * One status poll. An answer that repeats the status last stored changes nothing and is not
+   * compared against the store, which a thousand requests polled together would otherwise read
+   * hundreds of times a second. Never gives up on a request whose money may be moving.
    */
-  async function follow(target: FollowTarget, signal?: AbortSignal): Promise<void> {
-    const { id, kind, referenceId } = target;
-    let { attentionAt, status: known } = target;
-    let interval = options.pollIntervalMs;
-    let failures = 0;
-    for (let final = false; !final; ) {
-      await scheduler.sleep(interval, signal);
-      try {
-        const status = await scheduler.limit(() => gateway.getStatus(kind, referenceId));
-        checkpoint('while_polling');
-        failures = 0;
-        if (status && status.status !== known) ({ known, final } = await recordNews(id, status));
-        // Back off while Dollr works on it (doubling, capped), jittered so that a batch approved
-        // together does not poll in step.
-        interval = Math.min(Math.round(interval * (1.6 + Math.random() * 0.4)), maxPollMs);
-      } catch (error) {
-        if (!isDollrError(error)) throw error;
-        failures++;
-        interval = Math.max(Math.min(retryDelayMs(failures, error, backoff), maxPollMs), error.options.retryAfterMs ?? 0);
-        logger.warn('status poll failed; backing off', { requestId: id, referenceId, code: error.code, retryInMs: interval });
+  async function poll(following: Following): Promise<boolean> {
+    const { id, kind, referenceId } = following;
+    let final = false;
+    try {
+      const status = await scheduler.limit(() => gateway.getStatus(kind, referenceId));
+      checkpoint('while_polling');
+      following.failures = 0;
+      if (status && status.status !== following.status) {
+        const recorded = await recordAnswer(id, status);
+        following.status = recorded.attempt?.execution?.status;
+        final = isFinal(recorded.state);
       }
-      if (!final && attentionAt !== undefined && clock.now().getTime() >= attentionAt) {
-        final = isFinal((await attentionIfOverdue((await store.get(id))!, `No final status from Dollr for reference ${referenceId}.`)).state);
-        attentionAt = undefined;
-      }
+      // Back off while Dollr works on it (doubling, capped), jittered so that a batch approved
+      // together does not poll in step.
+      following.waitMs = Math.min(Math.round(following.waitMs * (1.6 + Math.random() * 0.4)), maxPollMs);
+    } catch (error) {
+      if (!isDollrError(error)) throw error;
+      const failures = ++following.failures;
+      following.waitMs = Math.max(Math.min(retryDelayMs(failures, error, backoff), maxPollMs), error.options.retryAfterMs ?? 0);
+      logger.warn('status poll failed; backing off', { requestId: id, referenceId, code: error.code, retryInMs: following.waitMs });
     }
+    if (!final && following.attentionAt !== undefined && clock.now().getTime() >= following.attentionAt) {
+      final = isFinal((await attentionIfOverdue((await store.get(id))!, `No final status from Dollr for reference ${referenceId}.`)).state);
+      following.attentionAt = undefined;
+    }
+    return final;
   }
 
-  /** Stores a new status; returns what follow() keeps of the record (a local would keep all of it). */
-  async function recordNews(id: string, status: ExecutionSnapshot): Promise<{ known?: ExecutionStatus; final: boolean }> {
-    const recorded = await recordAnswer(id, status);
-    return { known: recorded.attempt?.execution?.status, final: isFinal(recorded.state) };
-  }
-
-  async function run(id: string, signal?: AbortSignal): Promise<void> {
+  async function run(id: string, signal?: AbortSignal): Promise<Following | undefined> {
     let request = await store.get(id);
     if (!request) throw new Error(`Request ${id} is not in the store`);
     if (request.state === 'approved' && !request.attempt) {
@@ -234,20 +238,26 @@ export function createExecutor(options: ExecutorOptions): Executor {
       request = await save(id, (r) => (r.state === 'approved' && !r.attempt ? recordReference(r, referenceId, clock.now()) : undefined));
       checkpoint('after_reference');
     }
-    if (isFinal(request.state) || !request.attempt) return;
+    if (isFinal(request.state) || !request.attempt) return undefined;
     const { referenceId } = request.attempt; // Never replaced.
     if (!request.attempt.sessionId) {
       request = await createSession(request, signal);
-      if (isFinal(request.state)) return;
+      if (isFinal(request.state)) return undefined;
       request = await execute(request, false, signal);
     } else if (!request.attempt.execution) {
       request = await execute(request, true, signal);
     }
-    // Returned, not awaited: this frame (and the record in it) is let go while following.
-    if (isFinal(request.state)) return;
-    const target = { id, kind: request.details.kind, referenceId, attentionAt: attentionDeadline(request), status: request.attempt?.execution?.status };
-    return follow(target, signal);
+    if (isFinal(request.state)) return undefined;
+    return {
+      id,
+      kind: request.details.kind,
+      referenceId,
+      attentionAt: attentionDeadline(request),
+      status: request.attempt?.execution?.status,
+      waitMs: options.pollIntervalMs,
+      failures: 0,
+    };
   }
 
-  return { run };
+  return { run, poll };
 }

@@ -1,9 +1,13 @@
 /**
  * One scheduler for every status poll: a single timer wakes whoever is due (however many requests are
  * followed), and a global limit bounds the Dollr calls in flight, so a thousand followed requests cost
- * a thousand parked promises, not a thousand timers or a thousand simultaneous calls.
+ * a thousand sleepers (a time and a callback), not a thousand timers or a thousand simultaneous calls.
  */
 export interface PollScheduler {
+  /** Calls wake after ms, on the shared timer. */
+  after(ms: number, wake: () => void): Sleeper;
+  /** Forgets a sleeper that has not woken yet. */
+  cancel(sleeper: Sleeper): void;
   /** Resolves after ms (on the shared timer); rejects with the signal's reason when it aborts. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
   /** Runs a Dollr call when a slot is free (at most maxConcurrent at once). */
@@ -12,7 +16,7 @@ export interface PollScheduler {
   stats(): { sleeping: number; running: number; queued: number };
 }
 
-interface Sleeper {
+export interface Sleeper {
   at: number;
   wake: () => void;
 }
@@ -23,49 +27,60 @@ export function createPollScheduler(options: { maxConcurrent: number; now?: () =
   let timer: ReturnType<typeof setTimeout> | undefined;
   let timerAt = Infinity;
 
-  function arm(): void {
-    let next = Infinity;
-    for (const s of sleepers) if (s.at < next) next = s.at;
-    if (next === timerAt) return;
+  /** Makes the timer fire by `at`. A sleeper that wakes later needs no scan: the timer is early enough. */
+  function armBy(at: number): void {
+    if (at >= timerAt) return;
     clearTimeout(timer);
-    timerAt = next;
-    timer = next === Infinity ? undefined : setTimeout(tick, Math.max(0, next - now()));
+    timerAt = at;
+    timer = setTimeout(tick, Math.max(0, at - now()));
   }
 
   function tick(): void {
     timerAt = Infinity;
     const t = now();
+    let next = Infinity;
     for (const s of sleepers) {
       if (s.at <= t) {
         sleepers.delete(s);
         s.wake();
-      }
+      } else if (s.at < next) next = s.at;
     }
-    arm();
+    armBy(next);
   }
 
   let running = 0;
   const queue: Array<() => void> = [];
 
+  function after(ms: number, wake: () => void): Sleeper {
+    const sleeper = { at: now() + ms, wake };
+    sleepers.add(sleeper);
+    armBy(sleeper.at);
+    return sleeper;
+  }
+
+  /** The timer stays armed (it finds nothing due and rearms) unless nobody sleeps any more. */
+  function cancel(sleeper: Sleeper): void {
+    if (sleepers.delete(sleeper) && sleepers.size === 0) {
+      clearTimeout(timer);
+      timerAt = Infinity;
+    }
+  }
+
   return {
+    after,
+    cancel,
     sleep(ms, signal) {
       return new Promise<void>((resolve, reject) => {
         if (signal?.aborted) return reject(signal.reason);
         const onAbort = () => {
-          sleepers.delete(sleeper);
-          arm();
+          cancel(sleeper);
           reject(signal!.reason);
         };
-        const sleeper: Sleeper = {
-          at: now() + ms,
-          wake: () => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-          },
-        };
+        const sleeper = after(ms, () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        });
         signal?.addEventListener('abort', onAbort, { once: true });
-        sleepers.add(sleeper);
-        arm();
       });
     },
     async limit(call) {

@@ -1,11 +1,15 @@
 /**
  * Who works on a request, and when. One run per request at a time across every replica: a run
  * holds the request's lease (renewed while it works, released at the end), tells Slack what is
- * untold, and drives the execution when money may be moving. A periodic sweep picks up whatever
- * has work left and no live lease: requests of a crashed replica, or ones a store outage stopped.
+ * untold, and drives the execution when money may be moving. Once Dollr has the execution, the
+ * request is followed (polled on the shared timer) under the same lease until it is final. A
+ * periodic sweep picks up whatever has work left and no live lease: requests of a crashed replica,
+ * or ones a store outage stopped.
  */
 import type { Executor } from './execute-request.ts';
+import { createFollowedRequests } from './followed-requests.ts';
 import type { Outbox } from './outbox.ts';
+import type { PollScheduler } from './poll-scheduler.ts';
 import type { Clock, Leases, Logger, RequestStore } from './ports.ts';
 import { IN_FLIGHT_STATES, type MoneyRequest } from './request.ts';
 
@@ -14,6 +18,8 @@ export interface RequestWorkerOptions {
   leases: Leases;
   outbox: Outbox;
   executor: Executor;
+  /** The shared timer that followed requests are polled on. */
+  scheduler: PollScheduler;
   clock: Clock;
   logger: Logger;
   /** This process's name in leases. */
@@ -43,27 +49,50 @@ export function createRequestWorker(options: RequestWorkerOptions): RequestWorke
   const { store, leases, outbox, executor, clock, logger, owner, leaseTtlMs } = options;
   const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
   const again = new Set<string>();
-  /** Leases this process holds, with what to stop if one is lost. */
-  const held = new Map<string, AbortController>();
+  /** Requests whose lease this process holds: those running and those followed. */
+  const held = new Set<string>();
   let stopped = false;
   let sweeper: ReturnType<typeof setInterval> | undefined;
   const leaseName = (id: string) => `request:${id}`;
 
+  async function letGo(id: string): Promise<void> {
+    held.delete(id);
+    await leases.releaseLease(leaseName(id), owner).catch(() => {});
+  }
+
+  const followed = createFollowedRequests({
+    scheduler: options.scheduler,
+    poll: executor.poll,
+    ended: (id, error) => {
+      if (error) logger.error('following a request stopped; the next sweep resumes it', { requestId: id, error });
+      again.delete(id);
+      void outbox.flush(id).finally(() => letGo(id));
+    },
+  });
+
+  function leaseLost(id: string, why: Error): void {
+    running.get(id)?.controller.abort(why);
+    if (followed.drop(id)) {
+      logger.info('stopped following a request', { requestId: id, why: String(why) });
+      void letGo(id);
+    }
+  }
+
   // One renewal loop for every lease held, not a timer per request.
   const renewer = setInterval(() => {
-    for (const [id, controller] of held) {
+    for (const id of held) {
       leases.renewLease(leaseName(id), owner, leaseTtlMs).then(
-        (kept) => kept || controller.abort(new Error('lease lost')),
-        () => controller.abort(new Error('lease not renewed')),
+        (kept) => kept || leaseLost(id, new Error('lease lost')),
+        () => leaseLost(id, new Error('lease not renewed')),
       );
     }
   }, Math.max(10, Math.floor(leaseTtlMs / 3)));
   renewer.unref();
 
   async function work(id: string, controller: AbortController): Promise<void> {
-    const lease = leaseName(id);
-    if (!(await leases.acquireLease(lease, owner, leaseTtlMs))) return; // Another replica has it.
-    held.set(id, controller);
+    if (!(await leases.acquireLease(leaseName(id), owner, leaseTtlMs))) return; // Another replica has it.
+    held.add(id);
+    let following = false;
     try {
       do {
         again.delete(id);
@@ -71,7 +100,13 @@ export function createRequestWorker(options: RequestWorkerOptions): RequestWorke
         if (state && IN_FLIGHT_STATES.includes(state)) {
           // Money does not wait for Slack: the outbox tells each stored change as Slack's pace allows.
           void outbox.flush(id);
-          await executor.run(id, controller.signal);
+          const toFollow = await executor.run(id, controller.signal);
+          if (toFollow && !controller.signal.aborted) {
+            // Followed under the lease this run holds; news stored meanwhile is told as it is saved.
+            followed.follow(toFollow);
+            following = true;
+            return;
+          }
         } else {
           await outbox.flush(id); // The card first: reminders link to it.
           const told = await store.get(id);
@@ -80,12 +115,16 @@ export function createRequestWorker(options: RequestWorkerOptions): RequestWorke
         await outbox.flush(id);
       } while (again.has(id) && !controller.signal.aborted);
     } finally {
-      held.delete(id);
-      await leases.releaseLease(lease, owner).catch(() => {});
+      if (!following) await letGo(id);
     }
   }
 
   function kick(id: string): Promise<void> {
+    if (followed.has(id)) {
+      // Followed under our lease: news stored meanwhile (a status command, say) is told now, not after the next poll.
+      void outbox.flush(id);
+      return Promise.resolve();
+    }
     const current = running.get(id);
     if (current) {
       // We hold its lease: news stored meanwhile (a status command, say) is told now, not after the next poll.
@@ -115,7 +154,7 @@ export function createRequestWorker(options: RequestWorkerOptions): RequestWorke
   async function sweep(): Promise<void> {
     try {
       const requests = await store.listWithWorkLeft();
-      for (const request of requests) if (!running.has(request.id) && workIsDue(request)) void kick(request.id);
+      for (const request of requests) if (!running.has(request.id) && !followed.has(request.id) && workIsDue(request)) void kick(request.id);
     } catch (error) {
       logger.warn('sweep failed; will try again', { error });
     }
@@ -133,8 +172,10 @@ export function createRequestWorker(options: RequestWorkerOptions): RequestWorke
       clearInterval(sweeper);
       outbox.stop();
       for (const { controller } of running.values()) controller.abort(new Error('shutting down'));
-      // Runs end at their next wait; deliveries under way (started by announcements) finish too.
-      const all = Promise.all([...running.values()].map((r) => r.done)).then(() => outbox.idle());
+      // Runs end at their next wait and polls under way finish (their answers stored); deliveries
+      // under way (started by announcements) finish too. Leases are given back for another replica.
+      const unfollowed = followed.stop().then((ids) => Promise.all(ids.map(letGo)));
+      const all = Promise.all([...running.values()].map((r) => r.done).concat(unfollowed.then(() => {}))).then(() => outbox.idle());
       const deadline = new AbortController();
       await Promise.race([all, clock.sleep(timeoutMs, deadline.signal).catch(() => {})]);
       deadline.abort();

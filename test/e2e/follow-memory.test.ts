@@ -1,9 +1,9 @@
 /**
  * A followed request costs a few fields while it waits for its next poll, not its record, and a poll
  * that brings no news costs no store read: a thousand followed at once must hold neither a thousand
- * records (each with its whole trail of events) nor the store busy.
+ * records (each with its whole trail of events), nor a suspended function each, nor the store busy.
  */
-import { setFlagsFromString } from 'node:v8';
+import { queryObjects, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, expect, it } from 'vitest';
 import { createStore, type Store } from '../../src/adapters/store/create-store.ts';
@@ -76,4 +76,29 @@ it('does not read the record for a poll that repeats the status it last stored',
   // A change is still stored and told.
   s.dollr.settle(referenceId, 'COMPLETED');
   await waitForThread(s, card, /COMPLETED/);
+});
+
+it('holds no promise or AbortController for a request waiting between status polls', async () => {
+  const n = 20;
+  const s = (system = await startSystem({ env: { REQUESTS_PER_MINUTE: String(n) } }));
+  s.dollr.configure({ progression: 'manual' }); // Every execution stays PROCESSING until settled.
+  const cards = [];
+  for (let i = 0; i < n; i++) {
+    const card = await person(s, REQUESTER).request(`refund 4412 ${10 + i} held`); // 1,000.00 LRD to refund from
+    await person(s, APPROVER).press(card, 'approve');
+    cards.push(card);
+  }
+  await s.dollr.waitFor(() => s.dollr.executions().length === n || undefined);
+  const references = s.dollr.executions().map((e) => e.referenceId);
+  // Polled a few times each: their polls are spaced out by now, and most waits are long.
+  await s.dollr.waitFor(() => references.every((r) => s.dollr.statusRequestCount(r) >= 4) || undefined, 10_000);
+  /** Objects in the heap after a full GC (queryObjects collects first). */
+  const count = () => ({ promises: queryObjects(Promise, { format: 'count' }), controllers: queryObjects(AbortController, { format: 'count' }) });
+  const following = count();
+  for (const referenceId of references) s.dollr.settle(referenceId, 'COMPLETED');
+  for (const card of cards) await waitForThread(s, card, /COMPLETED/);
+  const settled = count();
+  // A poll under way at the moment of counting holds a few; a suspended follower held several each.
+  expect(following.controllers - settled.controllers).toBeLessThan(5);
+  expect(following.promises - settled.promises).toBeLessThan(n);
 });

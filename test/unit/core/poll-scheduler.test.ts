@@ -10,6 +10,18 @@ describe('createPollScheduler', () => {
     expect(scheduler.stats().sleeping).toBe(0);
   });
 
+  it('wakes a sleeper added after the timer was armed for a later one, and never one cancelled', async () => {
+    const scheduler = createPollScheduler({ maxConcurrent: 1 });
+    const woke: string[] = [];
+    scheduler.after(40, () => woke.push('late'));
+    const cancelled = scheduler.after(5, () => woke.push('cancelled'));
+    scheduler.after(10, () => woke.push('early'));
+    scheduler.cancel(cancelled);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(woke).toEqual(['early', 'late']);
+    expect(scheduler.stats().sleeping).toBe(0);
+  });
+
   it('rejects a sleeper whose signal aborts, and forgets it', async () => {
     const scheduler = createPollScheduler({ maxConcurrent: 1 });
     const controller = new AbortController();
