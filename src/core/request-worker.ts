@@ -120,16 +120,12 @@ export function createRequestWorker(options: RequestWorkerOptions): RequestWorke
   }
 
   function kick(id: string): Promise<void> {
-    if (followed.has(id)) {
-      // Followed under our lease: news stored meanwhile (a status command, say) is told now, not after the next poll.
-      void outbox.flush(id);
-      return Promise.resolve();
-    }
     const current = running.get(id);
-    if (current) {
+    if (current || followed.has(id)) {
       // We hold its lease: news stored meanwhile (a status command, say) is told now, not after the next poll.
-      again.add(id);
       void outbox.flush(id);
+      if (!current) return Promise.resolve();
+      again.add(id);
       return current.done;
     }
     if (stopped) return Promise.resolve();
