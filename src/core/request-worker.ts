@@ -96,10 +96,12 @@ export function createRequestWorker(options: RequestWorkerOptions): RequestWorke
     try {
       do {
         again.delete(id);
+        // Slack is told what is untold whatever the state, starting now: the first reply of an
+        // approval does not wait for the read below.
+        const told = outbox.flush(id);
         const state = (await store.get(id))?.state;
         if (state && IN_FLIGHT_STATES.includes(state)) {
           // Money does not wait for Slack: the outbox tells each stored change as Slack's pace allows.
-          void outbox.flush(id);
           const toFollow = await executor.run(id, controller.signal);
           if (toFollow && !controller.signal.aborted) {
             // Followed under the lease this run holds; news stored meanwhile is told as it is saved.
@@ -108,9 +110,9 @@ export function createRequestWorker(options: RequestWorkerOptions): RequestWorke
             return;
           }
         } else {
-          await outbox.flush(id); // The card first: reminders link to it.
-          const told = await store.get(id);
-          if (told?.state === 'awaiting_approval') await options.watchPending(told);
+          await told; // The card first: reminders link to it.
+          const request = await store.get(id);
+          if (request?.state === 'awaiting_approval') await options.watchPending(request);
         }
         await outbox.flush(id);
       } while (again.has(id) && !controller.signal.aborted);
