@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createStore } from '../../src/adapters/store/create-store.ts';
 import { APPROVER, cardText, CHANNEL, person, REQUESTER, startSystem, threadTexts, waitForCard, waitForThread, type System } from '../support/system.ts';
 
 let system: System | undefined;
@@ -39,6 +40,42 @@ describe('restart', () => {
     await waitForThread(system, waiting, /COMPLETED/);
     expect(system.dollr.executions()).toHaveLength(2);
     expect(threadTexts(system, running).filter((t) => t.includes('PROCESSING'))).toHaveLength(1);
+  });
+});
+
+describe('a lease lost while following', () => {
+  it('stops polling the request and gives it up; the next sweep follows it again once the lease is free', async () => {
+    const store = await createStore('memory://');
+    let refuseRenewals = false;
+    const renew = store.renewLease.bind(store);
+    store.renewLease = (name, owner, ttlMs) => (refuseRenewals ? Promise.resolve(false) : renew(name, owner, ttlMs));
+    // Renewals every 100 ms; sweeps every 100 ms.
+    system = await startSystem({ overrides: { store }, env: { LEASE_TTL_MS: '300', SWEEP_INTERVAL_MS: '100' } });
+    const s = system;
+    s.dollr.holdNext();
+    const card = await person(s, REQUESTER).request('refund 4411 10 taken over');
+    await person(s, APPROVER).press(card, 'approve');
+    await waitForThread(s, card, /PROCESSING/);
+    const { referenceId } = s.dollr.executions()[0]!;
+    const lease = `request:${card.requestId}`;
+
+    // Another replica takes the lease as soon as this one gives it up.
+    refuseRenewals = true;
+    const deadline = Date.now() + 5000;
+    while (!(await store.acquireLease(lease, 'other-replica', 60_000))) {
+      if (Date.now() > deadline) throw new Error('the app never gave the lease up');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    refuseRenewals = false;
+    const polls = s.dollr.statusRequestCount(referenceId);
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // Several poll intervals and sweeps.
+    expect(s.dollr.statusRequestCount(referenceId)).toBe(polls);
+
+    await store.releaseLease(lease, 'other-replica');
+    await s.dollr.waitFor(() => s.dollr.statusRequestCount(referenceId) > polls || undefined);
+    s.dollr.settle(referenceId, 'COMPLETED');
+    await waitForThread(s, card, /COMPLETED/);
+    expect(s.dollr.executionCount(referenceId)).toBe(1);
   });
 });
 
