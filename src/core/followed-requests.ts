@@ -44,18 +44,16 @@ export function createFollowedRequests(options: FollowedRequestsOptions): Follow
 
   async function pollOnce(entry: Entry): Promise<void> {
     const { id } = entry.following;
-    let final: boolean;
+    let outcome: { final: boolean } | { error: unknown };
     try {
-      final = await poll(entry.following);
+      outcome = { final: await poll(entry.following) };
     } catch (error) {
-      if (entries.get(id) !== entry) return;
-      entries.delete(id);
-      return ended(id, error);
+      outcome = { error };
     }
     if (entries.get(id) !== entry) return; // Dropped while the poll was under way.
-    if (!final) return wait(entry);
+    if ('final' in outcome && !outcome.final) return wait(entry);
     entries.delete(id);
-    ended(id);
+    ended(id, 'error' in outcome ? outcome.error : undefined);
   }
 
   function drop(id: string): boolean {

@@ -92,7 +92,7 @@ export function createRequestWorker(options: RequestWorkerOptions): RequestWorke
   async function work(id: string, controller: AbortController): Promise<void> {
     if (!(await leases.acquireLease(leaseName(id), owner, leaseTtlMs))) return; // Another replica has it.
     held.add(id);
-    let following = false;
+    let handedOver = false;
     try {
       do {
         again.delete(id);
@@ -106,7 +106,7 @@ export function createRequestWorker(options: RequestWorkerOptions): RequestWorke
           if (toFollow && !controller.signal.aborted) {
             // Followed under the lease this run holds; news stored meanwhile is told as it is saved.
             followed.follow(toFollow);
-            following = true;
+            handedOver = true;
             return;
           }
         } else {
@@ -117,7 +117,7 @@ export function createRequestWorker(options: RequestWorkerOptions): RequestWorke
         await outbox.flush(id);
       } while (again.has(id) && !controller.signal.aborted);
     } finally {
-      if (!following) await letGo(id);
+      if (!handedOver) await letGo(id);
     }
   }
 
@@ -173,7 +173,7 @@ export function createRequestWorker(options: RequestWorkerOptions): RequestWorke
       // Runs end at their next wait and polls under way finish (their answers stored); deliveries
       // under way (started by announcements) finish too. Leases are given back for another replica.
       const unfollowed = followed.stop().then((ids) => Promise.all(ids.map(letGo)));
-      const all = Promise.all([...running.values()].map((r) => r.done).concat(unfollowed.then(() => {}))).then(() => outbox.idle());
+      const all = Promise.all([...[...running.values()].map((r) => r.done), unfollowed]).then(() => outbox.idle());
       const deadline = new AbortController();
       await Promise.race([all, clock.sleep(timeoutMs, deadline.signal).catch(() => {})]);
       deadline.abort();
