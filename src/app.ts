@@ -17,6 +17,7 @@ import { registerListeners } from './adapters/slack/register-listeners.ts';
 import type { SlackServices } from './adapters/slack/services.ts';
 import { createAckPriority } from './adapters/slack/after-ack.ts';
 import { createSlackQueues } from './adapters/slack/slack-queues.ts';
+import { slackAgent } from './adapters/slack/slack-agent.ts';
 import { createSlackNotifier } from './adapters/slack/slack-notifier.ts';
 import { createStore, type Store } from './adapters/store/create-store.ts';
 import { secretsOf, type Config } from './config.ts';
@@ -87,6 +88,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   // retries are kept short so that one stuck call does not hold a thread for half an hour.
   const clientOptions: WebClientOptions = {
     slackApiUrl: config.slack.apiUrl,
+    agent: slackAgent(config.slack.apiUrl),
     retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 },
     // A 429 comes back to us: the channel queue waits out Retry-After and sends again, in order.
     rejectRateLimitedCalls: true,

@@ -182,6 +182,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     });
   });
   server.on('upgrade', (req, sock, head) => socket.handleUpgrade(req, sock, head));
+  // Idle connections stay open for a minute, as production front ends commonly keep them (Node's
+  // default closes them after 5 s, which would make every call after a quiet spell a new connection).
+  server.keepAliveTimeout = 60_000;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -95,6 +95,9 @@ export async function startServer(options: {
       })
       .finally(() => options.onHandled?.());
   });
+  // Idle connections stay open for a minute, as production front ends commonly keep them (Node's
+  // default closes them after 5 s, which would make every call after a quiet spell a new connection).
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => resolve());
