@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStore } from '../../src/adapters/store/create-store.ts';
 import { APPROVER, cardText, CHANNEL, person, REQUESTER, startSystem, threadTexts, waitForCard, waitForThread, type System } from '../support/system.ts';
+import { pollUntil } from '../support/within.ts';
 
 let system: System | undefined;
 let dir: string | undefined;
@@ -61,11 +62,7 @@ describe('a lease lost while following', () => {
 
     // Another replica takes the lease as soon as this one gives it up.
     refuseRenewals = true;
-    const deadline = Date.now() + 5000;
-    while (!(await store.acquireLease(lease, 'other-replica', 60_000))) {
-      if (Date.now() > deadline) throw new Error('the app never gave the lease up');
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await pollUntil(() => store.acquireLease(lease, 'other-replica', 60_000), 5000, 'the app to give the lease up', 10);
     refuseRenewals = false;
     const polls = s.dollr.statusRequestCount(referenceId);
     await new Promise((resolve) => setTimeout(resolve, 1000)); // Several poll intervals and sweeps.
