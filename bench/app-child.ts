@@ -1,7 +1,7 @@
 /**
  * The process under measurement: the real app (createApp, as main.ts builds it, with a counting silent
  * logger) or the baseline, a minimal Bolt app that only acks. Run by app-process.ts as
- * `node --expose-gc --import tsx bench/app-child.ts`, driven over IPC, so that its CPU time, RSS
+ * `node --expose-gc bench/app-child.ts`, driven over IPC, so that its CPU time, RSS
  * and timers are the app's alone: the fakes and the load generator live in the parent.
  *
  * IPC, parent -> child: {type:'start', kind:'app'|'baseline', env} | {type:'usage', id, gc?} |

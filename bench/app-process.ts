@@ -33,7 +33,7 @@ export interface AppProcess {
 export async function startAppProcess(kind: ChildKind, env: Record<string, string>, timeoutMs = 30_000): Promise<AppProcess> {
   // BENCH_CPU_PROFILE=<dir>: the app process writes a V8 CPU profile there when it stops.
   const profile = kind === 'app' && process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
-  const child = spawn(process.execPath, ['--expose-gc', ...profile, '--import', 'tsx', 'bench/app-child.ts'], {
+  const child = spawn(process.execPath, ['--expose-gc', ...profile, 'bench/app-child.ts'], {
     cwd: REPO_ROOT,
     // As `npm start` runs the app (package.json): glibc's malloc limited to 2 arenas. With one arena per
     // thread (libuv's pool runs SQLite, V8 has GC helpers), each batch left about 7 MB more RSS behind.

@@ -2,7 +2,7 @@
  * Sends bursts of signed Slack requests from a worker thread, so that response times are taken on an
  * event loop that does nothing else: the fakes, which serve the app's own Slack and Dollr calls
  * during its burst, run on the main thread. The thread signs and posts ready-made form bodies exactly
- * as src/fakes/slack-sender.ts does (it is plain JavaScript: worker threads do not get tsx's loader).
+ * as src/fakes/slack-sender.ts does (plain JavaScript, so the worker thread loads it as it is).
  *
  * Every burst opens its own connections and closes them at the end (an undici Agent per burst), so
  * that no process under measurement gets a burst over connections a previous burst left open: an

@@ -26,13 +26,14 @@ export type DollrErrorCode = (typeof DOLLR_ERROR_CODES)[number];
 
 export class DollrError extends Error {
   override readonly name = 'DollrError';
-  constructor(
-    readonly code: DollrErrorCode,
-    /** Dollr's own words when it gave any (its `detail`), else ours. Safe to show people. */
-    message: string,
-    readonly options: { status?: number; retryAfterMs?: number; cause?: unknown } = {},
-  ) {
+  readonly code: DollrErrorCode;
+  readonly options: { status?: number; retryAfterMs?: number; cause?: unknown };
+
+  /** `message`: Dollr's own words when it gave any (its `detail`), else ours. Safe to show people. */
+  constructor(code: DollrErrorCode, message: string, options: { status?: number; retryAfterMs?: number; cause?: unknown } = {}) {
     super(message, { cause: options.cause });
+    this.code = code;
+    this.options = options;
   }
 
   /** True when the call may have been processed by Dollr although we got no clear answer. */

@@ -1,4 +1,4 @@
-/** The page's script: public/app.js and the renderers it imports, bundled by esbuild (tsx's own) at start-up. */
+/** The page's script: public/app.js and the renderers it imports, bundled by esbuild at start-up. */
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 

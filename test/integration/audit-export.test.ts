@@ -273,7 +273,7 @@ describe('npm run audit:export (the CLI, as a child process)', () => {
 
   const cli = (args: string[], env: Record<string, string> = { STORE_URL: storeUrl }) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/tools/audit-export.ts', ...args], {
+      const child = spawn(process.execPath, ['src/tools/audit-export.ts', ...args], {
         cwd: process.cwd(),
         env: { PATH: process.env.PATH, ...env },
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -7,7 +7,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import KeyvRedis, { createClient } from '@keyv/redis';
-import { KeyvSqlite } from '@keyv/sqlite';
+import { DatabaseSync } from 'node:sqlite';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Backend as StoreBackend } from '../../src/adapters/store/backend.ts';
 import { createStore, type Store } from '../../src/adapters/store/create-store.ts';
@@ -68,15 +68,15 @@ const sqlite = ((): Backend => {
       return {
         namespace: 'dollr',
         open: (now) => createStore(`sqlite://${file}`, { now }),
-        openBackend: (now) => openSqliteBackend({ file, busyTimeoutMs: 1000, now }),
+        openBackend: async (now) => openSqliteBackend({ file, busyTimeoutMs: 1000, now }),
         async plantRaw(key, raw) {
-          const adapter = new KeyvSqlite({ uri: `sqlite://${file}` });
-          await adapter.set(key, raw);
-          await adapter.disconnect();
+          const db = new DatabaseSync(file);
+          db.prepare('INSERT INTO keyv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, raw);
+          db.close();
         },
       };
     },
-    backend: async () => ({ backend: await openSqliteBackend({ file: join(dir, `raw-${++count}.sqlite`), busyTimeoutMs: 1000 }), prefix: 'raw' }),
+    backend: async () => ({ backend: openSqliteBackend({ file: join(dir, `raw-${++count}.sqlite`), busyTimeoutMs: 1000 }), prefix: 'raw' }),
   };
 })();
 
@@ -484,9 +484,9 @@ describe('the embedded default store', () => {
       const store = await createStore(undefined, { cwd });
       await store.insert(aRequest());
       // The journal mode is stored in the file: a second connection (the audit export's, say) sees it.
-      const other = new KeyvSqlite({ uri: `sqlite://${join(cwd, 'data', 'dollr-slack.sqlite')}` });
-      expect(await other.query('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
-      await other.disconnect();
+      const other = new DatabaseSync(join(cwd, 'data', 'dollr-slack.sqlite'), { readOnly: true });
+      expect({ ...other.prepare('PRAGMA journal_mode').get() }).toEqual({ journal_mode: 'wal' });
+      other.close();
       await store.close();
     } finally {
       await rm(cwd, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 /**
- * The real app as a child process (`node --import tsx src/main.ts`), configured by its environment
+ * The real app as a child process (`node src/main.ts`), configured by its environment
  * only, as in production. Its JSON log lines are kept; the "dollr-slack started" line gives the port.
  * Every child started here is tracked, so that `killChildApps()` in an afterEach/afterAll leaves no
  * process behind, whatever the test did.
@@ -56,7 +56,7 @@ export async function startChildApp(options: ChildAppOptions): Promise<ChildApp>
   const name = options.name ?? 'app';
   const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
   for (const [key, value] of Object.entries(options.env)) if (value !== undefined) env[key] = value;
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, ['src/main.ts'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(proc);
   const logs: string[] = [];
   const exited = new Promise<ChildExit>((resolve) => {

@@ -14,14 +14,15 @@ const WHAT_TO_DO = 'approval-policy.example.yml shows every setting; unset APPRO
 
 export class PolicyFileError extends Error {
   override readonly name = 'PolicyFileError';
-  constructor(
-    readonly file: string,
-    readonly problems: readonly string[],
-  ) {
+  readonly file: string;
+  readonly problems: readonly string[];
+  constructor(file: string, problems: readonly string[]) {
     super(
       `The approval policy ${file} (APPROVAL_POLICY) has ${problems.length} problem(s):\n` +
         `${problems.map((p) => `  - ${p}`).join('\n')}\nFix ${problems.length === 1 ? 'it' : 'them'} and start again. ${WHAT_TO_DO}`,
     );
+    this.file = file;
+    this.problems = problems;
   }
 }
 

@@ -29,15 +29,14 @@ export interface UserDirectory extends Directory {
 /** A group whose members could not be read and were never read before. */
 export class UserGroupUnavailableError extends Error {
   override readonly name = 'UserGroupUnavailableError';
-  constructor(
-    readonly groupId: string,
-    options?: ErrorOptions,
-  ) {
+  readonly groupId: string;
+  constructor(groupId: string, options?: ErrorOptions) {
     super(
       `The members of Slack user group ${groupId} could not be read from Slack, so who may approve cannot be checked. ` +
         'Nothing was changed; try again in a minute.',
       options,
     );
+    this.groupId = groupId;
   }
 }
 

@@ -42,7 +42,7 @@ export async function createStore(url: string | undefined, options: StoreOptions
       break;
     case 'sqlite': {
       const { file } = location;
-      backend = await withinDeadline(timeoutMs, `open ${file}`, () => openSqliteBackend({ file, busyTimeoutMs: timeoutMs, now: options.now }));
+      backend = await withinDeadline(timeoutMs, `open ${file}`, async () => openSqliteBackend({ file, busyTimeoutMs: timeoutMs, now: options.now }));
       break;
     }
     case 'redis':

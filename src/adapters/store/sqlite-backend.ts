@@ -1,161 +1,176 @@
 /**
- * SQLite backend: Keyv over @keyv/sqlite, and the atomic primitives as single SQL statements on the
- * database handle @keyv/sqlite already holds (its `query`, which runs one statement with
- * sqlite3's `all`). One statement is atomic in SQLite, and `RETURNING key` tells us whether it
- * changed a row, since `query` does not report the change count.
+ * SQLite backend on Node's built-in driver (node:sqlite: nothing to compile, maintained with Node).
+ * Keyv stays the façade for plain reads and writes, through a small Map-like Keyv store over one
+ * table (`keyv`, the very table @keyv/sqlite made, so existing files keep working); the atomic
+ * primitives are statements on the same connection.
  *
- * Most of it lives in @keyv/sqlite's table (key TEXT PRIMARY KEY, value TEXT): records and settings
- * as Keyv writes them, work-left index members as rows `<indexKey>:<member>` holding their version,
- * and leases as rows holding {"owner","expiresAt"} with expiry measured by our clock seam (`now`).
- * Two small tables of our own sit next to it, created when the store opens: `<table>_sorted`
- * (sorted indexes, read in score order through an index) and `<table>_counters` (fixed-window
- * counters with an expiry column, also on the clock seam).
+ * The driver is synchronous: a statement, or a transaction of several, runs to its end before any
+ * other JavaScript in this process, so every primitive is atomic within the process without locks.
+ * A commit waits for its fsync on the event loop; the benchmark's ack and follow scenarios measure
+ * what that costs under load.
+ *
+ * What lives where: records and settings as Keyv writes them, work-left index members as rows
+ * `<indexKey>:<member>` holding their version, and leases as rows holding {"owner","expiresAt"}
+ * with expiry measured by our clock seam (`now`), all in `keyv`. Two small tables of our own sit
+ * next to it: `keyv_sorted` (sorted indexes, read in score order through an index) and
+ * `keyv_counters` (fixed-window counters with an expiry column, also on the clock seam).
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { KeyvSqlite } from '@keyv/sqlite';
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { Keyv } from 'keyv';
 import type { Backend, ScoreRange } from './backend.ts';
 
 export interface SqliteBackendOptions {
   /** Absolute path; its directory is created when missing. */
   file: string;
-  /** How long SQLite waits for a lock held by another connection, in ms. */
+  /** How long SQLite waits for a lock held by another connection (the audit export's), in ms. */
   busyTimeoutMs: number;
   now?: () => number;
 }
 
-export async function openSqliteBackend(options: SqliteBackendOptions): Promise<Backend> {
+const TABLE = 'keyv';
+const SORTED = `${TABLE}_sorted`;
+const COUNTERS = `${TABLE}_counters`;
+
+export function openSqliteBackend(options: SqliteBackendOptions): Backend {
   const now = options.now ?? Date.now;
-  await mkdir(dirname(options.file), { recursive: true });
-  const adapter = new KeyvSqlite({ uri: `sqlite://${options.file}`, busyTimeout: options.busyTimeoutMs });
-  const keyv = new Keyv({ store: adapter, namespace: undefined, useKeyPrefix: false, throwOnErrors: true });
-  // The adapter's table name, sanitized by @keyv/sqlite itself, so it is safe to interpolate.
-  const table = adapter.opts.table ?? 'keyv';
-  const changed = async (sql: string, ...parameters: unknown[]): Promise<boolean> => {
-    const rows: unknown[] = await adapter.query(sql, ...parameters);
-    return rows.length > 0;
-  };
-  // Opening failures (unwritable directory, not a database) surface here, not at the first request.
-  await adapter.query('SELECT 1');
+  mkdirSync(dirname(options.file), { recursive: true });
+  const db = new DatabaseSync(options.file);
+  db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs))}`);
   // Write-ahead log: a commit is one append and one fsync (synchronous FULL keeps every commit on
   // disk before it returns, so a reference stored before a Dollr call survives a power cut), and
-  // readers do not wait for writers. The default rollback journal fsyncs several files per commit,
-  // which held a burst of a few hundred approvals to a couple of requests a second.
-  await adapter.query('PRAGMA journal_mode = WAL');
-  await adapter.query('PRAGMA synchronous = FULL');
-  const sorted = `${table}_sorted`;
-  const counters = `${table}_counters`;
-  await adapter.query(
-    `CREATE TABLE IF NOT EXISTS ${sorted} (index_key TEXT NOT NULL, member TEXT NOT NULL, score INTEGER NOT NULL,
+  // readers (the audit export) do not wait for the writer.
+  db.exec('PRAGMA journal_mode = WAL');
+  db.exec('PRAGMA synchronous = FULL');
+  db.exec(`CREATE TABLE IF NOT EXISTS ${TABLE} (key VARCHAR(255) PRIMARY KEY, value TEXT)`);
+  db.exec(
+    `CREATE TABLE IF NOT EXISTS ${SORTED} (index_key TEXT NOT NULL, member TEXT NOT NULL, score INTEGER NOT NULL,
      PRIMARY KEY (index_key, member)) WITHOUT ROWID`,
   );
-  await adapter.query(`CREATE INDEX IF NOT EXISTS ${sorted}_by_score ON ${sorted} (index_key, score, member)`);
-  await adapter.query(
-    `CREATE TABLE IF NOT EXISTS ${counters} (key TEXT PRIMARY KEY, count INTEGER NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID`,
-  );
+  db.exec(`CREATE INDEX IF NOT EXISTS ${SORTED}_by_score ON ${SORTED} (index_key, score, member)`);
+  db.exec(`CREATE TABLE IF NOT EXISTS ${COUNTERS} (key TEXT PRIMARY KEY, count INTEGER NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID`);
   // Counters whose window ran out are as good as absent; dropping them keeps the table small.
-  await adapter.query(`DELETE FROM ${counters} WHERE expires_at <= ?`, now());
+  db.prepare(`DELETE FROM ${COUNTERS} WHERE expires_at <= ?`).run(now());
+
+  // Statements are compiled once, on first use.
+  const compiled = new Map<string, StatementSync>();
+  const sql = (text: string): StatementSync => {
+    let statement = compiled.get(text);
+    if (!statement) compiled.set(text, (statement = db.prepare(text)));
+    return statement;
+  };
+  const changed = (text: string, ...parameters: SQLInputValue[]): boolean => Number(sql(text).run(...parameters).changes) > 0;
 
   const leaseValue = (owner: string, ttlMs: number) => JSON.stringify({ owner, expiresAt: now() + ttlMs });
   // Index members sort between "<indexKey>:" and "<indexKey>;" (';' follows ':'), which uses the
   // primary key instead of a LIKE pattern that would need escaping.
   const memberKey = (indexKey: string, member: string) => `${indexKey}:${member}`;
 
+  const keyv = new Keyv({ store: keyvStore(sql, changed), namespace: undefined, useKeyPrefix: false, throwOnErrors: true });
+
   return {
     keyv,
     atomic: {
-      insertIfAbsent: (key, raw) =>
-        changed(`INSERT INTO ${table} (key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING RETURNING key`, key, raw),
-      compareAndSet: (key, expectedRaw, nextRaw) =>
-        changed(`UPDATE ${table} SET value = ? WHERE key = ? AND value = ? RETURNING key`, nextRaw, key, expectedRaw),
+      insertIfAbsent: async (key, raw) => changed(`INSERT INTO ${TABLE} (key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING`, key, raw),
+      compareAndSet: async (key, expectedRaw, nextRaw) =>
+        changed(`UPDATE ${TABLE} SET value = ? WHERE key = ? AND value = ?`, nextRaw, key, expectedRaw),
       async addToIndex(indexKey, member, version) {
-        await adapter.query(
-          `INSERT INTO ${table} (key, value) VALUES (?, ?)
-           ON CONFLICT(key) DO UPDATE SET value = max(CAST(${table}.value AS INTEGER), CAST(excluded.value AS INTEGER))`,
-          memberKey(indexKey, member),
-          String(version),
-        );
+        sql(
+          `INSERT INTO ${TABLE} (key, value) VALUES (?, ?)
+           ON CONFLICT(key) DO UPDATE SET value = max(CAST(${TABLE}.value AS INTEGER), CAST(excluded.value AS INTEGER))`,
+        ).run(memberKey(indexKey, member), String(version));
       },
       async removeFromIndex(indexKey, member, upToVersion) {
-        await adapter.query(`DELETE FROM ${table} WHERE key = ? AND CAST(value AS INTEGER) <= ?`, memberKey(indexKey, member), upToVersion);
+        sql(`DELETE FROM ${TABLE} WHERE key = ? AND CAST(value AS INTEGER) <= ?`).run(memberKey(indexKey, member), upToVersion);
       },
       async indexMembers(indexKey) {
-        const rows: Array<{ key: string }> = await adapter.query(`SELECT key FROM ${table} WHERE key > ? AND key < ?`, `${indexKey}:`, `${indexKey};`);
-        return rows.map((row) => row.key.slice(indexKey.length + 1));
+        const rows = sql(`SELECT key FROM ${TABLE} WHERE key > ? AND key < ?`).all(`${indexKey}:`, `${indexKey};`);
+        return rows.map((row) => String(row.key).slice(indexKey.length + 1));
       },
       async addToSortedIndex(indexKey, member, score) {
-        await adapter.query(`INSERT INTO ${sorted} (index_key, member, score) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, indexKey, member, score);
+        sql(`INSERT INTO ${SORTED} (index_key, member, score) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`).run(indexKey, member, score);
       },
       async sortedIndexRange(indexKey, range) {
         const { where, parameters } = scoreBounds(range);
         const order = range.reverse ? 'DESC' : 'ASC';
-        const rows: Array<{ member: string }> = await adapter.query(
-          `SELECT member FROM ${sorted} WHERE index_key = ?${where} ORDER BY score ${order}, member ${order} LIMIT ? OFFSET ?`,
+        const rows = sql(`SELECT member FROM ${SORTED} WHERE index_key = ?${where} ORDER BY score ${order}, member ${order} LIMIT ? OFFSET ?`).all(
           indexKey,
           ...parameters,
           range.count ?? -1,
           range.offset ?? 0,
         );
-        return rows.map((row) => row.member);
+        return rows.map((row) => String(row.member));
       },
       async existingKeys(keys) {
-        const rows: Array<{ key: string }> = await adapter.query(
-          `SELECT key FROM ${table} WHERE key IN (SELECT value FROM json_each(?))`,
-          JSON.stringify(keys),
-        );
-        const present = new Set(rows.map((row) => row.key));
+        const rows = sql(`SELECT key FROM ${TABLE} WHERE key IN (SELECT value FROM json_each(?))`).all(JSON.stringify(keys));
+        const present = new Set(rows.map((row) => String(row.key)));
         return keys.map((key) => present.has(key));
       },
       async incrementCounter(key, windowMs) {
-        // One statement, so atomic: a fresh or expired counter restarts at 1 with a new window.
-        // SQLite evaluates every SET expression against the row as it was before the update.
+        // One statement: a fresh or expired counter restarts at 1 with a new window. SQLite
+        // evaluates every SET expression against the row as it was before the update.
         const at = now();
-        const rows: Array<{ count: number }> = await adapter.query(
-          `INSERT INTO ${counters} (key, count, expires_at) VALUES (?, 1, ?)
+        const row = sql(
+          `INSERT INTO ${COUNTERS} (key, count, expires_at) VALUES (?, 1, ?)
            ON CONFLICT(key) DO UPDATE SET
-             count = CASE WHEN ${counters}.expires_at <= ? THEN 1 ELSE ${counters}.count + 1 END,
-             expires_at = CASE WHEN ${counters}.expires_at <= ? THEN excluded.expires_at ELSE ${counters}.expires_at END
+             count = CASE WHEN ${COUNTERS}.expires_at <= ? THEN 1 ELSE ${COUNTERS}.count + 1 END,
+             expires_at = CASE WHEN ${COUNTERS}.expires_at <= ? THEN excluded.expires_at ELSE ${COUNTERS}.expires_at END
            RETURNING count`,
-          key,
-          at + windowMs,
-          at,
-          at,
-        );
-        const count = rows[0]?.count;
+        ).get(key, at + windowMs, at, at);
+        const count = row?.count;
         if (typeof count !== 'number') throw new Error(`SQLite returned no count for counter "${key}".`);
         return count;
       },
-      acquireLease: (key, owner, ttlMs) =>
+      acquireLease: async (key, owner, ttlMs) =>
         changed(
-          `INSERT INTO ${table} (key, value) VALUES (?, ?)
+          `INSERT INTO ${TABLE} (key, value) VALUES (?, ?)
            ON CONFLICT(key) DO UPDATE SET value = excluded.value
-             WHERE json_extract(${table}.value, '$.owner') = ? OR json_extract(${table}.value, '$.expiresAt') <= ?
-           RETURNING key`,
+             WHERE json_extract(${TABLE}.value, '$.owner') = ? OR json_extract(${TABLE}.value, '$.expiresAt') <= ?`,
           key,
           leaseValue(owner, ttlMs),
           owner,
           now(),
         ),
-      renewLease: (key, owner, ttlMs) =>
+      renewLease: async (key, owner, ttlMs) =>
         changed(
-          `UPDATE ${table} SET value = ?
-           WHERE key = ? AND json_extract(value, '$.owner') = ? AND json_extract(value, '$.expiresAt') > ?
-           RETURNING key`,
+          `UPDATE ${TABLE} SET value = ? WHERE key = ? AND json_extract(value, '$.owner') = ? AND json_extract(value, '$.expiresAt') > ?`,
           leaseValue(owner, ttlMs),
           key,
           owner,
           now(),
         ),
       async releaseLease(key, owner) {
-        await adapter.query(`DELETE FROM ${table} WHERE key = ? AND json_extract(value, '$.owner') = ?`, key, owner);
+        sql(`DELETE FROM ${TABLE} WHERE key = ? AND json_extract(value, '$.owner') = ?`).run(key, owner);
       },
     },
     async ping() {
-      await adapter.query('SELECT 1');
+      sql('SELECT 1').get();
     },
     async close() {
-      await keyv.disconnect();
+      if (db.isOpen) db.close();
+    },
+  };
+}
+
+/**
+ * The Keyv store over the table: Map-like (get, set, delete, clear, has), which Keyv accepts as a
+ * storage adapter. Values are Keyv's serialized text; Keyv applies no prefix (see backend.ts).
+ */
+function keyvStore(sql: (text: string) => StatementSync, changed: (text: string, ...p: SQLInputValue[]) => boolean) {
+  return {
+    async get(key: string): Promise<string | undefined> {
+      const row = sql(`SELECT value FROM ${TABLE} WHERE key = ?`).get(key);
+      return row === undefined || row.value === null ? undefined : String(row.value);
+    },
+    async set(key: string, value: string): Promise<void> {
+      sql(`INSERT INTO ${TABLE} (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(key, value);
+    },
+    delete: async (key: string): Promise<boolean> => changed(`DELETE FROM ${TABLE} WHERE key = ?`, key),
+    has: async (key: string): Promise<boolean> => sql(`SELECT 1 FROM ${TABLE} WHERE key = ?`).get(key) !== undefined,
+    // Keyv's clear() empties its store; nothing in the app calls it.
+    async clear(): Promise<void> {
+      sql(`DELETE FROM ${TABLE}`).run();
     },
   };
 }

@@ -12,12 +12,10 @@ export type StoreErrorCode = (typeof STORE_ERROR_CODES)[number];
 
 export class StoreError extends Error {
   override readonly name = 'StoreError';
-  constructor(
-    readonly code: StoreErrorCode,
-    message: string,
-    options: { cause?: unknown } = {},
-  ) {
+  readonly code: StoreErrorCode;
+  constructor(code: StoreErrorCode, message: string, options: { cause?: unknown } = {}) {
     super(message, options);
+    this.code = code;
   }
 }
 

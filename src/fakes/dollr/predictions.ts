@@ -35,7 +35,10 @@ const FLOAT = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/;
 /** Reads query parameters pydantic-v1 style, collecting every issue. */
 class QueryReader {
   readonly issues: ValidationIssue[] = [];
-  constructor(private readonly query: Record<string, string>) {}
+  private readonly query: Record<string, string>;
+  constructor(query: Record<string, string>) {
+    this.query = query;
+  }
 
   /** A required (or optional) text parameter; undefined when missing. */
   text(name: string, optional = false): string | undefined {

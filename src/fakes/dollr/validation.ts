@@ -27,13 +27,17 @@ export const fieldError = (field: string | Loc, msg: string, type = 'value_error
   validationError([{ loc: Array.isArray(field) ? field : ['body', field], msg, type }]);
 
 export class BodyReader {
-  constructor(
-    private readonly value: unknown,
-    private readonly loc: Loc = ['body'],
-    readonly issues: ValidationIssue[] = [],
-    /** false when this object itself is missing or wrong: its fields are then not reported. */
-    private readonly live = true,
-  ) {
+  private readonly value: unknown;
+  private readonly loc: Loc;
+  readonly issues: ValidationIssue[];
+  /** false when this object itself is missing or wrong: its fields are then not reported. */
+  private readonly live: boolean;
+
+  constructor(value: unknown, loc: Loc = ['body'], issues: ValidationIssue[] = [], live = true) {
+    this.value = value;
+    this.loc = loc;
+    this.issues = issues;
+    this.live = live;
     if (live && (typeof value !== 'object' || value === null || Array.isArray(value))) {
       this.live = false;
       this.fail(loc, value === undefined ? 'missing' : 'dict');
