@@ -132,6 +132,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     logger,
     owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     leaseTtlMs: config.leaseTtlMs,
+    callTimeoutMs: config.dollr.timeoutMs,
     sweepIntervalMs: config.sweepIntervalMs,
     watchPending: (request) => watchPending(watch, request),
     watchDue: (request) => watchIsDue(watch, request, clock.now()),

@@ -29,6 +29,8 @@ const millis = (name: string, fallback: number) =>
     .default(fallback);
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+const DEFAULT_DOLLR_TIMEOUT_MS = 15_000;
+const DEFAULT_LEASE_TTL_MS = 30_000;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 const envSchema = z
@@ -98,7 +100,7 @@ const envSchema = z
     ),
     STORE_URL: optionalText,
     DOLLR_POLL_INTERVAL_MS: millis('DOLLR_POLL_INTERVAL_MS', 3000),
-    DOLLR_TIMEOUT_MS: millis('DOLLR_TIMEOUT_MS', 15000),
+    DOLLR_TIMEOUT_MS: millis('DOLLR_TIMEOUT_MS', DEFAULT_DOLLR_TIMEOUT_MS),
     DOLLR_RETRY_INITIAL_MS: millis('DOLLR_RETRY_INITIAL_MS', 1000),
     DOLLR_RETRY_MAX_MS: millis('DOLLR_RETRY_MAX_MS', 30_000),
     SLACK_POSTS_PER_SECOND: z.coerce
@@ -115,7 +117,7 @@ const envSchema = z
       .min(1, 'SLACK_POST_BURST must be at least 1.')
       .default(4),
     NEEDS_ATTENTION_AFTER_MS: millis('NEEDS_ATTENTION_AFTER_MS', 24 * 60 * 60_000),
-    LEASE_TTL_MS: millis('LEASE_TTL_MS', 30_000),
+    LEASE_TTL_MS: millis('LEASE_TTL_MS', DEFAULT_LEASE_TTL_MS),
     SWEEP_INTERVAL_MS: millis('SWEEP_INTERVAL_MS', 15_000),
     DOLLR_SLACK_CRASH_AT: z
       .enum(CHECKPOINTS, { error: `DOLLR_SLACK_CRASH_AT is for tests only; when set it must be one of ${CHECKPOINTS.join(', ')}.` })
@@ -143,6 +145,15 @@ function crossFieldProblems(env: Record<string, string | undefined>): string[] {
   if (passcode && phone && userId) problems.push('Set DOLLR_PAYOUT_PHONE or DOLLR_PAYOUT_USER_ID, not both.');
   if (!passcode && (phone || userId)) {
     problems.push('DOLLR_PAYOUT_PASSCODE is missing: payouts need it together with DOLLR_PAYOUT_PHONE or DOLLR_PAYOUT_USER_ID.');
+  }
+  const ms = (name: string, fallback: number) => (set(name) ? Number(env[name]) : fallback);
+  const leaseTtl = ms('LEASE_TTL_MS', DEFAULT_LEASE_TTL_MS);
+  const dollrTimeout = ms('DOLLR_TIMEOUT_MS', DEFAULT_DOLLR_TIMEOUT_MS);
+  if (Number.isFinite(leaseTtl) && Number.isFinite(dollrTimeout) && leaseTtl < 2 * dollrTimeout) {
+    problems.push(
+      `LEASE_TTL_MS (${leaseTtl}) must be at least twice DOLLR_TIMEOUT_MS (${dollrTimeout}): an execute is sent only while the lease ` +
+        'will outlast the call, so that no other replica can take the request over while it is under way. Raise LEASE_TTL_MS.',
+    );
   }
   if (passcode && !phone && !userId) {
     problems.push(

@@ -3,13 +3,14 @@
  * number of concurrent clicks exactly one wins each step; the others are refused with the reason.
  */
 import type { ApprovalPolicy, ApproverSet } from './approval-policy.ts';
-import { executedTodayMinor } from './daily-usage.ts';
 import { currentFreeze, frozenMessage } from './freeze.ts';
-import { displayAmount, formatMinor, toMinor } from './money.ts';
+import { displayAmount, formatMinor } from './money.ts';
 import type { Clock, Directory, RequestStore } from './ports.ts';
 import { approvalsOf, type MoneyRequest } from './request.ts';
 import { refuse, ok, type Result } from './result.ts';
+import { LimitReachedError } from './store-refusals.ts';
 import { approve, cancel, checkDecision, reject, type DecisionRefusal } from './transitions.ts';
+import { writeOptions } from './update-request.ts';
 
 export type DecideRefusal = DecisionRefusal | 'unknown_request' | 'not_an_approver' | 'frozen' | 'over_maximum' | 'over_daily_limit';
 
@@ -38,12 +39,24 @@ export async function checkDecider(deps: DecideDeps, requestId: string, userId: 
   return eligible.ok ? ok(request) : eligible;
 }
 
+/**
+ * Who may give approval number `index` (0-based): as fixed when the request was made; for records
+ * from before that was kept, as the policy says now.
+ */
+export function eligibleSet(policy: ApprovalPolicy, request: MoneyRequest, index: number): Result<ApproverSet, 'over_maximum'> {
+  const at = Math.min(index, request.approvalsRequired - 1);
+  const levels = request.approverLevels;
+  if (levels && levels.length > 0) return ok(levels[Math.min(at, levels.length - 1)]!);
+  const rule = policy.ruleFor(request.details);
+  return rule.ok ? ok(rule.value.eligibleFor(at)) : rule;
+}
+
 /** Whether the user may give the next approval this request needs (or reject it). */
 async function eligibleNow(deps: DecideDeps, request: MoneyRequest, userId: string): Promise<Result<true, DecideRefusal>> {
-  const rule = deps.policy.ruleFor(request.details);
-  if (!rule.ok) return rule;
   const index = approvalsOf(request).length;
-  const set = rule.value.eligibleFor(Math.min(index, request.approvalsRequired - 1));
+  const eligible = eligibleSet(deps.policy, request, index);
+  if (!eligible.ok) return eligible;
+  const set = eligible.value;
   if (await deps.directory.isIn(userId, set)) return ok(true);
   const message =
     request.approvalsRequired > 1
@@ -53,8 +66,9 @@ async function eligibleNow(deps: DecideDeps, request: MoneyRequest, userId: stri
 }
 
 /**
- * One approval. The one that completes the rule claims the request for execution; it is refused
- * while executions are frozen or when it would pass the daily limit.
+ * One approval. The one that completes the rule claims the request for execution and reserves its
+ * amount against the day's usage in the same atomic write; it is refused while executions are
+ * frozen or when the reservation would pass the daily limit.
  */
 export function approveRequest(deps: DecideDeps, requestId: string, userId: string, comment?: string): Promise<Outcome> {
   return decide(deps, requestId, async (request) => {
@@ -66,14 +80,6 @@ export function approveRequest(deps: DecideDeps, requestId: string, userId: stri
     if (completes) {
       const freeze = await currentFreeze(deps.store);
       if (freeze) return refuse('frozen', `${frozenMessage(freeze)} Your approval was not recorded.`);
-      const limit = deps.policy.ruleFor(request.details);
-      const dailyLimitMinor = limit.ok ? limit.value.dailyLimitMinor : undefined;
-      if (dailyLimitMinor !== undefined) {
-        const used = await executedTodayMinor(deps.store, request.details, deps.clock.now());
-        if (used + toMinor(request.details.amount) > dailyLimitMinor) {
-          return refuse('over_daily_limit', dailyLimitMessage(request, used, dailyLimitMinor));
-        }
-      }
     }
     return approve(request, userId, comment, deps.clock.now());
   });
@@ -108,7 +114,14 @@ async function decide(deps: DecideDeps, requestId: string, transition: (r: Money
     if (!current) return unknown(requestId);
     const next = await transition(current);
     if (!next.ok) return next;
-    if (await deps.store.replace(next.value, current)) return next;
+    try {
+      if (await deps.store.replace(next.value, current, writeOptions(current, next.value))) return next;
+    } catch (error) {
+      if (error instanceof LimitReachedError && current.dailyLimitMinor !== undefined) {
+        return refuse('over_daily_limit', dailyLimitMessage(current, error.current, current.dailyLimitMinor));
+      }
+      throw error;
+    }
     // Lost the race: read again; the transition now sees the winner's decision.
   }
 }

@@ -24,16 +24,42 @@ export const DOLLR_ERROR_CODES = [
 ] as const;
 export type DollrErrorCode = (typeof DOLLR_ERROR_CODES)[number];
 
+/**
+ * What a 422 said about an execute, when Dollr said which field it refused and why. A stricter
+ * Dollr answers a replayed execute with one of the first two; the core never relies on which.
+ */
+export const DOLLR_REFUSALS = [
+  /** The reference_id is known to Dollr already. */
+  'duplicate_reference',
+  /** The session was used by an execution already. */
+  'session_used',
+  /** The session is unknown or expired. */
+  'session_unusable',
+] as const;
+export type DollrRefusal = (typeof DOLLR_REFUSALS)[number];
+
+export interface DollrErrorOptions {
+  status?: number;
+  retryAfterMs?: number;
+  /** For `rejected`: which refusal, when Dollr's answer said. */
+  refusal?: DollrRefusal;
+  cause?: unknown;
+}
+
 export class DollrError extends Error {
   override readonly name = 'DollrError';
   readonly code: DollrErrorCode;
-  readonly options: { status?: number; retryAfterMs?: number; cause?: unknown };
+  readonly options: DollrErrorOptions;
 
   /** `message`: Dollr's own words when it gave any (its `detail`), else ours. Safe to show people. */
-  constructor(code: DollrErrorCode, message: string, options: { status?: number; retryAfterMs?: number; cause?: unknown } = {}) {
+  constructor(code: DollrErrorCode, message: string, options: DollrErrorOptions = {}) {
     super(message, { cause: options.cause });
     this.code = code;
     this.options = options;
+  }
+
+  get refusal(): DollrRefusal | undefined {
+    return this.options.refusal;
   }
 
   /** True when the call may have been processed by Dollr although we got no clear answer. */

@@ -16,8 +16,12 @@ export interface RequestStore {
    * sharing the store (Redis) and within the process (SQLite, memory). `basedOn`, the record `next`
    * was made from as get() returned it, lets the store compare against what it read instead of
    * reading it again.
+   *
+   * With `options.fence` the write is made only while that lease is held with that epoch, else it
+   * rejects with FencedWriteError; `options.counters` change in the same atomic step, and a counter
+   * that would pass its limit refuses the whole write with LimitReachedError (see store-refusals.ts).
    */
-  replace(next: MoneyRequest, basedOn?: MoneyRequest): Promise<boolean>;
+  replace(next: MoneyRequest, basedOn?: MoneyRequest, options?: WriteOptions): Promise<boolean>;
   /** The request that holds this Dollr reference_id, if any. */
   getByReference(referenceId: string): Promise<MoneyRequest | undefined>;
   /** Every request for which hasWorkLeft() was true at its last write (for recovery after a restart). */
@@ -35,18 +39,47 @@ export interface RequestStore {
   setSetting(name: string, value: string | undefined): Promise<void>;
   /** Adds one to a counter that disappears windowMs after its first increment; resolves the new count. Atomic. */
   increment(counter: string, windowMs: number): Promise<number>;
+  /** A counter's value (0 when it does not exist): the daily usage that approvals reserve (see CounterChange). */
+  counter(name: string): Promise<number>;
   /** Rejects when the store cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;
 }
 
+/** A lease as its holder writes under it: a write is refused once another holder has taken the lease. */
+export interface Fence {
+  /** The lease's name, as given to acquireLease. */
+  lease: string;
+  epoch: number;
+}
+
+/** A named counter changed in the same atomic step as a record write. */
+export interface CounterChange {
+  name: string;
+  /** Added; a negative delta takes away at most what the counter holds, and nothing from one that is gone. */
+  delta: number;
+  /** The whole write is refused (LimitReachedError) when a positive delta would take the counter above this. */
+  limit?: number;
+  /** When the counter disappears, in ms since the epoch (set by a positive delta). */
+  expiresAt: number;
+}
+
+export interface WriteOptions {
+  fence?: Fence;
+  counters?: readonly CounterChange[];
+}
+
 /**
  * Named, expiring leases, so that of several replicas only one works on a given request at a time.
- * A lease is held by an owner string until it expires or is released.
+ * A lease is held by an owner string until it expires or is released. Each takeover gives it a new,
+ * higher epoch, which the holder's writes carry as their Fence.
  */
 export interface Leases {
-  /** Takes the lease when free or expired, or extends it when `owner` already holds it. True when held. */
-  acquireLease(name: string, owner: string, ttlMs: number): Promise<boolean>;
+  /**
+   * Takes the lease when free or expired, or extends it when `owner` already holds it. Resolves the
+   * lease's epoch while held (the same one when extended), undefined when someone else holds it.
+   */
+  acquireLease(name: string, owner: string, ttlMs: number): Promise<number | undefined>;
   /** Extends the lease only while `owner` still holds it; false when it expired or someone else took it. */
   renewLease(name: string, owner: string, ttlMs: number): Promise<boolean>;
   /** Gives the lease up if `owner` holds it; does nothing otherwise. */

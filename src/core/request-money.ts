@@ -1,6 +1,6 @@
 /** Use case: a person asks for a refund or payout; it is checked, stored, and its approval card goes out. */
 import type { ApprovalPolicy } from './approval-policy.ts';
-import { executedTodayMinor } from './daily-usage.ts';
+import { usedTodayMinor } from './daily-limit.ts';
 import { dailyLimitMessage } from './decide-request.ts';
 import { toMinor } from './money.ts';
 import type { Clock, RequestStore } from './ports.ts';
@@ -44,12 +44,12 @@ export async function requestMoney(deps: RequestMoneyDeps, input: RequestMoneyIn
     return refuse('too_many_requests', `You have made ${deps.requestsPerMinute} requests in the last minute, the most allowed. Wait a minute and submit again.`);
   }
   const now = clock.now();
-  const draft = newRequest({ ...input, approvalsRequired: rule.value.approvalsRequired, ruleDescription: rule.value.description, now });
-  if (rule.value.dailyLimitMinor !== undefined) {
-    const used = await executedTodayMinor(store, input.details, now);
-    if (used + toMinor(input.details.amount) > rule.value.dailyLimitMinor) {
-      return refuse('over_daily_limit', dailyLimitMessage(draft, used, rule.value.dailyLimitMinor));
-    }
+  const { approvalsRequired, description, dailyLimitMinor } = rule.value;
+  const approverLevels = Array.from({ length: approvalsRequired }, (_, index) => rule.value.eligibleFor(index));
+  const draft = newRequest({ ...input, approvalsRequired, ruleDescription: description, approverLevels, dailyLimitMinor, now });
+  if (dailyLimitMinor !== undefined) {
+    const used = await usedTodayMinor(store, input.details, now);
+    if (used + toMinor(input.details.amount) > dailyLimitMinor) return refuse('over_daily_limit', dailyLimitMessage(draft, used, dailyLimitMinor));
   }
   const request = { ...draft, checks: await requestChecks(store, input.details, now) };
   if (!(await store.insert(request))) return refuse('duplicate_submission', `Request ${input.id} was already submitted.`);

@@ -5,13 +5,18 @@
  * request is followed (polled on the shared timer) under the same lease until it is final. A
  * periodic sweep picks up whatever has work left and no live lease: requests of a crashed replica,
  * or ones a store outage stopped.
+ *
+ * The lease's epoch fences every write of the execution's steps, and it is renewed right before
+ * each execute: a process that stalled past its lease can neither write nor send (see
+ * execute-request.ts). A kick is never lost: one that comes while a run is ending starts the next.
  */
-import type { Executor } from './execute-request.ts';
+import type { Executor, HeldLease } from './execute-request.ts';
 import { createFollowedRequests } from './followed-requests.ts';
 import type { Outbox } from './outbox.ts';
 import type { PollScheduler } from './poll-scheduler.ts';
 import type { Clock, Leases, Logger, RequestStore } from './ports.ts';
 import { IN_FLIGHT_STATES, type MoneyRequest } from './request.ts';
+import { FencedWriteError } from './store-refusals.ts';
 
 export interface RequestWorkerOptions {
   store: RequestStore;
@@ -26,6 +31,8 @@ export interface RequestWorkerOptions {
   owner: string;
   /** How long a lease outlives a silent holder; renewed every third of it. */
   leaseTtlMs: number;
+  /** The longest a Dollr call may take: an execute starts only while the lease will outlast it. */
+  callTimeoutMs: number;
   /** How often to look for work nobody holds. */
   sweepIntervalMs: number;
   /** Looks after a request awaiting approval (reminders, expiry). */
@@ -46,7 +53,7 @@ export interface RequestWorker {
 }
 
 export function createRequestWorker(options: RequestWorkerOptions): RequestWorker {
-  const { store, leases, outbox, executor, clock, logger, owner, leaseTtlMs } = options;
+  const { store, leases, outbox, executor, clock, logger, owner, leaseTtlMs, callTimeoutMs } = options;
   const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
   const again = new Set<string>();
   /** Requests whose lease this process holds: those running and those followed. */
@@ -64,7 +71,8 @@ export function createRequestWorker(options: RequestWorkerOptions): RequestWorke
     scheduler: options.scheduler,
     poll: executor.poll,
     ended: (id, error) => {
-      if (error) logger.error('following a request stopped; the next sweep resumes it', { requestId: id, error });
+      if (error instanceof FencedWriteError) logger.info('lease lost while following; the new holder follows the request', { requestId: id });
+      else if (error) logger.error('following a request stopped; the next sweep resumes it', { requestId: id, error });
       again.delete(id);
       void outbox.flush(id).finally(() => letGo(id));
     },
@@ -89,8 +97,21 @@ export function createRequestWorker(options: RequestWorkerOptions): RequestWorke
   }, Math.max(10, Math.floor(leaseTtlMs / 3)));
   renewer.unref();
 
+  function heldLease(id: string, epoch: number): HeldLease {
+    const lease = leaseName(id);
+    return {
+      fence: { lease, epoch },
+      async confirm() {
+        const renewedAt = clock.now().getTime();
+        if (!(await leases.renewLease(lease, owner, leaseTtlMs))) throw new FencedWriteError(lease);
+        return renewedAt + leaseTtlMs - callTimeoutMs;
+      },
+    };
+  }
+
   async function work(id: string, controller: AbortController): Promise<void> {
-    if (!(await leases.acquireLease(leaseName(id), owner, leaseTtlMs))) return; // Another replica has it.
+    const epoch = await leases.acquireLease(leaseName(id), owner, leaseTtlMs);
+    if (epoch === undefined) return; // Another replica has it.
     held.add(id);
     let handedOver = false;
     try {
@@ -102,7 +123,7 @@ export function createRequestWorker(options: RequestWorkerOptions): RequestWorke
         const state = (await store.get(id))?.state;
         if (state && IN_FLIGHT_STATES.includes(state)) {
           // Money does not wait for Slack: the outbox tells each stored change as Slack's pace allows.
-          const toFollow = await executor.run(id, controller.signal);
+          const toFollow = await executor.run(id, heldLease(id, epoch), controller.signal);
           if (toFollow && !controller.signal.aborted) {
             // Followed under the lease this run holds; news stored meanwhile is told as it is saved.
             followed.follow(toFollow);
@@ -135,9 +156,14 @@ export function createRequestWorker(options: RequestWorkerOptions): RequestWorke
     const done = work(id, controller)
       .catch((error: unknown) => {
         if (controller.signal.aborted) logger.info('stopped working on a request', { requestId: id, why: String(controller.signal.reason) });
+        else if (error instanceof FencedWriteError) logger.warn('lease lost; the request is left to its new holder', { requestId: id });
         else logger.error('work on a request stopped; the next sweep resumes it', { requestId: id, error });
       })
-      .finally(() => running.delete(id));
+      .finally(() => {
+        running.delete(id);
+        // A kick that came while this run was ending, after its last look for more work: run again.
+        if (again.delete(id) && !stopped) void kick(id);
+      });
     running.set(id, { controller, done });
     return done;
   }

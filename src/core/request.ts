@@ -3,6 +3,7 @@
  * `details` never changes after the request is created; what is approved is what the card shows.
  */
 import { z } from 'zod';
+import type { ApproverSet } from './approval-policy.ts';
 import { CURRENCIES, amountField } from './money.ts';
 
 export const REASON_MAX = 500;
@@ -91,7 +92,11 @@ export type RequestEvent = { at: string } & (
   | { type: 'reference_minted'; referenceId: string }
   | { type: 'session_created'; sessionId: string }
   | { type: 'status'; execution: ExecutionSnapshot }
-  | { type: 'failed'; message: string }
+  /**
+   * Final before Dollr executed anything: no execute was sent (`executeSent` absent), or Dollr
+   * refused the first and only execute sent with this reference (`executeSent` true).
+   */
+  | { type: 'failed'; message: string; executeSent?: boolean }
   | { type: 'attention'; message: string }
   | { type: 'slack_failed'; event: string; message: string }
 );
@@ -101,8 +106,30 @@ export type RequestEventType = RequestEvent['type'];
 export interface Attempt {
   referenceId: string;
   sessionId?: string;
+  /**
+   * Execute bodies that may have reached Dollr: written before each send, so that after a crash or
+   * on another replica nobody takes the reference for one Dollr never saw. 0 once the session
+   * exists; absent on records from before it was kept (then treated as "may have been sent").
+   */
+  sends?: number;
   /** Dollr's latest answer about this reference (from execute or status). */
   execution?: ExecutionSnapshot;
+}
+
+/**
+ * An amount counted against a day's usage of one operation (and payout currency), whatever the
+ * limit: taken in the same atomic write as the approval that completed the rule, given back in the
+ * same write that records the request failed with no money moved.
+ */
+export interface Reservation {
+  /** The UTC day, 2026-12-04. */
+  day: string;
+  /** `refund`, or `payout:USD`. */
+  bucket: string;
+  amountMinor: number;
+  /** The limit the reservation was checked against, if the rule had one. */
+  limitMinor?: number;
+  released?: true;
 }
 
 /** Dollr's estimate of a payout's fees and what the payee receives; shown as an estimate. */
@@ -141,6 +168,16 @@ export interface MoneyRequest {
   /** How the rule reads on the card, e.g. "2 approvals (refunds above 500.00)". */
   ruleDescription?: string;
   checks?: RequestChecks;
+  /**
+   * Who may give approval 1, 2, …, fixed when the request was made (a policy change applies to new
+   * requests only); an index without an entry takes the last one. Absent on older records: the
+   * policy as it is now decides.
+   */
+  approverLevels?: ApproverSet[];
+  /** The daily limit of the rule when the request was made, in minor units; absent: none. */
+  dailyLimitMinor?: number;
+  /** This request's share of its day's usage, taken by the approval that completed its rule. */
+  reservation?: Reservation;
   /** The approver whose approval completed the rule (or who rejected it). */
   approverId?: string;
   attempt?: Attempt;

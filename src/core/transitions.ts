@@ -3,6 +3,8 @@
  * event appended) or a refusal; the store applies it with compare-and-set, so of two writers that
  * started from the same record only one wins.
  */
+import type { ApproverSet } from './approval-policy.ts';
+import { released, reservationFor } from './daily-limit.ts';
 import { refuse, ok, type Result } from './result.ts';
 import { approvalsOf, type ExecutionSnapshot, type RequestChecks, type MoneyRequest, type RequestDetails, type RequestEvent, type RequestState } from './request.ts';
 
@@ -25,6 +27,9 @@ export function newRequest(input: {
   channelId: string;
   approvalsRequired: number;
   ruleDescription?: string;
+  /** Who may give approval 1, 2, …: fixed now, whatever the policy says later. */
+  approverLevels?: ApproverSet[];
+  dailyLimitMinor?: number;
   checks?: RequestChecks;
   now: Date;
 }): MoneyRequest {
@@ -39,6 +44,8 @@ export function newRequest(input: {
     state: 'awaiting_approval',
     approvalsRequired: input.approvalsRequired,
     ...(input.ruleDescription ? { ruleDescription: input.ruleDescription } : {}),
+    ...(input.approverLevels ? { approverLevels: input.approverLevels } : {}),
+    ...(input.dailyLimitMinor === undefined ? {} : { dailyLimitMinor: input.dailyLimitMinor }),
     ...(input.checks ? { checks: input.checks } : {}),
     events: [{ type: 'requested', by: input.requesterId, at }],
     toldCount: 0,
@@ -78,14 +85,16 @@ export function closedMessage(request: MoneyRequest): string {
 
 /**
  * One approval. The request becomes `approved` (claimed for execution) when this approval completes
- * its rule; before that it stays awaiting approval with the approval recorded.
+ * its rule, and then reserves its amount against the day's usage (written with it, see
+ * daily-limit.ts); before that it stays awaiting approval with the approval recorded.
  */
 export function approve(request: MoneyRequest, by: string, comment: string | undefined, now: Date): Result<MoneyRequest, DecisionRefusal> {
   const check = checkDecision(request, by);
   if (!check.ok) return check;
   const complete = approvalsOf(request).length + 1 >= request.approvalsRequired;
   const event = { type: 'approved' as const, by, ...(comment ? { comment } : {}) };
-  return ok(advance(request, now, complete ? { state: 'approved', approverId: by } : {}, event));
+  const claimed = { state: 'approved' as const, approverId: by, reservation: reservationFor(request, now) };
+  return ok(advance(request, now, complete ? claimed : {}, event));
 }
 
 export function reject(request: MoneyRequest, by: string, reason: string, now: Date): Result<MoneyRequest, DecisionRefusal> {
@@ -128,7 +137,14 @@ export function recordSession(request: MoneyRequest, sessionId: string, now: Dat
   if (!request.attempt || request.attempt.sessionId) {
     throw new Error(`Cannot record a session for request ${request.id}: ${request.attempt ? 'it has one' : 'no reference yet'}`);
   }
-  return advance(request, now, { attempt: { ...request.attempt, sessionId } }, { type: 'session_created', sessionId });
+  return advance(request, now, { attempt: { ...request.attempt, sessionId, sends: 0 } }, { type: 'session_created', sessionId });
+}
+
+/** An execute body is about to be sent: written before the call, so that nobody takes it for unsent. */
+export function recordSend(request: MoneyRequest): MoneyRequest {
+  const attempt = request.attempt;
+  if (!attempt?.sessionId) throw new Error(`Request ${request.id} has no session to execute`);
+  return { ...request, attempt: { ...attempt, sends: (attempt.sends ?? 0) + 1 }, version: request.version + 1 };
 }
 
 const STATE_OF_STATUS: Record<ExecutionSnapshot['status'], RequestState> = {
@@ -146,22 +162,23 @@ export function recordExecution(request: MoneyRequest, execution: ExecutionSnaps
   if (!request.attempt) throw new Error(`Request ${request.id} has no attempt`);
   if (request.attempt.execution?.status === execution.status) return undefined;
   const state = STATE_OF_STATUS[execution.status];
-  const failure = execution.status === 'FAILED' ? failureText(execution) : undefined;
-  return advance(
-    request,
-    now,
-    { state, attempt: { ...request.attempt, execution }, ...(failure ? { failure } : {}) },
-    { type: 'status', execution },
-  );
+  // Dollr's own FAILED: no money moved, so the day's reservation is given back.
+  const failed = execution.status === 'FAILED' ? { failure: failureText(execution), reservation: released(request.reservation) } : {};
+  return advance(request, now, { state, attempt: { ...request.attempt, execution }, ...failed }, { type: 'status', execution });
 }
 
 function failureText(execution: ExecutionSnapshot): string {
   return execution.walletMessage || execution.gatewayMessage || 'Dollr reported the execution as FAILED without a message.';
 }
 
-/** A final failure before Dollr accepted the execution (422, 403, session refused...). */
-export function recordFailure(request: MoneyRequest, message: string, now: Date): MoneyRequest {
-  return advance(request, now, { state: 'failed', failure: message }, { type: 'failed', message });
+/**
+ * A final failure before Dollr executed anything: no execute was ever sent (the session was refused,
+ * say), or Dollr refused the first and only execute sent with this reference (`executeSent`). No
+ * money moved, so the day's reservation is given back.
+ */
+export function recordFailure(request: MoneyRequest, message: string, now: Date, executeSent = false): MoneyRequest {
+  const event = { type: 'failed' as const, message, ...(executeSent ? { executeSent } : {}) };
+  return advance(request, now, { state: 'failed', failure: message, reservation: released(request.reservation) }, event);
 }
 
 /** No final status for too long: people must look. The app keeps following the reference. */

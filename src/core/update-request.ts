@@ -1,21 +1,31 @@
-import type { RequestStore } from './ports.ts';
+import type { Fence, RequestStore } from './ports.ts';
+import { counterChanges } from './daily-limit.ts';
 import type { MoneyRequest } from './request.ts';
 
 /**
  * Read, transform, compare-and-set; on a lost race read again and retry. `change` returns the next
  * record, or undefined when there is nothing to write (then the current record is returned).
+ * With a fence the write is made only while that lease is held (else FencedWriteError). The daily
+ * counters a change implies (a reservation taken or given back) change in the same write.
  * Throws when the request does not exist.
  */
 export async function updateRequest(
   store: RequestStore,
   id: string,
   change: (current: MoneyRequest) => MoneyRequest | undefined,
+  fence?: Fence,
 ): Promise<MoneyRequest> {
   for (;;) {
     const current = await store.get(id);
     if (!current) throw new Error(`Request ${id} is not in the store`);
     const next = change(current);
     if (!next) return current;
-    if (await store.replace(next, current)) return next;
+    if (await store.replace(next, current, writeOptions(current, next, fence))) return next;
   }
+}
+
+/** What a write of `next` over `current` carries besides the record: its fence and counter changes. */
+export function writeOptions(current: MoneyRequest, next: MoneyRequest, fence?: Fence) {
+  const counters = counterChanges(current, next);
+  return { ...(fence ? { fence } : {}), ...(counters.length > 0 ? { counters } : {}) };
 }

@@ -3,6 +3,7 @@
  * direct message), and when its time is up it expires (closed, nothing executes).
  */
 import type { ApprovalPolicy } from './approval-policy.ts';
+import { eligibleSet } from './decide-request.ts';
 import type { Clock, Directory, Logger, RequestStore } from './ports.ts';
 import { approvalsOf, type MoneyRequest } from './request.ts';
 import { expire, recordReminder } from './transitions.ts';
@@ -49,10 +50,10 @@ export async function watchPending(deps: WatchPendingDeps, request: MoneyRequest
 
 /** The people who may give the next approval, minus the requester and those who approved already. */
 async function whoCanApproveNext(deps: WatchPendingDeps, request: MoneyRequest): Promise<string[]> {
-  const rule = deps.policy.ruleFor(request.details);
-  if (!rule.ok) return [];
   const given = approvalsOf(request);
-  const set = rule.value.eligibleFor(Math.min(given.length, request.approvalsRequired - 1));
+  const eligible = eligibleSet(deps.policy, request, given.length);
+  if (!eligible.ok) return [];
+  const set = eligible.value;
   try {
     const people = await deps.directory.expand(set);
     return [...new Set(people)].filter((u) => u !== request.requesterId && !given.some((a) => a.by === u));

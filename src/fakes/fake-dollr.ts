@@ -33,7 +33,11 @@
  *   POST /__fake/seed/payout-account            {id}
  *   POST /__fake/balance                        {currency, amount}
  *   POST /__fake/config                         {verified?, progression?: auto|manual, pollsPerStep?, fee?, predictionFee?,
- *                                                predictionsAvailable?, latencyMs?}
+ *                                                predictionsAvailable?, latencyMs?,
+ *                                                strict?: {replays?: replay|duplicate|session_used, statusLag?: N}}
+ * Strict mode (the readings the docs leave open, at their strictest): a replayed execute is refused
+ * with 422 "reference_id already exists" (duplicate) or "session is not active" (session_used), and
+ * the first N status queries after an execution is recorded answer 404 (a lagging read).
  *   GET  /__fake/executions                     ExecutionView[]
  *   GET  /__fake/calls                          RecordedCall[]
  *   GET  /__fake/balances                       {USD: "1000000.00", ...}
@@ -46,9 +50,9 @@ import { executionView, settleExecution } from './dollr/executions.ts';
 import { injectFault } from './dollr/faults.ts';
 import { startServer, type FakeServer } from './dollr/server.ts';
 import { createState, resetState } from './dollr/state.ts';
-import type { ExecutionView, FakeDollrOptions, FaultRule, Progression, RecordedCall, SettleOutcome } from './dollr/types.ts';
+import type { ExecutionView, FakeDollrOptions, FaultRule, Progression, RecordedCall, SettleOutcome, StrictMode } from './dollr/types.ts';
 
-export type { ExecutionView, FakeDollrOptions, Fault, FaultRule, FaultRoute, RecordedCall, SettleOutcome } from './dollr/types.ts';
+export type { ExecutionView, FakeDollrOptions, Fault, FaultRule, FaultRoute, RecordedCall, SettleOutcome, StrictMode } from './dollr/types.ts';
 
 /** What `configure` (and POST /__fake/config) can change; each lasts until the next reset. */
 export interface FakeSettings {
@@ -62,6 +66,8 @@ export interface FakeSettings {
   /** false: fee predictions answer 503. */
   predictionsAvailable?: boolean;
   latencyMs?: number;
+  /** Stricter readings of what the docs leave open; each field kept until changed or reset. */
+  strict?: Partial<StrictMode>;
 }
 
 export interface FakeDollr {
@@ -142,6 +148,7 @@ export async function startFakeDollr(options: FakeDollrOptions = {}): Promise<Fa
       if (settings.predictionFee !== undefined) config.predictionFeeMinor = toMinor(settings.predictionFee);
       if (settings.predictionsAvailable !== undefined) config.predictionsAvailable = settings.predictionsAvailable;
       if (settings.latencyMs !== undefined) config.latencyMs = settings.latencyMs;
+      if (settings.strict !== undefined) config.strict = { ...config.strict, ...settings.strict };
     },
 
     executionCount: (referenceId) => state.debits.get(referenceId) ?? 0,

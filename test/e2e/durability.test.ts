@@ -51,7 +51,7 @@ describe('a lease lost while following', () => {
     const renew = store.renewLease.bind(store);
     store.renewLease = (name, owner, ttlMs) => (refuseRenewals ? Promise.resolve(false) : renew(name, owner, ttlMs));
     // Renewals every 100 ms; sweeps every 100 ms.
-    system = await startSystem({ overrides: { store }, env: { LEASE_TTL_MS: '300', SWEEP_INTERVAL_MS: '100' } });
+    system = await startSystem({ overrides: { store }, env: { LEASE_TTL_MS: '300', DOLLR_TIMEOUT_MS: '150', SWEEP_INTERVAL_MS: '100' } });
     const s = system;
     s.dollr.holdNext();
     const card = await person(s, REQUESTER).request('refund 4411 10 taken over');

@@ -259,6 +259,51 @@ describe('payouts', () => {
   });
 });
 
+describe('strict mode (the readings the docs leave open, at their strictest)', () => {
+  it('refuses a replayed execute as a duplicate reference, moving no money twice', async () => {
+    fake.configure({ strict: { replays: 'duplicate' } });
+    const sessionId = await refundSession();
+    const referenceId = randomUUID();
+    expect((await post('/v1/executions/refund', { session_id: sessionId, reference_id: referenceId })).status).toBe(200);
+    const replay = await post('/v1/executions/refund', { session_id: sessionId, reference_id: referenceId });
+    expect(replay).toMatchObject({
+      status: 422,
+      body: { detail: [{ loc: ['body', 'reference_id'], msg: 'reference_id already exists', type: 'value_error.duplicate' }] },
+    });
+    expect(fake.executionCount(referenceId)).toBe(1);
+  });
+
+  it('or refuses it because the first execute used the session up', async () => {
+    await post('/__fake/config', { strict: { replays: 'session_used' } });
+    const sessionId = await payoutSession();
+    const referenceId = randomUUID();
+    expect((await executePayout(sessionId, referenceId)).status).toBe(200);
+    const replay = await executePayout(sessionId, referenceId);
+    expect(replay).toMatchObject({ status: 422, body: { detail: [{ loc: ['body', 'session_id'], msg: 'session is not active' }] } });
+    expect(fake.executionCount(referenceId)).toBe(1);
+  });
+
+  it('answers 404 to the first status queries after an execution is recorded (a lagging read)', async () => {
+    fake.configure({ strict: { statusLag: 2 } });
+    const referenceId = randomUUID();
+    await post('/v1/executions/refund', { session_id: await refundSession(), reference_id: referenceId });
+    expect((await get(`/v1/status/refund/${referenceId}`)).status).toBe(404);
+    expect((await get(`/v1/status/refund/${referenceId}`)).status).toBe(404);
+    expect(await get(`/v1/status/refund/${referenceId}`)).toMatchObject({ status: 200, body: { reference_id: referenceId } });
+  });
+
+  it('is off after a reset, and refuses a bad strict setting over HTTP', async () => {
+    fake.configure({ strict: { replays: 'duplicate', statusLag: 5 } });
+    fake.reset();
+    const sessionId = await refundSession();
+    const referenceId = randomUUID();
+    await post('/v1/executions/refund', { session_id: sessionId, reference_id: referenceId });
+    expect((await post('/v1/executions/refund', { session_id: sessionId, reference_id: referenceId })).status).toBe(200);
+    expect((await get(`/v1/status/refund/${referenceId}`)).status).toBe(200);
+    expect((await post('/__fake/config', { strict: { replays: 'sometimes' } })).status).toBe(400);
+  });
+});
+
 describe('fee predictions', () => {
   const PREDICTION = '/v1/predictions/amount-and-fees';
   const QUERY = {

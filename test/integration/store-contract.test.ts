@@ -16,6 +16,7 @@ import { openMemoryBackend } from '../../src/adapters/store/memory-backend.ts';
 import { openRedisBackend } from '../../src/adapters/store/redis-backend.ts';
 import { openSqliteBackend } from '../../src/adapters/store/sqlite-backend.ts';
 import type { MoneyRequest } from '../../src/core/request.ts';
+import { FencedWriteError, LimitReachedError } from '../../src/core/store-refusals.ts';
 import { aRequest, nextVersion } from '../support/request-builder.ts';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -294,24 +295,141 @@ function storeContract(backend: Backend): void {
   });
 
   it('holds a lease for its owner only, until released', async () => {
-    expect(await store.acquireLease('sweep', 'A', 10_000)).toBe(true);
-    expect(await store.acquireLease('sweep', 'B', 10_000)).toBe(false);
-    expect(await store.acquireLease('sweep', 'A', 10_000)).toBe(true);
+    expect(await store.acquireLease('sweep', 'A', 10_000)).toBeGreaterThan(0);
+    expect(await store.acquireLease('sweep', 'B', 10_000)).toBeUndefined();
+    expect(await store.acquireLease('sweep', 'A', 10_000)).toBeGreaterThan(0);
     expect(await store.renewLease('sweep', 'A', 10_000)).toBe(true);
     expect(await store.renewLease('sweep', 'B', 10_000)).toBe(false);
     await store.releaseLease('sweep', 'B');
-    expect(await store.acquireLease('sweep', 'B', 10_000)).toBe(false);
+    expect(await store.acquireLease('sweep', 'B', 10_000)).toBeUndefined();
     await store.releaseLease('sweep', 'A');
     expect(await store.renewLease('sweep', 'A', 10_000)).toBe(false);
-    expect(await store.acquireLease('sweep', 'B', 10_000)).toBe(true);
+    expect(await store.acquireLease('sweep', 'B', 10_000)).toBeGreaterThan(0);
   });
 
   it('lets another owner take a lease once it expired, and not its old owner renew it', async () => {
-    expect(await store.acquireLease('sweep', 'A', 100)).toBe(true);
+    expect(await store.acquireLease('sweep', 'A', 100)).toBeGreaterThan(0);
     clock.now += 200;
     // Redis expires by its own clock: poll until it has (memory and SQLite pass at once).
-    await vi.waitFor(async () => expect(await store.acquireLease('sweep', 'B', 10_000)).toBe(true), { timeout: 2000, interval: 20 });
+    await vi.waitFor(async () => expect(await store.acquireLease('sweep', 'B', 10_000)).toBeGreaterThan(0), { timeout: 2000, interval: 20 });
     expect(await store.renewLease('sweep', 'A', 10_000)).toBe(false);
+  });
+
+  it('hands out a higher epoch at every takeover, the same one to an owner extending its lease', async () => {
+    const first = await store.acquireLease('request:R1', 'A', 100);
+    expect(first).toBeGreaterThan(0);
+    expect(await store.acquireLease('request:R1', 'A', 100)).toBe(first);
+    expect(await store.acquireLease('request:R1', 'B', 100)).toBeUndefined();
+    const other = await store.acquireLease('request:R2', 'A', 10_000);
+    expect(other).toBeGreaterThan(first!);
+    clock.now += 200;
+    // Redis expires by its own clock: poll until it has (memory and SQLite pass at once).
+    const taken = await vi.waitFor(async () => {
+      const epoch = await store.acquireLease('request:R1', 'B', 10_000);
+      expect(epoch).toBeDefined();
+      return epoch!;
+    }, { timeout: 2000, interval: 20 });
+    expect(taken).toBeGreaterThan(other!);
+    await store.releaseLease('request:R1', 'B');
+    expect(await store.acquireLease('request:R1', 'B', 10_000)).toBeGreaterThan(taken);
+  });
+
+  describe('fenced writes', () => {
+    it('writes while the lease is held with the fence epoch, and refuses a stale holder once another took over', async () => {
+      const request = aRequest();
+      await store.insert(request);
+      const epochA = (await store.acquireLease(`request:${request.id}`, 'A', 100))!;
+      const fenceA = { lease: `request:${request.id}`, epoch: epochA };
+      const v2 = nextVersion(request, { approverId: 'U_A' });
+      expect(await store.replace(v2, undefined, { fence: fenceA })).toBe(true);
+      clock.now += 200;
+      const epochB = await vi.waitFor(async () => {
+        const epoch = await store.acquireLease(`request:${request.id}`, 'B', 10_000);
+        expect(epoch).toBeDefined();
+        return epoch!;
+      }, { timeout: 2000, interval: 20 });
+      // A stalled past its lease: its next write, made from what it read before, is refused.
+      await expect(store.replace(nextVersion(v2, { approverId: 'U_STALE' }), undefined, { fence: fenceA })).rejects.toBeInstanceOf(FencedWriteError);
+      expect(await store.get(request.id)).toEqual(v2);
+      expect(await store.replace(nextVersion(v2, { approverId: 'U_B' }), undefined, { fence: { lease: `request:${request.id}`, epoch: epochB } })).toBe(true);
+    });
+
+    it('refuses a fenced write when nobody holds the lease (released or never taken)', async () => {
+      const request = aRequest();
+      await store.insert(request);
+      const epoch = (await store.acquireLease(`request:${request.id}`, 'A', 10_000))!;
+      await store.releaseLease(`request:${request.id}`, 'A');
+      const fence = { lease: `request:${request.id}`, epoch };
+      await expect(store.replace(nextVersion(request), undefined, { fence })).rejects.toBeInstanceOf(FencedWriteError);
+      await expect(store.replace(nextVersion(request), undefined, { fence: { lease: 'request:R_NOBODY', epoch } })).rejects.toBeInstanceOf(FencedWriteError);
+      expect(await store.get(request.id)).toEqual(request);
+    });
+
+    it('still refuses a stale version under a valid fence', async () => {
+      const request = aRequest();
+      await store.insert(request);
+      const fence = { lease: `request:${request.id}`, epoch: (await store.acquireLease(`request:${request.id}`, 'A', 10_000))! };
+      await store.replace(nextVersion(request, { approverId: 'U_FIRST' }), undefined, { fence });
+      expect(await store.replace(nextVersion(request, { approverId: 'U_LATE' }), undefined, { fence })).toBe(false);
+    });
+  });
+
+  describe('counters changed with a write', () => {
+    const day = (delta: number, limit?: number) => ({ name: 'daily:2026-12-04:payout:USD', delta, limit, expiresAt: clock.now + 86_400_000 });
+
+    it('adds to a counter in the same step as the write, and reads it back', async () => {
+      const request = aRequest();
+      await store.insert(request);
+      expect(await store.counter('daily:2026-12-04:payout:USD')).toBe(0);
+      expect(await store.replace(nextVersion(request), undefined, { counters: [day(10_000, 15_000)] })).toBe(true);
+      expect(await store.counter('daily:2026-12-04:payout:USD')).toBe(10_000);
+    });
+
+    it('refuses the whole write when a counter would pass its limit, saying what it held', async () => {
+      const [a, b] = [aRequest(), aRequest()];
+      await store.insert(a);
+      await store.insert(b);
+      await store.replace(nextVersion(a), undefined, { counters: [day(10_000, 15_000)] });
+      await expect(store.replace(nextVersion(b, { state: 'approved' }), undefined, { counters: [day(10_000, 15_000)] })).rejects.toMatchObject({
+        name: 'LimitReachedError',
+        counter: 'daily:2026-12-04:payout:USD',
+        current: 10_000,
+      });
+      expect(await store.get(b.id)).toEqual(b);
+      expect(await store.counter('daily:2026-12-04:payout:USD')).toBe(10_000);
+      // Exactly at the limit is allowed.
+      expect(await store.replace(nextVersion(b), undefined, { counters: [day(5_000, 15_000)] })).toBe(true);
+    });
+
+    it('lets only as many concurrent writes through as the limit allows (three 100 against 150)', async () => {
+      const requests = [aRequest(), aRequest(), aRequest()];
+      for (const r of requests) await store.insert(r);
+      const results = await Promise.allSettled(requests.map((r) => store.replace(nextVersion(r, { state: 'approved' }), undefined, { counters: [day(10_000, 15_000)] })));
+      expect(results.filter((r) => r.status === 'fulfilled' && r.value === true)).toHaveLength(1);
+      expect(results.filter((r) => r.status === 'rejected' && r.reason instanceof LimitReachedError)).toHaveLength(2);
+      expect(await store.counter('daily:2026-12-04:payout:USD')).toBe(10_000);
+    });
+
+    it('changes no counter when the record changed meanwhile', async () => {
+      const request = aRequest();
+      await store.insert(request);
+      await store.replace(nextVersion(request));
+      expect(await store.replace(nextVersion(request), undefined, { counters: [day(10_000)] })).toBe(false);
+      expect(await store.counter('daily:2026-12-04:payout:USD')).toBe(0);
+    });
+
+    it('gives back with a negative change, never below zero, and leaves an absent counter absent', async () => {
+      const request = aRequest();
+      await store.insert(request);
+      await store.replace(nextVersion(request), undefined, { counters: [day(10_000)] });
+      let current = (await store.get(request.id))!;
+      await store.replace(nextVersion(current), undefined, { counters: [day(-4_000)] });
+      expect(await store.counter('daily:2026-12-04:payout:USD')).toBe(6_000);
+      current = (await store.get(request.id))!;
+      await store.replace(nextVersion(current), undefined, { counters: [day(-9_000), { name: 'daily:gone', delta: -1, expiresAt: clock.now + 1000 }] });
+      expect(await store.counter('daily:2026-12-04:payout:USD')).toBe(0);
+      expect(await store.counter('daily:gone')).toBe(0);
+    });
   });
 
   it('names the key of a record that does not have the expected shape', async () => {

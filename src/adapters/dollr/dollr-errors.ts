@@ -3,7 +3,7 @@
  * failures (refused connections, resets, our own timeout) in `fromTransportError`. Nothing else in
  * the app looks at a status code.
  */
-import { DollrError, type DollrErrorCode } from '../../core/dollr-error.ts';
+import { DollrError, type DollrErrorCode, type DollrRefusal } from '../../core/dollr-error.ts';
 import { errorBodySchema } from './dollr-schemas.ts';
 
 export type ResponseHeaders = Record<string, string | string[] | undefined>;
@@ -19,7 +19,26 @@ export function toDollrError(status: number, body: unknown, headers: ResponseHea
   const code = codeFor(status);
   const message = detailOf(body) ?? fallbackMessage(code, status);
   const retryAfterMs = code === 'rate_limited' ? retryAfterOf(headers, now) : undefined;
-  return new DollrError(code, message, { status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
+  const refusal = code === 'rejected' ? refusalOf(body) : undefined;
+  return new DollrError(code, message, {
+    status,
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    ...(refusal === undefined ? {} : { refusal }),
+  });
+}
+
+/** Which refusal a 422 about an execute is, read from the field it names and its message or type. */
+function refusalOf(body: unknown): DollrRefusal | undefined {
+  const parsed = errorBodySchema.safeParse(body);
+  if (!parsed.success || typeof parsed.data.detail === 'string') return undefined;
+  for (const item of parsed.data.detail) {
+    const field = String(item.loc.at(-1) ?? '');
+    const said = `${item.msg} ${(item as { type?: unknown }).type ?? ''}`.toLowerCase();
+    if (field === 'reference_id' && /duplicate|already exists/.test(said)) return 'duplicate_reference';
+    if (field === 'session_id' && /not active|used/.test(said)) return 'session_used';
+    if (field === 'session_id' && /not found|expired/.test(said)) return 'session_unusable';
+  }
+  return undefined;
 }
 
 function codeFor(status: number): DollrErrorCode {

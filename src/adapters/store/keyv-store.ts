@@ -15,11 +15,13 @@
  *   written before the record; readers skip IDs whose record does not exist.
  *
  * Settings are plain Keyv values under `<ns>:setting:<name>`; counters are `<ns>:counter:<name>`,
- * kept by the backend's own atomic increment.
+ * kept by the backend's own atomic operations. Leases are `<ns>:lease:<name>`, their epochs drawn
+ * from the one counter `<ns>:lease-epoch`, which never expires.
  */
-import type { RequestStore } from '../../core/ports.ts';
+import type { RequestStore, WriteOptions } from '../../core/ports.ts';
 import { hasWorkLeft, type MoneyRequest } from '../../core/request.ts';
-import type { Backend } from './backend.ts';
+import { FencedWriteError, LimitReachedError } from '../../core/store-refusals.ts';
+import type { Backend, WriteConditions } from './backend.ts';
 import type { Leases } from './leases.ts';
 import { createRecordCodec } from './record-codec.ts';
 import { checkListQuery, createRequestIndex } from './request-index.ts';
@@ -40,6 +42,7 @@ export function createKeyvStore(backend: Backend, options: KeyvStoreOptions): Re
   const referenceKey = (referenceId: string) => `${ns}:reference:${referenceId}`;
   const workLeftKey = `${ns}:work-left`;
   const leaseKey = (name: string) => `${ns}:lease:${name}`;
+  const leaseEpochKey = `${ns}:lease-epoch`;
   const settingKey = (name: string) => `${ns}:setting:${name}`;
   const counterKey = (name: string) => `${ns}:counter:${name}`;
   const index = createRequestIndex(atomic, ns, requestKey);
@@ -51,6 +54,15 @@ export function createKeyvStore(backend: Backend, options: KeyvStoreOptions): Re
     if (raw === undefined || raw === null) return undefined;
     if (typeof raw !== 'string') throw new Error(`The store returned a ${typeof raw} for "${key}" where text was expected.`);
     return raw;
+  }
+
+  function conditionsOf(options: WriteOptions | undefined): WriteConditions | undefined {
+    if (!options) return undefined;
+    const { fence, counters } = options;
+    return {
+      ...(fence ? { fence: { leaseKey: leaseKey(fence.lease), epoch: fence.epoch } } : {}),
+      ...(counters ? { counters: counters.map((c) => ({ key: counterKey(c.name), delta: c.delta, limit: c.limit, expiresAt: c.expiresAt })) } : {}),
+    };
   }
 
   /** The text each record handed out was read from, so that replace(next, basedOn) need not read it again. */
@@ -77,13 +89,13 @@ export function createKeyvStore(backend: Backend, options: KeyvStoreOptions): Re
 
     get: (id) => guard(`get ${id}`, async () => (await read(id))?.record),
 
-    replace: (next, basedOn) =>
-      guard(`replace ${next.id}`, async () => {
+    async replace(next, basedOn, options) {
+      const outcome = await guard(`replace ${next.id}`, async () => {
         // compareAndSet on the text basedOn was read from: if it is stale, the write is refused
         // exactly as if we had read the newer text first.
         const known = basedOn && readFrom.get(basedOn);
         const current = known ? { raw: known, record: basedOn } : await read(next.id);
-        if (current === undefined || current.record.version !== next.version - 1) return false;
+        if (current === undefined || current.record.version !== next.version - 1) return 'changed';
         const referenceId = next.attempt?.referenceId;
         if (referenceId !== undefined && referenceId !== current.record.attempt?.referenceId) {
           await keyv.set(referenceKey(referenceId), next.id);
@@ -91,10 +103,15 @@ export function createKeyvStore(backend: Backend, options: KeyvStoreOptions): Re
         const workLeft = hasWorkLeft(next);
         // A record with work left is in the index already (added before it was written).
         if (workLeft && !hasWorkLeft(current.record)) await atomic.addToIndex(workLeftKey, next.id, next.version);
-        const written = await atomic.compareAndSet(requestKey(next.id), current.raw, await codec.encode(next));
-        if (written && !workLeft) await atomic.removeFromIndex(workLeftKey, next.id, next.version);
+        const written = await atomic.compareAndSet(requestKey(next.id), current.raw, await codec.encode(next), conditionsOf(options));
+        if (written === 'written' && !workLeft) await atomic.removeFromIndex(workLeftKey, next.id, next.version);
         return written;
-      }),
+      });
+      // Refusals, not outages: thrown outside the deadline guard, which would take them for one.
+      if (outcome === 'fenced') throw new FencedWriteError(options!.fence!.lease);
+      if (typeof outcome === 'object') throw new LimitReachedError(options!.counters![outcome.overLimit]!.name, outcome.current);
+      return outcome === 'written';
+    },
 
     getByReference: (referenceId) =>
       guard(`get by reference ${referenceId}`, async () => {
@@ -144,7 +161,10 @@ export function createKeyvStore(backend: Backend, options: KeyvStoreOptions): Re
       return guard(`increment ${counter}`, () => atomic.incrementCounter(counterKey(counter), windowMs));
     },
 
-    acquireLease: (name, owner, ttlMs) => guard(`acquire lease ${name}`, () => atomic.acquireLease(leaseKey(name), owner, ttlMs)),
+    counter: (name) => guard(`read counter ${name}`, () => atomic.readCounter(counterKey(name))),
+
+    acquireLease: (name, owner, ttlMs) =>
+      guard(`acquire lease ${name}`, async () => (await atomic.acquireLease(leaseKey(name), leaseEpochKey, owner, ttlMs)) || undefined),
     renewLease: (name, owner, ttlMs) => guard(`renew lease ${name}`, () => atomic.renewLease(leaseKey(name), owner, ttlMs)),
     releaseLease: (name, owner) => guard(`release lease ${name}`, () => atomic.releaseLease(leaseKey(name), owner)),
 

@@ -4,20 +4,41 @@
  * event loop.
  */
 import { Keyv } from 'keyv';
-import type { Backend, ScoreRange } from './backend.ts';
+import type { Backend, CasOutcome, CounterUpdate, ScoreRange } from './backend.ts';
 
 export function openMemoryBackend(options: { now?: () => number } = {}): Backend {
   const now = options.now ?? Date.now;
   const values = new Map<string, string>();
   const indexes = new Map<string, Map<string, number>>();
-  const leases = new Map<string, { owner: string; expiresAt: number }>();
+  const leases = new Map<string, { owner: string; epoch: number; expiresAt: number }>();
   const sortedIndexes = new Map<string, Map<string, number>>();
   const counters = new Map<string, { count: number; expiresAt: number }>();
+  /** Lease epoch counters: they never expire, so an epoch is never handed out twice. */
+  const epochs = new Map<string, number>();
   const keyv = new Keyv({ store: values, namespace: undefined, useKeyPrefix: false, throwOnErrors: true });
   const liveLease = (key: string) => {
     const lease = leases.get(key);
     return lease && lease.expiresAt > now() ? lease : undefined;
   };
+  const liveCounter = (key: string) => {
+    const counter = counters.get(key);
+    return counter && counter.expiresAt > now() ? counter : undefined;
+  };
+
+  /** The first counter update that would pass its limit, as compareAndSet reports it. */
+  function overLimit(updates: ReadonlyArray<CounterUpdate>): CasOutcome | undefined {
+    for (const [index, update] of updates.entries()) {
+      const current = liveCounter(update.key)?.count ?? 0;
+      if (update.delta > 0 && update.limit !== undefined && current + update.delta > update.limit) return { overLimit: index, current };
+    }
+    return undefined;
+  }
+
+  function applyCounter({ key, delta, expiresAt }: CounterUpdate): void {
+    const counter = liveCounter(key);
+    if (delta > 0) counters.set(key, { count: (counter?.count ?? 0) + delta, expiresAt });
+    else if (counter) counter.count = Math.max(0, counter.count + delta);
+  }
 
   return {
     keyv,
@@ -27,10 +48,15 @@ export function openMemoryBackend(options: { now?: () => number } = {}): Backend
         values.set(key, raw);
         return true;
       },
-      async compareAndSet(key, expectedRaw, nextRaw) {
-        if (values.get(key) !== expectedRaw) return false;
+      async compareAndSet(key, expectedRaw, nextRaw, conditions = {}) {
+        const { fence, counters: updates = [] } = conditions;
+        if (fence && liveLease(fence.leaseKey)?.epoch !== fence.epoch) return 'fenced';
+        if (values.get(key) !== expectedRaw) return 'changed';
+        const refused = overLimit(updates);
+        if (refused) return refused;
+        updates.forEach(applyCounter);
         values.set(key, nextRaw);
-        return true;
+        return 'written';
       },
       async addToIndex(indexKey, member, version) {
         const index = indexes.get(indexKey) ?? new Map<string, number>();
@@ -55,25 +81,38 @@ export function openMemoryBackend(options: { now?: () => number } = {}): Backend
       async existingKeys(keys) {
         return keys.map((key) => values.has(key));
       },
+      async readCounter(key) {
+        return liveCounter(key)?.count ?? 0;
+      },
       async incrementCounter(key, windowMs) {
-        const counter = counters.get(key);
-        const next = counter && counter.expiresAt > now() ? { ...counter, count: counter.count + 1 } : { count: 1, expiresAt: now() + windowMs };
+        const counter = liveCounter(key);
+        const next = counter ? { ...counter, count: counter.count + 1 } : { count: 1, expiresAt: now() + windowMs };
         counters.set(key, next);
         return next.count;
       },
-      async acquireLease(key, owner, ttlMs) {
+      async acquireLease(key, epochKey, owner, ttlMs) {
         const lease = liveLease(key);
-        if (lease && lease.owner !== owner) return false;
-        leases.set(key, { owner, expiresAt: now() + ttlMs });
-        return true;
+        if (lease && lease.owner !== owner) return 0;
+        if (lease) {
+          lease.expiresAt = now() + ttlMs;
+          return lease.epoch;
+        }
+        const epoch = (epochs.get(epochKey) ?? 0) + 1;
+        epochs.set(epochKey, epoch);
+        leases.set(key, { owner, epoch, expiresAt: now() + ttlMs });
+        return epoch;
       },
       async renewLease(key, owner, ttlMs) {
-        if (liveLease(key)?.owner !== owner) return false;
-        leases.set(key, { owner, expiresAt: now() + ttlMs });
+        const lease = liveLease(key);
+        if (lease?.owner !== owner) return false;
+        lease.expiresAt = now() + ttlMs;
         return true;
       },
       async releaseLease(key, owner) {
         if (leases.get(key)?.owner === owner) leases.delete(key);
+      },
+      async clearLeases(prefix) {
+        for (const key of leases.keys()) if (key.startsWith(prefix)) leases.delete(key);
       },
     },
     async ping() {},

@@ -11,8 +11,8 @@
 import KeyvRedis, { type RedisClientType } from '@keyv/redis';
 import { Keyv } from 'keyv';
 import type { Logger } from '../../core/ports.ts';
-import type { Backend, ScoreRange } from './backend.ts';
-import { COMPARE_AND_SET, INCREMENT_COUNTER, RELEASE_LEASE, REMOVE_FROM_INDEX, RENEW_LEASE } from './redis-scripts.ts';
+import type { Backend, CasOutcome, ScoreRange } from './backend.ts';
+import { ACQUIRE_LEASE, COMPARE_AND_SET, INCREMENT_COUNTER, RELEASE_LEASE, REMOVE_FROM_INDEX, RENEW_LEASE } from './redis-scripts.ts';
 
 export interface RedisBackendOptions {
   url: string;
@@ -56,8 +56,13 @@ export async function openRedisBackend(options: RedisBackendOptions): Promise<Ba
       async insertIfAbsent(key, raw) {
         return (await (await connected()).set(key, raw, { condition: 'NX' })) === 'OK';
       },
-      async compareAndSet(key, expectedRaw, nextRaw) {
-        return (await (await connected()).eval(COMPARE_AND_SET, { keys: [key], arguments: [expectedRaw, nextRaw] })) === 1;
+      async compareAndSet(key, expectedRaw, nextRaw, conditions = {}) {
+        const { fence, counters = [] } = conditions;
+        const keys = [key, ...(fence ? [fence.leaseKey] : []), ...counters.map((c) => c.key)];
+        const args = [expectedRaw, nextRaw, fence ? String(fence.epoch) : ''];
+        for (const c of counters) args.push(String(c.delta), c.limit === undefined ? '' : String(c.limit), String(c.expiresAt));
+        const [code, index, current] = (await (await connected()).eval(COMPARE_AND_SET, { keys, arguments: args })) as number[];
+        return casOutcome(code, index, current);
       },
       async addToIndex(indexKey, member, version) {
         await (await connected()).zAdd(indexKey, { score: version, value: member }, { comparison: 'GT' });
@@ -79,21 +84,24 @@ export async function openRedisBackend(options: RedisBackendOptions): Promise<Ba
         // Sent in the same tick, node-redis pipelines them on the one connection.
         return (await Promise.all(keys.map((key) => redis.exists(key)))).map((count) => count === 1);
       },
+      async readCounter(key) {
+        return Number((await (await connected()).get(key)) ?? 0);
+      },
       async incrementCounter(key, windowMs) {
         return Number(await (await connected()).eval(INCREMENT_COUNTER, { keys: [key], arguments: [String(windowMs)] }));
       },
-      async acquireLease(key, owner, ttlMs) {
-        const redis = await connected();
-        const set = await redis.set(key, owner, { condition: 'NX', expiration: { type: 'PX', value: ttlMs } });
-        if (set === 'OK') return true;
-        // Held already: ours to extend, or someone else's.
-        return (await redis.eval(RENEW_LEASE, { keys: [key], arguments: [owner, String(ttlMs)] })) === 1;
+      async acquireLease(key, epochKey, owner, ttlMs) {
+        return Number(await (await connected()).eval(ACQUIRE_LEASE, { keys: [key, epochKey], arguments: [owner, String(ttlMs)] }));
       },
       async renewLease(key, owner, ttlMs) {
         return (await (await connected()).eval(RENEW_LEASE, { keys: [key], arguments: [owner, String(ttlMs)] })) === 1;
       },
       async releaseLease(key, owner) {
         await (await connected()).eval(RELEASE_LEASE, { keys: [key], arguments: [owner] });
+      },
+      async clearLeases(prefix) {
+        const redis = await connected();
+        for await (const keys of redis.scanIterator({ MATCH: `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*` })) if (keys.length > 0) await redis.del(keys);
       },
     },
     async ping() {
@@ -105,6 +113,15 @@ export async function openRedisBackend(options: RedisBackendOptions): Promise<Ba
       if (client.isOpen) client.destroy();
     },
   };
+}
+
+/** COMPARE_AND_SET's answer, as compareAndSet reports it. */
+function casOutcome(code: number | undefined, index: number | undefined, current: number | undefined): CasOutcome {
+  if (code === 1) return 'written';
+  if (code === 0) return 'changed';
+  if (code === -1) return 'fenced';
+  if (code === -2) return { overLimit: Number(index), current: Number(current) };
+  throw new Error(`The compare-and-set script answered ${String(code)}.`);
 }
 
 /** ZRANGEBYSCORE or ZREVRANGEBYSCORE for a range: `(` makes the upper bound exclusive. */

@@ -10,16 +10,16 @@
  * what that costs under load.
  *
  * What lives where: records and settings as Keyv writes them, work-left index members as rows
- * `<indexKey>:<member>` holding their version, and leases as rows holding {"owner","expiresAt"}
- * with expiry measured by our clock seam (`now`), all in `keyv`. Two small tables of our own sit
- * next to it: `keyv_sorted` (sorted indexes, read in score order through an index) and
- * `keyv_counters` (fixed-window counters with an expiry column, also on the clock seam).
+ * `<indexKey>:<member>` holding their version, leases as rows holding {"owner","epoch","expiresAt"}
+ * with expiry measured by our clock seam (`now`), and the lease epoch counter as a number, all in
+ * `keyv`. Two small tables of our own sit next to it: `keyv_sorted` (sorted indexes, read in score
+ * order through an index) and `keyv_counters` (counters with an expiry column, on the clock seam).
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { Keyv } from 'keyv';
-import type { Backend, ScoreRange } from './backend.ts';
+import type { Backend, CasOutcome, CounterUpdate, ScoreRange } from './backend.ts';
 
 export interface SqliteBackendOptions {
   /** Absolute path; its directory is created when missing. */
@@ -62,19 +62,83 @@ export function openSqliteBackend(options: SqliteBackendOptions): Backend {
   };
   const changed = (text: string, ...parameters: SQLInputValue[]): boolean => Number(sql(text).run(...parameters).changes) > 0;
 
-  const leaseValue = (owner: string, ttlMs: number) => JSON.stringify({ owner, expiresAt: now() + ttlMs });
+  /** Several statements as one atomic step (also against the audit export's connection). */
+  function transaction<T>(work: () => T): T {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = work();
+      db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      if (db.isTransaction) db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  const valueAt = (key: string): string | undefined => {
+    const row = sql(`SELECT value FROM ${TABLE} WHERE key = ?`).get(key);
+    return row === undefined || row.value === null ? undefined : String(row.value);
+  };
+  const put = (key: string, value: string) =>
+    sql(`INSERT INTO ${TABLE} (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(key, value);
+
+  function liveLease(key: string): { owner: string; epoch: number } | undefined {
+    const raw = valueAt(key);
+    if (raw === undefined) return undefined;
+    const lease = JSON.parse(raw) as { owner?: unknown; epoch?: unknown; expiresAt?: unknown };
+    if (typeof lease.owner !== 'string' || typeof lease.expiresAt !== 'number' || lease.expiresAt <= now()) return undefined;
+    return { owner: lease.owner, epoch: typeof lease.epoch === 'number' ? lease.epoch : 0 };
+  }
+
+  const counterValue = (key: string): number => {
+    const row = sql(`SELECT count FROM ${COUNTERS} WHERE key = ? AND expires_at > ?`).get(key, now());
+    return row === undefined ? 0 : Number(row.count);
+  };
+
+  function overLimit(updates: ReadonlyArray<CounterUpdate>): CasOutcome | undefined {
+    for (const [index, update] of updates.entries()) {
+      const current = counterValue(update.key);
+      if (update.delta > 0 && update.limit !== undefined && current + update.delta > update.limit) return { overLimit: index, current };
+    }
+    return undefined;
+  }
+
+  function applyCounter({ key, delta, expiresAt }: CounterUpdate): void {
+    if (delta > 0) {
+      sql(
+        `INSERT INTO ${COUNTERS} (key, count, expires_at) VALUES (?, ?, ?)
+         ON CONFLICT(key) DO UPDATE SET
+           count = CASE WHEN ${COUNTERS}.expires_at <= ? THEN excluded.count ELSE ${COUNTERS}.count + excluded.count END,
+           expires_at = excluded.expires_at`,
+      ).run(key, delta, expiresAt, now());
+    } else {
+      sql(`UPDATE ${COUNTERS} SET count = max(0, count + ?) WHERE key = ? AND expires_at > ?`).run(delta, key, now());
+    }
+  }
   // Index members sort between "<indexKey>:" and "<indexKey>;" (';' follows ':'), which uses the
   // primary key instead of a LIKE pattern that would need escaping.
   const memberKey = (indexKey: string, member: string) => `${indexKey}:${member}`;
 
-  const keyv = new Keyv({ store: keyvStore(sql, changed), namespace: undefined, useKeyPrefix: false, throwOnErrors: true });
+  const keyv = new Keyv({ store: keyvStore(sql, valueAt, put, changed), namespace: undefined, useKeyPrefix: false, throwOnErrors: true });
 
   return {
     keyv,
     atomic: {
       insertIfAbsent: async (key, raw) => changed(`INSERT INTO ${TABLE} (key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING`, key, raw),
-      compareAndSet: async (key, expectedRaw, nextRaw) =>
-        changed(`UPDATE ${TABLE} SET value = ? WHERE key = ? AND value = ?`, nextRaw, key, expectedRaw),
+      async compareAndSet(key, expectedRaw, nextRaw, conditions = {}) {
+        const { fence, counters: updates = [] } = conditions;
+        const write = () => changed(`UPDATE ${TABLE} SET value = ? WHERE key = ? AND value = ?`, nextRaw, key, expectedRaw);
+        if (!fence && updates.length === 0) return write() ? 'written' : 'changed';
+        return transaction((): CasOutcome => {
+          if (fence && liveLease(fence.leaseKey)?.epoch !== fence.epoch) return 'fenced';
+          if (valueAt(key) !== expectedRaw) return 'changed';
+          const refused = overLimit(updates);
+          if (refused) return refused;
+          updates.forEach(applyCounter);
+          write();
+          return 'written';
+        });
+      },
       async addToIndex(indexKey, member, version) {
         sql(
           `INSERT INTO ${TABLE} (key, value) VALUES (?, ?)
@@ -107,6 +171,7 @@ export function openSqliteBackend(options: SqliteBackendOptions): Backend {
         const present = new Set(rows.map((row) => String(row.key)));
         return keys.map((key) => present.has(key));
       },
+      readCounter: async (key) => counterValue(key),
       async incrementCounter(key, windowMs) {
         // One statement: a fresh or expired counter restarts at 1 with a new window. SQLite
         // evaluates every SET expression against the row as it was before the update.
@@ -122,26 +187,31 @@ export function openSqliteBackend(options: SqliteBackendOptions): Backend {
         if (typeof count !== 'number') throw new Error(`SQLite returned no count for counter "${key}".`);
         return count;
       },
-      acquireLease: async (key, owner, ttlMs) =>
-        changed(
-          `INSERT INTO ${TABLE} (key, value) VALUES (?, ?)
-           ON CONFLICT(key) DO UPDATE SET value = excluded.value
-             WHERE json_extract(${TABLE}.value, '$.owner') = ? OR json_extract(${TABLE}.value, '$.expiresAt') <= ?`,
-          key,
-          leaseValue(owner, ttlMs),
-          owner,
-          now(),
-        ),
+      acquireLease: async (key, epochKey, owner, ttlMs) =>
+        transaction(() => {
+          const lease = liveLease(key);
+          if (lease && lease.owner !== owner) return 0;
+          const epoch = lease?.epoch ?? Number(valueAt(epochKey) ?? 0) + 1;
+          if (!lease) put(epochKey, String(epoch));
+          put(key, JSON.stringify({ owner, epoch, expiresAt: now() + ttlMs }));
+          return epoch;
+        }),
       renewLease: async (key, owner, ttlMs) =>
         changed(
-          `UPDATE ${TABLE} SET value = ? WHERE key = ? AND json_extract(value, '$.owner') = ? AND json_extract(value, '$.expiresAt') > ?`,
-          leaseValue(owner, ttlMs),
+          `UPDATE ${TABLE} SET value = json_set(value, '$.expiresAt', ?)
+           WHERE key = ? AND json_extract(value, '$.owner') = ? AND json_extract(value, '$.expiresAt') > ?`,
+          now() + ttlMs,
           key,
           owner,
           now(),
         ),
       async releaseLease(key, owner) {
         sql(`DELETE FROM ${TABLE} WHERE key = ? AND json_extract(value, '$.owner') = ?`).run(key, owner);
+      },
+      async clearLeases(prefix) {
+        // Every key from the prefix up to (not including) the prefix with its last character raised.
+        const end = `${prefix.slice(0, -1)}${String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1)}`;
+        sql(`DELETE FROM ${TABLE} WHERE key >= ? AND key < ?`).run(prefix, end);
       },
     },
     async ping() {
@@ -157,14 +227,16 @@ export function openSqliteBackend(options: SqliteBackendOptions): Backend {
  * The Keyv store over the table: Map-like (get, set, delete, clear, has), which Keyv accepts as a
  * storage adapter. Values are Keyv's serialized text; Keyv applies no prefix (see backend.ts).
  */
-function keyvStore(sql: (text: string) => StatementSync, changed: (text: string, ...p: SQLInputValue[]) => boolean) {
+function keyvStore(
+  sql: (text: string) => StatementSync,
+  valueAt: (key: string) => string | undefined,
+  put: (key: string, value: string) => unknown,
+  changed: (text: string, ...p: SQLInputValue[]) => boolean,
+) {
   return {
-    async get(key: string): Promise<string | undefined> {
-      const row = sql(`SELECT value FROM ${TABLE} WHERE key = ?`).get(key);
-      return row === undefined || row.value === null ? undefined : String(row.value);
-    },
+    get: async (key: string): Promise<string | undefined> => valueAt(key),
     async set(key: string, value: string): Promise<void> {
-      sql(`INSERT INTO ${TABLE} (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(key, value);
+      put(key, value);
     },
     delete: async (key: string): Promise<boolean> => changed(`DELETE FROM ${TABLE} WHERE key = ?`, key),
     has: async (key: string): Promise<boolean> => sql(`SELECT 1 FROM ${TABLE} WHERE key = ?`).get(key) !== undefined,

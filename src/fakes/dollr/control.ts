@@ -41,6 +41,9 @@ const schemas = {
     predictionFee: amount.optional(),
     predictionsAvailable: z.boolean().optional(),
     latencyMs: z.number().int().nonnegative().optional(),
+    strict: z
+      .object({ replays: z.enum(['replay', 'duplicate', 'session_used']).optional(), statusLag: z.number().int().nonnegative().optional() })
+      .optional(),
   }),
 };
 

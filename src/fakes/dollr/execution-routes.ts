@@ -4,7 +4,8 @@
  * Idempotency as our fake chooses it: the same reference_id with the same payment (operation,
  * session, payout account) replays the stored answer and moves no money; with another payment it
  * is a 422 duplicate. Replays are recognised before the session is checked, because the first
- * execution used the session up.
+ * execution used the session up. In strict mode a replay is refused with a 422 instead (either
+ * reading the docs allow), and status queries lag behind a new execution (404 for a while).
  */
 import { bump, refundableMinor, type FakeState } from './state.ts';
 import { createExecution, executionResponse, pollExecution } from './executions.ts';
@@ -69,15 +70,28 @@ export function executePayout(state: FakeState, body: unknown): Reply {
 export function executionStatus(state: FakeState, operation: string, referenceId: string): Reply {
   const record = state.executions.get(referenceId);
   if (!record || record.operation !== operation) return reply(404, { detail: 'Not found' });
+  if (record.lagLeft > 0) {
+    record.lagLeft -= 1;
+    return reply(404, { detail: 'Not found' });
+  }
   pollExecution(state, record);
   return ok(record);
 }
 
+const DUPLICATE = () => fieldError('reference_id', 'reference_id already exists', 'value_error.duplicate');
+
 function replay(state: FakeState, referenceId: string, fingerprint: string): Reply | undefined {
   const existing = state.executions.get(referenceId);
   if (!existing) return undefined;
-  if (existing.fingerprint === fingerprint) return ok(existing);
-  return fieldError('reference_id', 'reference_id already exists', 'value_error.duplicate');
+  if (existing.fingerprint !== fingerprint) return DUPLICATE();
+  switch (state.config.strict.replays) {
+    case 'duplicate':
+      return DUPLICATE();
+    case 'session_used':
+      return fieldError('session_id', 'session is not active');
+    case 'replay':
+      return ok(existing);
+  }
 }
 
 /** Uses the session up and records the execution; the payer (our wallet) also pays the fee. */

@@ -42,6 +42,7 @@ export function createExecution(state: FakeState, input: NewExecution): Executio
     fingerprint: input.fingerprint,
     held: hold === true || state.config.progression === 'manual',
     polls: 0,
+    lagLeft: state.config.strict.statusLag,
     debitMinor: 0,
     createdAt: state.now(),
     ...(input.originalPaymentIntentId === undefined ? {} : { originalPaymentIntentId: input.originalPaymentIntentId }),

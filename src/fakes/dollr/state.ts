@@ -11,6 +11,7 @@ import type {
   RecordedCall,
   SessionRecord,
   SettleOutcome,
+  StrictMode,
 } from './types.ts';
 
 export interface Collection {
@@ -42,6 +43,7 @@ export interface FakeConfig {
   feeMinor: number;
   predictionFeeMinor: number;
   predictionsAvailable: boolean;
+  strict: StrictMode;
 }
 
 export interface FakeState {
@@ -81,6 +83,7 @@ export function configFrom(options: FakeDollrOptions): FakeConfig {
     feeMinor: Math.round(Number(options.fee ?? '0') * 100),
     predictionFeeMinor: Math.round(Number(options.predictionFee ?? '1.00') * 100),
     predictionsAvailable: options.predictionsAvailable ?? true,
+    strict: { replays: options.strict?.replays ?? 'replay', statusLag: options.strict?.statusLag ?? 0 },
   };
 }
 

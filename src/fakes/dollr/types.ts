@@ -8,6 +8,21 @@ export type FakeOperation = 'refund' | 'payout';
 export type FakeExecutionStatus = 'PENDING' | 'PROCESSING' | 'COMPLETED' | 'FAILED';
 export type Progression = 'auto' | 'manual';
 
+/**
+ * The readings of Dollr the docs leave open, strictest where a client could be hurt (see
+ * "Where the docs are silent" in dollr-api.md). The default is the kindest: a replay answers 200.
+ */
+export interface StrictMode {
+  /**
+   * How an execute that repeats a recorded reference (same body) is answered: 'replay' the stored
+   * answer (default), or a 422 'duplicate' ("reference_id already exists") or 'session_used'
+   * ("session is not active": the first execute used the session up).
+   */
+  replays: 'replay' | 'duplicate' | 'session_used';
+  /** Status queries answered 404 after an execution is recorded, before it shows (a lagging read). */
+  statusLag: number;
+}
+
 export interface FakePasscode {
   code: string;
   phone?: string;
@@ -44,6 +59,8 @@ export interface FakeDollrOptions {
   predictionsAvailable?: boolean;
   /** The fake's clock; `advanceClock` moves it further. Default: the real time. */
   now?: () => Date;
+  /** Default: replays answered 200, no status lag. */
+  strict?: Partial<StrictMode>;
 }
 
 export interface RecordedCall {
@@ -75,6 +92,8 @@ export interface ExecutionRecord {
   /** Kept in PROCESSING until settled (manual mode or holdNext). */
   held: boolean;
   polls: number;
+  /** Status queries still to be answered 404 (strict mode's lagging read). */
+  lagLeft: number;
   /** Taken from the wallet; given back when the execution fails. */
   debitMinor: number;
   originalPaymentIntentId?: number;

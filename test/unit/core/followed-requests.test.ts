@@ -3,7 +3,7 @@ import type { Following } from '../../../src/core/execute-request.ts';
 import { createFollowedRequests } from '../../../src/core/followed-requests.ts';
 import { createPollScheduler } from '../../../src/core/poll-scheduler.ts';
 
-const following = (id: string): Following => ({ id, kind: 'refund', referenceId: `ref-${id}`, attentionAt: undefined, status: 'PROCESSING', waitMs: 5, failures: 0 });
+const following = (id: string): Following => ({ id, kind: 'refund', referenceId: `ref-${id}`, fence: { lease: `request:${id}`, epoch: 1 }, attentionAt: undefined, status: 'PROCESSING', waitMs: 5, failures: 0 });
 
 /** A poll that reports final on each request's `finalAt`-th call. */
 function polls(finalAt: number) {
