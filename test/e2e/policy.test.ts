@@ -100,6 +100,27 @@ describe('an approval policy file', () => {
     await person(s, REQUESTER).request('payout 7 30 LRD other currency');
   });
 
+  it('refuses approvals past the daily limit, and gives back what failed at Dollr', async () => {
+    const s = await start();
+    const cards = [];
+    for (const n of [1, 2, 3]) cards.push(await person(s, REQUESTER).request(`payout 7 60 USD at once ${n}`));
+    // Each fits the limit alone (60 of 100); approved together, only one may execute.
+    s.dollr.holdNext();
+    const clicks = await Promise.all(cards.map((card) => person(s, APPROVER).press(card, 'approve')));
+    expect(clicks.every((c) => c.status === 200)).toBe(true);
+    const refusals = (f: typeof s.slack) => f.ephemerals({ user: APPROVER }).filter((e) => /would pass today's limit of 100.00 USD \(60.00 USD/.test(e.text ?? ''));
+    await s.slack.waitFor((f) => refusals(f).length === 2 || undefined);
+    const winner = cards.find((card) => threadTexts(s, card).some((t) => /Approved by/.test(t)))!;
+    await waitForThread(s, winner, /PROCESSING/);
+    expect(s.dollr.executions()).toHaveLength(1);
+    // It fails at Dollr (no money moved): its 60 are given back, so another one fits now.
+    s.dollr.settle(s.dollr.executions()[0]!.referenceId, 'FAILED', { walletMessage: 'Insufficient wallet balance' });
+    await waitForThread(s, winner, /FAILED/);
+    const next = cards.find((card) => card !== winner)!;
+    await person(s, APPROVER).press(next, 'approve');
+    await waitForThread(s, next, /COMPLETED/);
+  });
+
   it('lets a group member who is not in APPROVERS approve, and refuses an outsider', async () => {
     const s = await start();
     const card = await person(s, REQUESTER).request('refund 4411 5 small');

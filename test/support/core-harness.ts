@@ -1,0 +1,118 @@
+/**
+ * The core's ports in memory, for unit tests of the executor and the worker: the memory store,
+ * a scripted Dollr (each call answered by the next scripted answer, or by a default), a logger that
+ * keeps its lines, and a clock over vitest's fake timers (so waits cost no real time).
+ */
+import { vi } from 'vitest';
+import { createStore, type Store } from '../../src/adapters/store/create-store.ts';
+import { DollrError, type DollrErrorOptions } from '../../src/core/dollr-error.ts';
+import type { Clock, Logger, PaymentsGateway } from '../../src/core/ports.ts';
+import type { ExecutionSnapshot, MoneyRequest, Operation } from '../../src/core/request.ts';
+import { anExecution, aRequest } from './request-builder.ts';
+
+/** A clock on vitest's fake timers: `now` is the faked Date, `sleep` a faked setTimeout. */
+export const fakeTimersClock: Clock = {
+  now: () => new Date(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const timer = setTimeout(resolve, ms);
+      signal?.addEventListener('abort', () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      }, { once: true });
+    }),
+};
+
+export interface LogLine {
+  level: string;
+  message: string;
+  fields?: Record<string, unknown>;
+}
+
+export function capturingLogger(): Logger & { lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  const at = (level: string) => (message: string, fields?: Record<string, unknown>) => void lines.push({ level, message, fields });
+  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+type Answer<T> = T | DollrError | (() => T | Promise<T>);
+type Call = { method: string; input: unknown };
+
+/**
+ * Dollr as a script: `execute` and `status` take queued answers (a value, a DollrError to throw, or
+ * a function), falling back to `otherwise`. Every call is recorded in order.
+ */
+export function scriptedDollr(otherwise: { status?: () => ExecutionSnapshot | undefined } = {}) {
+  const calls: Call[] = [];
+  const executes: Array<Answer<ExecutionSnapshot>> = [];
+  const statuses: Array<Answer<ExecutionSnapshot | undefined>> = [];
+  let sessions = 0;
+  const answer = async <T>(queue: Array<Answer<T>>, fallback: () => T): Promise<T> => {
+    const next = queue.shift();
+    if (next === undefined) return fallback();
+    if (next instanceof DollrError) throw next;
+    return typeof next === 'function' ? await (next as () => T | Promise<T>)() : next;
+  };
+  const gateway: PaymentsGateway = {
+    async createRefundSession(input) {
+      calls.push({ method: 'createRefundSession', input });
+      return { sessionId: String(9000 + ++sessions) };
+    },
+    async createPayoutSession(input) {
+      calls.push({ method: 'createPayoutSession', input });
+      return { sessionId: String(9000 + ++sessions) };
+    },
+    async executeRefund(input) {
+      calls.push({ method: 'executeRefund', input });
+      return answer(executes, () => anExecution({ referenceId: input.referenceId, status: 'PENDING' }));
+    },
+    async executePayout(input) {
+      calls.push({ method: 'executePayout', input });
+      return answer(executes, () => anExecution({ referenceId: input.referenceId, status: 'PENDING' }));
+    },
+    async getStatus(operation: Operation, referenceId: string) {
+      calls.push({ method: 'getStatus', input: { operation, referenceId } });
+      return answer(statuses, () => otherwise.status?.());
+    },
+    async previewPayoutFees() {
+      return undefined;
+    },
+  };
+  return {
+    gateway,
+    calls,
+    /** Queues answers for the next execute calls. */
+    onExecute: (...answers: Array<Answer<ExecutionSnapshot>>) => void executes.push(...answers),
+    /** Queues answers for the next status calls (undefined: Dollr does not know the reference). */
+    onStatus: (...answers: Array<Answer<ExecutionSnapshot | undefined>>) => void statuses.push(...answers),
+    count: (method: string) => calls.filter((c) => c.method === method).length,
+  };
+}
+
+export const dollrError = (code: DollrError['code'], message: string, options: DollrErrorOptions = {}) => new DollrError(code, message, options);
+
+export const memoryStore = (): Promise<Store> => createStore('memory://', { now: () => Date.now() });
+
+/** A refund approved by U_APP, stored: what the executor starts from. */
+export async function anApprovedRequest(store: Store, overrides: Partial<MoneyRequest> = {}): Promise<MoneyRequest> {
+  const now = new Date().toISOString();
+  const request = aRequest({
+    createdAt: now,
+    state: 'approved',
+    approverId: 'U_APP',
+    events: [
+      { type: 'requested', by: 'U_REQ', at: now },
+      { type: 'approved', by: 'U_APP', at: now },
+    ],
+    toldCount: 2,
+    ...overrides,
+  });
+  await store.insert(request);
+  return request;
+}
+
+/** Lets every pending promise and due fake timer run, `ms` of fake time at most. */
+export async function elapse(ms: number): Promise<void> {
+  await vi.advanceTimersByTimeAsync(ms);
+}
