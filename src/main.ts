@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { createApp } from './app.ts';
 import { PolicyFileError } from './adapters/policy/load-policy.ts';
+import { isStoreError } from './adapters/store/store-error.ts';
 import { ConfigError, loadConfig } from './config.ts';
 
 async function main(): Promise<void> {
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
   try {
     app = await createApp(config);
   } catch (error) {
-    if (error instanceof PolicyFileError) {
+    if (error instanceof PolicyFileError || (isStoreError(error) && error.code === 'store_locked')) {
       process.stderr.write(`dollr-slack cannot start.\n${error.message}\n`);
       process.exit(1);
     }

@@ -495,6 +495,8 @@ function storeContract(backend: Backend): void {
     });
 
     it('skips an index entry whose record was never written (a crash in between), until it is', async () => {
+      // The raw backend is the place's only user here (the embedded store admits one app at a time).
+      await store.close();
       const raw = await place.openBackend(() => clock.now);
       const options = { namespace: place.namespace, timeoutMs: 1000 };
       const crashing = createKeyvStore(
@@ -516,6 +518,7 @@ function storeContract(backend: Backend): void {
         expect(await reader.listRequestIds({ limit: 2, since: new Date(at(2)) })).toEqual([lost.id, after.id]);
       } finally {
         await raw.close();
+        store = await open();
       }
     });
   });
@@ -584,6 +587,28 @@ function storeContract(backend: Backend): void {
 }
 
 describe('the embedded default store', () => {
+  it('admits one app process at a time, with a reader beside it, and takes over every lease at once on opening', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dollr-lock-'));
+    const url = `sqlite://${join(dir, 'store.sqlite')}`;
+    try {
+      const first = await createStore(url);
+      const request = aRequest();
+      await first.insert(request);
+      expect(await first.acquireLease(`request:${request.id}`, 'dead-process', 60_000)).toBeGreaterThan(0);
+      await expect(createStore(url)).rejects.toMatchObject({ code: 'store_locked', message: expect.stringContaining('STORE_URL=redis://') });
+      const reader = await createStore(url, { role: 'reader' });
+      expect((await reader.get(request.id))?.id).toBe(request.id);
+      await reader.close();
+      await first.close();
+      // The next app finds the lease of the one before free: its holder cannot be alive.
+      const next = await createStore(url);
+      expect(await next.acquireLease(`request:${request.id}`, 'next-process', 60_000)).toBeGreaterThan(0);
+      await next.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('creates ./data/dollr-slack.sqlite under the working directory', async () => {
     const cwd = await mkdtemp(join(tmpdir(), 'dollr-default-'));
     try {

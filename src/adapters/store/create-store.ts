@@ -24,6 +24,12 @@ export interface StoreOptions {
   now?: () => number;
   /** Base of relative SQLite paths; default the working directory. */
   cwd?: string;
+  /**
+   * 'app' (default): the process that works on the store. On the embedded SQLite store it holds the
+   * file for itself and takes over every lease in it at once: their holders are dead, since no
+   * other process could have opened it. 'reader': reads beside the app (the audit export).
+   */
+  role?: 'app' | 'reader';
 }
 
 export const DEFAULT_STORE_TIMEOUT_MS = 2000;
@@ -35,6 +41,7 @@ export const DEFAULT_STORE_TIMEOUT_MS = 2000;
 export async function createStore(url: string | undefined, options: StoreOptions = {}): Promise<Store> {
   const location = parseStoreUrl(url, options.cwd);
   const timeoutMs = options.timeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
+  const namespace = options.namespace ?? 'dollr';
   let backend: Backend;
   switch (location.kind) {
     case 'memory':
@@ -42,7 +49,9 @@ export async function createStore(url: string | undefined, options: StoreOptions
       break;
     case 'sqlite': {
       const { file } = location;
-      backend = await withinDeadline(timeoutMs, `open ${file}`, async () => openSqliteBackend({ file, busyTimeoutMs: timeoutMs, now: options.now }));
+      const role = options.role ?? 'app';
+      backend = await withinDeadline(timeoutMs, `open ${file}`, async () => openSqliteBackend({ file, busyTimeoutMs: timeoutMs, now: options.now, role }));
+      if (role === 'app') await backend.atomic.clearLeases(`${namespace}:lease:`);
       break;
     }
     case 'redis':
@@ -50,5 +59,5 @@ export async function createStore(url: string | undefined, options: StoreOptions
       break;
   }
   options.logger?.info('store opened', { kind: location.kind, ...(location.kind === 'sqlite' ? { file: location.file } : {}) });
-  return createKeyvStore(backend, { namespace: options.namespace ?? 'dollr', timeoutMs });
+  return createKeyvStore(backend, { namespace, timeoutMs });
 }

@@ -20,6 +20,7 @@ import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { Keyv } from 'keyv';
 import type { Backend, CasOutcome, CounterUpdate, ScoreRange } from './backend.ts';
+import { StoreError } from './store-error.ts';
 
 export interface SqliteBackendOptions {
   /** Absolute path; its directory is created when missing. */
@@ -27,6 +28,12 @@ export interface SqliteBackendOptions {
   /** How long SQLite waits for a lock held by another connection (the audit export's), in ms. */
   busyTimeoutMs: number;
   now?: () => number;
+  /**
+   * 'app' (default): the one process that works on this store. It holds an exclusive lock on
+   * `<file>.lock` while open, and a second app on the same file is refused (StoreError
+   * 'store_locked'). 'reader': reads beside the app (the audit export); writes nothing.
+   */
+  role?: 'app' | 'reader';
 }
 
 const TABLE = 'keyv';
@@ -35,23 +42,18 @@ const COUNTERS = `${TABLE}_counters`;
 
 export function openSqliteBackend(options: SqliteBackendOptions): Backend {
   const now = options.now ?? Date.now;
+  const reader = options.role === 'reader';
   mkdirSync(dirname(options.file), { recursive: true });
-  const db = new DatabaseSync(options.file);
-  db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs))}`);
-  // Write-ahead log: a commit is one append and one fsync (synchronous FULL keeps every commit on
-  // disk before it returns, so a reference stored before a Dollr call survives a power cut), and
-  // readers (the audit export) do not wait for the writer.
-  db.exec('PRAGMA journal_mode = WAL');
-  db.exec('PRAGMA synchronous = FULL');
-  db.exec(`CREATE TABLE IF NOT EXISTS ${TABLE} (key VARCHAR(255) PRIMARY KEY, value TEXT)`);
-  db.exec(
-    `CREATE TABLE IF NOT EXISTS ${SORTED} (index_key TEXT NOT NULL, member TEXT NOT NULL, score INTEGER NOT NULL,
-     PRIMARY KEY (index_key, member)) WITHOUT ROWID`,
-  );
-  db.exec(`CREATE INDEX IF NOT EXISTS ${SORTED}_by_score ON ${SORTED} (index_key, score, member)`);
-  db.exec(`CREATE TABLE IF NOT EXISTS ${COUNTERS} (key TEXT PRIMARY KEY, count INTEGER NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID`);
-  // Counters whose window ran out are as good as absent; dropping them keeps the table small.
-  db.prepare(`DELETE FROM ${COUNTERS} WHERE expires_at <= ?`).run(now());
+  const lock = reader ? undefined : holdProcessLock(options.file);
+  let db: DatabaseSync;
+  try {
+    db = new DatabaseSync(options.file, { readOnly: reader });
+    db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs))}`);
+    if (!reader) prepareFile(db, now);
+  } catch (error) {
+    lock?.close();
+    throw error;
+  }
 
   // Statements are compiled once, on first use.
   const compiled = new Map<string, StatementSync>();
@@ -219,8 +221,56 @@ export function openSqliteBackend(options: SqliteBackendOptions): Backend {
     },
     async close() {
       if (db.isOpen) db.close();
+      // Last: no other app may open the file before this one has let go of it.
+      if (lock?.isOpen) lock.close();
     },
   };
+}
+
+/**
+ * The embedded store serves one process: its leases and counters assume no other writer. The lock
+ * is SQLite's own exclusive lock on a file beside the store, held by an open transaction on a
+ * connection of its own for as long as the store is open; the operating system drops it when the
+ * process dies, however it dies, so a restart takes it at once.
+ */
+function holdProcessLock(file: string): DatabaseSync {
+  const lock = new DatabaseSync(`${file}.lock`);
+  try {
+    lock.exec('PRAGMA busy_timeout = 0');
+    lock.exec('PRAGMA locking_mode = EXCLUSIVE');
+    lock.exec('BEGIN EXCLUSIVE');
+    return lock;
+  } catch (error) {
+    lock.close();
+    if ((error as { errcode?: unknown }).errcode === SQLITE_BUSY) {
+      throw new StoreError(
+        'store_locked',
+        `Another dollr-slack process is using the embedded store ${file}. The embedded store serves one process: stop the other one, ` +
+          'or run several replicas on Redis (STORE_URL=redis://host:6379).',
+      );
+    }
+    throw error;
+  }
+}
+
+const SQLITE_BUSY = 5;
+
+/** The app's first open of a file: durability settings, our tables, and a sweep of spent counters. */
+function prepareFile(db: DatabaseSync, now: () => number): void {
+  // Write-ahead log: a commit is one append and one fsync (synchronous FULL keeps every commit on
+  // disk before it returns, so a reference stored before a Dollr call survives a power cut), and
+  // readers (the audit export) do not wait for the writer.
+  db.exec('PRAGMA journal_mode = WAL');
+  db.exec('PRAGMA synchronous = FULL');
+  db.exec(`CREATE TABLE IF NOT EXISTS ${TABLE} (key VARCHAR(255) PRIMARY KEY, value TEXT)`);
+  db.exec(
+    `CREATE TABLE IF NOT EXISTS ${SORTED} (index_key TEXT NOT NULL, member TEXT NOT NULL, score INTEGER NOT NULL,
+     PRIMARY KEY (index_key, member)) WITHOUT ROWID`,
+  );
+  db.exec(`CREATE INDEX IF NOT EXISTS ${SORTED}_by_score ON ${SORTED} (index_key, score, member)`);
+  db.exec(`CREATE TABLE IF NOT EXISTS ${COUNTERS} (key TEXT PRIMARY KEY, count INTEGER NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID`);
+  // Counters whose window ran out are as good as absent; dropping them keeps the table small.
+  db.prepare(`DELETE FROM ${COUNTERS} WHERE expires_at <= ?`).run(now());
 }
 
 /**

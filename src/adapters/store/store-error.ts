@@ -7,6 +7,8 @@ export const STORE_ERROR_CODES = [
   'store_unavailable',
   /** A stored value is not a record we can read (not JSON, or the wrong shape). */
   'store_invalid_record',
+  /** The embedded store is in use by another app process (it serves one). */
+  'store_locked',
 ] as const;
 export type StoreErrorCode = (typeof STORE_ERROR_CODES)[number];
 

@@ -69,7 +69,7 @@ async function openStore(url: string | undefined, cwd: string): Promise<Opened> 
   }
   let store: Store | undefined;
   try {
-    store = await createStore(url, { cwd });
+    store = await createStore(url, { cwd, role: 'reader' });
     await store.ping();
     return { ok: true, store, where };
   } catch (error) {
