@@ -10,9 +10,16 @@ import { approvalsOf, type MoneyRequest } from './request.ts';
 import { refuse, ok, type Result } from './result.ts';
 import { LimitReachedError } from './store-refusals.ts';
 import { approve, cancel, checkDecision, reject, type DecisionRefusal } from './transitions.ts';
-import { writeOptions } from './update-request.ts';
+import { readBack, writeOptions } from './update-request.ts';
 
-export type DecideRefusal = DecisionRefusal | 'unknown_request' | 'not_an_approver' | 'frozen' | 'over_maximum' | 'over_daily_limit';
+export type DecideRefusal =
+  | DecisionRefusal
+  | 'unknown_request'
+  | 'not_an_approver'
+  | 'frozen'
+  | 'over_maximum'
+  | 'over_daily_limit'
+  | 'unconfirmed';
 
 export interface DecideDeps {
   store: RequestStore;
@@ -108,6 +115,10 @@ export function dailyLimitMessage(request: MoneyRequest, usedMinor: number, limi
   );
 }
 
+export const UNCONFIRMED =
+  'The store did not answer in time, so I cannot tell whether your decision was saved. If it was, the card shows it within a ' +
+  'minute: look there before you press again.';
+
 async function decide(deps: DecideDeps, requestId: string, transition: (r: MoneyRequest) => Promise<Outcome>): Promise<Outcome> {
   for (;;) {
     const current = await deps.store.get(requestId);
@@ -120,7 +131,10 @@ async function decide(deps: DecideDeps, requestId: string, transition: (r: Money
       if (error instanceof LimitReachedError && current.dailyLimitMinor !== undefined) {
         return refuse('over_daily_limit', dailyLimitMessage(current, error.current, current.dailyLimitMinor));
       }
-      throw error;
+      // A write that outlived its deadline may still land: what the store holds now tells.
+      const landed = await readBack(deps.store, next.value);
+      if (landed === 'unknown') return refuse('unconfirmed', UNCONFIRMED);
+      if (landed) return ok(landed);
     }
     // Lost the race: read again; the transition now sees the winner's decision.
   }

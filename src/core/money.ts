@@ -11,10 +11,14 @@ export type Currency = (typeof CURRENCIES)[number];
 export const MAX_AMOUNT_MINOR = 100_000_000_00;
 
 const AMOUNT_PATTERN = /^(\d{1,12})(?:\.(\d{1,2}))?$/;
+/** Commas only between groups of three digits before the dot: 1,234.56. "25,50" is not 2,550. */
+const GROUPED_PATTERN = /^\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?$/;
 
 /** Parses "25.5", "25.50", "1,250.00" or " 25 " into "25.50"-style text; undefined when it is not a positive amount. */
 export function parseAmount(text: string): string | undefined {
-  const match = AMOUNT_PATTERN.exec(text.trim().replace(/,/g, ''));
+  const trimmed = text.trim();
+  if (trimmed.includes(',') && !GROUPED_PATTERN.test(trimmed)) return undefined;
+  const match = AMOUNT_PATTERN.exec(trimmed.replace(/,/g, ''));
   if (!match) return undefined;
   const minor = Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
   if (minor < 1 || minor > MAX_AMOUNT_MINOR) return undefined;
@@ -45,12 +49,15 @@ export const amountField = z
   .transform((text, ctx) => {
     const amount = parseAmount(text);
     if (amount === undefined) {
-      const tooLarge = /^\d+(\.\d{1,2})?$/.test(text.replace(/,/g, '')) && Number(text.replace(/,/g, '')) * 100 > MAX_AMOUNT_MINOR;
+      const misplacedComma = text.includes(',') && !GROUPED_PATTERN.test(text);
+      const tooLarge = !misplacedComma && /^\d+(\.\d{1,2})?$/.test(text.replace(/,/g, '')) && Number(text.replace(/,/g, '')) * 100 > MAX_AMOUNT_MINOR;
       ctx.addIssue({
         code: 'custom',
-        message: tooLarge
-          ? `Enter an amount of at most ${displayAmount(formatMinor(MAX_AMOUNT_MINOR))}.`
-          : 'Enter a positive amount with at most 2 decimals, for example 25.50.',
+        message: misplacedComma
+          ? 'Use a dot for decimals: 25.50 (a comma only between thousands, as in 1,234.56).'
+          : tooLarge
+            ? `Enter an amount of at most ${displayAmount(formatMinor(MAX_AMOUNT_MINOR))}.`
+            : 'Enter a positive amount with at most 2 decimals, for example 25.50.',
       });
       return z.NEVER;
     }

@@ -21,18 +21,24 @@ export interface Sleeper {
   wake: () => void;
 }
 
+/** Node's longest timer (2^31 - 1 ms); longer ones fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export function createPollScheduler(options: { maxConcurrent: number; now?: () => number }): PollScheduler {
   const now = options.now ?? Date.now;
   const sleepers = new Set<Sleeper>();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let timerAt = Infinity;
 
-  /** Makes the timer fire by `at`. A sleeper that wakes later needs no scan: the timer is early enough. */
+  /**
+   * Makes the timer fire by `at`. A sleeper that wakes later needs no scan: the timer is early
+   * enough. A timer longer than Node allows fires at once, so a far wake-up is reached in steps.
+   */
   function armBy(at: number): void {
     if (at >= timerAt) return;
     clearTimeout(timer);
-    timerAt = at;
-    timer = setTimeout(tick, Math.max(0, at - now()));
+    timerAt = Math.min(at, now() + MAX_TIMER_MS);
+    timer = setTimeout(tick, Math.max(0, timerAt - now()));
   }
 
   function tick(): void {

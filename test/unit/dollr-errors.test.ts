@@ -62,6 +62,12 @@ describe('toDollrError', () => {
     expect(error.options.retryAfterMs).toBe(30_000);
   });
 
+  it('waits at most an hour whatever Retry-After says (a longer timer would fire at once)', () => {
+    expect(toDollrError(429, {}, { 'retry-after': '99999999999' }).options.retryAfterMs).toBe(3_600_000);
+    const now = new Date('2026-06-01T12:00:00Z');
+    expect(toDollrError(429, {}, { 'retry-after': 'Fri, 01 Jan 2100 00:00:00 GMT' }, () => now).options.retryAfterMs).toBe(3_600_000);
+  });
+
   it('leaves retryAfterMs out when the header is missing or unreadable', () => {
     expect(toDollrError(429, {}, {}).options.retryAfterMs).toBeUndefined();
     expect(toDollrError(429, {}, { 'retry-after': 'soon' }).options.retryAfterMs).toBeUndefined();

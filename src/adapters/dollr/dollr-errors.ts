@@ -4,6 +4,7 @@
  * the app looks at a status code.
  */
 import { DollrError, type DollrErrorCode, type DollrRefusal } from '../../core/dollr-error.ts';
+import { serverWaitMs } from '../server-wait.ts';
 import { errorBodySchema } from './dollr-schemas.ts';
 
 export type ResponseHeaders = Record<string, string | string[] | undefined>;
@@ -90,14 +91,14 @@ function fallbackMessage(code: DollrErrorCode, status: number): string {
   }
 }
 
-/** Retry-After is delay-seconds or an HTTP date (RFC 9110); anything else is ignored. */
+/** Retry-After is delay-seconds or an HTTP date (RFC 9110), bounded (server-wait.ts); anything else is ignored. */
 function retryAfterOf(headers: ResponseHeaders, now: () => Date): number | undefined {
   const raw = headers['retry-after'] ?? headers['Retry-After'];
   const value = (Array.isArray(raw) ? raw[0] : raw)?.trim();
   if (!value) return undefined;
-  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  if (/^\d+$/.test(value)) return serverWaitMs(Number(value) * 1000);
   const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now().getTime());
+  return Number.isNaN(at) ? undefined : serverWaitMs(at - now().getTime());
 }
 
 /** Transport failure codes that mean "no answer in time" rather than "no connection". */

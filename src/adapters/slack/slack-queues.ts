@@ -8,6 +8,8 @@
  *   one lane, and coalesce: while an update of one card waits, a newer one replaces it, so only the
  *   newest is sent. Pacing them apart keeps a burst of updates from delaying the thread replies.
  */
+import { serverWaitMs } from '../server-wait.ts';
+
 /** What a lane's call resolves when, once its turn came, it had nothing to send: its token is given back. */
 export const NOTHING_SENT = Symbol('nothing sent');
 
@@ -56,10 +58,10 @@ interface Item {
   waiters: Array<{ resolve: (value: unknown) => void; reject: (error: unknown) => void }>;
 }
 
-/** Slack's 429, as @slack/web-api reports it with rejectRateLimitedCalls: seconds to wait. */
+/** Slack's 429, as @slack/web-api reports it with rejectRateLimitedCalls: seconds to wait (bounded, see server-wait.ts). */
 function retryAfterMs(error: unknown): number | undefined {
   const e = error as { code?: string; retryAfter?: number } | null;
-  return e?.code === 'slack_webapi_rate_limited_error' ? Math.max(1, e.retryAfter ?? 1) * 1000 : undefined;
+  return e?.code === 'slack_webapi_rate_limited_error' ? serverWaitMs(Math.max(1, e.retryAfter ?? 1) * 1000) : undefined;
 }
 
 const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createPollScheduler } from '../../../src/core/poll-scheduler.ts';
 
 describe('createPollScheduler', () => {
@@ -43,5 +43,21 @@ describe('createPollScheduler', () => {
     };
     await Promise.all(Array.from({ length: 20 }, () => scheduler.limit(call)));
     expect(most).toBe(3);
+  });
+
+  it('sleeps past the longest timer Node allows without waking early or spinning', async () => {
+    vi.useFakeTimers();
+    try {
+      const scheduler = createPollScheduler({ maxConcurrent: 1 });
+      let woke = false;
+      scheduler.after(30 * 24 * 60 * 60_000, () => (woke = true)); // 30 days: past 2^31 - 1 ms.
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(woke).toBe(false);
+      expect(vi.getTimerCount()).toBe(1);
+      await vi.advanceTimersByTimeAsync(30 * 24 * 60 * 60_000);
+      expect(woke).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createSlackQueues, NOTHING_SENT } from '../../../src/adapters/slack/slack-queues.ts';
 
 describe('createSlackQueues', () => {
@@ -64,6 +64,26 @@ describe('createSlackQueues', () => {
     expect(result).toBe('ok');
     expect(tries).toBe(2);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+  });
+
+  it("waits at most an hour whatever Slack's Retry-After says, never retrying in a loop", async () => {
+    vi.useFakeTimers();
+    try {
+      const queues = createSlackQueues({ postsPerSecond: 100, updatesPerMinute: 60, burst: 5 });
+      let tries = 0;
+      const sent = queues.post('C1', async () => {
+        tries++;
+        if (tries === 1) throw Object.assign(new Error('rate limited'), { code: 'slack_webapi_rate_limited_error', retryAfter: 3_000_000 });
+        return 'ok';
+      });
+      await vi.advanceTimersByTimeAsync(60 * 60_000 - 1000);
+      expect(tries).toBe(1);
+      await vi.advanceTimersByTimeAsync(2000);
+      expect(await sent).toBe('ok');
+      expect(tries).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('passes other errors to the caller and goes on with the next call', async () => {

@@ -1,11 +1,13 @@
 /**
  * The reject-reason and approve-comment modals, submitted: record the decision (compare-and-set;
- * the first decision wins) or keep the modal open with the reason it was refused.
+ * the first decision wins) or keep the modal open with the reason it was refused. Slack waits 3 s
+ * for the answer: when the store is slower than that, the modal closes and the person is told the
+ * outcome by direct message once it is known.
  */
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { approveRequest, rejectRequest } from '../../../core/decide-request.ts';
 import type { MoneyRequest } from '../../../core/request.ts';
-import type { Result } from '../../../core/result.ts';
+import { refuse, type Result } from '../../../core/result.ts';
 import { afterApproval } from '../actions/decision-buttons.ts';
 import type { SlackServices } from '../services.ts';
 import { APPROVE_COMMENT_MODAL, parseDecisionModal, REJECT_MODAL, type DecisionModalSpec } from './decision-modal.ts';
@@ -13,26 +15,41 @@ import type { ViewValues } from './request-modal.ts';
 
 type Args = SlackViewMiddlewareArgs & AllMiddlewareArgs;
 
+/** Slack gives a view submission 3 s; the answer must leave well within that. */
+const ACK_BUDGET_MS = 2500;
+const NOT_SAVED = 'It could not be saved right now: my store is unreachable. Nothing was changed; try again in a minute.';
+
 function decisionSubmission(
   services: SlackServices,
   spec: DecisionModalSpec,
   decide: (requestId: string, userId: string, text: string) => Promise<Result<MoneyRequest>>,
   after: (request: MoneyRequest, userId: string) => void,
 ) {
-  return async ({ ack, body, view }: Args): Promise<void> => {
+  return async ({ ack, body, view, client }: Args): Promise<void> => {
     const parsed = parseDecisionModal(spec, view.private_metadata, view.state.values as ViewValues);
     if (!parsed.ok) return ack({ response_action: 'errors', errors: parsed.errors });
-    let result;
-    try {
-      result = await decide(parsed.requestId, body.user.id, parsed.text);
-    } catch (error) {
+    const userId = body.user.id;
+    // The decision's own refusals and "unconfirmed" come back as results; a thrown error happened
+    // before anything was written (the first read failed), so nothing was changed.
+    const decision = decide(parsed.requestId, userId, parsed.text).catch((error: unknown) => {
       services.logger.error('could not store a decision', { requestId: parsed.requestId, error });
-      return ack({ response_action: 'errors', errors: { [spec.field]: 'It could not be saved right now. Nothing was changed; try again in a minute.' } });
+      return refuse('store_down', NOT_SAVED);
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ACK_BUDGET_MS)));
+    const first = await Promise.race([decision, late]).finally(() => clearTimeout(timer));
+    if (first !== 'late') {
+      if (!first.ok) return ack({ response_action: 'errors', errors: { [spec.field]: first.message } });
+      await ack();
+      await services.afterAck();
+      return after(first.value, userId);
     }
-    if (!result.ok) return ack({ response_action: 'errors', errors: { [spec.field]: result.message } });
-    await ack();
-    await services.afterAck();
-    after(result.value, body.user.id);
+    await ack(); // Closes the modal; the outcome follows by direct message.
+    const result = await decision;
+    if (result.ok) return after(result.value, userId);
+    await client.chat
+      .postMessage({ channel: userId, text: `Your decision on request \`${parsed.requestId}\`: ${result.message}` })
+      .catch((error: unknown) => services.logger.warn('could not tell a decider the outcome', { requestId: parsed.requestId, error }));
   };
 }
 

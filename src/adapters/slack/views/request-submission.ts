@@ -32,7 +32,12 @@ export function requestSubmission(operation: Operation, services: SlackServices)
       result = await requestMoney(services, { id, details: parsed.details, requesterId, channelId });
     } catch (error) {
       services.logger.error('could not store a new request', { requestId: id, error });
-      await ack(formError('The request could not be saved right now (the store is unreachable). Nothing was sent; try again in a minute.'));
+      await ack(
+        formError(
+          'I could not confirm that this request was saved (my store did not answer in time). Nothing was sent to Dollr. ' +
+            'Submit again in a minute: if it was saved, it is not made twice.',
+        ),
+      );
       return;
     }
     if (!result.ok && result.code !== 'duplicate_submission') {
