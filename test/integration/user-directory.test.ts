@@ -9,7 +9,8 @@ import type { Logger } from '../../src/core/ports.ts';
 import { FAKE_BOT_TOKEN, type FakeSlack, startFakeSlack } from '../../src/fakes/fake-slack.ts';
 import { silentLogger } from '../support/silent-logger.ts';
 
-const TTL_MS = 5 * 60_000;
+const TTL_MS = 60_000;
+const MAX_AGE_MS = 5 * 60_000;
 const FINANCE = { users: [], groups: ['S0FINANCE'] };
 
 
@@ -104,6 +105,24 @@ describe('when Slack fails', () => {
     expect(await users.isIn('U2', FINANCE)).toBe(true);
     expect(lookups()).toHaveLength(3);
     expect(warnings).toHaveLength(1);
+  });
+
+  it('refuses once the members it could not refresh are older than their maximum age, and says so', async () => {
+    const users = directory({ retryAfterFailureMs: 30_000 });
+    await users.membersOf('S0FINANCE');
+    failNextLookup(100);
+    clock += MAX_AGE_MS; // The oldest still used.
+    expect(await users.isIn('U1', FINANCE)).toBe(true);
+    clock += 30_001; // Past the maximum age, and time to ask Slack again.
+    const failure = await users.isIn('U1', FINANCE).then(
+      () => expect.unreachable('stale members must not decide'),
+      (e: unknown) => e,
+    );
+    expect(failure).toBeInstanceOf(UserGroupUnavailableError);
+    expect(failure).toMatchObject({ message: expect.stringMatching(/last read 5 min ago, too long to trust.*Nothing was changed/) });
+    // Not served from the cache either, before the next attempt.
+    clock += 1;
+    await expect(users.isIn('U2', FINANCE)).rejects.toBeInstanceOf(UserGroupUnavailableError);
   });
 
   it('refuses to guess when it never read the group', async () => {

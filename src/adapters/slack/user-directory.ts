@@ -1,8 +1,9 @@
 /**
- * Who is in which Slack user group, from usergroups.users.list, cached for a few minutes with one
- * request in flight per group. When Slack cannot answer, the last members seen are used (a group's
- * membership rarely changes within minutes, and refusing every approval during a Slack hiccup helps
- * nobody); with none seen the lookup fails, and the caller refuses rather than guesses.
+ * Who is in which Slack user group, from usergroups.users.list, cached for a minute with one
+ * request in flight per group. When Slack cannot answer, the last members seen are used for a
+ * while (refusing every approval during a Slack hiccup helps nobody), but never once they are older
+ * than `maxAgeMs`: someone removed from a group must not keep approving while Slack is down. Then,
+ * or with none seen, the lookup fails and the caller refuses rather than guesses.
  */
 import type { WebClient } from '@slack/web-api';
 import type { ApproverSet } from '../../core/approval-policy.ts';
@@ -10,8 +11,10 @@ import type { Directory, Logger } from '../../core/ports.ts';
 
 export interface UserDirectoryOptions {
   client: WebClient;
-  /** How long members read from Slack are trusted. Default five minutes. */
+  /** How long members read from Slack are used without asking again. Default one minute. */
   ttlMs?: number;
+  /** The oldest members used when Slack cannot be asked; older ones are refused. Default five minutes. */
+  maxAgeMs?: number;
   /**
    * After a failed refresh served from the cache, how long to keep serving it before asking Slack
    * again: without it every click during an outage would wait for Slack's retries first.
@@ -26,13 +29,14 @@ export interface UserDirectory extends Directory {
   membersOf(groupId: string): Promise<string[]>;
 }
 
-/** A group whose members could not be read and were never read before. */
+/** A group whose members could not be read, and were never read or were read too long ago. */
 export class UserGroupUnavailableError extends Error {
   override readonly name = 'UserGroupUnavailableError';
   readonly groupId: string;
-  constructor(groupId: string, options?: ErrorOptions) {
+  constructor(groupId: string, options?: ErrorOptions & { lastReadMinutesAgo?: number }) {
+    const since = options?.lastReadMinutesAgo === undefined ? '' : ` (last read ${options.lastReadMinutesAgo} min ago, too long to trust)`;
     super(
-      `The members of Slack user group ${groupId} could not be read from Slack, so who may approve cannot be checked. ` +
+      `The members of Slack user group ${groupId} could not be read from Slack${since}, so who may approve cannot be checked. ` +
         'Nothing was changed; try again in a minute.',
       options,
     );
@@ -49,7 +53,8 @@ interface Known {
 }
 
 export function createUserDirectory(options: UserDirectoryOptions): UserDirectory {
-  const ttlMs = options.ttlMs ?? 5 * 60_000;
+  const ttlMs = options.ttlMs ?? 60_000;
+  const maxAgeMs = Math.max(ttlMs, options.maxAgeMs ?? 5 * 60_000);
   const retryAfterFailureMs = options.retryAfterFailureMs ?? Math.min(30_000, ttlMs);
   const now = options.now ?? Date.now;
   const known = new Map<string, Known>();
@@ -64,6 +69,8 @@ export function createUserDirectory(options: UserDirectoryOptions): UserDirector
     } catch (error) {
       const last = known.get(groupId);
       if (!last) throw new UserGroupUnavailableError(groupId, { cause: error });
+      const age = now() - last.readAt;
+      if (age > maxAgeMs) throw new UserGroupUnavailableError(groupId, { cause: error, lastReadMinutesAgo: Math.floor(age / 60_000) });
       options.logger.warn('user group members not refreshed; using the members last read', {
         groupId,
         readAt: new Date(last.readAt).toISOString(),
@@ -77,7 +84,8 @@ export function createUserDirectory(options: UserDirectoryOptions): UserDirector
   async function members(groupId: string): Promise<readonly string[]> {
     const last = known.get(groupId);
     const t = now();
-    if (last && (t - last.readAt < ttlMs || (last.retryAt !== undefined && t < last.retryAt))) return last.members;
+    const usable = last && (t - last.readAt < ttlMs || (last.retryAt !== undefined && t < last.retryAt && t - last.readAt <= maxAgeMs));
+    if (usable) return last.members;
     let pending = inFlight.get(groupId);
     if (!pending) {
       // `finally` runs in a later microtask, so always after the set below.
