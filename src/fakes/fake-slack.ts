@@ -6,7 +6,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createChannelStore } from './slack/channels.ts';
-import type { BotIdentity, EphemeralFilter } from './slack/channels.ts';
+import type { BotIdentity, ConversationSettings, EphemeralFilter } from './slack/channels.ts';
 import { CONTROL_PREFIX, handleControl } from './slack/control-api.ts';
 import { handleApi, handleResponseUrl } from './slack/endpoints.ts';
 import { createFaultQueue } from './slack/faults.ts';
@@ -32,6 +32,7 @@ export type {
   RecordedCall, ResponseUrlPost,
 } from './slack/types.ts';
 export { FAKE_APP_TOKEN, FAKE_BOT_TOKEN } from './slack/types.ts';
+export type { ConversationSettings } from './slack/channels.ts';
 export type { ResponseUrlContext } from './slack/response-urls.ts';
 export type { RateLimit, RateLimitOptions, RateLimitSettings } from './slack/rate-limits.ts';
 export type { EnvelopeOptions } from './slack/socket.ts';
@@ -59,6 +60,11 @@ export interface FakeSlack {
   /** A fresh trigger ID, valid for 3 s; `viewId` when the interaction happened inside that modal. */
   triggerId(options?: { viewId?: string }): string;
   inject(injection: FaultInjection): void;
+  /**
+   * What Slack knows of a conversation: whether it exists, whether the bot is in it, whether it is
+   * archived. Unknown conversations exist with the bot in them. Forgotten on reset.
+   */
+  setConversation(id: string, settings: ConversationSettings): void;
   /**
    * Switches Slack's rate limits on (`{}` for Slack's limits) or off (`false`); buckets start full.
    * Refused calls are answered 429 with Retry-After and recorded in `calls` with `rateLimited`.
@@ -139,6 +145,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     responseUrl: (context) => responseUrls.issue(context),
     triggerId: (opts) => views.issueTrigger(opts?.viewId),
     inject: (injection) => faults.inject(injection),
+    setConversation: (id, settings) => {
+      channels.setConversation(id, settings);
+      waiter.notify();
+    },
     setRateLimits: (rateLimits) => limits.configure(rateLimits),
     get rateLimits() {
       return limits.settings;

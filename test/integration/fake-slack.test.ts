@@ -175,6 +175,46 @@ describe('fake Slack Web API through @slack/web-api', () => {
     expect(fake.channel('C1')).toEqual([]);
   });
 
+  it('refuses section and context text over 3,000 characters, message text over 40,000, and an initial value past max_length', async () => {
+    const section = await platformError(client.chat.postMessage({ channel: 'C1', text: 'x', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'a'.repeat(3001) } }] }));
+    expect(section.response_metadata?.messages).toEqual(['[ERROR] must be less than 3001 characters [json-pointer:/blocks/0/text/text]']);
+    const context = await platformError(client.chat.postMessage({ channel: 'C1', text: 'x', blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: 'a'.repeat(3001) }] }] }));
+    expect(context.error).toBe('invalid_blocks');
+    expect((await platformError(client.chat.postMessage({ channel: 'C1', text: 'a'.repeat(40_001) }))).error).toBe('msg_too_long');
+    await client.chat.postMessage({ channel: 'C1', text: 'a'.repeat(40_000), blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'a'.repeat(3000) } }] });
+    const input = (initial: string) => ({
+      type: 'input' as const,
+      block_id: 'reason',
+      label: { type: 'plain_text' as const, text: 'Reason' },
+      element: { type: 'plain_text_input' as const, action_id: 'value', max_length: 500, initial_value: initial },
+    });
+    const tooLong = await platformError(client.views.open({ trigger_id: fake.triggerId(), view: modal({ blocks: [input('r'.repeat(501))] }) }));
+    expect(tooLong.response_metadata?.messages?.[0]).toContain('/view/blocks/0/element/initial_value');
+    await client.views.open({ trigger_id: fake.triggerId(), view: modal({ blocks: [input('r'.repeat(500))] }) });
+  });
+
+  it('refuses posts where the bot cannot post, and reads where it cannot read, as Slack does', async () => {
+    fake.setConversation('GPRIVATE1', { member: false });
+    fake.setConversation('CPUBLIC01', { member: false });
+    fake.setConversation('CARCHIVED', { archived: true });
+    fake.setConversation('CGONE0001', { exists: false });
+    expect((await platformError(client.chat.postMessage({ channel: 'GPRIVATE1', text: 'x' }))).error).toBe('channel_not_found');
+    expect((await platformError(client.chat.postMessage({ channel: 'CARCHIVED', text: 'x' }))).error).toBe('is_archived');
+    expect((await platformError(client.chat.postMessage({ channel: 'CGONE0001', text: 'x' }))).error).toBe('channel_not_found');
+    expect((await platformError(client.chat.postEphemeral({ channel: 'GPRIVATE1', user: 'U0ALICE', text: 'x' }))).error).toBe('channel_not_found');
+    // A public channel takes posts without the bot in it (chat:write.public), but not reads.
+    const posted = await client.chat.postMessage({ channel: 'CPUBLIC01', text: 'x' });
+    expect((await platformError(client.conversations.history({ channel: 'CPUBLIC01' }))).error).toBe('not_in_channel');
+    expect((await platformError(client.conversations.replies({ channel: 'CPUBLIC01', ts: posted.ts! }))).error).toBe('not_in_channel');
+    // A channel archived after the card was posted refuses its updates and replies too.
+    const card = await client.chat.postMessage({ channel: 'C0LATER01', text: 'card' });
+    fake.setConversation('C0LATER01', { archived: true });
+    expect((await platformError(client.chat.update({ channel: 'C0LATER01', ts: card.ts!, text: 'new' }))).error).toBe('is_archived');
+    expect((await platformError(client.chat.postMessage({ channel: 'C0LATER01', thread_ts: card.ts!, text: 'reply' }))).error).toBe('is_archived');
+    fake.reset();
+    await client.chat.postMessage({ channel: 'GPRIVATE1', text: 'after a reset the fake knows nothing of it' });
+  });
+
   it('lists user group members and user profiles', async () => {
     expect((await client.usergroups.users.list({ usergroup: 'S0APPROVERS' })).users).toEqual(['U0ALICE', 'U0BOB']);
     expect((await platformError(client.usergroups.users.list({ usergroup: 'S0NOPE' }))).error).toBe('no_such_subteam');

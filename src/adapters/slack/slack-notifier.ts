@@ -121,12 +121,19 @@ export function createSlackNotifier(
     };
     let prepared: ReturnType<typeof prepare> | undefined;
     // The card and the thread are paced apart (see slack-queues.ts): neither waits for the other.
-    await queues.post(request.channelId, async () => {
-      const message = await (prepared ??= prepare());
-      const sent = message ? client.chat.postMessage(message) : NOTHING_SENT;
-      startCardUpdate();
-      return sent;
-    });
+    try {
+      await queues.post(request.channelId, async () => {
+        const message = await (prepared ??= prepare());
+        const sent = message ? client.chat.postMessage(message) : NOTHING_SENT;
+        startCardUpdate();
+        return sent;
+      });
+    } catch (error) {
+      // The reply's failure is the one reported (the outbox retries it, with the card update); a
+      // card update under way must not be left to fail unheard.
+      cardUpdate?.catch((cardError: unknown) => logger.warn('a card update failed beside a failed reply', { requestId: request.id, error: cardError }));
+      throw error;
+    }
     await cardUpdate;
   }
 

@@ -23,11 +23,26 @@ export interface EphemeralFilter {
 
 export type ChannelStore = ReturnType<typeof createChannelStore>;
 
+/**
+ * What Slack knows of a conversation and of the bot's place in it. A conversation the fake was told
+ * nothing about exists and has the bot in it (tests and the sandbox invite the bot where they work).
+ */
+export interface ConversationSettings {
+  /** false: Slack answers channel_not_found, whatever the call. */
+  exists?: boolean;
+  /** Whether the bot is a member. Public channels take posts anyway (chat:write.public); others do not. */
+  member?: boolean;
+  archived?: boolean;
+}
+
+type Access = 'post' | 'read';
+
 /** Seconds part of the first message ts; each message adds 100 microseconds, so ts values sort as posted. */
 const FIRST_TS_SECONDS = 1_700_000_000;
 
 export function createChannelStore(bot: BotIdentity, now: () => number) {
   const channels = new Map<string, FakeMessage[]>();
+  const settings = new Map<string, ConversationSettings>();
   let ephemeralList: FakeEphemeral[] = [];
   let tick = 0;
 
@@ -41,11 +56,28 @@ export function createChannelStore(bot: BotIdentity, now: () => number) {
   /** Posting to a user ID lands in the DM with that user, as Slack does; Slack answers with the DM's ID. */
   const resolveChannel = (id: string): string => (/^[UW][A-Z0-9]+$/.test(id) ? `D${id.slice(1)}` : id);
 
+  /**
+   * Slack's refusal of a post (or update) into, or a read of, this conversation, if any: a
+   * conversation that does not exist or is private to the bot (channel_not_found), an archived
+   * one (is_archived), history of a public channel the bot is not in (not_in_channel).
+   */
+  function refusal(channel: string, access: Access): { error: string } | undefined {
+    const conversation = settings.get(resolveChannel(channel)) ?? {};
+    if (conversation.exists === false) return { error: 'channel_not_found' };
+    if (conversation.archived && access === 'post') return { error: 'is_archived' };
+    if (conversation.member !== false) return undefined;
+    const isPublic = resolveChannel(channel).startsWith('C');
+    if (!isPublic) return { error: 'channel_not_found' };
+    return access === 'read' ? { error: 'not_in_channel' } : undefined;
+  }
+
   function find(channel: string, ts: string): FakeMessage | undefined {
     return channels.get(channel)?.find((m) => m.ts === ts && !m.deleted);
   }
 
   function post(input: MessageInput): FakeMessage | { error: string } {
+    const refused = refusal(input.channel, 'post');
+    if (refused) return refused;
     const channel = resolveChannel(input.channel);
     let threadTs: string | undefined;
     if (input.thread_ts !== undefined && input.thread_ts !== '') {
@@ -72,6 +104,8 @@ export function createChannelStore(bot: BotIdentity, now: () => number) {
   }
 
   function update(channel: string, ts: string, next: { text: string | undefined; blocks: unknown[] | undefined }) {
+    const refused = refusal(channel, 'post');
+    if (refused) return refused;
     const message = find(channel, ts);
     if (message === undefined) return { error: 'message_not_found' } as const;
     message.edits.push({ text: message.text, blocks: message.blocks, replacedAt: now() });
@@ -86,7 +120,10 @@ export function createChannelStore(bot: BotIdentity, now: () => number) {
     return message !== undefined;
   }
 
-  function postEphemeral(input: Omit<FakeEphemeral, 'message_ts' | 'channel'> & { channel: string }): FakeEphemeral {
+  function postEphemeral(input: Omit<FakeEphemeral, 'message_ts' | 'channel'> & { channel: string }): FakeEphemeral | { error: string } {
+    // A command's response URL answers the person wherever they typed it, bot member or not.
+    const refused = input.via === 'response_url' ? undefined : refusal(input.channel, 'post');
+    if (refused) return refused;
     const ephemeral: FakeEphemeral = { ...input, channel: resolveChannel(input.channel), message_ts: nextTs() };
     ephemeralList.push(ephemeral);
     return ephemeral;
@@ -94,6 +131,9 @@ export function createChannelStore(bot: BotIdentity, now: () => number) {
 
   return {
     nextTs,
+    refusal,
+    /** Tells the fake what Slack knows of a conversation (see ConversationSettings); merged with what it knew. */
+    setConversation: (id: string, next: ConversationSettings): void => void settings.set(resolveChannel(id), { ...settings.get(resolveChannel(id)), ...next }),
     post,
     update,
     remove,
@@ -119,6 +159,7 @@ export function createChannelStore(bot: BotIdentity, now: () => number) {
     channelIds: (): string[] => [...channels.keys()],
     reset(): void {
       channels.clear();
+      settings.clear();
       ephemeralList = [];
     },
   };

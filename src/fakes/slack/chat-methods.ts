@@ -73,6 +73,7 @@ export function chatMethods(bot: BotIdentity, channels: ChannelStore): Record<st
         thread_ts: str(args, 'thread_ts'),
         via: 'chat.postEphemeral',
       });
+      if ('error' in ephemeral) return { ok: false, error: ephemeral.error };
       return { ok: true, message_ts: ephemeral.message_ts };
     },
   };

@@ -6,11 +6,13 @@
  *   GET  calls | channels | channels/{id} | channels/{id}/threads/{ts} | ephemerals?channel=&user=
  *        views | response-posts | acks
  *   POST reset | inject {method, times?, fault} | triggers {viewId?} -> {trigger_id}
+ *        conversations/{id} {exists?, member?, archived?}
  *        response-urls {channelId?, userId?, messageTs?} -> {response_url}
  *        envelopes {type, payload, timeoutMs?} -> {ok, ack} | reconnect
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FakeSlack } from '../fake-slack.ts';
+import type { ConversationSettings } from './channels.ts';
 import { parseInjection } from './faults.ts';
 import { readBody, sendJson } from './http-io.ts';
 import type { EnvelopeType, RecordedCall } from './types.ts';
@@ -67,6 +69,17 @@ export async function handleControl(fake: FakeSlack, req: IncomingMessage, res: 
     }
     if (route === 'POST inject') {
       fake.inject(parseInjection(await jsonBody(req)));
+      return sendJson(res, 200, { ok: true });
+    }
+    if (req.method === 'POST' && parts[0] === 'conversations' && parts[1] !== undefined) {
+      const body = await jsonBody(req);
+      const settings: ConversationSettings = {};
+      for (const key of ['exists', 'member', 'archived'] as const) {
+        if (body[key] === undefined) continue;
+        if (typeof body[key] !== 'boolean') return sendJson(res, 400, { ok: false, error: `${key} must be true or false` });
+        settings[key] = body[key];
+      }
+      fake.setConversation(parts[1], settings);
       return sendJson(res, 200, { ok: true });
     }
     if (route === 'POST triggers') {

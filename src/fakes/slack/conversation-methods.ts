@@ -15,6 +15,8 @@ export function conversationMethods(bot: BotIdentity, channels: ChannelStore): R
     'conversations.history'(args) {
       const channel = str(args, 'channel');
       if (!channel) return missing('channel');
+      const refused = channels.refusal(channel, 'read');
+      if (refused) return { ok: false, ...refused };
       const oldest = Number(str(args, 'oldest') ?? 0);
       const messages = channels
         .channel(channel)
@@ -28,6 +30,8 @@ export function conversationMethods(bot: BotIdentity, channels: ChannelStore): R
       const ts = str(args, 'ts');
       if (!channel) return missing('channel');
       if (!ts) return missing('ts');
+      const refused = channels.refusal(channel, 'read');
+      if (refused) return { ok: false, ...refused };
       const parent = channels.message(channel, ts);
       if (!parent) return { ok: false, error: 'thread_not_found' };
       const replies = channels.thread(channel, ts).filter((m) => !m.deleted);

@@ -90,6 +90,9 @@ function element(p: Problems, path: string, value: unknown): void {
       if (typeof value.max_length === 'number' && value.max_length > 3000) {
         fail(p, `${path}/max_length`, 'must be less than 3001');
       }
+      if (typeof value.initial_value === 'string' && typeof value.max_length === 'number' && value.initial_value.length > value.max_length) {
+        fail(p, `${path}/initial_value`, `must be less than ${value.max_length + 1} characters (the input's max_length)`);
+      }
       return;
     case 'static_select':
     case 'multi_static_select':

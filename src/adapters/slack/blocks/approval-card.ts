@@ -9,6 +9,11 @@ import { approvalsOf, type MoneyRequest } from '../../../core/request.ts';
 import { ACTIONS } from '../ids.ts';
 import { escapeMrkdwn, mention } from '../mrkdwn.ts';
 import { amountText, idFields, operationName, reasonText, summary } from './describe-request.ts';
+import { clip, CONTEXT_TEXT_MAX, SECTION_TEXT_MAX } from './limits.ts';
+
+/** What one approver's comment, or Dollr's failure text, may take of the card; the trail has them whole. */
+const COMMENT_ON_CARD_MAX = 280;
+const FAILURE_ON_CARD_MAX = 500;
 
 export interface SlackMessage {
   text: string;
@@ -28,17 +33,18 @@ export function approvalCard(request: MoneyRequest, freeze?: Freeze): SlackMessa
         { type: 'mrkdwn', text: `*Request ID*\n\`${request.id}\`` },
       ],
     },
-    { type: 'section', text: { type: 'mrkdwn', text: `*Reason*\n${reasonText(request)}` } },
+    { type: 'section', text: { type: 'mrkdwn', text: clip(`*Reason*\n${reasonText(request)}`, SECTION_TEXT_MAX) } },
   ];
   const checks = checkLines(request);
-  if (checks.length > 0) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: checks.join('\n') }] });
+  if (checks.length > 0) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(checks.join('\n'), CONTEXT_TEXT_MAX) }] });
   if (freeze && request.state === 'awaiting_approval') {
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `:ice_cube: *Executions are frozen*${freeze.by !== 'unknown' ? ` by ${mention(freeze.by)}` : ''}: nothing is executed until an admin runs \`/dollr unfreeze\`.` } });
   }
-  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: stateLine(request) }] });
+  const state = clip(stateLine(request), CONTEXT_TEXT_MAX);
+  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: state }] });
   if (request.state === 'awaiting_approval') blocks.push(decisionButtons(request));
   // The request ID in the text also lets the app recognise its own card in the channel's history.
-  return { text: `${summary(details)}, requested by ${mention(request.requesterId)} (request ${request.id}): ${stateLine(request)}`, blocks };
+  return { text: clip(`${summary(details)}, requested by ${mention(request.requesterId)} (request ${request.id}): ${state}`, SECTION_TEXT_MAX), blocks };
 }
 
 /** Duplicates, earlier refunds, fee estimate: what a careful approver wants to know first. */
@@ -116,7 +122,7 @@ export function stateLine(request: MoneyRequest): string {
     case 'completed':
       return `:large_green_circle: Completed. Approved by ${approvedBy}; reference \`${request.attempt?.referenceId}\`${commentText(request)}`;
     case 'failed':
-      return `:red_circle: Failed: ${escapeMrkdwn(request.failure ?? 'no reason given')}. Approved by ${approvedBy}`;
+      return `:red_circle: Failed: ${clip(escapeMrkdwn(request.failure ?? 'no reason given'), FAILURE_ON_CARD_MAX)}. Approved by ${approvedBy}`;
     case 'needs_attention':
       return `:warning: Needs attention: no final status from Dollr yet. Approved by ${approvedBy}; reference \`${request.attempt?.referenceId}\``;
   }
@@ -125,5 +131,5 @@ export function stateLine(request: MoneyRequest): string {
 /** Approvers' comments, as they wrote them (escaped). */
 function commentText(request: MoneyRequest): string {
   const comments = approvalsOf(request).filter((a) => a.comment);
-  return comments.map((a) => `\n> ${mention(a.by)}: ${escapeMrkdwn(a.comment!)}`).join('');
+  return comments.map((a) => `\n> ${mention(a.by)}: ${clip(escapeMrkdwn(a.comment!), COMMENT_ON_CARD_MAX)}`).join('');
 }

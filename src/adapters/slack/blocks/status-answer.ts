@@ -3,18 +3,48 @@ import type { MoneyRequest } from '../../../core/request.ts';
 import { mention } from '../mrkdwn.ts';
 import { stateLine } from './approval-card.ts';
 import { reasonText, STATE_LABELS, summary } from './describe-request.ts';
+import { MESSAGE_TEXT_MAX } from './limits.ts';
 import { executionLines } from './thread-reply.ts';
 import { trailLines } from './trail-lines.ts';
 
 export function statusAnswer(request: MoneyRequest): string {
-  const lines = [
+  const head = [
     `*${summary(request.details)}*: ${STATE_LABELS[request.state]}`,
     `Request \`${request.id}\`, requested by ${mention(request.requesterId)} on ${request.createdAt.slice(0, 16).replace('T', ' ')} UTC`,
     `Reason: ${reasonText(request)}`,
     stateLine(request),
   ];
-  if (request.attempt?.execution) lines.push(...executionLines(request.attempt.execution));
-  else if (request.attempt) lines.push(`Reference \`${request.attempt.referenceId}\``);
-  lines.push('*Trail*', ...trailLines(request));
-  return lines.join('\n');
+  if (request.attempt?.execution) head.push(...executionLines(request.attempt.execution));
+  else if (request.attempt) head.push(`Reference \`${request.attempt.referenceId}\``);
+  head.push('*Trail*');
+  return withinLimit(head, trailLines(request));
+}
+
+/**
+ * The head and as much of the trail as Slack takes in one message: its first entries and its
+ * latest, with a line saying how many in between were left out and where to read them all.
+ */
+function withinLimit(head: string[], trail: string[], max = MESSAGE_TEXT_MAX): string {
+  const whole = [...head, ...trail].join('\n');
+  if (whole.length <= max) return whole;
+  const gap = (n: number) => `• … ${n} entr${n === 1 ? 'y' : 'ies'} left out here; \`npm run audit:export\` has every one`;
+  let budget = max - head.join('\n').length - gap(trail.length).length - 2;
+  const first: string[] = [];
+  const last: string[] = [];
+  // Alternately from the start and the end, so both the request's origin and its latest news show.
+  for (let i = 0, j = trail.length - 1; i <= j; ) {
+    const fromEnd = last.length < first.length;
+    const line = fromEnd ? trail[j]! : trail[i]!;
+    if (line.length + 1 > budget) break;
+    budget -= line.length + 1;
+    if (fromEnd) {
+      last.unshift(line);
+      j--;
+    } else {
+      first.push(line);
+      i++;
+    }
+  }
+  const leftOut = trail.length - first.length - last.length;
+  return [...head, ...first, gap(leftOut), ...last].join('\n');
 }

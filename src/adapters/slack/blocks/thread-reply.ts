@@ -3,6 +3,11 @@ import { approvalsOf, type ExecutionSnapshot, type MoneyRequest, type RequestEve
 import { escapeMrkdwn, mention } from '../mrkdwn.ts';
 import type { SlackMessage } from './approval-card.ts';
 import { operationName } from './describe-request.ts';
+import { clip, SECTION_TEXT_MAX } from './limits.ts';
+
+/** What one text from Dollr may take of a reply; the trail has it whole. */
+const DOLLR_TEXT_MAX = 1000;
+const fromDollr = (text: string) => clip(escapeMrkdwn(text), DOLLR_TEXT_MAX);
 
 export function threadReply(request: MoneyRequest, event: RequestEvent): SlackMessage | undefined {
   switch (event.type) {
@@ -25,9 +30,13 @@ export function threadReply(request: MoneyRequest, event: RequestEvent): SlackMe
     case 'status':
       return mrkdwn(statusText(request, event.execution));
     case 'failed':
-      return mrkdwn(`:red_circle: *FAILED* ${escapeMrkdwn(event.message)}\n${mention(request.requesterId)}, your ${request.details.kind} ${request.id} failed; no money moved.`);
+      // "No money moved" only where it is proven: nothing was ever sent. A refused execute is said as such.
+      return mrkdwn(
+        `:red_circle: *FAILED* ${fromDollr(event.message)}\n${mention(request.requesterId)}, your ${request.details.kind} ${request.id} failed; ` +
+          (event.executeSent ? 'Dollr refused it, so it was not executed.' : 'nothing was sent to Dollr, so no money moved.'),
+      );
     case 'attention':
-      return mrkdwn(`:warning: *Needs attention* ${escapeMrkdwn(event.message)}\nReference \`${request.attempt?.referenceId ?? 'none'}\`. I keep checking with Dollr; \`/dollr status ${request.id}\` shows the latest.`);
+      return mrkdwn(`:warning: *Needs attention* ${fromDollr(event.message)}\nReference \`${request.attempt?.referenceId ?? 'none'}\`. I keep checking with Dollr; \`/dollr status ${request.id}\` shows the latest.`);
     default:
       return undefined;
   }
@@ -45,8 +54,8 @@ export function executionLines(execution: ExecutionSnapshot): string[] {
     `Reference \`${escapeMrkdwn(execution.referenceId)}\``,
     `Payer: ${escapeMrkdwn(`${execution.payerAmount} ${execution.payerCurrency}`)} · Payee: ${escapeMrkdwn(`${execution.payeeAmount} ${execution.payeeCurrency}`)}`,
   ];
-  if (execution.gatewayMessage) lines.push(`Gateway: ${escapeMrkdwn(execution.gatewayMessage)}`);
-  if (execution.walletMessage) lines.push(`Wallet: ${escapeMrkdwn(execution.walletMessage)}`);
+  if (execution.gatewayMessage) lines.push(`Gateway: ${fromDollr(execution.gatewayMessage)}`);
+  if (execution.walletMessage) lines.push(`Wallet: ${fromDollr(execution.walletMessage)}`);
   return lines;
 }
 
@@ -55,11 +64,12 @@ function statusText(request: MoneyRequest, execution: ExecutionSnapshot): string
   if (execution.status === 'COMPLETED') {
     lines.push(`${mention(request.requesterId)}, your ${operationName(request.details).toLowerCase()} ${request.id} completed.`);
   } else if (execution.status === 'FAILED') {
-    lines.push(`${mention(request.requesterId)}, your ${operationName(request.details).toLowerCase()} ${request.id} failed.`);
+    lines.push(`${mention(request.requesterId)}, your ${operationName(request.details).toLowerCase()} ${request.id} failed at Dollr; no money moved.`);
   }
   return lines.join('\n');
 }
 
-function mrkdwn(text: string): SlackMessage {
+function mrkdwn(whole: string): SlackMessage {
+  const text = clip(whole, SECTION_TEXT_MAX);
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }

@@ -1,6 +1,11 @@
 /** A request's trail, one line per event, for `/dollr status`. */
 import type { MoneyRequest, RequestEvent } from '../../../core/request.ts';
 import { escapeMrkdwn, mention } from '../mrkdwn.ts';
+import { clip } from './limits.ts';
+
+/** One entry's longest text (a comment, Dollr's words): the audit export has it whole. */
+const ENTRY_TEXT_MAX = 1000;
+const told = (text: string) => clip(escapeMrkdwn(text), ENTRY_TEXT_MAX);
 
 export function trailLines(request: MoneyRequest): string[] {
   return request.events.map((event) => `• ${event.at.slice(0, 19).replace('T', ' ')} ${describeEvent(event)}`);
@@ -11,9 +16,9 @@ function describeEvent(event: RequestEvent): string {
     case 'requested':
       return `requested by ${mention(event.by)}`;
     case 'approved':
-      return `approved by ${mention(event.by)}${event.comment ? `: “${escapeMrkdwn(event.comment)}”` : ''}`;
+      return `approved by ${mention(event.by)}${event.comment ? `: “${told(event.comment)}”` : ''}`;
     case 'rejected':
-      return `rejected by ${mention(event.by)}: ${escapeMrkdwn(event.reason)}`;
+      return `rejected by ${mention(event.by)}: ${told(event.reason)}`;
     case 'cancelled':
       return `cancelled by ${mention(event.by)}`;
     case 'expired':
@@ -27,10 +32,10 @@ function describeEvent(event: RequestEvent): string {
     case 'status':
       return `Dollr: ${event.execution.status}`;
     case 'failed':
-      return `failed: ${escapeMrkdwn(event.message)}`;
+      return `failed: ${told(event.message)}`;
     case 'attention':
-      return `needs attention: ${escapeMrkdwn(event.message)}`;
+      return `needs attention: ${told(event.message)}`;
     case 'slack_failed':
-      return `Slack delivery failed (${escapeMrkdwn(event.event)}): ${escapeMrkdwn(event.message)}`;
+      return `Slack delivery failed (${escapeMrkdwn(event.event)}): ${told(event.message)}`;
   }
 }

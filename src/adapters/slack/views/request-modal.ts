@@ -5,6 +5,7 @@
 import type { ModalView, PlainTextInput, StaticSelect } from '@slack/types';
 import { CURRENCIES } from '../../../core/money.ts';
 import { payoutInputSchema, refundInputSchema, REASON_MAX, type Operation, type RequestDetails } from '../../../core/request.ts';
+import { firstChars } from '../blocks/limits.ts';
 import { CALLBACKS, FIELD_ACTION, FIELDS } from '../ids.ts';
 
 export interface RequestPrefill {
@@ -19,18 +20,33 @@ export interface ModalContext {
   channelId: string;
 }
 
+/** Longest a typed ID or amount can be and still be valid: 15 digits; 12 digits with separators and cents. */
+const ID_MAX = 15;
+const AMOUNT_MAX = 20;
+
 export function requestModal(operation: Operation, prefill: RequestPrefill, context: ModalContext): ModalView {
   const idField = operation === 'refund' ? FIELDS.originalPaymentIntentId : FIELDS.payoutAccountId;
   const blocks: ModalView['blocks'] = [
-    textInput(idField, operation === 'refund' ? 'Original payment ID' : 'Payout account ID', prefill.id, {
+    textInput(idField, operation === 'refund' ? 'Original payment ID' : 'Payout account ID', prefill.id && firstChars(prefill.id, ID_MAX), {
+      maxLength: ID_MAX,
       hint: operation === 'refund' ? "Dollr's ID of the completed payment to refund, e.g. 4411" : "Dollr's ID of the payout account, e.g. 7",
     }),
-    textInput(FIELDS.amount, 'Amount', prefill.amount, {
+    textInput(FIELDS.amount, 'Amount', prefill.amount && firstChars(prefill.amount, AMOUNT_MAX), {
+      maxLength: AMOUNT_MAX,
       hint: operation === 'refund' ? "In the original payment's currency, e.g. 25.50" : 'For example 100 or 25.50',
     }),
   ];
   if (operation === 'payout') blocks.push(currencySelect(prefill.currency));
-  blocks.push(textInput(FIELDS.reason, 'Reason', prefill.reason, { multiline: true, maxLength: REASON_MAX }));
+  // Slack refuses a form whose prefilled text is longer than its input allows: shorten it, and say so.
+  const reason = prefill.reason === undefined ? undefined : firstChars(prefill.reason, REASON_MAX);
+  const shortened = reason !== prefill.reason;
+  blocks.push(
+    textInput(FIELDS.reason, 'Reason', reason, {
+      multiline: true,
+      maxLength: REASON_MAX,
+      ...(shortened ? { hint: `What you typed after the command was longer than ${REASON_MAX} characters: it was shortened to fit. Check it.` } : {}),
+    }),
+  );
   return {
     type: 'modal',
     callback_id: operation === 'refund' ? CALLBACKS.refund : CALLBACKS.payout,
