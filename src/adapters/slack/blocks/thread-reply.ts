@@ -64,7 +64,7 @@ function statusText(request: MoneyRequest, execution: ExecutionSnapshot): string
   if (execution.status === 'COMPLETED') {
     lines.push(`${mention(request.requesterId)}, your ${operationName(request.details).toLowerCase()} ${request.id} completed.`);
   } else if (execution.status === 'FAILED') {
-    lines.push(`${mention(request.requesterId)}, your ${operationName(request.details).toLowerCase()} ${request.id} failed at Dollr; no money moved.`);
+    lines.push(`${mention(request.requesterId)}, your ${operationName(request.details).toLowerCase()} ${request.id} failed at Dollr.`);
   }
   return lines.join('\n');
 }

@@ -1,0 +1,93 @@
+/**
+ * What must hold after any schedule, checked against the fakes' ground truth (the fake Dollr's
+ * executions and money movements, the fake Slack's threads and cards) and the store:
+ * 1. at most one execution per request, money moved at most once, one reference per request;
+ * 2. a request reported failed has no completed execution, and one reported with "no money moved"
+ *    has no execution at all;
+ * 3. every approved request ends in the state Dollr knows, or needs attention; none executes unapproved;
+ * 4. each state change is reported once in its thread, and the card shows the final state;
+ * 5. a daily limit is never exceeded.
+ */
+import type { Store } from '../../src/adapters/store/create-store.ts';
+import type { FakeDollr } from '../../src/fakes/fake-dollr.ts';
+import type { FakeSlack } from '../../src/fakes/fake-slack.ts';
+import type { Card } from '../support/system.ts';
+import type { RequestPlan } from './plan.ts';
+
+export interface TrackedRequest extends RequestPlan {
+  /** As Dollr shows it: "25.50". */
+  amount: string;
+  /** The original payment (refund) or the payout account (payout). */
+  target: number;
+  card: Card;
+}
+
+const IN_FLIGHT = ['approved', 'executing', 'pending', 'processing'];
+const REPLIES: Array<[string, RegExp]> = [
+  ['approved', /Approved by/g],
+  ['PENDING', /\*PENDING\*/g],
+  ['PROCESSING', /\*PROCESSING\*/g],
+  ['COMPLETED', /\*COMPLETED\*/g],
+  ['FAILED', /\*FAILED\*/g],
+  ['needs attention', /\*Needs attention\*/g],
+];
+
+export async function checkInvariants(world: {
+  store: Store;
+  slack: FakeSlack;
+  dollr: FakeDollr;
+  requests: TrackedRequest[];
+  dailyLimitCents: number;
+}): Promise<string[]> {
+  const { store, slack, dollr, requests } = world;
+  const executions = dollr.executions();
+  const violations: string[] = [];
+  for (const request of requests) {
+    const id = request.card.requestId;
+    const say = (what: string) => violations.push(`${id}: ${what}`);
+    const record = await store.get(id);
+    if (!record) {
+      say('the request is not in the store');
+      continue;
+    }
+    const mine = executions.filter(
+      (e) => e.operation === request.kind && (e.operation === 'refund' ? e.originalPaymentIntentId : e.payoutAccountId) === request.target && e.payeeAmount === request.amount,
+    );
+    const reference = record.attempt?.referenceId;
+    const thread = slack.thread(request.card.channel, request.card.ts).map((m) => m.text ?? '');
+    const card = JSON.stringify(slack.message(request.card.channel, request.card.ts)?.blocks ?? []);
+
+    // 1. Exactly once.
+    if (mine.length > 1) say(`Dollr executed it ${mine.length} times`);
+    for (const e of mine) {
+      if (dollr.executionCount(e.referenceId) > 1) say(`money moved ${dollr.executionCount(e.referenceId)} times for ${e.referenceId}`);
+      if (e.referenceId !== reference) say(`Dollr executed ${e.referenceId}, the request holds ${reference ?? 'no reference'}`);
+    }
+
+    // 2. Failure told truthfully.
+    if (record.state === 'failed' && mine.some((e) => e.status === 'COMPLETED')) say('reported failed, but Dollr completed it');
+    const claimsNothingMoved = thread.some((t) => /no money moved/i.test(t)) || record.events.some((e) => e.type === 'failed' && !e.executeSent);
+    if (claimsNothingMoved && mine.length > 0) say(`said that no money moved, but Dollr has an execution (${mine[0]!.status})`);
+
+    // 3. The state Dollr knows.
+    const approved = record.state !== 'awaiting_approval';
+    if (!approved && mine.length > 0) say('executed without a completed approval');
+    if (IN_FLIGHT.includes(record.state)) say(`did not end: ${record.state}`);
+    if (record.state === 'completed' && !mine.some((e) => e.status === 'COMPLETED')) say('reported completed, but Dollr has no completed execution');
+    if (record.state === 'failed' && mine.some((e) => e.status !== 'FAILED')) say(`reported failed, but Dollr has it ${mine.map((e) => e.status).join(', ')}`);
+
+    // 4. Told once each, and the card shows the end.
+    const counts = Object.fromEntries(REPLIES.map(([name, pattern]) => [name, thread.reduce((n, t) => n + (t.match(pattern)?.length ?? 0), 0)]));
+    for (const [name, count] of Object.entries(counts)) if (count > 1) say(`${count} "${name}" replies in the thread`);
+    if (record.state === 'completed' && counts.COMPLETED !== 1) say('its COMPLETED was not reported in the thread');
+    if (record.state === 'failed' && counts.FAILED !== 1) say('its failure was not reported in the thread');
+    if (record.state === 'completed' && !card.includes('Completed.')) say('the card does not show Completed');
+    if (record.state === 'failed' && !card.includes('Failed:')) say('the card does not show Failed');
+  }
+
+  // 5. Daily limit: the payouts that moved or may move money in USD, today.
+  const usd = executions.filter((e) => e.operation === 'payout' && e.payeeCurrency === 'USD' && e.status !== 'FAILED');
+  const movedCents = usd.reduce((sum, e) => sum + Math.round(Number(e.payeeAmount) * 100), 0);
+  if (movedCents > world.dailyLimitCents) violations.push(`payouts of ${movedCents / 100} USD passed the daily limit of ${world.dailyLimitCents / 100}`);
+  return violations;
+}
