@@ -8,7 +8,7 @@
  *   POST /api/submit                 {user, viewId, values}   -> {closed}
  *   POST /api/close-modal            {user, viewId}
  *   POST /api/click                  {user, channel, ts, actionId, blockId, value}
- *   POST /api/dollr/fail-next | hold-next | late-next | release/<reference ID>
+ *   POST /api/dollr/fail-next | hold-next | late-next | strict (on/off) | release/<reference ID>
  */
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -95,6 +95,7 @@ export async function startPageServer(deps: PageServerDeps, listen: { port: numb
     if (path === '/api/dollr/fail-next') return void switches.failNext();
     if (path === '/api/dollr/hold-next') return void switches.holdNext();
     if (path === '/api/dollr/late-next') return void switches.lateNext();
+    if (path === '/api/dollr/strict') return void switches.toggleStrict();
     const release = /^\/api\/dollr\/release\/([^/]+)$/.exec(path);
     if (release) return void switches.release(decodeURIComponent(release[1]!));
     throw new NotFound(`No sandbox action ${path}.`);

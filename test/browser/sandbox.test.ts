@@ -111,6 +111,12 @@ describe('the sandbox in a browser', () => {
     expect(execution).toMatchObject({ operation: 'refund', status: 'COMPLETED', payeeAmount: '25.50' });
     expect(await card().locator('[data-testid="thread"]').textContent()).toContain(execution!.referenceId);
 
+    // Strict mode is a lasting setting: on, and off again.
+    await byTestId('dollr-strict').click();
+    await page.locator('[data-testid="dollr-strict"][aria-pressed="true"]').waitFor();
+    await byTestId('dollr-strict').click();
+    await page.locator('[data-testid="dollr-strict"][aria-pressed="false"]').waitFor();
+
     await page.mouse.move(1000, 880); // no hover highlight on the card in the picture
     await mkdir(new URL('.', SCREENSHOT), { recursive: true });
     await page.screenshot({ path: fileURLToPath(SCREENSHOT) });

@@ -10,6 +10,15 @@ function toggle(id: string, armed: boolean, label: string, detail: string): stri
   );
 }
 
+/** A lasting setting: pressed again, it switches off. */
+function setting(id: string, on: boolean, label: string, detail: string): string {
+  return (
+    `<button type="button" class="switch${on ? ' on' : ''}" data-dollr="${id}" data-testid="dollr-${id}" aria-pressed="${on}">` +
+    `<span class="knob" aria-hidden="true"></span><span class="switch-text"><span class="switch-label">${label}</span>` +
+    `<span class="switch-detail">${detail}</span></span></button>`
+  );
+}
+
 const money = (amount: string) => Number(amount).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 export function renderDollrPanel(panel: DollrPanel): string {
@@ -40,6 +49,8 @@ export function renderDollrPanel(panel: DollrPanel): string {
     toggle('fail-next', panel.armed.failNext, 'Fails: insufficient balance', 'Dollr answers FAILED, "Insufficient wallet balance"') +
     toggle('hold-next', panel.armed.holdNext, 'Stays PROCESSING', 'Until you press Release; the app sees it at its next status poll') +
     toggle('late-next', panel.armed.lateNext, 'Answers too late', `Execute answers after ${panel.lateMs / 1000} s, past the app's timeout`) +
+    '<h3>How Dollr reads its docs</h3>' +
+    setting('strict', panel.strict, 'Strict', 'A replayed execute is refused (422); status lags behind a new execution (404 twice)') +
     `<h3>Executions</h3>${table}`
   );
 }
