@@ -142,6 +142,13 @@ describe('refunds and payouts', () => {
   it('resolves undefined for a reference Dollr does not know', async () => {
     expect(await client().getStatus('payout', randomUUID())).toBeUndefined();
   });
+
+  it('takes a 4xx other than 404 on a status query for "unknown" too, as the docs leave the answer open', async () => {
+    fake.inject({ route: 'status', fault: { kind: 'status', status: 422, body: { detail: 'reference not found' } } });
+    expect(await client().getStatus('payout', randomUUID())).toBeUndefined();
+    fake.inject({ route: 'status', fault: { kind: 'status', status: 403, body: { detail: 'Forbidden' } } });
+    await expect(client().getStatus('payout', randomUUID())).rejects.toMatchObject({ code: 'forbidden' });
+  });
 });
 
 describe('access token', () => {

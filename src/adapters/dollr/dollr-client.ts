@@ -126,8 +126,10 @@ export function createDollrClient(options: DollrClientOptions): DollrClient {
       try {
         return await execution({ method: 'GET', path: `/v1/status/${operation}/${encodeURIComponent(referenceId)}` }, referenceId);
       } catch (error) {
-        // Dollr has no record of this reference: the execute never arrived (the core decides what next).
-        if (isDollrError(error) && error.code === 'not_found') return undefined;
+        // Dollr does not know this reference (yet): 404 as documented, or any other refusal of a
+        // reference it has no record of (a 422, say). The core decides what next; a resend carries
+        // the same reference, so taking a refusal for "unknown" can never move money twice.
+        if (isDollrError(error) && (error.code === 'not_found' || error.code === 'rejected')) return undefined;
         throw error;
       }
     },
