@@ -28,7 +28,11 @@ export interface AckOptions {
 type Kind = 'help' | 'refund' | 'approve';
 type Target = 'app' | 'baseline' | 'modal';
 
-async function burst(sender: BurstSender, url: string, requests: BurstItem[]): Promise<{ latencies: number[]; failures: number }> {
+async function burst(
+  sender: BurstSender,
+  url: string,
+  requests: BurstItem[],
+): Promise<{ latencies: number[]; failures: number }> {
   const answers = await sender.send(url, requests);
   return { latencies: answers.map((a) => a.elapsedMs), failures: answers.filter((a) => a.status !== 200).length };
 }
@@ -53,7 +57,11 @@ export async function ackLatency(options: AckOptions): Promise<Omit<ScenarioResu
   const baseline = await startBaselineBeside(rig);
   // Information only: a Bolt app that acks /dollr refund and then opens the same modal, as the app must.
   const modal = await startBaselineBeside(rig, 'baseline-modal');
-  const urls: Record<Target, string> = { app: rig.app.eventsUrl, baseline: baseline.app.eventsUrl, modal: modal.app.eventsUrl };
+  const urls: Record<Target, string> = {
+    app: rig.app.eventsUrl,
+    baseline: baseline.app.eventsUrl,
+    modal: modal.app.eventsUrl,
+  };
   const sender = startBurstSender();
   const samples: Record<Kind, Record<Target, number[]>> = {
     help: { app: [], baseline: [], modal: [] },
@@ -63,7 +71,16 @@ export async function ackLatency(options: AckOptions): Promise<Omit<ScenarioResu
   let failures = 0;
   let unsettled = 0;
   /** Each burst's own figures, to tell a steady difference from one unlucky burst. */
-  const bursts: Array<{ kind: Kind; target: Target; round: number; p50: number; p99: number; max: number; over500ms: number; at: number }> = [];
+  const bursts: Array<{
+    kind: Kind;
+    target: Target;
+    round: number;
+    p50: number;
+    p99: number;
+    max: number;
+    over500ms: number;
+    at: number;
+  }> = [];
   const t0 = performance.now();
   const record = (kind: Kind, target: Target, round: number, latencies: number[]) =>
     bursts.push({
@@ -85,9 +102,11 @@ export async function ackLatency(options: AckOptions): Promise<Omit<ScenarioResu
 
     /** Waits (bounded) until the app has finished what a burst started, so the next burst meets a quiet app. */
     const quiet = async (settled: () => boolean, ms: number) => {
-      await rig.index.until(() => settled() || undefined, ms, 'the app to finish the burst').catch(() => {
-        unsettled++;
-      });
+      await rig.index
+        .until(() => settled() || undefined, ms, 'the app to finish the burst')
+        .catch(() => {
+          unsettled++;
+        });
     };
     const viewsOpened = () => rig.slack.calls.filter((c) => c.method === 'views.open').length;
 
@@ -106,7 +125,10 @@ export async function ackLatency(options: AckOptions): Promise<Omit<ScenarioResu
     await quiet(() => warmCards.every(isSettled), 60_000);
 
     const order = (round: number): Target[] => (round % 2 === 0 ? ['app', 'baseline'] : ['baseline', 'app']);
-    for (const [kind, text] of [['help', 'help'], ['refund', 'refund 4411 1.00 burst']] as const) {
+    for (const [kind, text] of [
+      ['help', 'help'],
+      ['refund', 'refund 4411 1.00 burst'],
+    ] as const) {
       for (let round = 0; round < options.commandRounds; round++) {
         const targets: Target[] = kind === 'refund' ? [...order(round), 'modal'] : order(round);
         for (const target of targets) {
@@ -135,7 +157,15 @@ export async function ackLatency(options: AckOptions): Promise<Omit<ScenarioResu
     }
 
     const rows: Row[] = [];
-    const figures: Record<string, unknown> = { burst: n, commandRounds: options.commandRounds, approveRounds: options.approveRounds, creationSeconds, failures, unsettled, bursts };
+    const figures: Record<string, unknown> = {
+      burst: n,
+      commandRounds: options.commandRounds,
+      approveRounds: options.approveRounds,
+      creationSeconds,
+      failures,
+      unsettled,
+      bursts,
+    };
     let worst = 0;
     const spread: string[] = [];
     for (const kind of ['help', 'refund', 'approve'] as const) {
@@ -146,18 +176,46 @@ export async function ackLatency(options: AckOptions): Promise<Omit<ScenarioResu
       const p99 = { app: percentile(app, 99), baseline: percentile(base, 99) };
       const r99 = ratio(p99.app, p99.baseline);
       worst = Math.max(worst, r99);
-      rows.push({ metric: `${label} ack p50`, measured: p50.app, baseline: p50.baseline, ratio: ratio(p50.app, p50.baseline), unit: 'ms' });
-      rows.push({ metric: `${label} ack p99`, measured: p99.app, baseline: p99.baseline, ratio: r99, unit: 'ms', target: 'ratio <= 1.2', pass: r99 <= 1.2 });
-      figures[kind] = { samples: { app: app.length, baseline: base.length }, p50, p99, p99Ratio: r99, max: { app: Math.max(...app), baseline: Math.max(...base) } };
+      rows.push({
+        metric: `${label} ack p50`,
+        measured: p50.app,
+        baseline: p50.baseline,
+        ratio: ratio(p50.app, p50.baseline),
+        unit: 'ms',
+      });
+      rows.push({
+        metric: `${label} ack p99`,
+        measured: p99.app,
+        baseline: p99.baseline,
+        ratio: r99,
+        unit: 'ms',
+        target: 'ratio <= 1.2',
+        pass: r99 <= 1.2,
+      });
+      figures[kind] = {
+        samples: { app: app.length, baseline: base.length },
+        p50,
+        p99,
+        p99Ratio: r99,
+        max: { app: Math.max(...app), baseline: Math.max(...base) },
+      };
       const perRound = bursts
         .filter((b) => b.kind === kind && b.target === 'app')
-        .map((b) => ratio(b.p99, bursts.find((o) => o.kind === kind && o.target === 'baseline' && o.round === b.round)!.p99));
+        .map((b) =>
+          ratio(b.p99, bursts.find((o) => o.kind === kind && o.target === 'baseline' && o.round === b.round)!.p99),
+        );
       spread.push(`${label} ${Math.min(...perRound).toFixed(2)}-${Math.max(...perRound).toFixed(2)}`);
       if (kind === 'refund') {
         // p50: this comparison is for information, and the tail of a second baseline is noisy.
         const opened = samples.refund.modal;
         const p50Modal = percentile(opened, 50);
-        rows.push({ metric: '/dollr refund ack p50 vs Bolt ack + views.open', measured: p50.app, baseline: p50Modal, ratio: ratio(p50.app, p50Modal), unit: 'ms' });
+        rows.push({
+          metric: '/dollr refund ack p50 vs Bolt ack + views.open',
+          measured: p50.app,
+          baseline: p50Modal,
+          ratio: ratio(p50.app, p50Modal),
+          unit: 'ms',
+        });
         figures.refundVsAckAndOpen = { p50: p50Modal, p99: percentile(opened, 99), samples: opened.length };
       }
     }
@@ -174,7 +232,9 @@ export async function ackLatency(options: AckOptions): Promise<Omit<ScenarioResu
         `1. ${n} concurrent signed requests per burst; ${options.commandRounds} bursts per command kind and ${options.approveRounds} Approve bursts per process, alternating which goes first; samples pooled.`,
         `1. App and baseline each run in their own process (bench/app-child.ts); the fakes run in the bench's main thread, the bursts are sent from a worker thread. ${warm + options.approveRounds * n} pending requests were made through /dollr refund + modal beforehand, spread over ${n} channels (${creationSeconds.toFixed(1)} s). Card updates unpaced (SLACK_UPDATES_PER_MINUTE=60000; the fake enforces no limits here).`,
         `1. p99 ratio burst by burst (min-max): ${spread.join('; ')}. The table pools all bursts.`,
-        ...(unsettled > 0 ? [`1. ${unsettled} wait(s) for the app to finish a burst timed out; the next burst met a busy app.`] : []),
+        ...(unsettled > 0
+          ? [`1. ${unsettled} wait(s) for the app to finish a burst timed out; the next burst met a busy app.`]
+          : []),
       ],
       figures,
     };

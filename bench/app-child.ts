@@ -49,13 +49,27 @@ function countingLogger() {
  * The baseline: Bolt over HTTP with the same signing secret and Slack URL; every listener only acks.
  * With `openModal`, `/dollr refund` then opens the app's refund modal, as the app must.
  */
-async function startBaseline(env: Record<string, string>, openModal: boolean): Promise<{ port: number; stop: () => Promise<void> }> {
-  const receiver = new HTTPReceiver({ signingSecret: env.SLACK_SIGNING_SECRET!, endpoints: '/slack/events', logger: silentLogger });
-  const app = new App({ token: env.SLACK_BOT_TOKEN, receiver, logger: silentLogger, clientOptions: { slackApiUrl: env.SLACK_API_URL } });
+async function startBaseline(
+  env: Record<string, string>,
+  openModal: boolean,
+): Promise<{ port: number; stop: () => Promise<void> }> {
+  const receiver = new HTTPReceiver({
+    signingSecret: env.SLACK_SIGNING_SECRET!,
+    endpoints: '/slack/events',
+    logger: silentLogger,
+  });
+  const app = new App({
+    token: env.SLACK_BOT_TOKEN,
+    receiver,
+    logger: silentLogger,
+    clientOptions: { slackApiUrl: env.SLACK_API_URL },
+  });
   app.command('/dollr', async ({ ack, command, client }) => {
     await ack();
     if (openModal && command.text.startsWith('refund')) {
-      await client.views.open({ trigger_id: command.trigger_id, view: requestModal('refund', {}, { channelId: command.channel_id }) }).catch(() => undefined);
+      await client.views
+        .open({ trigger_id: command.trigger_id, view: requestModal('refund', {}, { channelId: command.channel_id }) })
+        .catch(() => undefined);
     }
   });
   app.action(ACTIONS.approve, async ({ ack }) => ack());
@@ -63,7 +77,10 @@ async function startBaseline(env: Record<string, string>, openModal: boolean): P
   return { port: (server.address() as AddressInfo).port, stop: () => app.stop() as Promise<void> };
 }
 
-async function startApp(env: Record<string, string>, logger: JsonLogger): Promise<{ port: number; stop: () => Promise<void> }> {
+async function startApp(
+  env: Record<string, string>,
+  logger: JsonLogger,
+): Promise<{ port: number; stop: () => Promise<void> }> {
   const app = await createApp(loadConfig(env), { logger, host: '127.0.0.1' });
   const running: RunningApp = await app.start();
   const slack = new WebClient(env.SLACK_BOT_TOKEN, { slackApiUrl: env.SLACK_API_URL });
@@ -76,12 +93,18 @@ async function timeEach(calls: TimedCalls, dollr: PaymentsGateway, slack: WebCli
   const { referenceId, originalPaymentIntentId } = calls.dollr;
   const posted = await slack.chat.postMessage({ channel: calls.slack.channel, text: 'timing' });
   const kinds: Record<string, () => Promise<unknown>> = {
-    'slack chat.postMessage': () => slack.chat.postMessage({ channel: calls.slack.channel, thread_ts: posted.ts, text: 'timing' }),
+    'slack chat.postMessage': () =>
+      slack.chat.postMessage({ channel: calls.slack.channel, thread_ts: posted.ts, text: 'timing' }),
     'slack chat.update': () => slack.chat.update({ channel: calls.slack.channel, ts: posted.ts!, text: 'timing' }),
     'dollr GET /v1/status': () => dollr.getStatus('refund', referenceId),
     // A session moves no money; an execute would, so POST /v1/executions is taken to cost what this POST costs.
     'dollr POST /v1/sessions': () =>
-      dollr.createRefundSession({ originalPaymentIntentId, amount: '0.01', reason: 'timing', expiresAt: new Date(Date.now() + 600_000) }),
+      dollr.createRefundSession({
+        originalPaymentIntentId,
+        amount: '0.01',
+        reason: 'timing',
+        expiresAt: new Date(Date.now() + 600_000),
+      }),
   };
   const latencies: CallLatencies = {};
   for (const [kind, call] of Object.entries(kinds)) {
@@ -151,15 +174,19 @@ const { logger, counts } = countingLogger();
 
 process.on('message', (message: ChildRequest) => {
   void (async () => {
-    const reply = (body: Omit<ChildReply, 'type' | 'id'>) => send({ type: 'reply', id: 'id' in message ? message.id : 0, ...body });
+    const reply = (body: Omit<ChildReply, 'type' | 'id'>) =>
+      send({ type: 'reply', id: 'id' in message ? message.id : 0, ...body });
     switch (message.type) {
       case 'start': {
         try {
-          const started = message.kind === 'app' ? await startApp(message.env, logger) : await startBaseline(message.env, message.kind === 'baseline-modal');
+          const started =
+            message.kind === 'app'
+              ? await startApp(message.env, logger)
+              : await startBaseline(message.env, message.kind === 'baseline-modal');
           stopApp = started.stop;
           send({ type: 'started', port: started.port });
         } catch (error) {
-          send({ type: 'error', message: error instanceof Error ? error.stack ?? error.message : String(error) });
+          send({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
         }
         return;
       }

@@ -4,7 +4,15 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { CallLatencies, ChildEvent, ChildKind, ChildReply, ChildRequest, ChildUsage, TimedCalls } from './app-protocol.ts';
+import type {
+  CallLatencies,
+  ChildEvent,
+  ChildKind,
+  ChildReply,
+  ChildRequest,
+  ChildUsage,
+  TimedCalls,
+} from './app-protocol.ts';
 
 /** Distributes over the union, so each message keeps its own fields. */
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
@@ -30,9 +38,16 @@ export interface AppProcess {
   stop(graceMs?: number): Promise<void>;
 }
 
-export async function startAppProcess(kind: ChildKind, env: Record<string, string>, timeoutMs = 30_000): Promise<AppProcess> {
+export async function startAppProcess(
+  kind: ChildKind,
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<AppProcess> {
   // BENCH_CPU_PROFILE=<dir>: the app process writes a V8 CPU profile there when it stops.
-  const profile = kind === 'app' && process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+  const profile =
+    kind === 'app' && process.env.BENCH_CPU_PROFILE
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`]
+      : [];
   const child = spawn(process.execPath, ['--expose-gc', ...profile, 'bench/app-child.ts'], {
     cwd: REPO_ROOT,
     // As `npm start` runs the app (package.json): glibc's malloc limited to 2 arenas. With one arena per
@@ -66,7 +81,10 @@ export async function startAppProcess(kind: ChildKind, env: Record<string, strin
     });
 
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${kind} process did not start within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`${kind} process did not start within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     child.on('message', (message: ChildEvent) => {
       if (message.type === 'started') {
         clearTimeout(timer);

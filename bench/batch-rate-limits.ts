@@ -25,7 +25,10 @@ import { hasCompletedReply, isCompletedCard, isSettled } from './slack-index.ts'
 import { median, ratio } from './stats.ts';
 
 /** Least seconds the limits allow for these calls, from full buckets; and the bucket that decides it. */
-export function rateLimitFloor(settings: RateLimitSettings, calls: readonly SlackCall[]): { seconds: number; bucket: string; perBucket: Record<string, number> } {
+function rateLimitFloor(
+  settings: RateLimitSettings,
+  calls: readonly SlackCall[],
+): { seconds: number; bucket: string; perBucket: Record<string, number> } {
   const perBucket: Record<string, number> = {};
   let floor = { seconds: 0, bucket: 'none' };
   const counts = new Map<string, { n: number; perSecond: number; burst: number }>();
@@ -48,10 +51,15 @@ export function rateLimitFloor(settings: RateLimitSettings, calls: readonly Slac
 /** The defaults of SLACK_POSTS_PER_SECOND, SLACK_UPDATES_PER_MINUTE and SLACK_POST_BURST, spelled out to replace the lifted ones. */
 const PRODUCTION_PACING = { SLACK_POSTS_PER_SECOND: '1', SLACK_UPDATES_PER_MINUTE: '50', SLACK_POST_BURST: '4' };
 
-export async function batchUnderRateLimits(options: { approvals: number; capSeconds: number }): Promise<Omit<ScenarioResult, 'seconds'>> {
+export async function batchUnderRateLimits(options: {
+  approvals: number;
+  capSeconds: number;
+}): Promise<Omit<ScenarioResult, 'seconds'>> {
   const n = options.approvals;
   const store = temporarySqliteStore();
-  const rig = await startRig({ env: { ...store.env, SLACK_POSTS_PER_SECOND: '1000', SLACK_UPDATES_PER_MINUTE: '60000', SLACK_POST_BURST: '1000' } });
+  const rig = await startRig({
+    env: { ...store.env, SLACK_POSTS_PER_SECOND: '1000', SLACK_UPDATES_PER_MINUTE: '60000', SLACK_POST_BURST: '1000' },
+  });
   try {
     const made = performance.now();
     const cards = await createRequests(rig, n);
@@ -71,35 +79,55 @@ export async function batchUnderRateLimits(options: { approvals: number; capSeco
     const ackStatuses = await Promise.all(acks);
     const settledAt = new Map<string, number>();
     const allSettled = () => {
-      for (const card of cards) if (!settledAt.has(card.requestId) && isSettled(card)) settledAt.set(card.requestId, (performance.now() - t0) / 1000);
+      for (const card of cards)
+        if (!settledAt.has(card.requestId) && isSettled(card))
+          settledAt.set(card.requestId, (performance.now() - t0) / 1000);
       return settledAt.size === n || undefined;
     };
-    const complete = await rig.index.until(allSettled, options.capSeconds * 1000 - (performance.now() - t0), 'every card to complete').then(
-      () => true,
-      () => false,
-    );
+    const complete = await rig.index
+      .until(allSettled, options.capSeconds * 1000 - (performance.now() - t0), 'every card to complete')
+      .then(
+        () => true,
+        () => false,
+      );
     allSettled();
     const elapsed = complete ? Math.max(...settledAt.values()) : (performance.now() - t0) / 1000;
 
     const window = rig.slack.calls.slice(from);
     const floor = rateLimitFloor(limits, window);
     const limited = window.filter((c) => c.status === 429);
-    const posts = window.filter((c) => c.method === 'chat.postMessage' && c.args.channel === CHANNEL && c.status === 200).length;
+    const posts = window.filter(
+      (c) => c.method === 'chat.postMessage' && c.args.channel === CHANNEL && c.status === 200,
+    ).length;
     const updates = window.filter((c) => c.method === 'chat.update' && c.status === 200).length;
-    const finalOnly = Math.max((n - limits.burst) / limits.postMessagePerChannelPerSecond, (n - limits.tierBurst) / ((50 / 60)));
+    const finalOnly = Math.max(
+      (n - limits.burst) / limits.postMessagePerChannelPerSecond,
+      (n - limits.tierBurst) / (50 / 60),
+    );
     const per100 = (limited.length / n) * 100;
     const timeRatio = ratio(elapsed, floor.seconds);
     const byMethod: Record<string, { ok: number; limited: number }> = {};
     for (const call of window) {
-      const entry = (byMethod[call.method] ??= { ok: 0, limited: 0 });
+      byMethod[call.method] ??= { ok: 0, limited: 0 };
+      const entry = byMethod[call.method]!;
       if (call.status === 429) entry.limited++;
       else entry.ok++;
     }
     const usage = await rig.app.usage();
     const incomplete = complete ? '' : ' (stopped at the cap; a lower bound)';
     const rows: Row[] = [
-      { metric: 'final states delivered', measured: `${settledAt.size}/${n}`, target: `${n}/${n}`, pass: settledAt.size === n },
-      { metric: `429s per 100 requests (${limited.length} in all)`, measured: per100, target: '<= 1', pass: per100 <= 1 },
+      {
+        metric: 'final states delivered',
+        measured: `${settledAt.size}/${n}`,
+        target: `${n}/${n}`,
+        pass: settledAt.size === n,
+      },
+      {
+        metric: `429s per 100 requests (${limited.length} in all)`,
+        measured: per100,
+        target: '<= 1',
+        pass: per100 <= 1,
+      },
       {
         metric: `time to all final states${incomplete}`,
         measured: elapsed,
@@ -124,7 +152,11 @@ export async function batchUnderRateLimits(options: { approvals: number; capSeco
       headline: `${n} approvals ${complete ? '' : '>='}${timeRatio.toFixed(2)} with ${limited.length} 429s${complete ? '' : `, ${settledAt.size}/${n} done at the ${options.capSeconds} s cap`}`,
       notes: [
         `3. ${n} cards posted before the window (${creationSeconds.toFixed(1)} s, limits off, by an app with pacing lifted; then the measured app on the same SQLite store, production settings); limits then on (${JSON.stringify(limits)}); ${n} Approve clicks over ${spreadMs / 1000} s. Baseline = max over buckets of (calls - burst) / rate for the calls made (deciding bucket: ${floor.bucket}).`,
-        `3. The measured app runs with production settings (DOLLR_POLL_INTERVAL_MS 3000, ${Object.entries(PRODUCTION_PACING).map(([k, v]) => `${k} ${v}`).join(', ')}); fake Dollr auto progression.`,
+        `3. The measured app runs with production settings (DOLLR_POLL_INTERVAL_MS 3000, ${Object.entries(
+          PRODUCTION_PACING,
+        )
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}); fake Dollr auto progression.`,
       ],
       figures: {
         approvals: n,
@@ -140,7 +172,11 @@ export async function batchUnderRateLimits(options: { approvals: number; capSeco
         callsByMethod: byMethod,
         postsInChannel: posts,
         cardUpdates: updates,
-        settledSeconds: { first: Math.min(...settledAt.values()), median: median([...settledAt.values()]), count: settledAt.size },
+        settledSeconds: {
+          first: Math.min(...settledAt.values()),
+          median: median([...settledAt.values()]),
+          count: settledAt.size,
+        },
         clickFailures: ackStatuses.filter((a) => a.status !== 200).length,
         appWarnings: usage.logs,
       },

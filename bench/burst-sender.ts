@@ -55,10 +55,15 @@ parentPort.on('message', async ({ id, url, secret, bodies }) => {
 `;
 
 const bodyOf = (item: BurstItem): string =>
-  'command' in item ? new URLSearchParams(commandPayload(item.command)).toString() : new URLSearchParams({ payload: JSON.stringify(item.interaction) }).toString();
+  'command' in item
+    ? new URLSearchParams(commandPayload(item.command)).toString()
+    : new URLSearchParams({ payload: JSON.stringify(item.interaction) }).toString();
 
 export function startBurstSender(signingSecret = SIGNING_SECRET): BurstSender {
-  const worker = new Worker(WORKER, { eval: true, workerData: { undici: createRequire(import.meta.url).resolve('undici') } });
+  const worker = new Worker(WORKER, {
+    eval: true,
+    workerData: { undici: createRequire(import.meta.url).resolve('undici') },
+  });
   let nextId = 1;
   let failure: Error | undefined;
   const waiting = new Map<number, { resolve: (answers: BurstAnswer[]) => void; reject: (error: Error) => void }>();

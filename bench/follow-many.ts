@@ -98,7 +98,9 @@ async function followRound(rig: Rig, n: number, holdSeconds: number): Promise<Ro
   const statusCallsHold = statusCalls() - status0;
   for (const execution of inFlight()) rig.dollr.settle(execution.referenceId, 'COMPLETED');
   const settleStart = performance.now();
-  await rig.index.until(() => cards.every(isCompletedCard) || undefined, 120_000, 'every card to show Completed').catch(() => undefined);
+  await rig.index
+    .until(() => cards.every(isCompletedCard) || undefined, 120_000, 'every card to show Completed')
+    .catch(() => undefined);
   const settleSeconds = (performance.now() - settleStart) / 1000;
   const end = await rig.app.usage(false);
   const settled = await rig.app.usage(true);
@@ -123,7 +125,11 @@ async function followRound(rig: Rig, n: number, holdSeconds: number): Promise<Ro
   };
 }
 
-export async function followMany(options: { requests: number; holdSeconds: number; idleSeconds: number }): Promise<Omit<ScenarioResult, 'seconds'>> {
+export async function followMany(options: {
+  requests: number;
+  holdSeconds: number;
+  idleSeconds: number;
+}): Promise<Omit<ScenarioResult, 'seconds'>> {
   const n = options.requests;
   const store = temporarySqliteStore();
   const rig = await startRig({ env: { ...UNPACED_CARD_UPDATES, ...store.env } });
@@ -134,7 +140,10 @@ export async function followMany(options: { requests: number; holdSeconds: numbe
     await rig.app.resetPeak();
     await sleep(options.idleSeconds * 1000);
     const idleEnd = await rig.app.usage(false);
-    const idleCpuPerSecond = (idleEnd.cpuUserUs + idleEnd.cpuSystemUs - idleStart.cpuUserUs - idleStart.cpuSystemUs) / 1e6 / options.idleSeconds;
+    const idleCpuPerSecond =
+      (idleEnd.cpuUserUs + idleEnd.cpuSystemUs - idleStart.cpuUserUs - idleStart.cpuSystemUs) /
+      1e6 /
+      options.idleSeconds;
 
     const first = await followRound(rig, n, options.holdSeconds);
     const second = await followRound(rig, n, options.holdSeconds);
@@ -144,13 +153,43 @@ export async function followMany(options: { requests: number; holdSeconds: numbe
     const idleMB = mb(idleEnd.peakRss - idleStart.rss);
     const met = growthMB <= 5;
     const rows = [
-      { metric: 'RSS growth per 1,000 followed (2nd round, GC)', measured: growthMB, baseline: idleMB, unit: 'MB', target: '<= 5 MB', pass: met },
-      { metric: '  V8 heap in use, followed vs made (2nd, GC)', measured: mb(second.following.heapUsed - second.made.heapUsed), unit: 'MB' },
-      { metric: '  V8 heap in use once all settled vs made (2nd)', measured: mb(second.settled.heapUsed - second.made.heapUsed), unit: 'MB' },
-      { metric: '  RSS peak, 2nd round, vs its start (GC)', measured: mb(second.peakRss - second.before.rss), unit: 'MB' },
-      { metric: '  RSS peak, 1st round, vs fresh process (GC)', measured: mb(first.peakRss - first.before.rss), unit: 'MB' },
-      { metric: '  RSS followed, 1st round, vs fresh process (GC)', measured: mb(first.following.rss - first.before.rss), unit: 'MB' },
-      { metric: `Dollr status calls per request (${options.holdSeconds} s PROCESSING)`, measured: second.statusCallsHold / n },
+      {
+        metric: 'RSS growth per 1,000 followed (2nd round, GC)',
+        measured: growthMB,
+        baseline: idleMB,
+        unit: 'MB',
+        target: '<= 5 MB',
+        pass: met,
+      },
+      {
+        metric: '  V8 heap in use, followed vs made (2nd, GC)',
+        measured: mb(second.following.heapUsed - second.made.heapUsed),
+        unit: 'MB',
+      },
+      {
+        metric: '  V8 heap in use once all settled vs made (2nd)',
+        measured: mb(second.settled.heapUsed - second.made.heapUsed),
+        unit: 'MB',
+      },
+      {
+        metric: '  RSS peak, 2nd round, vs its start (GC)',
+        measured: mb(second.peakRss - second.before.rss),
+        unit: 'MB',
+      },
+      {
+        metric: '  RSS peak, 1st round, vs fresh process (GC)',
+        measured: mb(first.peakRss - first.before.rss),
+        unit: 'MB',
+      },
+      {
+        metric: '  RSS followed, 1st round, vs fresh process (GC)',
+        measured: mb(first.following.rss - first.before.rss),
+        unit: 'MB',
+      },
+      {
+        metric: `Dollr status calls per request (${options.holdSeconds} s PROCESSING)`,
+        measured: second.statusCallsHold / n,
+      },
       { metric: 'Dollr status calls per request, to completion', measured: second.statusCallsTotal / n },
       {
         metric: `CPU seconds, approval to all completed (${second.windowSeconds.toFixed(0)} s)`,

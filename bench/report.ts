@@ -57,7 +57,11 @@ export function table(results: readonly ScenarioResult[]): string {
     }
   }
   const widths = header.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
-  const render = (l: string[]) => l.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ').trimEnd();
+  const render = (l: string[]) =>
+    l
+      .map((cell, i) => cell.padEnd(widths[i]!))
+      .join(' | ')
+      .trimEnd();
   return [render(lines[0]!), widths.map((w) => '-'.repeat(w)).join('-|-'), ...lines.slice(1).map(render)].join('\n');
 }
 
@@ -68,15 +72,28 @@ export function summary(results: readonly ScenarioResult[]): string {
 
 export function missed(results: readonly ScenarioResult[]): string[] {
   return results.flatMap((r) =>
-    r.rows.filter((row) => row.pass === false).map((row) => `MISSED ${r.id}. ${r.name}: ${row.metric} = ${fmt(row.ratio ?? row.measured)} (target ${row.target})`),
+    r.rows
+      .filter((row) => row.pass === false)
+      .map(
+        (row) => `MISSED ${r.id}. ${r.name}: ${row.metric} = ${fmt(row.ratio ?? row.measured)} (target ${row.target})`,
+      ),
   );
 }
 
 function gitCommit(): string | undefined {
   try {
     const cwd = fileURLToPath(new URL('..', import.meta.url));
-    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() !== '';
+    const commit = execFileSync('git', ['rev-parse', 'HEAD'], {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+    const dirty =
+      execFileSync('git', ['status', '--porcelain'], {
+        cwd,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim() !== '';
     return dirty ? `${commit}+uncommitted` : commit;
   } catch {
     return undefined;
@@ -94,7 +111,12 @@ export function machine() {
   };
 }
 
-export function writeResults(path: string, results: readonly ScenarioResult[], startedAt: Date, totalSeconds: number): void {
+export function writeResults(
+  path: string,
+  results: readonly ScenarioResult[],
+  startedAt: Date,
+  totalSeconds: number,
+): void {
   const document = {
     date: startedAt.toISOString(),
     commit: gitCommit(),
@@ -120,7 +142,14 @@ export function crashed(id: number, name: string, error: unknown, seconds: numbe
   return {
     id,
     name,
-    rows: [{ metric: 'scenario ran', measured: `error: ${message.split('\n')[0]!.slice(0, 120)}`, target: 'runs', pass: false }],
+    rows: [
+      {
+        metric: 'scenario ran',
+        measured: `error: ${message.split('\n')[0]!.slice(0, 120)}`,
+        target: 'runs',
+        pass: false,
+      },
+    ],
     met: false,
     headline: `${name}: error`,
     notes: [message],

@@ -13,7 +13,8 @@ import type { CardRecord } from './slack-index.ts';
 let nextCollection = 10_000;
 
 /** `count` channel IDs, for spreading cards so that the app's per-channel pacing does not decide the run. */
-export const channels = (count: number): string[] => Array.from({ length: count }, (_, i) => `CB${String(i).padStart(6, '0')}`);
+export const channels = (count: number): string[] =>
+  Array.from({ length: count }, (_, i) => `CB${String(i).padStart(6, '0')}`);
 
 /**
  * Refund requests made as a person does: `/dollr refund <payment> 1.00 ...`, the modal the app opens,
@@ -32,21 +33,33 @@ export async function createRequests(
     const channel = spread[i % spread.length]!;
     const triggerId = rig.slack.triggerId();
     const responseUrl = rig.slack.responseUrl({ channelId: channel, userId: REQUESTER });
-    const answer = await rig.sender.command({ text: `refund ${paymentId} 1.00 bench batch`, userId: REQUESTER, channelId: channel, triggerId, responseUrl });
+    const answer = await rig.sender.command({
+      text: `refund ${paymentId} 1.00 bench batch`,
+      userId: REQUESTER,
+      channelId: channel,
+      triggerId,
+      responseUrl,
+    });
     if (answer.status !== 200) throw new Error(`/dollr refund answered ${answer.status}: ${answer.body}`);
     const opened = await rig.index.until(() => rig.index.view(triggerId), 15_000, `the modal for payment ${paymentId}`);
     const submitted = await rig.sender.interaction(modalSubmission(REQUESTER, opened));
-    if (submitted.status !== 200 || submitted.body !== '') throw new Error(`submission answered ${submitted.status}: ${submitted.body}`);
+    if (submitted.status !== 200 || submitted.body !== '')
+      throw new Error(`submission answered ${submitted.status}: ${submitted.body}`);
     const requestId = requestIdFor(SLACK_TEAM.id, opened.id);
-    return rig.index.until(() => {
-      const card = rig.index.card(requestId);
-      return card?.noted ? card : undefined;
-    }, options.timeoutMs ?? 30_000, `the card of ${requestId}`);
+    return rig.index.until(
+      () => {
+        const card = rig.index.card(requestId);
+        return card?.noted ? card : undefined;
+      },
+      options.timeoutMs ?? 30_000,
+      `the card of ${requestId}`,
+    );
   });
 }
 
 /** The block_actions payload of an approver pressing Approve on the card, as it is now. */
-export const approveClick = (slack: FakeSlack, card: CardRecord, userId = APPROVER): Record<string, unknown> => buttonPress(slack, userId, card, 'approve');
+export const approveClick = (slack: FakeSlack, card: CardRecord, userId = APPROVER): Record<string, unknown> =>
+  buttonPress(slack, userId, card, 'approve');
 
 /** Sends a click and insists on Slack's 200. */
 export async function click(sender: SlackSender, payload: object): Promise<SlackResponse> {

@@ -13,8 +13,6 @@ import type { ChildKind } from './app-protocol.ts';
 import { SIGNING_SECRET } from './burst-sender.ts';
 import { indexSlack, type SlackIndex } from './slack-index.ts';
 import { DOLLR_CLIENT_SECRET, fakesEnv } from '../test/support/system.ts';
-
-export { SIGNING_SECRET };
 export const CHANNEL = 'CBENCH0001';
 // The people of the tests' fakes: APPROVER is among the APPROVERS that fakesEnv sets.
 export { APPROVER, REQUESTER } from '../test/support/system.ts';
@@ -29,11 +27,14 @@ export const UNPACED_CARD_UPDATES = { SLACK_UPDATES_PER_MINUTE: '60000' } as con
 /** The app's default store, SQLite, in a fresh temporary directory: its STORE_URL, and removal of the directory. */
 export function temporarySqliteStore(): { env: { STORE_URL: string }; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'dollr-bench-'));
-  return { env: { STORE_URL: `sqlite://${join(dir, 'store.sqlite')}` }, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    env: { STORE_URL: `sqlite://${join(dir, 'store.sqlite')}` },
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 /** The app's environment against these fakes; `extra` wins. */
-export function appEnv(slack: FakeSlack, dollr: FakeDollr, extra: Record<string, string> = {}): Record<string, string> {
+function appEnv(slack: FakeSlack, dollr: FakeDollr, extra: Record<string, string> = {}): Record<string, string> {
   return {
     ...fakesEnv(slack, dollr, SIGNING_SECRET),
     LOG_LEVEL: 'warn',
@@ -64,7 +65,10 @@ export interface RigOptions {
 
 export async function startRig(options: RigOptions = {}): Promise<Rig> {
   const slack = await startFakeSlack(options.slack);
-  const dollr = await startFakeDollr({ passcode: { code: '123456', phone: '231771234567' }, clientSecret: DOLLR_CLIENT_SECRET });
+  const dollr = await startFakeDollr({
+    passcode: { code: '123456', phone: '231771234567' },
+    clientSecret: DOLLR_CLIENT_SECRET,
+  });
   const index = indexSlack(slack);
   let app: AppProcess;
   try {
@@ -74,7 +78,8 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     await Promise.all([slack.close(), dollr.close()]);
     throw error;
   }
-  const senderFor = (process: AppProcess) => createSlackSender({ appUrl: process.eventsUrl, signingSecret: SIGNING_SECRET });
+  const senderFor = (process: AppProcess) =>
+    createSlackSender({ appUrl: process.eventsUrl, signingSecret: SIGNING_SECRET });
   const rig: Rig = {
     slack,
     dollr,
@@ -96,13 +101,20 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
 }
 
 /** A second process (a baseline Bolt app) against the same fakes. */
-export async function startBaselineBeside(rig: Rig, kind: 'baseline' | 'baseline-modal' = 'baseline'): Promise<{ app: AppProcess; sender: SlackSender }> {
+export async function startBaselineBeside(
+  rig: Rig,
+  kind: 'baseline' | 'baseline-modal' = 'baseline',
+): Promise<{ app: AppProcess; sender: SlackSender }> {
   const app = await startAppProcess(kind, appEnv(rig.slack, rig.dollr));
   return { app, sender: createSlackSender({ appUrl: app.eventsUrl, signingSecret: SIGNING_SECRET }) };
 }
 
 /** Runs `work` over `items` with at most `concurrency` at a time. */
-export async function pool<T, R>(items: readonly T[], concurrency: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function pool<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   const runners = Array.from({ length: Math.min(concurrency, items.length) }, async () => {

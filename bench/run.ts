@@ -27,17 +27,32 @@ const number = (name: string, fallback: number) => (env[name] ? Number(env[name]
 const only = new Set((env.BENCH_SCENARIOS ?? '1,2,3,4').split(',').map((s) => Number(s.trim())));
 
 const scenarios: Array<{ id: number; name: string; run: () => Promise<Omit<ScenarioResult, 'seconds'>> }> = [
-  { id: 1, name: 'ack latency', run: () => ackLatency({ burst: quick ? 50 : 200, commandRounds: number('BENCH_ACK_COMMAND_ROUNDS', quick ? 2 : 10), approveRounds: number('BENCH_ACK_APPROVE_ROUNDS', quick ? 2 : 4) }) },
+  {
+    id: 1,
+    name: 'ack latency',
+    run: () =>
+      ackLatency({
+        burst: quick ? 50 : 200,
+        commandRounds: number('BENCH_ACK_COMMAND_ROUNDS', quick ? 2 : 10),
+        approveRounds: number('BENCH_ACK_APPROVE_ROUNDS', quick ? 2 : 4),
+      }),
+  },
   { id: 2, name: 'approval path', run: () => approvalPath({ runs: quick ? 5 : 10 }) },
   {
     id: 3,
     name: '100 approvals, one channel',
-    run: () => batchUnderRateLimits({ approvals: quick ? 20 : 100, capSeconds: number('BENCH_BATCH_CAP_S', quick ? 60 : 300) }),
+    run: () =>
+      batchUnderRateLimits({ approvals: quick ? 20 : 100, capSeconds: number('BENCH_BATCH_CAP_S', quick ? 60 : 300) }),
   },
   {
     id: 4,
     name: '1,000 followed at once',
-    run: () => followMany({ requests: quick ? 200 : 1000, holdSeconds: number('BENCH_FOLLOW_HOLD_S', quick ? 10 : 15), idleSeconds: 5 }),
+    run: () =>
+      followMany({
+        requests: quick ? 200 : 1000,
+        holdSeconds: number('BENCH_FOLLOW_HOLD_S', quick ? 10 : 15),
+        idleSeconds: 5,
+      }),
   },
 ];
 
@@ -45,7 +60,9 @@ async function main(): Promise<void> {
   const startedAt = new Date();
   const started = performance.now();
   const m = machine();
-  process.stdout.write(`dollr-slack bench: ${m.cpu}, ${m.cores} cores, node ${m.node}${quick ? ' (BENCH_QUICK: reduced sizes)' : ''}\n`);
+  process.stdout.write(
+    `dollr-slack bench: ${m.cpu}, ${m.cores} cores, node ${m.node}${quick ? ' (BENCH_QUICK: reduced sizes)' : ''}\n`,
+  );
   const results: ScenarioResult[] = [];
   for (const scenario of scenarios.filter((s) => only.has(s.id))) {
     process.stdout.write(`\n[${scenario.id}] ${scenario.name}...\n`);

@@ -22,7 +22,8 @@ export interface CardRecord {
 }
 
 export const isCompletedCard = (card: CardRecord): boolean => card.updates.some((u) => u.text.includes('Completed.'));
-export const hasCompletedReply = (card: CardRecord): boolean => card.replies.some((r) => r.text.includes('*COMPLETED*'));
+export const hasCompletedReply = (card: CardRecord): boolean =>
+  card.replies.some((r) => r.text.includes('*COMPLETED*'));
 export const isSettled = (card: CardRecord): boolean => isCompletedCard(card) && hasCompletedReply(card);
 
 /** Follows `slack.calls` from a cursor on every change; scenario waits are re-checked then. */
@@ -46,7 +47,15 @@ export function indexSlack(slack: FakeSlack) {
       } else if (call.method === 'chat.postMessage' && !args.thread_ts) {
         const id = REQUEST_ID.exec(JSON.stringify(args.blocks ?? ''))?.[0];
         if (!id || cards.has(id)) continue;
-        const card: CardRecord = { requestId: id, channel: String(args.channel), ts: String(call.result.ts), postedAt: now, replies: [], updates: [], noted: false };
+        const card: CardRecord = {
+          requestId: id,
+          channel: String(args.channel),
+          ts: String(call.result.ts),
+          postedAt: now,
+          replies: [],
+          updates: [],
+          noted: false,
+        };
         cards.set(id, card);
         byTs.set(card.ts, card);
       } else if (call.method === 'chat.postMessage') {

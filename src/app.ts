@@ -70,7 +70,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const clock = overrides.clock ?? realClock;
   // First: a bad policy file stops the start before anything is opened.
   const policy = loadApprovalPolicy(config.approvalPolicyFile, config.approvers);
-  const store = overrides.store ?? (await createStore(config.storeUrl, { logger: logger.child({ component: 'store' }) }));
+  const store =
+    overrides.store ?? (await createStore(config.storeUrl, { logger: logger.child({ component: 'store' }) }));
   const checkpoint = overrides.checkpoint ?? crashAt(config.crashAt, logger);
   const gateway = createDollrClient({
     baseUrl: config.dollr.apiUrl,
@@ -96,12 +97,27 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const slackLogger = toSlackLogger(logger);
   const receiver = config.slack.appToken
     ? // A copy: the Socket Mode client writes its own retry settings into the object it is given.
-      new SocketModeReceiver({ appToken: config.slack.appToken, logger: slackLogger, installerOptions: { clientOptions: { ...clientOptions } } })
-    : new HTTPReceiver({ signingSecret: config.slack.signingSecret!, endpoints: '/slack/events', logger: slackLogger, customRoutes: health });
+      new SocketModeReceiver({
+        appToken: config.slack.appToken,
+        logger: slackLogger,
+        installerOptions: { clientOptions: { ...clientOptions } },
+      })
+    : new HTTPReceiver({
+        signingSecret: config.slack.signingSecret!,
+        endpoints: '/slack/events',
+        logger: slackLogger,
+        customRoutes: health,
+      });
   const ackPriority = createAckPriority();
   if (receiver instanceof HTTPReceiver) receiver.requestListener = ackPriority.track(receiver.requestListener);
   // Initialisation (auth.test) waits for start(), so that a bad token stops the start with a clear error.
-  const app = new App({ token: config.slack.botToken, receiver, logger: slackLogger, clientOptions, deferInitialization: true });
+  const app = new App({
+    token: config.slack.botToken,
+    receiver,
+    logger: slackLogger,
+    clientOptions,
+    deferInitialization: true,
+  });
 
   const directory = createUserDirectory({ client: app.client, logger });
   const queues = createSlackQueues(config.slack);
@@ -121,7 +137,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     attentionAfterMs: config.needsAttentionAfterMs,
     checkpoint,
   });
-  const watch = { store, clock, policy, directory, logger, expiresAfterMs: config.pendingExpiresAfterMs, remindAfterMs: config.remindAfterMs };
+  const watch = {
+    store,
+    clock,
+    policy,
+    directory,
+    logger,
+    expiresAfterMs: config.pendingExpiresAfterMs,
+    remindAfterMs: config.remindAfterMs,
+  };
   const worker = createRequestWorker({
     store,
     leases: store,
@@ -165,8 +189,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       try {
         await app.init();
       } catch (error) {
-        const code = (error as { data?: { error?: string } }).data?.error ?? (error instanceof Error ? error.message : String(error));
-        throw new Error(`Slack did not accept SLACK_BOT_TOKEN (auth.test: ${code}). Check the token and SLACK_API_URL.`);
+        const code =
+          (error as { data?: { error?: string } }).data?.error ??
+          (error instanceof Error ? error.message : String(error));
+        throw new Error(
+          `Slack did not accept SLACK_BOT_TOKEN (auth.test: ${code}). Check the token and SLACK_API_URL.`,
+        );
       }
       const listen = { port: config.port, ...(overrides.host ? { host: overrides.host } : {}) };
       let healthServer: Server | undefined;

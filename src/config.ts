@@ -12,7 +12,12 @@ const slackChannelId = /^[CGD][A-Z0-9]{2,}$/;
 const idList = (name: string, pattern: RegExp, example: string) =>
   z
     .string()
-    .transform((v) => v.split(',').map((id) => id.trim()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.string().regex(pattern, `${name} must list IDs such as ${example}, comma-separated.`)));
 
 const optionalText = z
@@ -33,99 +38,112 @@ const DEFAULT_DOLLR_TIMEOUT_MS = 15_000;
 const DEFAULT_LEASE_TTL_MS = 30_000;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-const envSchema = z
-  .object({
-    SLACK_BOT_TOKEN: z
-      .string({ error: 'SLACK_BOT_TOKEN is missing: set it to the Bot User OAuth Token (xoxb-...) from your Slack app.' })
-      .trim()
-      .startsWith('xoxb-', 'SLACK_BOT_TOKEN must be a bot token starting with xoxb-.'),
-    SLACK_SIGNING_SECRET: optionalText,
-    SLACK_APP_TOKEN: optionalText.refine(
-      (v) => v === undefined || v.startsWith('xapp-'),
-      'SLACK_APP_TOKEN must be an app-level token starting with xapp- (or unset for HTTP mode).',
+const envSchema = z.object({
+  SLACK_BOT_TOKEN: z
+    .string({ error: 'SLACK_BOT_TOKEN is missing: set it to the Bot User OAuth Token (xoxb-...) from your Slack app.' })
+    .trim()
+    .startsWith('xoxb-', 'SLACK_BOT_TOKEN must be a bot token starting with xoxb-.'),
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: optionalText.refine(
+    (v) => v === undefined || v.startsWith('xapp-'),
+    'SLACK_APP_TOKEN must be an app-level token starting with xapp- (or unset for HTTP mode).',
+  ),
+  SLACK_API_URL: z.url('SLACK_API_URL must be a URL such as https://slack.com/api/.').optional(),
+  PORT: z.coerce
+    .number({ error: 'PORT must be a port number.' })
+    .int('PORT must be a whole number.')
+    .min(0, 'PORT must be between 0 and 65535.')
+    .max(65535, 'PORT must be between 0 and 65535.')
+    .default(3000),
+  DOLLR_API_URL: z
+    .url('DOLLR_API_URL must be a URL such as https://api.heydollr.app.')
+    .default('https://api.heydollr.app'),
+  DOLLR_CLIENT_ID: z
+    .string({
+      error: 'DOLLR_CLIENT_ID is missing: copy it from the Dollr merchant portal, Settings > Developer > API Keys.',
+    })
+    .trim()
+    .min(1, 'DOLLR_CLIENT_ID is empty: copy it from the Dollr merchant portal.'),
+  DOLLR_CLIENT_SECRET: z
+    .string({
+      error:
+        'DOLLR_CLIENT_SECRET is missing: copy it from the Dollr merchant portal (shown once when the key is created).',
+    })
+    .min(1, 'DOLLR_CLIENT_SECRET is empty.'),
+  DOLLR_PAYOUT_PASSCODE: optionalText,
+  DOLLR_PAYOUT_PHONE: optionalText.refine(
+    (v) => v === undefined || /^[1-9]\d{7,14}$/.test(v),
+    'DOLLR_PAYOUT_PHONE must be digits in E.164 form without +, for example 231771234567.',
+  ),
+  DOLLR_PAYOUT_USER_ID: optionalText,
+  APPROVERS: z
+    .string({
+      error: 'APPROVERS is missing: list the Slack user IDs allowed to approve, comma-separated (U0123ABCD,U0456EFGH).',
+    })
+    .transform((v) =>
+      v
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z
+        .array(
+          z
+            .string()
+            .regex(
+              slackUserOrGroupId,
+              'APPROVERS must hold Slack user IDs such as U0123ABCD (a profile: ⋮ > Copy member ID) or user group IDs such as S0123ABCD.',
+            ),
+        )
+        .min(1, 'APPROVERS is empty: list at least one Slack user ID.'),
     ),
-    SLACK_API_URL: z.url('SLACK_API_URL must be a URL such as https://slack.com/api/.').optional(),
-    PORT: z.coerce
-      .number({ error: 'PORT must be a port number.' })
-      .int('PORT must be a whole number.')
-      .min(0, 'PORT must be between 0 and 65535.')
-      .max(65535, 'PORT must be between 0 and 65535.')
-      .default(3000),
-    DOLLR_API_URL: z.url('DOLLR_API_URL must be a URL such as https://api.heydollr.app.').default('https://api.heydollr.app'),
-    DOLLR_CLIENT_ID: z
-      .string({ error: 'DOLLR_CLIENT_ID is missing: copy it from the Dollr merchant portal, Settings > Developer > API Keys.' })
-      .trim()
-      .min(1, 'DOLLR_CLIENT_ID is empty: copy it from the Dollr merchant portal.'),
-    DOLLR_CLIENT_SECRET: z
-      .string({ error: 'DOLLR_CLIENT_SECRET is missing: copy it from the Dollr merchant portal (shown once when the key is created).' })
-      .min(1, 'DOLLR_CLIENT_SECRET is empty.'),
-    DOLLR_PAYOUT_PASSCODE: optionalText,
-    DOLLR_PAYOUT_PHONE: optionalText.refine(
-      (v) => v === undefined || /^[1-9]\d{7,14}$/.test(v),
-      'DOLLR_PAYOUT_PHONE must be digits in E.164 form without +, for example 231771234567.',
-    ),
-    DOLLR_PAYOUT_USER_ID: optionalText,
-    APPROVERS: z
-      .string({ error: 'APPROVERS is missing: list the Slack user IDs allowed to approve, comma-separated (U0123ABCD,U0456EFGH).' })
-      .transform((v) => v.split(',').map((id) => id.trim()).filter(Boolean))
-      .pipe(
-        z
-          .array(
-            z
-              .string()
-              .regex(
-                slackUserOrGroupId,
-                'APPROVERS must hold Slack user IDs such as U0123ABCD (a profile: ⋮ > Copy member ID) or user group IDs such as S0123ABCD.',
-              ),
-          )
-          .min(1, 'APPROVERS is empty: list at least one Slack user ID.'),
-      ),
-    APPROVAL_CHANNEL: optionalText.refine(
-      (v) => v === undefined || slackChannelId.test(v),
-      'APPROVAL_CHANNEL must be a channel ID such as C0123ABCD (channel details > About), not a name.',
-    ),
-    APPROVAL_POLICY: optionalText,
-    ADMINS: idList('ADMINS', slackUserId, 'U0123ABCD').optional(),
-    ALLOWED_CHANNELS: idList('ALLOWED_CHANNELS', slackChannelId, 'C0123ABCD').optional(),
-    REQUESTS_PER_MINUTE: z.coerce
-      .number({ error: 'REQUESTS_PER_MINUTE must be a number.' })
-      .int('REQUESTS_PER_MINUTE must be a whole number.')
-      .min(1, 'REQUESTS_PER_MINUTE must be at least 1.')
-      .default(5),
-    PENDING_EXPIRES_AFTER_MS: millis('PENDING_EXPIRES_AFTER_MS', 24 * 60 * 60_000),
-    REMIND_AFTER_MS: millis('REMIND_AFTER_MS', 4 * 60 * 60_000),
-    DOLLR_PAYOUT_METHOD: optionalText.refine(
-      (v) => v === undefined || /^[A-Z_]+$/.test(v),
-      'DOLLR_PAYOUT_METHOD must be a Dollr payment method such as MTN_MOMO_LBR or WALLET.',
-    ),
-    STORE_URL: optionalText,
-    DOLLR_POLL_INTERVAL_MS: millis('DOLLR_POLL_INTERVAL_MS', 3000),
-    DOLLR_TIMEOUT_MS: millis('DOLLR_TIMEOUT_MS', DEFAULT_DOLLR_TIMEOUT_MS),
-    DOLLR_RETRY_INITIAL_MS: millis('DOLLR_RETRY_INITIAL_MS', 1000),
-    DOLLR_RETRY_MAX_MS: millis('DOLLR_RETRY_MAX_MS', 30_000),
-    SLACK_POSTS_PER_SECOND: z.coerce
-      .number({ error: 'SLACK_POSTS_PER_SECOND must be a number.' })
-      .positive('SLACK_POSTS_PER_SECOND must be above 0.')
-      .default(1),
-    SLACK_UPDATES_PER_MINUTE: z.coerce
-      .number({ error: 'SLACK_UPDATES_PER_MINUTE must be a number.' })
-      .positive('SLACK_UPDATES_PER_MINUTE must be above 0.')
-      .default(50),
-    SLACK_POST_BURST: z.coerce
-      .number({ error: 'SLACK_POST_BURST must be a number.' })
-      .int('SLACK_POST_BURST must be a whole number.')
-      .min(1, 'SLACK_POST_BURST must be at least 1.')
-      .default(4),
-    NEEDS_ATTENTION_AFTER_MS: millis('NEEDS_ATTENTION_AFTER_MS', 24 * 60 * 60_000),
-    LEASE_TTL_MS: millis('LEASE_TTL_MS', DEFAULT_LEASE_TTL_MS),
-    SWEEP_INTERVAL_MS: millis('SWEEP_INTERVAL_MS', 15_000),
-    DOLLR_SLACK_CRASH_AT: z
-      .enum(CHECKPOINTS, { error: `DOLLR_SLACK_CRASH_AT is for tests only; when set it must be one of ${CHECKPOINTS.join(', ')}.` })
-      .optional(),
-    LOG_LEVEL: z
-      .enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}.` })
-      .default('info'),
-  });
+  APPROVAL_CHANNEL: optionalText.refine(
+    (v) => v === undefined || slackChannelId.test(v),
+    'APPROVAL_CHANNEL must be a channel ID such as C0123ABCD (channel details > About), not a name.',
+  ),
+  APPROVAL_POLICY: optionalText,
+  ADMINS: idList('ADMINS', slackUserId, 'U0123ABCD').optional(),
+  ALLOWED_CHANNELS: idList('ALLOWED_CHANNELS', slackChannelId, 'C0123ABCD').optional(),
+  REQUESTS_PER_MINUTE: z.coerce
+    .number({ error: 'REQUESTS_PER_MINUTE must be a number.' })
+    .int('REQUESTS_PER_MINUTE must be a whole number.')
+    .min(1, 'REQUESTS_PER_MINUTE must be at least 1.')
+    .default(5),
+  PENDING_EXPIRES_AFTER_MS: millis('PENDING_EXPIRES_AFTER_MS', 24 * 60 * 60_000),
+  REMIND_AFTER_MS: millis('REMIND_AFTER_MS', 4 * 60 * 60_000),
+  DOLLR_PAYOUT_METHOD: optionalText.refine(
+    (v) => v === undefined || /^[A-Z_]+$/.test(v),
+    'DOLLR_PAYOUT_METHOD must be a Dollr payment method such as MTN_MOMO_LBR or WALLET.',
+  ),
+  STORE_URL: optionalText,
+  DOLLR_POLL_INTERVAL_MS: millis('DOLLR_POLL_INTERVAL_MS', 3000),
+  DOLLR_TIMEOUT_MS: millis('DOLLR_TIMEOUT_MS', DEFAULT_DOLLR_TIMEOUT_MS),
+  DOLLR_RETRY_INITIAL_MS: millis('DOLLR_RETRY_INITIAL_MS', 1000),
+  DOLLR_RETRY_MAX_MS: millis('DOLLR_RETRY_MAX_MS', 30_000),
+  SLACK_POSTS_PER_SECOND: z.coerce
+    .number({ error: 'SLACK_POSTS_PER_SECOND must be a number.' })
+    .positive('SLACK_POSTS_PER_SECOND must be above 0.')
+    .default(1),
+  SLACK_UPDATES_PER_MINUTE: z.coerce
+    .number({ error: 'SLACK_UPDATES_PER_MINUTE must be a number.' })
+    .positive('SLACK_UPDATES_PER_MINUTE must be above 0.')
+    .default(50),
+  SLACK_POST_BURST: z.coerce
+    .number({ error: 'SLACK_POST_BURST must be a number.' })
+    .int('SLACK_POST_BURST must be a whole number.')
+    .min(1, 'SLACK_POST_BURST must be at least 1.')
+    .default(4),
+  NEEDS_ATTENTION_AFTER_MS: millis('NEEDS_ATTENTION_AFTER_MS', 24 * 60 * 60_000),
+  LEASE_TTL_MS: millis('LEASE_TTL_MS', DEFAULT_LEASE_TTL_MS),
+  SWEEP_INTERVAL_MS: millis('SWEEP_INTERVAL_MS', 15_000),
+  DOLLR_SLACK_CRASH_AT: z
+    .enum(CHECKPOINTS, {
+      error: `DOLLR_SLACK_CRASH_AT is for tests only; when set it must be one of ${CHECKPOINTS.join(', ')}.`,
+    })
+    .optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}.` }).default('info'),
+});
 
 /**
  * Rules that tie variables together. Run on the raw environment, so that they are reported together
@@ -144,7 +162,9 @@ function crossFieldProblems(env: Record<string, string | undefined>): string[] {
   const userId = set('DOLLR_PAYOUT_USER_ID');
   if (passcode && phone && userId) problems.push('Set DOLLR_PAYOUT_PHONE or DOLLR_PAYOUT_USER_ID, not both.');
   if (!passcode && (phone || userId)) {
-    problems.push('DOLLR_PAYOUT_PASSCODE is missing: payouts need it together with DOLLR_PAYOUT_PHONE or DOLLR_PAYOUT_USER_ID.');
+    problems.push(
+      'DOLLR_PAYOUT_PASSCODE is missing: payouts need it together with DOLLR_PAYOUT_PHONE or DOLLR_PAYOUT_USER_ID.',
+    );
   }
   const ms = (name: string, fallback: number) => (set(name) ? Number(env[name]) : fallback);
   const leaseTtl = ms('LEASE_TTL_MS', DEFAULT_LEASE_TTL_MS);
@@ -217,7 +237,9 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
   readonly problems: string[];
   constructor(problems: string[]) {
-    super(`The configuration has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example and the README's Configuration section.`);
+    super(
+      `The configuration has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example and the README's Configuration section.`,
+    );
     this.problems = problems;
   }
 }
@@ -225,9 +247,14 @@ export class ConfigError extends Error {
 /** Parses the environment. Throws ConfigError listing every problem. */
 export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
   // An empty variable (`PORT=` in a copied .env.example) means "not set": the default applies.
-  const env = Object.fromEntries(Object.entries(rawEnv).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  const env = Object.fromEntries(
+    Object.entries(rawEnv).filter(([, value]) => value !== undefined && value.trim() !== ''),
+  );
   const parsed = envSchema.safeParse(env);
-  const problems = [...(parsed.success ? [] : parsed.error.issues.map((issue) => issue.message)), ...crossFieldProblems(env)];
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((issue) => issue.message)),
+    ...crossFieldProblems(env),
+  ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return {

@@ -1,14 +1,14 @@
 /** The entry point and the only reader of process.env: configuration, the app, signals. */
 import { existsSync } from 'node:fs';
-import { createApp } from './app.ts';
+import { createApp, type DollrSlackApp } from './app.ts';
 import { PolicyFileError } from './adapters/policy/load-policy.ts';
 import { isStoreError } from './adapters/store/store-error.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { type Config, ConfigError, loadConfig } from './config.ts';
 
 async function main(): Promise<void> {
   // A local .env is a convenience; variables already set in the environment win over it.
   if (existsSync('.env')) process.loadEnvFile('.env');
-  let config;
+  let config: Config;
   try {
     config = loadConfig(process.env);
   } catch (error) {
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  let app;
+  let app: DollrSlackApp;
   try {
     app = await createApp(config);
   } catch (error) {
@@ -30,7 +30,9 @@ async function main(): Promise<void> {
   }
   // The last resort: every failure is meant to be handled where it happens, but a rejection that
   // slips through must not end a process that may be following money. Logged (redacted), not fatal.
-  process.on('unhandledRejection', (error) => app.services.logger.error('unhandled rejection; the app goes on', { error }));
+  process.on('unhandledRejection', (error) =>
+    app.services.logger.error('unhandled rejection; the app goes on', { error }),
+  );
   const running = await app.start();
 
   let stopping = false;
@@ -46,6 +48,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`dollr-slack stopped on an unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `dollr-slack stopped on an unexpected error: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -16,7 +16,7 @@ export interface ApproverSet {
   groups: readonly string[];
 }
 
-export interface PolicyTier {
+interface PolicyTier {
   /** The tier applies to amounts strictly above this (minor units; 0: every amount). */
   aboveMinor: number;
   /** Distinct approvers needed, at least 1. */
@@ -25,7 +25,7 @@ export interface PolicyTier {
   levels?: readonly ApproverSet[];
 }
 
-export interface PolicyRule {
+interface PolicyRule {
   operation: Operation;
   /**
    * Payouts only; absent: every currency that has no rule of its own. A refund is in its original

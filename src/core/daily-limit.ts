@@ -14,10 +14,11 @@ const DAY_MS = 24 * 60 * 60_000;
 /** A day's counter outlives its day: a request may fail (and give back) a while after. */
 const COUNTER_KEPT_MS = 3 * DAY_MS;
 
-export const utcDay = (now: Date): string => now.toISOString().slice(0, 10);
+const utcDay = (now: Date): string => now.toISOString().slice(0, 10);
 
 /** Requests a limit is counted over: same operation and, for payouts, same currency. */
-const bucketOf = (details: RequestDetails): string => (details.kind === 'refund' ? 'refund' : `payout:${details.currency}`);
+const bucketOf = (details: RequestDetails): string =>
+  details.kind === 'refund' ? 'refund' : `payout:${details.currency}`;
 
 const counterOf = (day: string, bucket: string): string => `daily:${day}:${bucket}`;
 

@@ -12,7 +12,7 @@ import { LimitReachedError } from './store-refusals.ts';
 import { approve, cancel, checkDecision, reject, type DecisionRefusal } from './transitions.ts';
 import { readBack, writeOptions } from './update-request.ts';
 
-export type DecideRefusal =
+type DecideRefusal =
   | DecisionRefusal
   | 'unknown_request'
   | 'not_an_approver'
@@ -33,7 +33,7 @@ type Outcome = Result<MoneyRequest, DecideRefusal>;
 const unknown = (id: string) => refuse('unknown_request' as const, `There is no request ${id}.`);
 
 /** Names a set of approvers in mrkdwn: mentions and user-group mentions. */
-export const nameSet = (set: ApproverSet): string =>
+const nameSet = (set: ApproverSet): string =>
   [...set.users.map((u) => `<@${u}>`), ...set.groups.map((g) => `<!subteam^${g}>`)].join(', ') || 'nobody';
 
 /** May this user approve or reject now? (Before asking an approver for a reason or a comment.) */
@@ -50,7 +50,11 @@ export async function checkDecider(deps: DecideDeps, requestId: string, userId: 
  * Who may give approval number `index` (0-based): as fixed when the request was made; for records
  * from before that was kept, as the policy says now.
  */
-export function eligibleSet(policy: ApprovalPolicy, request: MoneyRequest, index: number): Result<ApproverSet, 'over_maximum'> {
+export function eligibleSet(
+  policy: ApprovalPolicy,
+  request: MoneyRequest,
+  index: number,
+): Result<ApproverSet, 'over_maximum'> {
   const at = Math.min(index, request.approvalsRequired - 1);
   const levels = request.approverLevels;
   if (levels && levels.length > 0) return ok(levels[Math.min(at, levels.length - 1)]!);
@@ -59,7 +63,11 @@ export function eligibleSet(policy: ApprovalPolicy, request: MoneyRequest, index
 }
 
 /** Whether the user may give the next approval this request needs (or reject it). */
-async function eligibleNow(deps: DecideDeps, request: MoneyRequest, userId: string): Promise<Result<true, DecideRefusal>> {
+async function eligibleNow(
+  deps: DecideDeps,
+  request: MoneyRequest,
+  userId: string,
+): Promise<Result<true, DecideRefusal>> {
   const index = approvalsOf(request).length;
   const eligible = eligibleSet(deps.policy, request, index);
   if (!eligible.ok) return eligible;
@@ -77,7 +85,12 @@ async function eligibleNow(deps: DecideDeps, request: MoneyRequest, userId: stri
  * amount against the day's usage in the same atomic write; it is refused while executions are
  * frozen or when the reservation would pass the daily limit.
  */
-export function approveRequest(deps: DecideDeps, requestId: string, userId: string, comment?: string): Promise<Outcome> {
+export function approveRequest(
+  deps: DecideDeps,
+  requestId: string,
+  userId: string,
+  comment?: string,
+): Promise<Outcome> {
   return decide(deps, requestId, async (request) => {
     const check = checkDecision(request, userId);
     if (!check.ok) return check;
@@ -115,11 +128,15 @@ export function dailyLimitMessage(request: MoneyRequest, usedMinor: number, limi
   );
 }
 
-export const UNCONFIRMED =
+const UNCONFIRMED =
   'The store did not answer in time, so I cannot tell whether your decision was saved. If it was, the card shows it within a ' +
   'minute: look there before you press again.';
 
-async function decide(deps: DecideDeps, requestId: string, transition: (r: MoneyRequest) => Promise<Outcome>): Promise<Outcome> {
+async function decide(
+  deps: DecideDeps,
+  requestId: string,
+  transition: (r: MoneyRequest) => Promise<Outcome>,
+): Promise<Outcome> {
   for (;;) {
     const current = await deps.store.get(requestId);
     if (!current) return unknown(requestId);

@@ -2,7 +2,7 @@
  * The one way Dollr failures reach the core. The Dollr adapter translates every wire failure into
  * this; nothing else looks at HTTP status codes.
  */
-export const DOLLR_ERROR_CODES = [
+const DOLLR_ERROR_CODES = [
   /** No answer in time: the call may or may not have been processed. */
   'timeout',
   /** Connection refused or reset: may or may not have been processed. */
@@ -28,7 +28,7 @@ export type DollrErrorCode = (typeof DOLLR_ERROR_CODES)[number];
  * What a 422 said about an execute, when Dollr said which field it refused and why. A stricter
  * Dollr answers a replayed execute with one of the first two; the core never relies on which.
  */
-export const DOLLR_REFUSALS = [
+const DOLLR_REFUSALS = [
   /** The reference_id is known to Dollr already. */
   'duplicate_reference',
   /** The session was used by an execution already. */

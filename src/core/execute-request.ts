@@ -21,7 +21,15 @@ import type { Checkpoint, Clock, Fence, IdGenerator, Logger, PaymentsGateway, Re
 import { isFinal, type ExecutionSnapshot, type ExecutionStatus, type MoneyRequest, type Operation } from './request.ts';
 import { retryDelayMs, type Backoff } from './retry-policy.ts';
 import { FencedWriteError } from './store-refusals.ts';
-import { approvedAt, recordAttention, recordExecution, recordFailure, recordReference, recordSend, recordSession } from './transitions.ts';
+import {
+  approvedAt,
+  recordAttention,
+  recordExecution,
+  recordFailure,
+  recordReference,
+  recordSend,
+  recordSession,
+} from './transitions.ts';
 import { updateRequest } from './update-request.ts';
 
 export interface ExecutorOptions {
@@ -112,7 +120,11 @@ export function createExecutor(options: ExecutorOptions): Executor {
   const attentionAfterMs = options.attentionAfterMs ?? 24 * 60 * 60_000;
   const checkpoint = options.checkpoint ?? (() => {});
 
-  async function save(id: string, fence: Fence, change: (r: MoneyRequest) => MoneyRequest | undefined): Promise<MoneyRequest> {
+  async function save(
+    id: string,
+    fence: Fence,
+    change: (r: MoneyRequest) => MoneyRequest | undefined,
+  ): Promise<MoneyRequest> {
     const next = await updateRequest(store, id, change, fence);
     if (isFinal(next.state)) checkpoint('after_final_stored');
     announce(id);
@@ -126,7 +138,9 @@ export function createExecutor(options: ExecutorOptions): Executor {
     save(id, fence, (r) => (isFinal(r.state) ? undefined : recordExecution(r, execution, clock.now())));
 
   const markAttention = (id: string, fence: Fence, why: string) =>
-    save(id, fence, (r) => (r.state === 'needs_attention' || isFinal(r.state) ? undefined : recordAttention(r, why, clock.now())));
+    save(id, fence, (r) =>
+      r.state === 'needs_attention' || isFinal(r.state) ? undefined : recordAttention(r, why, clock.now()),
+    );
 
   /** When the request will need attention; undefined when it already does, is final, or was never approved. */
   function attentionDeadline(request: MoneyRequest): number | undefined {
@@ -155,8 +169,14 @@ export function createExecutor(options: ExecutorOptions): Executor {
                 reason: details.reason,
                 expiresAt: new Date(clock.now().getTime() + refundTtlMs),
               })
-            : await gateway.createPayoutSession({ payoutAccountId: details.payoutAccountId, amount: details.amount, currency: details.currency });
-        const next = await save(request.id, fence, (r) => (r.attempt?.sessionId ? undefined : recordSession(r, sessionId, clock.now())));
+            : await gateway.createPayoutSession({
+                payoutAccountId: details.payoutAccountId,
+                amount: details.amount,
+                currency: details.currency,
+              });
+        const next = await save(request.id, fence, (r) =>
+          r.attempt?.sessionId ? undefined : recordSession(r, sessionId, clock.now()),
+        );
         checkpoint('after_session');
         return next;
       } catch (error) {
@@ -173,7 +193,10 @@ export function createExecutor(options: ExecutorOptions): Executor {
 
   async function ask(request: MoneyRequest): Promise<Known> {
     try {
-      return (await scheduler.limit(() => gateway.getStatus(request.details.kind, request.attempt!.referenceId))) ?? 'unknown';
+      return (
+        (await scheduler.limit(() => gateway.getStatus(request.details.kind, request.attempt!.referenceId))) ??
+        'unknown'
+      );
     } catch (error) {
       if (!isDollrError(error)) throw error;
       return { unclear: error };
@@ -224,10 +247,16 @@ export function createExecutor(options: ExecutorOptions): Executor {
         lastError = known.unclear; // Could not ask: never send blind, ask again later.
       } else if (refusedResend || (request.attempt!.sends ?? 0) >= maxSends) {
         if (refusedResend) roundsSinceRefusal++;
-        if (!refusedResend || roundsSinceRefusal >= maxSends) request = await markUnconfirmed(request, fence, refusedResend);
+        if (!refusedResend || roundsSinceRefusal >= maxSends)
+          request = await markUnconfirmed(request, fence, refusedResend);
       } else {
         const sendsBefore = request.attempt!.sends ?? 0;
-        if (maybeSent) logger.info('dollr does not know the reference; sending the same body again', { requestId: id, referenceId, sends: sendsBefore });
+        if (maybeSent)
+          logger.info('dollr does not know the reference; sending the same body again', {
+            requestId: id,
+            referenceId,
+            sends: sendsBefore,
+          });
         const outcome = await send(request, lease);
         request = outcome.request;
         const { sent } = outcome;
@@ -238,24 +267,39 @@ export function createExecutor(options: ExecutorOptions): Executor {
         }
         if ('refused' in sent) {
           refusedResend = sent.refused;
-          logger.warn('dollr refused to take the reference again; an earlier send may have reached it: asking, never resending', {
+          logger.warn(
+            'dollr refused to take the reference again; an earlier send may have reached it: asking, never resending',
+            {
+              requestId: id,
+              referenceId,
+              refusal: sent.refused.refusal ?? sent.refused.code,
+            },
+          );
+        } else {
+          logger.warn('execute outcome unclear; will ask dollr with the same reference', {
             requestId: id,
             referenceId,
-            refusal: sent.refused.refusal ?? sent.refused.code,
+            code: sent.unclear.code,
           });
-        } else {
-          logger.warn('execute outcome unclear; will ask dollr with the same reference', { requestId: id, referenceId, code: sent.unclear.code });
         }
         lastError = 'refused' in sent ? sent.refused : sent.unclear;
         maybeSent = true;
       }
       await scheduler.sleep(retryDelayMs(round, lastError, backoff), signal);
-      request = await attentionIfOverdue(request, fence, `Dollr has not confirmed reference ${referenceId} since the approval.`);
+      request = await attentionIfOverdue(
+        request,
+        fence,
+        `Dollr has not confirmed reference ${referenceId} since the approval.`,
+      );
     }
   }
 
   /** Dollr has not confirmed the reference and no more bodies will be sent: people must look. */
-  async function markUnconfirmed(request: MoneyRequest, fence: Fence, refusal: DollrError | undefined): Promise<MoneyRequest> {
+  async function markUnconfirmed(
+    request: MoneyRequest,
+    fence: Fence,
+    refusal: DollrError | undefined,
+  ): Promise<MoneyRequest> {
     if (request.state === 'needs_attention') return request;
     const referenceId = request.attempt?.referenceId;
     const why = refusal
@@ -288,12 +332,22 @@ export function createExecutor(options: ExecutorOptions): Executor {
     } catch (error) {
       if (!isDollrError(error)) throw error;
       const failures = ++following.failures;
-      following.waitMs = Math.max(Math.min(retryDelayMs(failures, error, backoff), maxPollMs), error.options.retryAfterMs ?? 0);
-      logger.warn('status poll failed; backing off', { requestId: id, referenceId, code: error.code, retryInMs: following.waitMs });
+      following.waitMs = Math.max(
+        Math.min(retryDelayMs(failures, error, backoff), maxPollMs),
+        error.options.retryAfterMs ?? 0,
+      );
+      logger.warn('status poll failed; backing off', {
+        requestId: id,
+        referenceId,
+        code: error.code,
+        retryInMs: following.waitMs,
+      });
     }
     if (!final && following.attentionAt !== undefined && clock.now().getTime() >= following.attentionAt) {
       const current = (await store.get(id))!;
-      final = isFinal((await attentionIfOverdue(current, fence, `No final status from Dollr for reference ${referenceId}.`)).state);
+      final = isFinal(
+        (await attentionIfOverdue(current, fence, `No final status from Dollr for reference ${referenceId}.`)).state,
+      );
       following.attentionAt = undefined;
     }
     return final;
@@ -305,7 +359,9 @@ export function createExecutor(options: ExecutorOptions): Executor {
     if (!request) throw new Error(`Request ${id} is not in the store`);
     if (request.state === 'approved' && !request.attempt) {
       const referenceId = ids.referenceId();
-      request = await save(id, fence, (r) => (r.state === 'approved' && !r.attempt ? recordReference(r, referenceId, clock.now()) : undefined));
+      request = await save(id, fence, (r) =>
+        r.state === 'approved' && !r.attempt ? recordReference(r, referenceId, clock.now()) : undefined,
+      );
       checkpoint('after_reference');
     }
     if (isFinal(request.state) || !request.attempt) return undefined;

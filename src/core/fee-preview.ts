@@ -17,7 +17,9 @@ export async function attachFeePreview(
     if (!feePreview) return;
     // The preview is written only while the card is not out yet: what reviewers see does not change under them.
     await updateRequest(deps.store, request.id, (r) =>
-      r.cardTs || r.toldCount > 0 ? undefined : { ...r, version: r.version + 1, checks: { possibleDuplicates: [], ...r.checks, feePreview } },
+      r.cardTs || r.toldCount > 0
+        ? undefined
+        : { ...r, version: r.version + 1, checks: { possibleDuplicates: [], ...r.checks, feePreview } },
     );
   } catch (error) {
     deps.logger.info('no fee estimate from Dollr; the card goes out without it', { requestId: request.id, error });

@@ -11,16 +11,25 @@ export interface FreezeDeps {
   admins: readonly string[];
 }
 
-export async function switchFreeze(deps: FreezeDeps, userId: string, on: boolean): Promise<Result<string, 'not_an_admin'>> {
+export async function switchFreeze(
+  deps: FreezeDeps,
+  userId: string,
+  on: boolean,
+): Promise<Result<string, 'not_an_admin'>> {
   if (!deps.admins.includes(userId)) {
-    return refuse('not_an_admin', 'Only the admins configured for this app (ADMINS) can freeze or unfreeze executions.');
+    return refuse(
+      'not_an_admin',
+      'Only the admins configured for this app (ADMINS) can freeze or unfreeze executions.',
+    );
   }
   await setFreeze(deps.store, on ? { by: userId, at: deps.clock.now().toISOString() } : undefined);
   deps.logger.warn(on ? 'executions frozen' : 'executions unfrozen', { by: userId });
   // Best effort: the switch itself is stored; a card that misses the update shows it on its next change.
   for (const request of await deps.store.listWithWorkLeft()) {
     if (request.state !== 'awaiting_approval') continue;
-    await deps.notifier.refreshCard(request).catch((error: unknown) => deps.logger.warn('card not refreshed', { requestId: request.id, error }));
+    await deps.notifier
+      .refreshCard(request)
+      .catch((error: unknown) => deps.logger.warn('card not refreshed', { requestId: request.id, error }));
   }
   return ok(
     on

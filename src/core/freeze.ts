@@ -16,7 +16,9 @@ export async function currentFreeze(store: RequestStore): Promise<Freeze | undef
   if (!raw) return undefined;
   try {
     const value = JSON.parse(raw) as Partial<Freeze>;
-    return typeof value.by === 'string' && typeof value.at === 'string' ? { by: value.by, at: value.at } : { by: 'unknown', at: '' };
+    return typeof value.by === 'string' && typeof value.at === 'string'
+      ? { by: value.by, at: value.at }
+      : { by: 'unknown', at: '' };
   } catch {
     // A damaged value must not unfreeze by accident.
     return { by: 'unknown', at: '' };

@@ -8,7 +8,7 @@ export const CURRENCIES = ['USD', 'LRD', 'RWF'] as const;
 export type Currency = (typeof CURRENCIES)[number];
 
 /** Largest amount we accept, in minor units (100,000,000.00): far above any real refund, far below float trouble. */
-export const MAX_AMOUNT_MINOR = 100_000_000_00;
+const MAX_AMOUNT_MINOR = 100_000_000_00;
 
 const AMOUNT_PATTERN = /^(\d{1,12})(?:\.(\d{1,2}))?$/;
 /** Commas only between groups of three digits before the dot: 1,234.56. "25,50" is not 2,550. */
@@ -50,7 +50,10 @@ export const amountField = z
     const amount = parseAmount(text);
     if (amount === undefined) {
       const misplacedComma = text.includes(',') && !GROUPED_PATTERN.test(text);
-      const tooLarge = !misplacedComma && /^\d+(\.\d{1,2})?$/.test(text.replace(/,/g, '')) && Number(text.replace(/,/g, '')) * 100 > MAX_AMOUNT_MINOR;
+      const tooLarge =
+        !misplacedComma &&
+        /^\d+(\.\d{1,2})?$/.test(text.replace(/,/g, '')) &&
+        Number(text.replace(/,/g, '')) * 100 > MAX_AMOUNT_MINOR;
       ctx.addIssue({
         code: 'custom',
         message: misplacedComma

@@ -76,12 +76,16 @@ export function createOutbox(options: OutboxOptions): Outbox {
       // Called when Slack would take the message now: the events stored while it waited its turn
       // (behind a busy channel, say) go along in the same message.
       const claim = async (): Promise<Claim | undefined> => {
-        if (maybeSent) return (claimed = { request: read, events: read.events.slice(index, index + (read.sendingCount ?? 1)) });
+        if (maybeSent) {
+          claimed = { request: read, events: read.events.slice(index, index + (read.sendingCount ?? 1)) };
+          return claimed;
+        }
         const marked = await updateRequest(store, id, (current) =>
           current.toldCount === index ? recordSending(current, index, nextBatch(current.events, index)) : undefined,
         );
         if (marked.toldCount !== index || marked.sendingIndex !== index) return undefined; // Told meanwhile.
-        return (claimed = { request: marked, events: marked.events.slice(index, index + marked.sendingCount!) });
+        claimed = { request: marked, events: marked.events.slice(index, index + marked.sendingCount!) };
+        return claimed;
       };
       try {
         const { cardTs } = await notifier.tell(request, claim, { maybeSent });
@@ -101,13 +105,20 @@ export function createOutbox(options: OutboxOptions): Outbox {
         if (failedIndex !== index) {
           failedIndex = index;
           const message = error instanceof Error ? error.message : String(error);
-          await updateRequest(store, id, (current) => recordSlackFailure(current, first.type, message.slice(0, 300), clock.now())).catch(() => {});
+          await updateRequest(store, id, (current) =>
+            recordSlackFailure(current, first.type, message.slice(0, 300), clock.now()),
+          ).catch(() => {});
         }
         // Slack refusing the message itself (a deleted channel, say) cannot get better by waiting:
         // after a few tries that message is skipped so that the ones after it still arrive.
         if (isPermanent(error) && ++permanentFailures >= PERMANENT_FAILURE_LIMIT) {
           const count = claimed?.events.length ?? nextBatch(read.events, index);
-          logger.error('slack refused a message; skipping it', { requestId: id, event: first.type, events: count, error });
+          logger.error('slack refused a message; skipping it', {
+            requestId: id,
+            event: first.type,
+            events: count,
+            error,
+          });
           request = await updateRequest(store, id, (current) => recordTold(current, index + count));
           permanentFailures = 0;
           continue;

@@ -95,7 +95,11 @@ export interface PaymentsGateway {
     reason: string;
     expiresAt: Date;
   }): Promise<{ sessionId: string }>;
-  createPayoutSession(input: { payoutAccountId: number; amount: string; currency: Currency }): Promise<{ sessionId: string }>;
+  createPayoutSession(input: {
+    payoutAccountId: number;
+    amount: string;
+    currency: Currency;
+  }): Promise<{ sessionId: string }>;
   executeRefund(input: { sessionId: string; referenceId: string }): Promise<ExecutionSnapshot>;
   /** The adapter adds the passcode from configuration. */
   executePayout(input: { sessionId: string; payoutAccountId: number; referenceId: string }): Promise<ExecutionSnapshot>;
@@ -127,7 +131,11 @@ export interface Notifier {
    * posts the card and resolves its ts. With `maybeSent` (an earlier attempt may have landed) it
    * first looks for the message in Slack and does not post it twice.
    */
-  tell(request: MoneyRequest, claim: () => Promise<Claim | undefined>, options: { maybeSent: boolean }): Promise<{ cardTs?: string }>;
+  tell(
+    request: MoneyRequest,
+    claim: () => Promise<Claim | undefined>,
+    options: { maybeSent: boolean },
+  ): Promise<{ cardTs?: string }>;
   /** Renders the card again from the record (after the freeze switch changed, say). */
   refreshCard(request: MoneyRequest): Promise<void>;
 }

@@ -33,23 +33,38 @@ export interface RequestMoneyDeps {
   requestsPerMinute: number;
 }
 
-export async function requestMoney(deps: RequestMoneyDeps, input: RequestMoneyInput): Promise<Result<MoneyRequest, RequestMoneyRefusal>> {
+export async function requestMoney(
+  deps: RequestMoneyDeps,
+  input: RequestMoneyInput,
+): Promise<Result<MoneyRequest, RequestMoneyRefusal>> {
   const { store, clock } = deps;
-  if (input.details.kind === 'payout' && !deps.payoutsConfigured) return refuse('payouts_not_configured', PAYOUTS_NOT_CONFIGURED);
+  if (input.details.kind === 'payout' && !deps.payoutsConfigured)
+    return refuse('payouts_not_configured', PAYOUTS_NOT_CONFIGURED);
   if (await store.get(input.id)) return refuse('duplicate_submission', `Request ${input.id} was already submitted.`);
   const rule = deps.policy.ruleFor(input.details);
   if (!rule.ok) return rule;
   const count = await store.increment(`requests-by:${input.requesterId}`, 60_000);
   if (count > deps.requestsPerMinute) {
-    return refuse('too_many_requests', `You have made ${deps.requestsPerMinute} requests in the last minute, the most allowed. Wait a minute and submit again.`);
+    return refuse(
+      'too_many_requests',
+      `You have made ${deps.requestsPerMinute} requests in the last minute, the most allowed. Wait a minute and submit again.`,
+    );
   }
   const now = clock.now();
   const { approvalsRequired, description, dailyLimitMinor } = rule.value;
   const approverLevels = Array.from({ length: approvalsRequired }, (_, index) => rule.value.eligibleFor(index));
-  const draft = newRequest({ ...input, approvalsRequired, ruleDescription: description, approverLevels, dailyLimitMinor, now });
+  const draft = newRequest({
+    ...input,
+    approvalsRequired,
+    ruleDescription: description,
+    approverLevels,
+    dailyLimitMinor,
+    now,
+  });
   if (dailyLimitMinor !== undefined) {
     const used = await usedTodayMinor(store, input.details, now);
-    if (used + toMinor(input.details.amount) > dailyLimitMinor) return refuse('over_daily_limit', dailyLimitMessage(draft, used, dailyLimitMinor));
+    if (used + toMinor(input.details.amount) > dailyLimitMinor)
+      return refuse('over_daily_limit', dailyLimitMessage(draft, used, dailyLimitMinor));
   }
   const request = { ...draft, checks: await requestChecks(store, input.details, now) };
   let inserted: boolean;

@@ -11,7 +11,9 @@ export async function requestStatus(
   idOrReference: string,
 ): Promise<MoneyRequest | undefined> {
   const key = idOrReference.trim();
-  const request = UUID.test(key) ? await deps.store.getByReference(key.toLowerCase()) : await deps.store.get(key.toUpperCase());
+  const request = UUID.test(key)
+    ? await deps.store.getByReference(key.toLowerCase())
+    : await deps.store.get(key.toUpperCase());
   if (!request?.attempt || isFinal(request.state)) return request;
   try {
     const status = await deps.gateway.getStatus(request.details.kind, request.attempt.referenceId);

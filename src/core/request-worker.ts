@@ -71,7 +71,8 @@ export function createRequestWorker(options: RequestWorkerOptions): RequestWorke
     scheduler: options.scheduler,
     poll: executor.poll,
     ended: (id, error) => {
-      if (error instanceof FencedWriteError) logger.info('lease lost while following; the new holder follows the request', { requestId: id });
+      if (error instanceof FencedWriteError)
+        logger.info('lease lost while following; the new holder follows the request', { requestId: id });
       else if (error) logger.error('following a request stopped; the next sweep resumes it', { requestId: id, error });
       again.delete(id);
       void outbox.flush(id).finally(() => letGo(id));
@@ -87,14 +88,17 @@ export function createRequestWorker(options: RequestWorkerOptions): RequestWorke
   }
 
   // One renewal loop for every lease held, not a timer per request.
-  const renewer = setInterval(() => {
-    for (const id of held) {
-      leases.renewLease(leaseName(id), owner, leaseTtlMs).then(
-        (kept) => kept || leaseLost(id, new Error('lease lost')),
-        () => leaseLost(id, new Error('lease not renewed')),
-      );
-    }
-  }, Math.max(10, Math.floor(leaseTtlMs / 3)));
+  const renewer = setInterval(
+    () => {
+      for (const id of held) {
+        leases.renewLease(leaseName(id), owner, leaseTtlMs).then(
+          (kept) => kept || leaseLost(id, new Error('lease lost')),
+          () => leaseLost(id, new Error('lease not renewed')),
+        );
+      }
+    },
+    Math.max(10, Math.floor(leaseTtlMs / 3)),
+  );
   renewer.unref();
 
   function heldLease(id: string, epoch: number): HeldLease {
@@ -155,8 +159,10 @@ export function createRequestWorker(options: RequestWorkerOptions): RequestWorke
     const controller = new AbortController();
     const done = work(id, controller)
       .catch((error: unknown) => {
-        if (controller.signal.aborted) logger.info('stopped working on a request', { requestId: id, why: String(controller.signal.reason) });
-        else if (error instanceof FencedWriteError) logger.warn('lease lost; the request is left to its new holder', { requestId: id });
+        if (controller.signal.aborted)
+          logger.info('stopped working on a request', { requestId: id, why: String(controller.signal.reason) });
+        else if (error instanceof FencedWriteError)
+          logger.warn('lease lost; the request is left to its new holder', { requestId: id });
         else logger.error('work on a request stopped; the next sweep resumes it', { requestId: id, error });
       })
       .finally(() => {
@@ -178,7 +184,8 @@ export function createRequestWorker(options: RequestWorkerOptions): RequestWorke
   async function sweep(): Promise<void> {
     try {
       const requests = await store.listWithWorkLeft();
-      for (const request of requests) if (!running.has(request.id) && !followed.has(request.id) && workIsDue(request)) void kick(request.id);
+      for (const request of requests)
+        if (!running.has(request.id) && !followed.has(request.id) && workIsDue(request)) void kick(request.id);
     } catch (error) {
       logger.warn('sweep failed; will try again', { error });
     }

@@ -40,10 +40,8 @@ export const payoutInputSchema = z.object({
   reason: reasonField,
 });
 
-export const requestDetailsSchema = z.discriminatedUnion('kind', [refundInputSchema, payoutInputSchema]);
-
-export type RefundDetails = z.output<typeof refundInputSchema>;
-export type PayoutDetails = z.output<typeof payoutInputSchema>;
+type RefundDetails = z.output<typeof refundInputSchema>;
+type PayoutDetails = z.output<typeof payoutInputSchema>;
 export type RequestDetails = RefundDetails | PayoutDetails;
 export type Operation = RequestDetails['kind'];
 
@@ -77,9 +75,15 @@ export const REQUEST_STATES = [
 ] as const;
 export type RequestState = (typeof REQUEST_STATES)[number];
 
-export const FINAL_STATES: readonly RequestState[] = ['rejected', 'cancelled', 'expired', 'completed', 'failed'];
+const FINAL_STATES: readonly RequestState[] = ['rejected', 'cancelled', 'expired', 'completed', 'failed'];
 /** States in which money may be moving: the app must follow them to the end, also after a restart. */
-export const IN_FLIGHT_STATES: readonly RequestState[] = ['approved', 'executing', 'pending', 'processing', 'needs_attention'];
+export const IN_FLIGHT_STATES: readonly RequestState[] = [
+  'approved',
+  'executing',
+  'pending',
+  'processing',
+  'needs_attention',
+];
 
 /** One thing that happened to a request; appended, never rewritten. Each is told to Slack once, in order. */
 export type RequestEvent = { at: string } & (
@@ -100,10 +104,9 @@ export type RequestEvent = { at: string } & (
   | { type: 'attention'; message: string }
   | { type: 'slack_failed'; event: string; message: string }
 );
-export type RequestEventType = RequestEvent['type'];
 
 /** The Dollr side of an approved request: one attempt, one reference, never replaced. */
-export interface Attempt {
+interface Attempt {
   referenceId: string;
   sessionId?: string;
   /**
@@ -207,7 +210,9 @@ export const isFinal = (state: RequestState): boolean => FINAL_STATES.includes(s
  * pending request (it expires, and its approvers are reminded).
  */
 export const hasWorkLeft = (request: MoneyRequest): boolean =>
-  request.state === 'awaiting_approval' || IN_FLIGHT_STATES.includes(request.state) || request.toldCount < request.events.length;
+  request.state === 'awaiting_approval' ||
+  IN_FLIGHT_STATES.includes(request.state) ||
+  request.toldCount < request.events.length;
 
 /** The approvals given so far, in order. */
 export const approvalsOf = (request: MoneyRequest) =>

@@ -6,10 +6,18 @@
 import type { ApproverSet } from './approval-policy.ts';
 import { released, reservationFor } from './daily-limit.ts';
 import { refuse, ok, type Result } from './result.ts';
-import { approvalsOf, type ExecutionSnapshot, type RequestChecks, type MoneyRequest, type RequestDetails, type RequestEvent, type RequestState } from './request.ts';
+import {
+  approvalsOf,
+  type ExecutionSnapshot,
+  type RequestChecks,
+  type MoneyRequest,
+  type RequestDetails,
+  type RequestEvent,
+  type RequestState,
+} from './request.ts';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-export type NewEvent = DistributiveOmit<RequestEvent, 'at'>;
+type NewEvent = DistributiveOmit<RequestEvent, 'at'>;
 
 function advance(request: MoneyRequest, now: Date, changes: Partial<MoneyRequest>, event?: NewEvent): MoneyRequest {
   return {
@@ -52,7 +60,11 @@ export function newRequest(input: {
   };
 }
 
-export type DecisionRefusal = 'self_approval_forbidden' | 'already_decided' | 'already_approved_by_you' | 'not_the_requester';
+export type DecisionRefusal =
+  | 'self_approval_forbidden'
+  | 'already_decided'
+  | 'already_approved_by_you'
+  | 'not_the_requester';
 
 /**
  * The checks that need nothing but the record: the request is still open, the requester does not
@@ -64,13 +76,16 @@ export function checkDecision(request: MoneyRequest, userId: string): Result<tru
     return refuse('self_approval_forbidden', 'You asked for this request, so someone else must approve or reject it.');
   }
   if (approvalsOf(request).some((a) => a.by === userId)) {
-    return refuse('already_approved_by_you', `You have already approved request ${request.id}; it needs another approver.`);
+    return refuse(
+      'already_approved_by_you',
+      `You have already approved request ${request.id}; it needs another approver.`,
+    );
   }
   return ok(true);
 }
 
 /** Why a request no longer takes decisions, in words. */
-export function closedMessage(request: MoneyRequest): string {
+function closedMessage(request: MoneyRequest): string {
   switch (request.state) {
     case 'rejected':
       return `Request ${request.id} was already rejected.`;
@@ -88,7 +103,12 @@ export function closedMessage(request: MoneyRequest): string {
  * its rule, and then reserves its amount against the day's usage (written with it, see
  * daily-limit.ts); before that it stays awaiting approval with the approval recorded.
  */
-export function approve(request: MoneyRequest, by: string, comment: string | undefined, now: Date): Result<MoneyRequest, DecisionRefusal> {
+export function approve(
+  request: MoneyRequest,
+  by: string,
+  comment: string | undefined,
+  now: Date,
+): Result<MoneyRequest, DecisionRefusal> {
   const check = checkDecision(request, by);
   if (!check.ok) return check;
   const complete = approvalsOf(request).length + 1 >= request.approvalsRequired;
@@ -97,7 +117,12 @@ export function approve(request: MoneyRequest, by: string, comment: string | und
   return ok(advance(request, now, complete ? claimed : {}, event));
 }
 
-export function reject(request: MoneyRequest, by: string, reason: string, now: Date): Result<MoneyRequest, DecisionRefusal> {
+export function reject(
+  request: MoneyRequest,
+  by: string,
+  reason: string,
+  now: Date,
+): Result<MoneyRequest, DecisionRefusal> {
   const check = checkDecision(request, by);
   if (!check.ok && check.code !== 'already_approved_by_you') return check;
   return ok(advance(request, now, { state: 'rejected', approverId: by }, { type: 'rejected', by, reason }));
@@ -106,13 +131,19 @@ export function reject(request: MoneyRequest, by: string, reason: string, now: D
 /** Only the requester cancels, and only while nothing has been claimed for execution. */
 export function cancel(request: MoneyRequest, by: string, now: Date): Result<MoneyRequest, DecisionRefusal> {
   if (request.state !== 'awaiting_approval') return refuse('already_decided', closedMessage(request));
-  if (by !== request.requesterId) return refuse('not_the_requester', `Only <@${request.requesterId}>, who asked for request ${request.id}, can cancel it.`);
+  if (by !== request.requesterId)
+    return refuse(
+      'not_the_requester',
+      `Only <@${request.requesterId}>, who asked for request ${request.id}, can cancel it.`,
+    );
   return ok(advance(request, now, { state: 'cancelled' }, { type: 'cancelled', by }));
 }
 
 /** Pending too long: closed, nothing executes. Undefined when not pending. */
 export function expire(request: MoneyRequest, now: Date): MoneyRequest | undefined {
-  return request.state === 'awaiting_approval' ? advance(request, now, { state: 'expired' }, { type: 'expired' }) : undefined;
+  return request.state === 'awaiting_approval'
+    ? advance(request, now, { state: 'expired' }, { type: 'expired' })
+    : undefined;
 }
 
 /** The approvers were reminded (once). */
@@ -130,14 +161,26 @@ export function recordReference(request: MoneyRequest, referenceId: string, now:
   if (request.state !== 'approved' || request.attempt) {
     throw new Error(`Cannot mint a reference for request ${request.id} in state ${request.state}`);
   }
-  return advance(request, now, { state: 'executing', attempt: { referenceId } }, { type: 'reference_minted', referenceId });
+  return advance(
+    request,
+    now,
+    { state: 'executing', attempt: { referenceId } },
+    { type: 'reference_minted', referenceId },
+  );
 }
 
 export function recordSession(request: MoneyRequest, sessionId: string, now: Date): MoneyRequest {
   if (!request.attempt || request.attempt.sessionId) {
-    throw new Error(`Cannot record a session for request ${request.id}: ${request.attempt ? 'it has one' : 'no reference yet'}`);
+    throw new Error(
+      `Cannot record a session for request ${request.id}: ${request.attempt ? 'it has one' : 'no reference yet'}`,
+    );
   }
-  return advance(request, now, { attempt: { ...request.attempt, sessionId, sends: 0 } }, { type: 'session_created', sessionId });
+  return advance(
+    request,
+    now,
+    { attempt: { ...request.attempt, sessionId, sends: 0 } },
+    { type: 'session_created', sessionId },
+  );
 }
 
 /** An execute body is about to be sent: written before the call, so that nobody takes it for unsent. */
@@ -158,17 +201,31 @@ const STATE_OF_STATUS: Record<ExecutionSnapshot['status'], RequestState> = {
  * Records Dollr's answer. Returns undefined when nothing changed (same status as last time), so
  * that a poll that learns nothing writes nothing and tells nobody.
  */
-export function recordExecution(request: MoneyRequest, execution: ExecutionSnapshot, now: Date): MoneyRequest | undefined {
+export function recordExecution(
+  request: MoneyRequest,
+  execution: ExecutionSnapshot,
+  now: Date,
+): MoneyRequest | undefined {
   if (!request.attempt) throw new Error(`Request ${request.id} has no attempt`);
   if (request.attempt.execution?.status === execution.status) return undefined;
   const state = STATE_OF_STATUS[execution.status];
   // Dollr's own FAILED: no money moved, so the day's reservation is given back.
-  const failed = execution.status === 'FAILED' ? { failure: failureText(execution), reservation: released(request.reservation) } : {};
-  return advance(request, now, { state, attempt: { ...request.attempt, execution }, ...failed }, { type: 'status', execution });
+  const failed =
+    execution.status === 'FAILED'
+      ? { failure: failureText(execution), reservation: released(request.reservation) }
+      : {};
+  return advance(
+    request,
+    now,
+    { state, attempt: { ...request.attempt, execution }, ...failed },
+    { type: 'status', execution },
+  );
 }
 
 function failureText(execution: ExecutionSnapshot): string {
-  return execution.walletMessage || execution.gatewayMessage || 'Dollr reported the execution as FAILED without a message.';
+  return (
+    execution.walletMessage || execution.gatewayMessage || 'Dollr reported the execution as FAILED without a message.'
+  );
 }
 
 /**
@@ -178,7 +235,12 @@ function failureText(execution: ExecutionSnapshot): string {
  */
 export function recordFailure(request: MoneyRequest, message: string, now: Date, executeSent = false): MoneyRequest {
   const event = { type: 'failed' as const, message, ...(executeSent ? { executeSent } : {}) };
-  return advance(request, now, { state: 'failed', failure: message, reservation: released(request.reservation) }, event);
+  return advance(
+    request,
+    now,
+    { state: 'failed', failure: message, reservation: released(request.reservation) },
+    event,
+  );
 }
 
 /** No final status for too long: people must look. The app keeps following the reference. */
@@ -190,10 +252,6 @@ export function recordAttention(request: MoneyRequest, message: string, now: Dat
 export function approvedAt(request: MoneyRequest): Date | undefined {
   const approval = request.events.find((e) => e.type === 'approved');
   return approval ? new Date(approval.at) : undefined;
-}
-
-export function recordCardPosted(request: MoneyRequest, cardTs: string): MoneyRequest {
-  return { ...request, cardTs, version: request.version + 1 };
 }
 
 /** Slack has been told about events up to (not including) index `count`. */

@@ -45,7 +45,9 @@ export async function readBack(store: RequestStore, written: MoneyRequest): Prom
 /** JSON with every object's keys in order: a stored record may come back with its keys in another order. */
 const canonical = (value: unknown): string =>
   JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : v,
   );
 
 /** What a write of `next` over `current` carries besides the record: its fence and counter changes. */

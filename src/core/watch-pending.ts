@@ -32,7 +32,8 @@ function dueAt(deps: Timing, request: MoneyRequest, now: Date): 'expire' | 'remi
 }
 
 /** Whether watchPending has something to do for this request at `now`. */
-export const watchIsDue = (deps: Timing, request: MoneyRequest, now: Date): boolean => dueAt(deps, request, now) !== undefined;
+export const watchIsDue = (deps: Timing, request: MoneyRequest, now: Date): boolean =>
+  dueAt(deps, request, now) !== undefined;
 
 export async function watchPending(deps: WatchPendingDeps, request: MoneyRequest): Promise<void> {
   const now = deps.clock.now();
@@ -44,7 +45,9 @@ export async function watchPending(deps: WatchPendingDeps, request: MoneyRequest
   }
   const to = await whoCanApproveNext(deps, request);
   await updateRequest(deps.store, request.id, (r) =>
-    r.state === 'awaiting_approval' && !r.events.some((e) => e.type === 'reminded') ? recordReminder(r, to, now) : undefined,
+    r.state === 'awaiting_approval' && !r.events.some((e) => e.type === 'reminded')
+      ? recordReminder(r, to, now)
+      : undefined,
   );
 }
 

@@ -50,12 +50,26 @@ import { executionView, settleExecution } from './dollr/executions.ts';
 import { injectFault } from './dollr/faults.ts';
 import { startServer, type FakeServer } from './dollr/server.ts';
 import { createState, resetState } from './dollr/state.ts';
-import type { ExecutionView, FakeDollrOptions, FaultRule, Progression, RecordedCall, SettleOutcome, StrictMode } from './dollr/types.ts';
+import type {
+  ExecutionView,
+  FakeDollrOptions,
+  FaultRule,
+  Progression,
+  RecordedCall,
+  SettleOutcome,
+  StrictMode,
+} from './dollr/types.ts';
 
-export type { ExecutionView, FakeDollrOptions, Fault, FaultRule, FaultRoute, RecordedCall, SettleOutcome, StrictMode } from './dollr/types.ts';
+export type {
+  ExecutionView,
+  FakeDollrOptions,
+  Fault,
+  RecordedCall,
+  StrictMode,
+} from './dollr/types.ts';
 
 /** What `configure` (and POST /__fake/config) can change; each lasts until the next reset. */
-export interface FakeSettings {
+interface FakeSettings {
   verified?: boolean;
   progression?: Progression;
   pollsPerStep?: number;
@@ -135,7 +149,8 @@ export async function startFakeDollr(options: FakeDollrOptions = {}): Promise<Fa
       return state.calls;
     },
     reset: () => resetState(state, options),
-    seedCollection: ({ id, amount, currency }) => void state.collections.set(id, { id, amountMinor: toMinor(amount), currency }),
+    seedCollection: ({ id, amount, currency }) =>
+      void state.collections.set(id, { id, amountMinor: toMinor(amount), currency }),
     seedPayoutAccount: ({ id }) => void state.payoutAccounts.add(id),
     setBalance: (currency, amount) => void state.balances.set(currency, toMinor(amount)),
     balances: () => Object.fromEntries([...state.balances].map(([currency, minor]) => [currency, formatMinor(minor)])),
@@ -153,7 +168,8 @@ export async function startFakeDollr(options: FakeDollrOptions = {}): Promise<Fa
 
     executionCount: (referenceId) => state.debits.get(referenceId) ?? 0,
     executeRequestCount: (referenceId) => state.executeRequests.get(referenceId) ?? 0,
-    sessionExecutionCount: (sessionId) => [...state.executions.values()].filter((e) => e.sessionId === String(sessionId)).length,
+    sessionExecutionCount: (sessionId) =>
+      [...state.executions.values()].filter((e) => e.sessionId === String(sessionId)).length,
     statusRequestCount: (referenceId) => state.statusRequests.get(referenceId) ?? 0,
     executions: () => [...state.executions.values()].map(executionView),
     execution(referenceId) {
@@ -161,18 +177,23 @@ export async function startFakeDollr(options: FakeDollrOptions = {}): Promise<Fa
       return record && executionView(record);
     },
 
-    holdNext: () => void (state.next.hold = true),
+    holdNext: () => {
+      state.next.hold = true;
+    },
     settle(referenceId, status, outcome) {
       const settled = settleExecution(state, referenceId, status, outcome);
       if (!settled.ok) throw new Error(settled.reason);
       return executionView(settled.record);
     },
     failNextWith: (outcome) => {
-      state.next.fail = outcome.gatewayMessage || outcome.walletMessage ? outcome : { gatewayMessage: 'Transaction failed' };
+      state.next.fail =
+        outcome.gatewayMessage || outcome.walletMessage ? outcome : { gatewayMessage: 'Transaction failed' };
     },
     inject: (rule) => injectFault(state, rule),
     expireTokens: () => expireTokens(state),
-    advanceClock: (ms) => void (state.clockOffsetMs += ms),
+    advanceClock: (ms) => {
+      state.clockOffsetMs += ms;
+    },
     waitFor: (predicate, timeoutMs = 5000) => waitFor(() => predicate(api), timeoutMs),
     onChange(listener) {
       listeners.add(listener);
@@ -198,7 +219,8 @@ function waitFor<T>(check: () => T, timeoutMs: number): Promise<NonNullable<T>> 
         return reject(error);
       }
       if (value) return resolve(value as NonNullable<T>);
-      if (Date.now() - started >= timeoutMs) return reject(new Error(`fake Dollr: condition not met within ${timeoutMs} ms`));
+      if (Date.now() - started >= timeoutMs)
+        return reject(new Error(`fake Dollr: condition not met within ${timeoutMs} ms`));
       setTimeout(tick, 10);
     };
     tick();

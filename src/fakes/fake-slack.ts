@@ -19,7 +19,14 @@ import { createSocketHub } from './slack/socket.ts';
 import { SLACK_TEAM } from './slack/team.ts';
 import type { EnvelopeOptions } from './slack/socket.ts';
 import type {
-  EnvelopeAck, EnvelopeType, FakeEphemeral, FakeMessage, FakeSlackOptions, FakeView, FaultInjection, RecordedCall,
+  EnvelopeAck,
+  EnvelopeType,
+  FakeEphemeral,
+  FakeMessage,
+  FakeSlackOptions,
+  FakeView,
+  FaultInjection,
+  RecordedCall,
   ResponseUrlPost,
 } from './slack/types.ts';
 import { createViewStore } from './slack/views.ts';
@@ -28,14 +35,12 @@ import { createWebApi } from './slack/web-api.ts';
 import { FAKE_APP_TOKEN, FAKE_BOT_TOKEN } from './slack/types.ts';
 
 export type {
-  EnvelopeAck, EnvelopeType, FakeEphemeral, FakeMessage, FakeSlackOptions, FakeView, Fault, FaultInjection,
-  RecordedCall, ResponseUrlPost,
+  FakeMessage,
+  FakeSlackOptions,
+  FakeView,
+  RecordedCall,
 } from './slack/types.ts';
 export { FAKE_APP_TOKEN, FAKE_BOT_TOKEN } from './slack/types.ts';
-export type { ConversationSettings } from './slack/channels.ts';
-export type { ResponseUrlContext } from './slack/response-urls.ts';
-export type { RateLimit, RateLimitOptions, RateLimitSettings } from './slack/rate-limits.ts';
-export type { EnvelopeOptions } from './slack/socket.ts';
 
 export interface FakeSlack {
   /** Server root, e.g. `http://127.0.0.1:54321`. */
@@ -73,7 +78,11 @@ export interface FakeSlack {
   /** The rate limits in force; undefined while they are off. */
   readonly rateLimits: RateLimitSettings | undefined;
   /** Resolves with the predicate's first truthy value, re-checked on every change; rejects after `timeoutMs`. */
-  waitFor<T>(predicate: (fake: FakeSlack) => T | undefined | null | false, timeoutMs?: number, description?: string): Promise<T>;
+  waitFor<T>(
+    predicate: (fake: FakeSlack) => T | undefined | null | false,
+    timeoutMs?: number,
+    description?: string,
+  ): Promise<T>;
   /** Calls `listener` after every change of the fake's state (calls, messages, views...); returns an unsubscribe. */
   onChange(listener: () => void): () => void;
   sendEnvelope(type: EnvelopeType, payload: unknown, options?: EnvelopeOptions): Promise<EnvelopeAck>;
@@ -108,7 +117,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const limits = createRateLimiter(now, options.rateLimits);
   const responseUrls = createResponseUrls(() => base, now, channels);
   const waiter = createWaiter(() => {
-    const last = calls.slice(-10).map((c) => `  ${c.method} -> ${c.result.ok ? 'ok' : c.result.error} ${JSON.stringify(c.args).slice(0, 200)}`);
+    const last = calls
+      .slice(-10)
+      .map((c) => `  ${c.method} -> ${c.result.ok ? 'ok' : c.result.error} ${JSON.stringify(c.args).slice(0, 200)}`);
     return last.length === 0 ? 'no calls were received' : `last ${last.length} calls:\n${last.join('\n')}`;
   });
   const socket = createSocketHub(() => base.replace(/^http/, 'ws'), bot.appId, waiter.notify);
@@ -122,7 +133,15 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     usergroups: options.usergroups ?? {},
     socketUrl: () => socket.issueUrl(),
   });
-  const endpoints = { api, faults, limits, responseUrls, now, record: (call: RecordedCall) => calls.push(call), changed: waiter.notify };
+  const endpoints = {
+    api,
+    faults,
+    limits,
+    responseUrls,
+    now,
+    record: (call: RecordedCall) => calls.push(call),
+    changed: waiter.notify,
+  };
 
   const fake: FakeSlack = {
     get url() {
@@ -153,7 +172,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     get rateLimits() {
       return limits.settings;
     },
-    waitFor: (predicate, timeoutMs = 5000, description) => waiter.waitFor(() => predicate(fake), timeoutMs, description),
+    waitFor: (predicate, timeoutMs = 5000, description) =>
+      waiter.waitFor(() => predicate(fake), timeoutMs, description),
     onChange: (listener) => waiter.onChange(listener),
     sendEnvelope: (type, payload, opts) => socket.sendEnvelope(type, payload, opts),
     socketConnected: () => fake.waitForSocket(),
@@ -183,11 +203,13 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     const url = new URL(req.url ?? '/', base || 'http://127.0.0.1');
     let handled: Promise<void>;
     if (url.pathname.startsWith('/api/')) handled = handleApi(endpoints, req, res, url);
-    else if (url.pathname.startsWith('/response/') && req.method === 'POST') handled = handleResponseUrl(endpoints, req, res, url);
+    else if (url.pathname.startsWith('/response/') && req.method === 'POST')
+      handled = handleResponseUrl(endpoints, req, res, url);
     else if (url.pathname.startsWith(CONTROL_PREFIX)) handled = handleControl(fake, req, res, url);
     else handled = Promise.resolve(sendJson(res, 404, { ok: false, error: 'not_found' }));
     handled.catch((error: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, { ok: false, error: error instanceof Error ? error.message : 'internal_error' });
+      if (!res.headersSent)
+        sendJson(res, 500, { ok: false, error: error instanceof Error ? error.message : 'internal_error' });
       else res.destroy();
     });
   });

@@ -8,7 +8,7 @@ import { commandPayload } from './slack/payloads.ts';
 import type { CommandFields } from './slack/payloads.ts';
 
 export { blockActionsPayload, commandPayload, viewSubmissionPayload } from './slack/payloads.ts';
-export type { BlockActionsInput, CommandFields, InputValue, ViewSubmissionInput } from './slack/payloads.ts';
+export type { CommandFields, InputValue } from './slack/payloads.ts';
 export { SLACK_TEAM } from './slack/team.ts';
 
 export interface SendOptions {
@@ -44,7 +44,7 @@ export interface SlackSender {
 }
 
 /** Slack's signature for a request body: `v0=` + hex HMAC-SHA256 of `v0:<timestamp>:<body>`. */
-export function slackSignature(signingSecret: string, timestampSeconds: number, body: string): string {
+function slackSignature(signingSecret: string, timestampSeconds: number, body: string): string {
   return `v0=${createHmac('sha256', signingSecret).update(`v0:${timestampSeconds}:${body}`).digest('hex')}`;
 }
 

@@ -6,7 +6,7 @@
  */
 import type { FakeDollr } from '../fakes/fake-dollr.ts';
 
-export interface ExecutionRow {
+interface ExecutionRow {
   referenceId: string;
   operation: string;
   amount: string;
@@ -41,7 +41,7 @@ export interface DollrSwitches {
   panel(): DollrPanel;
 }
 
-export const INSUFFICIENT_BALANCE = 'Insufficient wallet balance';
+const INSUFFICIENT_BALANCE = 'Insufficient wallet balance';
 /** Strict mode in the sandbox: a replay refused as a duplicate, the first two status queries answered 404. */
 const STRICT = { replays: 'duplicate', statusLag: 2 } as const;
 const KIND = { replays: 'replay', statusLag: 0 } as const;

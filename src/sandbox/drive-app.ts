@@ -11,7 +11,7 @@ import { personById } from './people.ts';
 import { stateValues, type SubmittedValues } from './view-state.ts';
 
 /** A message only one person sees that never went through the fake (a command's answer, Slackbot). */
-export interface LocalEphemeral {
+interface LocalEphemeral {
   user: string;
   from: 'app' | 'slackbot';
   text: string;
@@ -20,7 +20,7 @@ export interface LocalEphemeral {
   seq: number;
 }
 
-export interface ClickInput {
+interface ClickInput {
   channel: string;
   ts: string;
   actionId: string;
@@ -82,7 +82,10 @@ export function createAppDriver(slack: FakeSlack, sender: SlackSender): AppDrive
   }
 
   function pop(user: string, viewId: string): void {
-    stacks.set(user, (stacks.get(user) ?? []).filter((id) => id !== viewId));
+    stacks.set(
+      user,
+      (stacks.get(user) ?? []).filter((id) => id !== viewId),
+    );
     errors.delete(viewId);
   }
 
@@ -91,8 +94,10 @@ export function createAppDriver(slack: FakeSlack, sender: SlackSender): AppDrive
 
     async command(user, channel, text) {
       const match = /^\/(\S+)\s*([\s\S]*)$/.exec(text.trim());
-      if (match === null) return say(user, channel, 'slackbot', 'This sandbox channel only takes `/dollr` commands. Try `/dollr help`.');
-      if (match[1] !== 'dollr') return say(user, channel, 'slackbot', `\`/${match[1]}\` is not a valid command here. Only \`/dollr\` works.`);
+      if (match === null)
+        return say(user, channel, 'slackbot', 'This sandbox channel only takes `/dollr` commands. Try `/dollr help`.');
+      if (match[1] !== 'dollr')
+        return say(user, channel, 'slackbot', `\`/${match[1]}\` is not a valid command here. Only \`/dollr\` works.`);
       const fields = {
         text: match[2]!.trim(),
         userId: user,
@@ -103,7 +108,12 @@ export function createAppDriver(slack: FakeSlack, sender: SlackSender): AppDrive
       };
       const response = await sender.command(fields);
       if (response.status !== 200) {
-        return say(user, channel, 'slackbot', `/dollr failed with the error "dispatch_failed" (HTTP ${response.status})`);
+        return say(
+          user,
+          channel,
+          'slackbot',
+          `/dollr failed with the error "dispatch_failed" (HTTP ${response.status})`,
+        );
       }
       // The command's answer: Slack shows its text to the person who typed the command.
       const body = response.json() as { text?: unknown } | undefined;
@@ -158,7 +168,8 @@ export function createAppDriver(slack: FakeSlack, sender: SlackSender): AppDrive
           responseUrl: slack.responseUrl({ channelId: input.channel, userId: user, messageTs: input.ts }),
         }),
       );
-      if (response.status !== 200) say(user, input.channel, 'slackbot', `The app did not answer that click (HTTP ${response.status}).`);
+      if (response.status !== 200)
+        say(user, input.channel, 'slackbot', `The app did not answer that click (HTTP ${response.status}).`);
     },
 
     modal(user) {

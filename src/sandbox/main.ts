@@ -8,7 +8,8 @@ import { startSandbox } from './sandbox.ts';
 async function main(): Promise<void> {
   const env = process.env;
   const port = Number(env.PORT ?? '3000');
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not ${env.PORT}.`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`PORT must be a port number, not ${env.PORT}.`);
   const sandbox = await startSandbox({
     port,
     host: env.HOST || '127.0.0.1',
@@ -30,7 +31,10 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
-  const hint = (error as { code?: string }).code === 'EADDRINUSE' ? ' (another program uses that port: set PORT to a free one)' : '';
+  const hint =
+    (error as { code?: string }).code === 'EADDRINUSE'
+      ? ' (another program uses that port: set PORT to a free one)'
+      : '';
   process.stderr.write(`The sandbox could not start: ${message}${hint}\n`);
   process.exit(1);
 });

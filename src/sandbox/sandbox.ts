@@ -46,7 +46,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const dollrTimeoutMs = options.dollrTimeoutMs ?? 3000;
   const script = await bundleBrowserScript();
   const slack = await startFakeSlack({ users: fakeSlackUsers() });
-  const dollr = await startFakeDollr({ clientId: DOLLR_CLIENT.id, clientSecret: DOLLR_CLIENT.secret, passcode: PASSCODE });
+  const dollr = await startFakeDollr({
+    clientId: DOLLR_CLIENT.id,
+    clientSecret: DOLLR_CLIENT.secret,
+    passcode: PASSCODE,
+  });
   const signingSecret = randomBytes(24).toString('hex');
   const stopFakes = () => Promise.all([slack.close(), dollr.close()]);
 

@@ -38,9 +38,20 @@ export interface PageServer {
 const user = z.string().refine((id) => personById(id) !== undefined, 'unknown user');
 const bodies = {
   command: z.object({ user, text: z.string().max(4000) }),
-  submit: z.object({ user, viewId: z.string(), values: z.record(z.string(), z.record(z.string(), z.string().nullable())) }),
+  submit: z.object({
+    user,
+    viewId: z.string(),
+    values: z.record(z.string(), z.record(z.string(), z.string().nullable())),
+  }),
   closeModal: z.object({ user, viewId: z.string() }),
-  click: z.object({ user, channel: z.string(), ts: z.string(), actionId: z.string(), blockId: z.string(), value: z.string() }),
+  click: z.object({
+    user,
+    channel: z.string(),
+    ts: z.string(),
+    actionId: z.string(),
+    blockId: z.string(),
+    value: z.string(),
+  }),
 };
 
 interface Client {
@@ -51,7 +62,10 @@ interface Client {
 
 const publicFile = (name: string) => readFile(new URL(`./public/${name}`, import.meta.url), 'utf8');
 
-export async function startPageServer(deps: PageServerDeps, listen: { port: number; host: string }): Promise<PageServer> {
+export async function startPageServer(
+  deps: PageServerDeps,
+  listen: { port: number; host: string },
+): Promise<PageServer> {
   const [html, css] = await Promise.all([publicFile('index.html'), publicFile('style.css')]);
   const clients = new Set<Client>();
   let scheduled: NodeJS.Timeout | undefined;
@@ -111,7 +125,11 @@ export async function startPageServer(deps: PageServerDeps, listen: { port: numb
       if (url.pathname === '/events') {
         const who = url.searchParams.get('user') ?? '';
         if (personById(who) === undefined) return send(res, 400, 'text/plain', 'unknown user');
-        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+        res.writeHead(200, {
+          'content-type': 'text/event-stream',
+          'cache-control': 'no-store',
+          connection: 'keep-alive',
+        });
         const client: Client = { res, user: who, last: '' };
         clients.add(client);
         req.on('close', () => clients.delete(client));
@@ -120,13 +138,16 @@ export async function startPageServer(deps: PageServerDeps, listen: { port: numb
     }
     if (req.method === 'POST' && url.pathname.startsWith('/api/')) {
       // JSON only: another web site cannot send that to this page's server without a CORS preflight.
-      if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 415, 'text/plain', 'send JSON');
+      if (!(req.headers['content-type'] ?? '').startsWith('application/json'))
+        return send(res, 415, 'text/plain', 'send JSON');
       try {
         const answer = await api(url.pathname, JSON.parse((await readBody(req)) || '{}'));
         send(res, 200, 'application/json', JSON.stringify(answer ?? { ok: true }));
       } catch (error) {
-        const status = error instanceof NotFound ? 404 : error instanceof z.ZodError || error instanceof SyntaxError ? 400 : 409;
-        const message = error instanceof z.ZodError ? z.prettifyError(error) : error instanceof Error ? error.message : String(error);
+        const status =
+          error instanceof NotFound ? 404 : error instanceof z.ZodError || error instanceof SyntaxError ? 400 : 409;
+        const message =
+          error instanceof z.ZodError ? z.prettifyError(error) : error instanceof Error ? error.message : String(error);
         send(res, status, 'application/json', JSON.stringify({ error: message }));
       }
       return changed();
@@ -144,7 +165,12 @@ export async function startPageServer(deps: PageServerDeps, listen: { port: numb
     server.listen(listen.port, listen.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const shownHost = listen.host === '0.0.0.0' || listen.host === '::' ? 'localhost' : listen.host.includes(':') ? `[${listen.host}]` : listen.host;
+  const shownHost =
+    listen.host === '0.0.0.0' || listen.host === '::'
+      ? 'localhost'
+      : listen.host.includes(':')
+        ? `[${listen.host}]`
+        : listen.host;
 
   return {
     url: `http://${shownHost}:${port}/`,
@@ -162,7 +188,11 @@ export async function startPageServer(deps: PageServerDeps, listen: { port: numb
 class NotFound extends Error {}
 
 function send(res: ServerResponse, status: number, type: string, body: string): void {
-  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+  res.writeHead(status, {
+    'content-type': type,
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+  });
   res.end(body);
 }
 

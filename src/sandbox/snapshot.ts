@@ -23,7 +23,7 @@ export interface ChannelItem {
   replies: ChannelItem[];
 }
 
-export interface ModalSnapshot {
+interface ModalSnapshot {
   id: string;
   hash: string;
   view: Record<string, unknown>;
@@ -60,7 +60,10 @@ export function createSnapshots(deps: {
   const firstSeen = new Map<string, string>();
   const seenAt = (key: string): string => {
     let at = firstSeen.get(key);
-    if (at === undefined) firstSeen.set(key, (at = now().toISOString()));
+    if (at === undefined) {
+      at = now().toISOString();
+      firstSeen.set(key, at);
+    }
     return at;
   };
 
@@ -69,21 +72,44 @@ export function createSnapshots(deps: {
     for (const m of slack.channel(channel.id)) {
       if (m.deleted) continue;
       const item: ChannelItem = {
-        key: m.ts, kind: 'message', from: 'app', ts: m.ts, text: m.text ?? '', blocks: m.blocks ?? [],
-        edited: m.edits.length > 0, at: seenAt(m.ts), replies: [],
+        key: m.ts,
+        kind: 'message',
+        from: 'app',
+        ts: m.ts,
+        text: m.text ?? '',
+        blocks: m.blocks ?? [],
+        edited: m.edits.length > 0,
+        at: seenAt(m.ts),
+        replies: [],
       };
       entries.push({ item, ts: m.ts, seq: 0, threadTs: m.thread_ts });
     }
     for (const e of slack.ephemerals({ channel: channel.id, user })) {
       const key = `e${e.message_ts}`;
       const item: ChannelItem = {
-        key, kind: 'ephemeral', from: 'app', text: e.text ?? '', blocks: e.blocks ?? [], edited: false, at: seenAt(key), replies: [],
+        key,
+        kind: 'ephemeral',
+        from: 'app',
+        text: e.text ?? '',
+        blocks: e.blocks ?? [],
+        edited: false,
+        at: seenAt(key),
+        replies: [],
       };
       entries.push({ item, ts: e.message_ts, seq: 0, threadTs: e.thread_ts });
     }
     for (const e of driver.ephemerals(user)) {
       const key = `l${e.seq}`;
-      const item: ChannelItem = { key, kind: 'ephemeral', from: e.from, text: e.text, blocks: [], edited: false, at: seenAt(key), replies: [] };
+      const item: ChannelItem = {
+        key,
+        kind: 'ephemeral',
+        from: e.from,
+        text: e.text,
+        blocks: [],
+        edited: false,
+        at: seenAt(key),
+        replies: [],
+      };
       entries.push({ item, ts: e.after, seq: e.seq, threadTs: undefined });
     }
     entries.sort((a, b) => (a.ts === b.ts ? a.seq - b.seq : a.ts < b.ts ? -1 : 1));
@@ -108,7 +134,10 @@ export function createSnapshots(deps: {
       people: PEOPLE,
       channel,
       items: items(user),
-      modal: modal === undefined ? null : { id: modal.view.id, hash: modal.view.hash, view: modal.view.view, errors: modal.errors },
+      modal:
+        modal === undefined
+          ? null
+          : { id: modal.view.id, hash: modal.view.hash, view: modal.view.view, errors: modal.errors },
       dollr: switches.panel(),
     };
   };

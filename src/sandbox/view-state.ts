@@ -18,7 +18,10 @@ interface Option {
 }
 
 /** Slack state for each input block, read from the view as opened, filled with what was typed. */
-export function stateValues(view: Record<string, unknown>, submitted: SubmittedValues): Record<string, Record<string, InputValue>> {
+export function stateValues(
+  view: Record<string, unknown>,
+  submitted: SubmittedValues,
+): Record<string, Record<string, InputValue>> {
   const values: Record<string, Record<string, InputValue>> = {};
   for (const block of (view.blocks ?? []) as Block[]) {
     if (block.type !== 'input' || block.block_id === undefined || block.element?.action_id === undefined) continue;
@@ -29,7 +32,10 @@ export function stateValues(view: Record<string, unknown>, submitted: SubmittedV
       const options = [...(element.options ?? []), ...(element.option_groups ?? []).flatMap((g) => g.options ?? [])];
       const chosen = options.find((o) => o.value === given);
       values[block.block_id] = {
-        [actionId]: { type: 'static_select', selected_option: chosen ? { value: chosen.value, text: chosen.text } : null },
+        [actionId]: {
+          type: 'static_select',
+          selected_option: chosen ? { value: chosen.value, text: chosen.text } : null,
+        },
       };
     } else {
       // Slack sends null for an empty text input.

@@ -8,13 +8,20 @@ import { runAuditExport } from './audit/run-audit-export.ts';
 // As in main.ts: a local .env is a convenience; variables already set in the environment win over it.
 if (existsSync('.env')) process.loadEnvFile('.env');
 
-const code = await runAuditExport({ argv: process.argv.slice(2), env: process.env, stdout: process.stdout, stderr: process.stderr }).catch(
-  (error: unknown) => {
-    process.stderr.write(`audit-export stopped on an unexpected error: ${error instanceof Error ? error.stack : String(error)}\n`);
-    return 1;
-  },
-);
+const code = await runAuditExport({
+  argv: process.argv.slice(2),
+  env: process.env,
+  stdout: process.stdout,
+  stderr: process.stderr,
+}).catch((error: unknown) => {
+  process.stderr.write(
+    `audit-export stopped on an unexpected error: ${error instanceof Error ? error.stack : String(error)}\n`,
+  );
+  return 1;
+});
 // Exit now rather than when the last timer fires (the Redis client leaves a connect timeout behind),
 // once both streams have passed on everything written to them.
-await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write('', resolve))));
+await Promise.all(
+  [process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write('', resolve))),
+);
 process.exit(code);

@@ -14,7 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOT = process.env.UPDATE_SCREENSHOT === '1' ? new URL('../../docs/sandbox.png', import.meta.url) : pathToFileURL(join(tmpdir(), 'dollr-sandbox.png'));
+const SCREENSHOT =
+  process.env.UPDATE_SCREENSHOT === '1'
+    ? new URL('../../docs/sandbox.png', import.meta.url)
+    : pathToFileURL(join(tmpdir(), 'dollr-sandbox.png'));
 const AMA = 'U0SANDREQ1';
 const KOFI = 'U0SANDAPP1';
 const YAW = 'U0SANDYAW1';
@@ -35,7 +38,15 @@ beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.setDefaultTimeout(8000);
@@ -58,9 +69,13 @@ async function actAs(userId: string): Promise<void> {
 describe('the sandbox in a browser', () => {
   it('runs a refund from /dollr refund to the completed thread reply', async () => {
     await page.goto(sandbox!.url);
-    await byTestId('user-switcher').locator('button').first().waitFor().catch(() => {
-      throw new Error(`The page did not draw: ${pageErrors.join('; ') || 'no script error seen'}`);
-    });
+    await byTestId('user-switcher')
+      .locator('button')
+      .first()
+      .waitFor()
+      .catch(() => {
+        throw new Error(`The page did not draw: ${pageErrors.join('; ') || 'no script error seen'}`);
+      });
     await actAs(AMA);
     await byTestId('channel-empty').waitFor();
 
@@ -92,7 +107,9 @@ describe('the sandbox in a browser', () => {
     await byTestId('ephemeral').filter({ hasText: 'waiting for approval' }).waitFor({ state: 'detached' });
     await card().locator('[data-testid="button-dollr_approve"]').click();
     await byTestId('confirm-ok').click();
-    await byTestId('ephemeral').filter({ hasText: /approv/i }).waitFor();
+    await byTestId('ephemeral')
+      .filter({ hasText: /approv/i })
+      .waitFor();
     expect(await card().locator('[data-testid="button-dollr_approve"]').count()).toBe(1);
 
     // Kofi approves: Slack's confirm dialog first, then the thread follows the execution.

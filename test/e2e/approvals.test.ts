@@ -1,6 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FIELDS } from '../../src/adapters/slack/ids.ts';
-import { APPROVER, APPROVER_2, cardText, OUTSIDER, person, REQUESTER, startSystem, threadTexts, waitForThread, type System } from '../support/system.ts';
+import {
+  APPROVER,
+  APPROVER_2,
+  cardText,
+  OUTSIDER,
+  person,
+  REQUESTER,
+  startSystem,
+  threadTexts,
+  waitForThread,
+  type System,
+} from '../support/system.ts';
 
 let system: System;
 beforeEach(async () => {
@@ -19,7 +30,9 @@ describe('who may decide', () => {
     const card = await person(system, REQUESTER).request('refund 4411 10 mine');
     const before = cardText(system, card);
     await person(system, REQUESTER).press(card, 'approve');
-    const note = await system.slack.waitFor((s) => s.ephemerals({ user: REQUESTER }).find((e) => /someone else/.test(e.text ?? '')));
+    const note = await system.slack.waitFor((s) =>
+      s.ephemerals({ user: REQUESTER }).find((e) => /someone else/.test(e.text ?? '')),
+    );
     expect(note.text).toMatch(/You asked for this request/);
     expect(cardText(system, card)).toBe(before);
     expect(dollrWork(system)).toHaveLength(0);
@@ -30,8 +43,17 @@ describe('who may decide', () => {
     const outsider = person(system, OUTSIDER);
     await outsider.press(card, 'approve');
     await outsider.press(card, 'reject');
-    await system.slack.waitFor((s) => s.ephemerals({ user: OUTSIDER }).filter((e) => /Only <@UAPPROVER1>, <@UAPPROVER2> can approve or reject this request/.test(e.text ?? ''))[1]);
-    expect(system.slack.viewsOpened().filter((v) => (v.view as { callback_id?: string }).callback_id === 'dollr_reject_reason')).toHaveLength(0);
+    await system.slack.waitFor(
+      (s) =>
+        s
+          .ephemerals({ user: OUTSIDER })
+          .filter((e) => /Only <@UAPPROVER1>, <@UAPPROVER2> can approve or reject this request/.test(e.text ?? ''))[1],
+    );
+    expect(
+      system.slack
+        .viewsOpened()
+        .filter((v) => (v.view as { callback_id?: string }).callback_id === 'dollr_reject_reason'),
+    ).toHaveLength(0);
     expect(cardText(system, card)).toContain('dollr_approve');
     expect(dollrWork(system)).toHaveLength(0);
   });
@@ -42,7 +64,9 @@ describe('reject', () => {
     const card = await person(system, REQUESTER).request('payout 8 50 LRD bonus');
     const approver = person(system, APPROVER);
     await approver.press(card, 'reject');
-    const modal = await system.slack.waitFor((s) => s.viewsOpened().find((v) => (v.view as { callback_id?: string }).callback_id === 'dollr_reject_reason'));
+    const modal = await system.slack.waitFor((s) =>
+      s.viewsOpened().find((v) => (v.view as { callback_id?: string }).callback_id === 'dollr_reject_reason'),
+    );
 
     const empty = await approver.submit(modal, { rejectReason: '  ' });
     expect((empty.json() as { errors: Record<string, string> }).errors[FIELDS.rejectReason]).toMatch(/why/i);
@@ -56,7 +80,9 @@ describe('reject', () => {
 
     // A late approval changes nothing.
     await person(system, APPROVER_2).press(card, 'approve');
-    await system.slack.waitFor((s) => s.ephemerals({ user: APPROVER_2 }).find((e) => /already rejected/.test(e.text ?? '')));
+    await system.slack.waitFor((s) =>
+      s.ephemerals({ user: APPROVER_2 }).find((e) => /already rejected/.test(e.text ?? '')),
+    );
     expect(dollrWork(system)).toHaveLength(0);
   });
 });
@@ -76,7 +102,9 @@ describe('at most once', () => {
 
   it('executes once when twenty clicks from two approvers arrive at the same moment', async () => {
     const card = await person(system, REQUESTER).request('refund 4411 10 burst');
-    const clicks = Array.from({ length: 20 }, (_, i) => person(system, i % 2 ? APPROVER : APPROVER_2).press(card, 'approve'));
+    const clicks = Array.from({ length: 20 }, (_, i) =>
+      person(system, i % 2 ? APPROVER : APPROVER_2).press(card, 'approve'),
+    );
     const answers = await Promise.all(clicks);
     expect(answers.every((a) => a.status === 200)).toBe(true);
     await waitForThread(system, card, /COMPLETED/);

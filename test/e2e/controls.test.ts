@@ -4,7 +4,21 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTIONS } from '../../src/adapters/slack/ids.ts';
 import { createStore, type Store } from '../../src/adapters/store/create-store.ts';
-import { APPROVER, APPROVER_2, cardText, CHANNEL, OUTSIDER, person, REQUESTER, startSystem, threadTexts, waitForCard, waitForThread, type System, type SystemOptions } from '../support/system.ts';
+import {
+  APPROVER,
+  APPROVER_2,
+  cardText,
+  CHANNEL,
+  OUTSIDER,
+  person,
+  REQUESTER,
+  startSystem,
+  threadTexts,
+  waitForCard,
+  waitForThread,
+  type System,
+  type SystemOptions,
+} from '../support/system.ts';
 
 let system: System | undefined;
 const cleanups: Array<() => void> = [];
@@ -19,10 +33,16 @@ async function start(options: SystemOptions = {}): Promise<System> {
   return system;
 }
 
-const dollrWork = (s: System) => s.dollr.calls.filter((c) => !c.path.startsWith('/v1/jwt') && !c.path.startsWith('/v1/predictions'));
+const dollrWork = (s: System) =>
+  s.dollr.calls.filter((c) => !c.path.startsWith('/v1/jwt') && !c.path.startsWith('/v1/predictions'));
 
 /** Presses any card button by action ID (the person() helper knows approve and reject). */
-function pressAction(s: System, userId: string, card: { channel: string; ts: string; requestId: string }, actionId: string) {
+function pressAction(
+  s: System,
+  userId: string,
+  card: { channel: string; ts: string; requestId: string },
+  actionId: string,
+) {
   return person(s, userId).press(card, 'approve', undefined, (payload) => {
     (payload.actions as Array<{ action_id: string }>)[0]!.action_id = actionId;
   });
@@ -45,21 +65,29 @@ describe('cancel', () => {
     await waitForCard(s, card, 'Cancelled by');
     expect(cardText(s, card)).not.toContain('dollr_approve');
     await person(s, APPROVER).press(card, 'approve');
-    await s.slack.waitFor((f) => f.ephemerals({ user: APPROVER }).find((e) => /cancelled by its requester/.test(e.text ?? '')));
+    await s.slack.waitFor((f) =>
+      f.ephemerals({ user: APPROVER }).find((e) => /cancelled by its requester/.test(e.text ?? '')),
+    );
     expect(dollrWork(s)).toHaveLength(0);
   });
 });
 
 describe('expiry and reminders', () => {
   it('reminds the approvers once, then expires the request: no buttons, nothing executes, a late click is explained', async () => {
-    const s = await start({ env: { REMIND_AFTER_MS: '100', PENDING_EXPIRES_AFTER_MS: '600', SWEEP_INTERVAL_MS: '50' } });
+    const s = await start({
+      env: { REMIND_AFTER_MS: '100', PENDING_EXPIRES_AFTER_MS: '600', SWEEP_INTERVAL_MS: '50' },
+    });
     const card = await person(s, REQUESTER).request('payout 7 10 USD slow');
-    const dm = await s.slack.waitFor((f) => f.calls.find((c) => c.method === 'chat.postMessage' && c.args.channel === APPROVER));
+    const dm = await s.slack.waitFor((f) =>
+      f.calls.find((c) => c.method === 'chat.postMessage' && c.args.channel === APPROVER),
+    );
     expect(String(dm.args.text)).toContain(card.requestId);
     await waitForThread(s, card, /Expired/);
     await waitForCard(s, card, 'Expired');
     expect(cardText(s, card)).not.toContain('dollr_approve');
-    const reminders = s.slack.calls.filter((c) => c.method === 'chat.postMessage' && (c.args.channel === APPROVER || c.args.channel === APPROVER_2));
+    const reminders = s.slack.calls.filter(
+      (c) => c.method === 'chat.postMessage' && (c.args.channel === APPROVER || c.args.channel === APPROVER_2),
+    );
     expect(reminders).toHaveLength(2);
     expect(reminders.some((c) => c.args.channel === REQUESTER)).toBe(false);
     await person(s, APPROVER).press(card, 'approve');
@@ -73,13 +101,25 @@ describe('the sweep', () => {
     // Every lease taken on a request shows a run of its work; the store itself is the real one.
     const store = await createStore('memory://');
     const runs: string[] = [];
-    const counting: Store = { ...store, acquireLease: (name, owner, ttlMs) => (runs.push(name), store.acquireLease(name, owner, ttlMs)) };
-    const s = await start({ env: { REMIND_AFTER_MS: '1500', SWEEP_INTERVAL_MS: '50' }, overrides: { store: counting } });
+    const counting: Store = {
+      ...store,
+      acquireLease: (name, owner, ttlMs) => {
+        runs.push(name);
+        return store.acquireLease(name, owner, ttlMs);
+      },
+    };
+    const s = await start({
+      env: { REMIND_AFTER_MS: '1500', SWEEP_INTERVAL_MS: '50' },
+      overrides: { store: counting },
+    });
     const card = await person(s, REQUESTER).request('refund 4411 10 waiting');
     await new Promise((resolve) => setTimeout(resolve, 600)); // About 12 sweeps.
     // The run that posted the card, at most one more that raced it; not one per sweep.
     expect(runs.filter((name) => name.endsWith(card.requestId)).length).toBeLessThanOrEqual(2);
-    const dm = await s.slack.waitFor((f) => f.calls.find((c) => c.method === 'chat.postMessage' && c.args.channel === APPROVER), 5000);
+    const dm = await s.slack.waitFor(
+      (f) => f.calls.find((c) => c.method === 'chat.postMessage' && c.args.channel === APPROVER),
+      5000,
+    );
     expect(String(dm.args.text)).toContain(card.requestId);
   });
 });
@@ -89,7 +129,9 @@ describe('approving with a comment', () => {
     const s = await start();
     const card = await person(s, REQUESTER).request('refund 4411 10 commented');
     await pressAction(s, APPROVER, card, ACTIONS.approveWithComment);
-    const modal = await s.slack.waitFor((f) => f.viewsOpened().find((v) => (v.view as { callback_id?: string }).callback_id === 'dollr_approve_comment'));
+    const modal = await s.slack.waitFor((f) =>
+      f.viewsOpened().find((v) => (v.view as { callback_id?: string }).callback_id === 'dollr_approve_comment'),
+    );
     await person(s, APPROVER).submit(modal, { approveComment: 'checked with <!channel> support' });
     await waitForThread(s, card, /COMPLETED/);
     expect(cardText(s, card)).toContain('checked with &lt;!channel&gt; support');
@@ -125,7 +167,10 @@ describe('ALLOWED_CHANNELS', () => {
   it('refuses /dollr elsewhere, ephemerally', async () => {
     const s = await start({ env: { ALLOWED_CHANNELS: CHANNEL } });
     const { response } = await person(s, REQUESTER).command('refund 4411 1 x', { channelId: 'CRANDOM01' });
-    expect(response.json()).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining(`<#${CHANNEL}>`) });
+    expect(response.json()).toMatchObject({
+      response_type: 'ephemeral',
+      text: expect.stringContaining(`<#${CHANNEL}>`),
+    });
     expect(s.slack.viewsOpened()).toHaveLength(0);
     await person(s, REQUESTER).request('refund 4411 1 here');
   });
@@ -157,7 +202,8 @@ describe('history and trail', () => {
     expect(history).toContain('5.00 USD');
     expect(await statusText(s, 'history 1')).not.toContain(first.requestId);
     const trail = await statusText(s, `status ${first.requestId}`);
-    for (const step of ['requested by', 'approved by', 'reference', 'session', 'Dollr: COMPLETED']) expect(trail).toContain(step);
+    for (const step of ['requested by', 'approved by', 'reference', 'session', 'Dollr: COMPLETED'])
+      expect(trail).toContain(step);
     expect(threadTexts(s, first).length).toBeGreaterThan(0);
   });
 });
@@ -183,7 +229,13 @@ describe('the fee preview on payout cards', () => {
     const card = await person(s, REQUESTER).request('payout 7 10 USD with fees');
     expect(cardText(s, card)).toContain('Estimate from Dollr: fees 1.50 USD, payee receives 10.00 USD');
     const call = s.dollr.calls.find((c) => c.path === '/v1/predictions/amount-and-fees')!;
-    expect(call.query).toMatchObject({ base_amount: '10.00', base_currency: 'USD', payment_method: 'MTN_MOMO_LBR', provider: 'PAWAPAY', operation_type: 'PAYOUT' });
+    expect(call.query).toMatchObject({
+      base_amount: '10.00',
+      base_currency: 'USD',
+      payment_method: 'MTN_MOMO_LBR',
+      provider: 'PAWAPAY',
+      operation_type: 'PAYOUT',
+    });
   });
 
   it('never blocks the request when Dollr cannot say', async () => {

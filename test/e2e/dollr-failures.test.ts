@@ -1,5 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { APPROVER, cardText, person, REQUESTER, startSystem, threadTexts, waitForThread, type System } from '../support/system.ts';
+import {
+  APPROVER,
+  cardText,
+  person,
+  REQUESTER,
+  startSystem,
+  threadTexts,
+  waitForThread,
+  type System,
+} from '../support/system.ts';
 
 let system: System;
 beforeEach(async () => {
@@ -62,7 +71,9 @@ describe('final failures', () => {
     const reply = await waitForThread(system, card, /FAILED/);
     expect(reply).toContain('Wallet: Insufficient wallet balance');
     expect(reply).toContain(`<@${REQUESTER}>`);
-    await system.slack.waitFor(() => cardText(system, card).includes('Failed: Insufficient wallet balance') || undefined);
+    await system.slack.waitFor(
+      () => cardText(system, card).includes('Failed: Insufficient wallet balance') || undefined,
+    );
   });
 
   it('reports a 422 on an expired session with Dollr’s message, and does not retry it', async () => {
@@ -118,7 +129,9 @@ describe('following an execution', () => {
     system.dollr.settle(execution!.referenceId, 'COMPLETED', { gatewayMessage: 'Paid by MTN' });
     const done = await waitForThread(system, card, /COMPLETED/);
     expect(done).toContain('Gateway: Paid by MTN');
-    const statuses = threadTexts(system, card).map((t) => /\*(PENDING|PROCESSING|COMPLETED|FAILED)\*/.exec(t)?.[1]).filter(Boolean);
+    const statuses = threadTexts(system, card)
+      .map((t) => /\*(PENDING|PROCESSING|COMPLETED|FAILED)\*/.exec(t)?.[1])
+      .filter(Boolean);
     expect(statuses).toEqual(['PENDING', 'PROCESSING', 'COMPLETED']);
   });
 });

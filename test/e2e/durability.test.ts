@@ -3,7 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStore } from '../../src/adapters/store/create-store.ts';
-import { APPROVER, cardText, CHANNEL, person, REQUESTER, startSystem, threadTexts, waitForCard, waitForThread, type System } from '../support/system.ts';
+import {
+  APPROVER,
+  cardText,
+  CHANNEL,
+  person,
+  REQUESTER,
+  startSystem,
+  threadTexts,
+  waitForCard,
+  waitForThread,
+  type System,
+} from '../support/system.ts';
 import { pollUntil } from '../support/within.ts';
 
 let system: System | undefined;
@@ -51,7 +62,10 @@ describe('a lease lost while following', () => {
     const renew = store.renewLease.bind(store);
     store.renewLease = (name, owner, ttlMs) => (refuseRenewals ? Promise.resolve(false) : renew(name, owner, ttlMs));
     // Renewals every 100 ms; sweeps every 100 ms.
-    system = await startSystem({ overrides: { store }, env: { LEASE_TTL_MS: '300', DOLLR_TIMEOUT_MS: '150', SWEEP_INTERVAL_MS: '100' } });
+    system = await startSystem({
+      overrides: { store },
+      env: { LEASE_TTL_MS: '300', DOLLR_TIMEOUT_MS: '150', SWEEP_INTERVAL_MS: '100' },
+    });
     const s = system;
     s.dollr.holdNext();
     const card = await person(s, REQUESTER).request('refund 4411 10 taken over');
@@ -118,13 +132,18 @@ describe('a Dollr outage while following', () => {
 });
 
 /** Every status a thread tells, in order, whether one reply carries one change or several. */
-const statusesIn = (replies: string[]) => [...replies.join('\n').matchAll(/^:\w+: \*?(Approved|PENDING|PROCESSING|COMPLETED)/gm)].map((m) => m[1]);
+const statusesIn = (replies: string[]) =>
+  [...replies.join('\n').matchAll(/^:\w+: \*?(Approved|PENDING|PROCESSING|COMPLETED)/gm)].map((m) => m[1]);
 
 describe('a Slack outage', () => {
   it('delivers every status change after recovery, in order, without losing one', async () => {
     system = await startSystem();
     const card = await person(system, REQUESTER).request('refund 4411 10 slack down');
-    system.slack.inject({ method: 'chat.postMessage', times: 6, fault: { kind: 'error', error: 'service_unavailable' } });
+    system.slack.inject({
+      method: 'chat.postMessage',
+      times: 6,
+      fault: { kind: 'error', error: 'service_unavailable' },
+    });
     system.slack.inject({ method: 'chat.update', times: 2, fault: { kind: 'rate_limit', retryAfterSeconds: 1 } });
     await person(system, APPROVER).press(card, 'approve');
     await waitForThread(system, card, /COMPLETED/, 15_000);
@@ -180,7 +199,9 @@ describe('APPROVAL_CHANNEL', () => {
     system = await startSystem({ env: { APPROVAL_CHANNEL: 'CAPPROVALS' } });
     const card = await person(system, REQUESTER).request('refund 4411 3 elsewhere', {}, { channelId: 'CSUPPORT1' });
     expect(card.channel).toBe('CAPPROVALS');
-    const note = await system.slack.waitFor((s) => s.ephemerals({ user: REQUESTER }).find((e) => e.channel === 'CSUPPORT1'));
+    const note = await system.slack.waitFor((s) =>
+      s.ephemerals({ user: REQUESTER }).find((e) => e.channel === 'CSUPPORT1'),
+    );
     expect(note.text).toContain('<#CAPPROVALS>');
   });
 });

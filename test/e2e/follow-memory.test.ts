@@ -25,7 +25,8 @@ afterEach(async () => {
  * `pollsReach(n)` waits until Dollr has been asked its status n times.
  */
 async function followHeldRefund(store: Store) {
-  const s = (system = await startSystem({ overrides: { store } }));
+  system = await startSystem({ overrides: { store } });
+  const s = system;
   s.dollr.holdNext();
   const card = await person(s, REQUESTER).request('refund 4411 10 held');
   await person(s, APPROVER).press(card, 'approve');
@@ -80,7 +81,8 @@ it('does not read the record for a poll that repeats the status it last stored',
 
 it('holds no promise or AbortController for a request waiting between status polls', async () => {
   const n = 20;
-  const s = (system = await startSystem({ env: { REQUESTS_PER_MINUTE: String(n) } }));
+  system = await startSystem({ env: { REQUESTS_PER_MINUTE: String(n) } });
+  const s = system;
   s.dollr.configure({ progression: 'manual' }); // Every execution stays PROCESSING until settled.
   const cards = [];
   for (let i = 0; i < n; i++) {
@@ -93,7 +95,10 @@ it('holds no promise or AbortController for a request waiting between status pol
   // Polled a few times each: their polls are spaced out by now, and most waits are long.
   await s.dollr.waitFor(() => references.every((r) => s.dollr.statusRequestCount(r) >= 4) || undefined, 10_000);
   /** Objects in the heap after a full GC (queryObjects collects first). */
-  const count = () => ({ promises: queryObjects(Promise, { format: 'count' }), controllers: queryObjects(AbortController, { format: 'count' }) });
+  const count = () => ({
+    promises: queryObjects(Promise, { format: 'count' }),
+    controllers: queryObjects(AbortController, { format: 'count' }),
+  });
   const following = count();
   for (const referenceId of references) s.dollr.settle(referenceId, 'COMPLETED');
   for (const card of cards) await waitForThread(s, card, /COMPLETED/);

@@ -3,7 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FIELDS } from '../../src/adapters/slack/ids.ts';
-import { APPROVER, APPROVER_2, cardText, OUTSIDER, person, REQUESTER, startSystem, threadTexts, waitForThread, type System } from '../support/system.ts';
+import {
+  APPROVER,
+  APPROVER_2,
+  cardText,
+  OUTSIDER,
+  person,
+  REQUESTER,
+  startSystem,
+  threadTexts,
+  waitForThread,
+  type System,
+} from '../support/system.ts';
 
 const CFO = 'U0CFO00001';
 let dir: string;
@@ -43,7 +54,8 @@ async function start(): Promise<System> {
   return system;
 }
 
-const dollrWork = (s: System) => s.dollr.calls.filter((c) => c.path.startsWith('/v1/sessions') || c.path.startsWith('/v1/executions'));
+const dollrWork = (s: System) =>
+  s.dollr.calls.filter((c) => c.path.startsWith('/v1/sessions') || c.path.startsWith('/v1/executions'));
 
 describe('an approval policy file', () => {
   it('needs 2 of 2 above the threshold: a finance group member, then the CFO; nobody counts twice', async () => {
@@ -56,7 +68,11 @@ describe('an approval policy file', () => {
     await s.slack.waitFor((f) => f.ephemerals({ user: REQUESTER }).find((e) => /someone else/.test(e.text ?? '')));
     // The CFO cannot give the first approval: it is finance's.
     await person(s, CFO).press(card, 'approve');
-    await s.slack.waitFor((f) => f.ephemerals({ user: CFO }).find((e) => /Approval 1 of 2 can only be given by <!subteam\^S0FINANCE>/.test(e.text ?? '')));
+    await s.slack.waitFor((f) =>
+      f
+        .ephemerals({ user: CFO })
+        .find((e) => /Approval 1 of 2 can only be given by <!subteam\^S0FINANCE>/.test(e.text ?? '')),
+    );
 
     // A member of the finance group (resolved through usergroups.users.list) gives the first.
     await person(s, APPROVER_2).press(card, 'approve');
@@ -68,7 +84,11 @@ describe('an approval policy file', () => {
     await person(s, APPROVER_2).press(card, 'approve');
     await s.slack.waitFor((f) => f.ephemerals({ user: APPROVER_2 }).find((e) => /already approved/.test(e.text ?? '')));
     await person(s, APPROVER).press(card, 'approve');
-    await s.slack.waitFor((f) => f.ephemerals({ user: APPROVER }).find((e) => /Approval 2 of 2 can only be given by <@U0CFO00001>/.test(e.text ?? '')));
+    await s.slack.waitFor((f) =>
+      f
+        .ephemerals({ user: APPROVER })
+        .find((e) => /Approval 2 of 2 can only be given by <@U0CFO00001>/.test(e.text ?? '')),
+    );
     expect(dollrWork(s)).toHaveLength(0);
 
     await person(s, CFO).press(card, 'approve');
@@ -84,7 +104,9 @@ describe('an approval policy file', () => {
     const requester = person(s, REQUESTER);
     const view = await requester.openModal('refund 4412 1000.01 too much');
     const answer = await requester.submit(view);
-    expect((answer.json() as { errors: Record<string, string> }).errors[FIELDS.amount]).toMatch(/above 1,000.00 are not allowed/);
+    expect((answer.json() as { errors: Record<string, string> }).errors[FIELDS.amount]).toMatch(
+      /above 1,000.00 are not allowed/,
+    );
   });
 
   it('refuses a request that would pass the daily limit', async () => {
@@ -95,7 +117,9 @@ describe('an approval policy file', () => {
     const requester = person(s, REQUESTER);
     const view = await requester.openModal('payout 7 30 USD second');
     const answer = await requester.submit(view);
-    expect((answer.json() as { errors: Record<string, string> }).errors[FIELDS.amount]).toMatch(/would pass today's limit of 100.00 USD \(80.00 USD already executed today\)/);
+    expect((answer.json() as { errors: Record<string, string> }).errors[FIELDS.amount]).toMatch(
+      /would pass today's limit of 100.00 USD \(80.00 USD already executed today\)/,
+    );
     // Other currencies have their own (no) limit.
     await person(s, REQUESTER).request('payout 7 30 LRD other currency');
   });
@@ -108,7 +132,10 @@ describe('an approval policy file', () => {
     s.dollr.holdNext();
     const clicks = await Promise.all(cards.map((card) => person(s, APPROVER).press(card, 'approve')));
     expect(clicks.every((c) => c.status === 200)).toBe(true);
-    const refusals = (f: typeof s.slack) => f.ephemerals({ user: APPROVER }).filter((e) => /would pass today's limit of 100.00 USD \(60.00 USD/.test(e.text ?? ''));
+    const refusals = (f: typeof s.slack) =>
+      f
+        .ephemerals({ user: APPROVER })
+        .filter((e) => /would pass today's limit of 100.00 USD \(60.00 USD/.test(e.text ?? ''));
     await s.slack.waitFor((f) => refusals(f).length === 2 || undefined);
     const winner = cards.find((card) => threadTexts(s, card).some((t) => /Approved by/.test(t)))!;
     await waitForThread(s, winner, /PROCESSING/);
@@ -125,7 +152,9 @@ describe('an approval policy file', () => {
     const s = await start();
     const card = await person(s, REQUESTER).request('refund 4411 5 small');
     await person(s, OUTSIDER).press(card, 'approve');
-    await s.slack.waitFor((f) => f.ephemerals({ user: OUTSIDER }).find((e) => /Only <!subteam\^S0FINANCE> can approve/.test(e.text ?? '')));
+    await s.slack.waitFor((f) =>
+      f.ephemerals({ user: OUTSIDER }).find((e) => /Only <!subteam\^S0FINANCE> can approve/.test(e.text ?? '')),
+    );
     await person(s, APPROVER_2).press(card, 'approve');
     await waitForThread(s, card, /COMPLETED/);
   });

@@ -1,6 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FIELDS } from '../../src/adapters/slack/ids.ts';
-import { APPROVER, cardText, CHANNEL, person, REQUESTER, startSystem, threadTexts, waitForThread, type System } from '../support/system.ts';
+import {
+  APPROVER,
+  cardText,
+  CHANNEL,
+  person,
+  REQUESTER,
+  startSystem,
+  threadTexts,
+  waitForThread,
+  type System,
+} from '../support/system.ts';
 
 let system: System;
 beforeEach(async () => {
@@ -28,9 +38,13 @@ describe('a refund, end to end', () => {
     expect(shown).toContain(card.requestId);
     expect(shown).toContain('"action_id":"dollr_approve"');
     expect(shown).toContain('"confirm"');
-    await system.slack.waitFor((s) => s.ephemerals({ user: REQUESTER }).find((e) => e.text?.includes('waiting for approval')));
+    await system.slack.waitFor((s) =>
+      s.ephemerals({ user: REQUESTER }).find((e) => e.text?.includes('waiting for approval')),
+    );
     // Nothing goes to Dollr before approval.
-    expect(system.dollr.calls.filter((c) => c.path.startsWith('/v1/sessions') || c.path.startsWith('/v1/executions'))).toHaveLength(0);
+    expect(
+      system.dollr.calls.filter((c) => c.path.startsWith('/v1/sessions') || c.path.startsWith('/v1/executions')),
+    ).toHaveLength(0);
 
     const click = await person(system, APPROVER).press(card, 'approve');
     expect(click.status).toBe(200);
@@ -83,7 +97,10 @@ describe('a payout, end to end', () => {
     await system.stop();
     system = await startSystem({ env: { DOLLR_PAYOUT_PASSCODE: undefined, DOLLR_PAYOUT_PHONE: undefined } });
     const { response } = await person(system, REQUESTER).command('payout 7 100 USD x');
-    expect(response.json()).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/DOLLR_PAYOUT_PASSCODE/) });
+    expect(response.json()).toMatchObject({
+      response_type: 'ephemeral',
+      text: expect.stringMatching(/DOLLR_PAYOUT_PASSCODE/),
+    });
     expect(system.slack.viewsOpened()).toHaveLength(0);
     await person(system, REQUESTER).request('refund 4411 1 test');
   });

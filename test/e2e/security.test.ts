@@ -1,5 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { APPROVER, cardText, CHANNEL, person, REQUESTER, startSystem, threadTexts, waitForThread, type System } from '../support/system.ts';
+import {
+  APPROVER,
+  cardText,
+  CHANNEL,
+  person,
+  REQUESTER,
+  startSystem,
+  threadTexts,
+  waitForThread,
+  type System,
+} from '../support/system.ts';
 import { FAKE_BOT_TOKEN } from '../../src/fakes/fake-slack.ts';
 
 let system: System;
@@ -12,7 +22,9 @@ afterEach(async () => {
 
 describe('signed requests', () => {
   it('refuses a forged signature and does nothing', async () => {
-    const { response } = await person(system, REQUESTER).command('refund 4411 1 x', { send: { signature: 'v0=' + 'ab'.repeat(32) } });
+    const { response } = await person(system, REQUESTER).command('refund 4411 1 x', {
+      send: { signature: `v0=${'ab'.repeat(32)}` },
+    });
     expect(response.status).toBe(401);
     expect(system.slack.viewsOpened()).toHaveLength(0);
   });
@@ -49,7 +61,9 @@ describe('what a button may carry', () => {
     await person(system, APPROVER).press(card, 'approve', undefined, (payload) => {
       (payload.actions as Array<{ value: string }>)[0]!.value = '{"amount":99}';
     });
-    await system.slack.waitFor((s) => s.ephemerals({ user: APPROVER }).find((e) => /does not belong/.test(e.text ?? '')));
+    await system.slack.waitFor((s) =>
+      s.ephemerals({ user: APPROVER }).find((e) => /does not belong/.test(e.text ?? '')),
+    );
     expect(system.dollr.executions()).toHaveLength(0);
   });
 });
@@ -61,11 +75,15 @@ describe('hostile text', () => {
     await person(system, APPROVER).press(card, 'approve');
     await waitForThread(system, card, /COMPLETED/);
     // Every message; a modal's input keeps the raw text in its editable initial value, which Slack never renders as mrkdwn.
-    const everything = JSON.stringify(system.slack.calls.filter((c) => c.method.startsWith('chat.')).map((c) => c.args));
+    const everything = JSON.stringify(
+      system.slack.calls.filter((c) => c.method.startsWith('chat.')).map((c) => c.args),
+    );
     expect(everything).not.toContain('<!channel>');
     expect(everything).not.toContain('<@UBOSS>');
     expect(everything).not.toContain('<https://evil.example');
-    expect(cardText(system, card)).toContain('&lt;!channel&gt; &lt;@UBOSS&gt; &lt;https://evil.example|click&gt; &amp; more');
+    expect(cardText(system, card)).toContain(
+      '&lt;!channel&gt; &lt;@UBOSS&gt; &lt;https://evil.example|click&gt; &amp; more',
+    );
     // Dollr gets the reason as typed.
     expect(system.dollr.calls.find((c) => c.path === '/v1/sessions/refund')!.body).toMatchObject({ reason });
   });
@@ -79,7 +97,10 @@ describe('secrets', () => {
     await person(system, APPROVER).press(payout, 'approve');
     await waitForThread(system, refund, /COMPLETED/);
     await waitForThread(system, payout, /COMPLETED/);
-    const token = String(system.dollr.calls.find((c) => c.headers.authorization)!.headers.authorization).replace('Bearer ', '');
+    const token = String(system.dollr.calls.find((c) => c.headers.authorization)!.headers.authorization).replace(
+      'Bearer ',
+      '',
+    );
     const secrets = [FAKE_BOT_TOKEN, 'test-signing-secret-0123456789', 'test-secret-abcdef', '123456', token];
     const logs = system.logLines.join('\n');
     const slackPayloads = JSON.stringify(system.slack.calls.map((c) => c.args));

@@ -11,13 +11,27 @@ import { ACTIONS } from '../../src/adapters/slack/ids.ts';
 import { createStore } from '../../src/adapters/store/create-store.ts';
 import type { RequestEvent } from '../../src/core/request.ts';
 import { aRequest } from '../support/request-builder.ts';
-import { APPROVER, APPROVER_2, cardText, person, REQUESTER, startSystem, threadTexts, waitForCard, waitForThread, type System } from '../support/system.ts';
+import {
+  APPROVER,
+  APPROVER_2,
+  cardText,
+  person,
+  REQUESTER,
+  startSystem,
+  threadTexts,
+  waitForCard,
+  waitForThread,
+  type System,
+} from '../support/system.ts';
 
 let dir: string;
 let system: System | undefined;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'dollr-limits-'));
-  writeFileSync(join(dir, 'two.yml'), 'rules:\n  - operation: refund\n    tiers:\n      - above: 0\n        approvers_required: 2\n');
+  writeFileSync(
+    join(dir, 'two.yml'),
+    'rules:\n  - operation: refund\n    tiers:\n      - above: 0\n        approvers_required: 2\n',
+  );
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 afterEach(async () => {
@@ -25,21 +39,35 @@ afterEach(async () => {
   system = undefined;
 });
 
-const refusedBySlack = (s: System) => s.slack.calls.filter((c) => !c.result.ok && ['invalid_blocks', 'msg_too_long', 'invalid_arguments'].includes(String(c.result.error)));
+const refusedBySlack = (s: System) =>
+  s.slack.calls.filter(
+    (c) => !c.result.ok && ['invalid_blocks', 'msg_too_long', 'invalid_arguments'].includes(String(c.result.error)),
+  );
 
-async function approveWithComment(s: System, userId: string, card: { channel: string; ts: string; requestId: string }, comment: string) {
+async function approveWithComment(
+  s: System,
+  userId: string,
+  card: { channel: string; ts: string; requestId: string },
+  comment: string,
+) {
   const before = s.slack.viewsOpened().length;
   await person(s, userId).press(card, 'approve', undefined, (payload) => {
     (payload.actions as Array<{ action_id: string }>)[0]!.action_id = ACTIONS.approveWithComment;
   });
-  const modal = await s.slack.waitFor((f) => f.viewsOpened().slice(before).find((v) => (v.view as { callback_id?: string }).callback_id === 'dollr_approve_comment'));
+  const modal = await s.slack.waitFor((f) =>
+    f
+      .viewsOpened()
+      .slice(before)
+      .find((v) => (v.view as { callback_id?: string }).callback_id === 'dollr_approve_comment'),
+  );
   const answer = await person(s, userId).submit(modal, { approveComment: comment });
   expect(answer.body).toBe('');
 }
 
 describe("Slack's limits", () => {
   it('keeps a card updating to its final state with two comments full of & (each 2,500 characters escaped)', async () => {
-    const s = (system = await startSystem({ env: { APPROVAL_POLICY: join(dir, 'two.yml') } }));
+    system = await startSystem({ env: { APPROVAL_POLICY: join(dir, 'two.yml') } });
+    const s = system;
     const card = await person(s, REQUESTER).request('refund 4411 10 ampersands');
     await approveWithComment(s, APPROVER, card, '&'.repeat(500));
     await waitForCard(s, card, '1 of 2 approvals');
@@ -50,8 +78,9 @@ describe("Slack's limits", () => {
     expect(refusedBySlack(s)).toEqual([]);
   });
 
-  it("reports a failure whose text from Dollr is far longer than Slack takes", async () => {
-    const s = (system = await startSystem());
+  it('reports a failure whose text from Dollr is far longer than Slack takes', async () => {
+    system = await startSystem();
+    const s = system;
     const card = await person(s, REQUESTER).request('refund 4411 10 long failure');
     s.dollr.failNextWith({ gatewayMessage: '<declined & refused> '.repeat(400) });
     await person(s, APPROVER).press(card, 'approve');
@@ -63,11 +92,19 @@ describe("Slack's limits", () => {
 
   it('answers /dollr status within 40,000 characters however long the trail, saying what it left out', async () => {
     const store = await createStore('memory://');
-    const s = (system = await startSystem({ overrides: { store } }));
+    system = await startSystem({ overrides: { store } });
+    const s = system;
     const at = '2026-12-01T10:00:00.000Z';
     const events: RequestEvent[] = [{ type: 'requested', by: REQUESTER, at }];
-    for (let i = 0; i < 80; i++) events.push({ type: 'slack_failed', event: 'status', message: `${i} ${'<&>'.repeat(400)}`, at });
-    const request = aRequest({ id: 'RLONGTRA1L', requesterId: REQUESTER, state: 'rejected', events, toldCount: events.length });
+    for (let i = 0; i < 80; i++)
+      events.push({ type: 'slack_failed', event: 'status', message: `${i} ${'<&>'.repeat(400)}`, at });
+    const request = aRequest({
+      id: 'RLONGTRA1L',
+      requesterId: REQUESTER,
+      state: 'rejected',
+      events,
+      toldCount: events.length,
+    });
     await store.insert(request);
     const { responseUrl } = await person(s, REQUESTER).command('status RLONGTRA1L');
     const post = await s.slack.waitFor((f) => f.responseUrlPosts().find((p) => p.url === responseUrl));
@@ -80,23 +117,31 @@ describe("Slack's limits", () => {
   });
 
   it('opens the form with a reason typed after the command longer than the form takes, shortened and said so', async () => {
-    const s = (system = await startSystem());
+    system = await startSystem();
+    const s = system;
     const view = await person(s, REQUESTER).openModal(`refund 4411 10 ${'r'.repeat(600)}`);
-    const reason = (view.view.blocks as Array<{ block_id: string; element: { initial_value?: string }; hint?: { text: string } }>).find((b) => b.block_id === 'reason')!;
+    const reason = (
+      view.view.blocks as Array<{ block_id: string; element: { initial_value?: string }; hint?: { text: string } }>
+    ).find((b) => b.block_id === 'reason')!;
     expect(reason.element.initial_value).toHaveLength(500);
     expect(reason.hint?.text).toMatch(/shortened to fit/);
   });
 
   it('goes on when the final reply and the final card update are both refused (the channel archived while money moved)', async () => {
-    const s = (system = await startSystem());
+    system = await startSystem();
+    const s = system;
     const card = await person(s, REQUESTER).request('refund 4411 10 archived meanwhile');
     s.dollr.holdNext();
     await person(s, APPROVER).press(card, 'approve');
     await waitForThread(s, card, /PROCESSING/);
     s.slack.setConversation(card.channel, { archived: true });
     s.dollr.settle(s.dollr.executions()[0]!.referenceId, 'COMPLETED');
-    await s.slack.waitFor((f) => f.calls.some((c) => c.method === 'chat.update' && c.result.error === 'is_archived') || undefined);
-    await s.slack.waitFor((f) => f.calls.some((c) => c.method === 'chat.postMessage' && c.result.error === 'is_archived') || undefined);
+    await s.slack.waitFor(
+      (f) => f.calls.some((c) => c.method === 'chat.update' && c.result.error === 'is_archived') || undefined,
+    );
+    await s.slack.waitFor(
+      (f) => f.calls.some((c) => c.method === 'chat.postMessage' && c.result.error === 'is_archived') || undefined,
+    );
     // Still alive: it answers and takes the next request elsewhere.
     expect((await fetch(`http://127.0.0.1:${s.running.port}/healthz`)).status).toBe(200);
     const next = await person(s, REQUESTER).request('refund 4411 5 next one', {}, { channelId: 'COTHER0001' });

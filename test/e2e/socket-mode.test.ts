@@ -17,12 +17,20 @@ describe('Socket Mode', () => {
     const opened = system.slack.calls.find((c) => c.method === 'apps.connections.open');
     expect(opened?.token).toBe(FAKE_APP_TOKEN);
 
-    const help = await system.slack.sendEnvelope('slash_commands', commandPayload({ text: 'help', userId: REQUESTER, channelId: CHANNEL }));
+    const help = await system.slack.sendEnvelope(
+      'slash_commands',
+      commandPayload({ text: 'help', userId: REQUESTER, channelId: CHANNEL }),
+    );
     expect(help.payload).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('/dollr refund') });
 
     await system.slack.sendEnvelope(
       'slash_commands',
-      commandPayload({ text: 'refund 4411 5 socket', userId: REQUESTER, channelId: CHANNEL, triggerId: system.slack.triggerId() }),
+      commandPayload({
+        text: 'refund 4411 5 socket',
+        userId: REQUESTER,
+        channelId: CHANNEL,
+        triggerId: system.slack.triggerId(),
+      }),
     );
     const modal = await system.slack.waitFor((s) => s.viewsOpened()[0]);
     expect(JSON.stringify(modal.view)).toContain('"initial_value":"socket"');

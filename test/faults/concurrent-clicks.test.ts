@@ -23,10 +23,16 @@ describe.concurrent('the same approval, many times, over two replicas', { timeou
     withRig({}, async (rig) => {
       const { slack, dollr } = rig;
       const [a, b] = await Promise.all([rig.startApp('replica-a'), rig.startApp('replica-b')]);
-      const card = await personAt({ slack, appUrl: a.url }, REQUESTER).request('payout 7 12.34 USD double-click', 'double-click');
+      const card = await personAt({ slack, appUrl: a.url }, REQUESTER).request(
+        'payout 7 12.34 USD double-click',
+        'double-click',
+      );
       const approver = personAt({ slack, appUrl: a.url }, APPROVER);
       // Two clicks at once, each reaching a different replica through the load balancer...
-      const clicks = await Promise.all([approver.press(card, 'approve'), approver.press(card, 'approve', { url: b.url })]);
+      const clicks = await Promise.all([
+        approver.press(card, 'approve'),
+        approver.press(card, 'approve', { url: b.url }),
+      ]);
       // ...then Slack, not seeing an acknowledgement in time, delivers the same click again, to either replica.
       clicks.push(await approver.press(card, 'approve', { url: b.url, send: { retryNum: 1 } }));
       clicks.push(await approver.press(card, 'approve', { send: { retryNum: 2 } }));
@@ -46,10 +52,15 @@ describe.concurrent('the same approval, many times, over two replicas', { timeou
     withRig({}, async (rig) => {
       const { slack, dollr } = rig;
       const replicas = await Promise.all([rig.startApp('replica-a'), rig.startApp('replica-b')]);
-      const card = await personAt({ slack, appUrl: replicas[0].url }, REQUESTER).request('refund 4411 23.45 fifty-clicks', 'fifty-clicks');
+      const card = await personAt({ slack, appUrl: replicas[0].url }, REQUESTER).request(
+        'refund 4411 23.45 fifty-clicks',
+        'fifty-clicks',
+      );
       const approvers = [APPROVER, APPROVER_2].map((id) => personAt({ slack, appUrl: replicas[0].url }, id));
       const clicks = await Promise.all(
-        Array.from({ length: 50 }, (_, i) => approvers[i % 2]!.press(card, 'approve', { url: replicas[Math.floor(i / 2) % 2]!.url })),
+        Array.from({ length: 50 }, (_, i) =>
+          approvers[i % 2]!.press(card, 'approve', { url: replicas[Math.floor(i / 2) % 2]!.url }),
+        ),
       );
       expect(clicks.filter((c) => c.status !== 200)).toEqual([]);
 

@@ -31,7 +31,11 @@ function expectDollrAtCrash(expect: ExpectStatic, checkpoint: Checkpoint, rig: R
       expect({ sessions, executes }).toEqual({ sessions: 1, executes: 0 });
       break;
     case 'after_execute_answer':
-      expect({ executes, statuses, executions: executions.length }).toEqual({ executes: 1, statuses: 0, executions: 1 });
+      expect({ executes, statuses, executions: executions.length }).toEqual({
+        executes: 1,
+        statuses: 0,
+        executions: 1,
+      });
       break;
     case 'while_polling':
       expect({ executes, executions: executions.length }).toEqual({ executes: 1, executions: 1 });
@@ -77,7 +81,9 @@ describe.concurrent('SIGKILL at each step boundary, then a restart', () => {
         const click = await approver.press(cardA, 'approve').catch((error: unknown) => error);
         const exit = await within(app.exited, 15_000, `the app to kill itself at ${checkpoint}`);
         expect(exit).toEqual({ code: null, signal: 'SIGKILL' });
-        expect(app.logs.some((l) => l.includes('crashing on purpose') && l.includes(`"checkpoint":"${checkpoint}"`))).toBe(true);
+        expect(
+          app.logs.some((l) => l.includes('crashing on purpose') && l.includes(`"checkpoint":"${checkpoint}"`)),
+        ).toBe(true);
         expectDollrAtCrash(expect, checkpoint, rig);
 
         app = await rig.startApp('restarted');

@@ -47,19 +47,27 @@ async function runCase(
   // One reference for the request, whatever happened: every execute body is the same.
   const executeBodies = calls.filter(isExecute).map((c) => JSON.stringify(c.body));
   expect(new Set(executeBodies).size).toBe(1);
-  expect(calls.filter(isExecute).every((c) => (c.body as { reference_id?: string }).reference_id === referenceId)).toBe(true);
+  expect(calls.filter(isExecute).every((c) => (c.body as { reference_id?: string }).reference_id === referenceId)).toBe(
+    true,
+  );
   return { referenceId, calls, executeCalls: calls.filter(isExecute) };
 }
 
 // Each case has its own Redis, fakes and app, so the cases run side by side. The 503 case takes longest:
 // between sends the app backs off (DOLLR_RETRY_INITIAL_MS doubling up to DOLLR_RETRY_MAX_MS, jittered; short in the rig).
 describe.concurrent('Dollr faults around execute', { timeout: 40_000 }, () => {
-  it('answer lost after processing (answered after the timeout): asks with the same reference, executes once', ({ expect }) =>
+  it('answer lost after processing (answered after the timeout): asks with the same reference, executes once', ({
+    expect,
+  }) =>
     withRig({}, async (rig) => {
-      const { referenceId, calls, executeCalls } = await runCase({ rig, expect }, 'dollr late answer', [{ fault: { kind: 'late', ms: 1500 } }]);
+      const { referenceId, calls, executeCalls } = await runCase({ rig, expect }, 'dollr late answer', [
+        { fault: { kind: 'late', ms: 1500 } },
+      ]);
       expect(executeCalls).toHaveLength(1);
       // What follows the unanswered execute is a status query for that same reference.
-      const after = calls.slice(calls.indexOf(executeCalls[0]!) + 1).find((c) => c.path.startsWith('/v1/') && !c.path.startsWith('/v1/jwt'));
+      const after = calls
+        .slice(calls.indexOf(executeCalls[0]!) + 1)
+        .find((c) => c.path.startsWith('/v1/') && !c.path.startsWith('/v1/jwt'));
       expect(after?.path).toBe(`/v1/status/payout/${referenceId}`);
     }));
 
@@ -82,26 +90,39 @@ describe.concurrent('Dollr faults around execute', { timeout: 40_000 }, () => {
 
   it('429 with Retry-After: waits at least that long, then sends the same body once more', ({ expect }) =>
     withRig({}, async (rig) => {
-      const { executeCalls } = await runCase({ rig, expect }, 'dollr 429 retry-after', [{ fault: { kind: 'rate_limit', retryAfterSeconds: 1 } }]);
+      const { executeCalls } = await runCase({ rig, expect }, 'dollr 429 retry-after', [
+        { fault: { kind: 'rate_limit', retryAfterSeconds: 1 } },
+      ]);
       expect(executeCalls).toHaveLength(2);
       expect(executeCalls[1]!.at.getTime() - executeCalls[0]!.at.getTime()).toBeGreaterThanOrEqual(1000);
     }));
 
-  it('request lost before Dollr saw it: the status query answers 404 and the resend uses the same reference', ({ expect }) =>
+  it('request lost before Dollr saw it: the status query answers 404 and the resend uses the same reference', ({
+    expect,
+  }) =>
     withRig({}, async (rig) => {
-      const { referenceId, calls, executeCalls } = await runCase({ rig, expect }, 'dollr never saw it', [{ fault: { kind: 'drop_before' } }]);
+      const { referenceId, calls, executeCalls } = await runCase({ rig, expect }, 'dollr never saw it', [
+        { fault: { kind: 'drop_before' } },
+      ]);
       expect(executeCalls).toHaveLength(2);
       const between = calls.slice(calls.indexOf(executeCalls[0]!) + 1, calls.indexOf(executeCalls[1]!));
       expect(between.filter(isStatusOf(referenceId)).length).toBeGreaterThanOrEqual(1);
       expect(rig.dollr.executeRequestCount(referenceId)).toBe(2);
     }));
 
-  it('answer of a failed execution lost: finds FAILED with the same reference, reports it, never resends', ({ expect }) =>
+  it('answer of a failed execution lost: finds FAILED with the same reference, reports it, never resends', ({
+    expect,
+  }) =>
     withRig({}, async (rig) => {
-      const { executeCalls } = await runCase({ rig, expect }, 'dollr failed, answer dropped', [{ fault: { kind: 'drop' } }], {
-        final: 'FAILED',
-        failAtDollr: true,
-      });
+      const { executeCalls } = await runCase(
+        { rig, expect },
+        'dollr failed, answer dropped',
+        [{ fault: { kind: 'drop' } }],
+        {
+          final: 'FAILED',
+          failAtDollr: true,
+        },
+      );
       expect(executeCalls).toHaveLength(1);
     }));
 });

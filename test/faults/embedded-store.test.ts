@@ -45,9 +45,18 @@ describe('the embedded store', { timeout: 60_000 }, () => {
         const app = await rig.startApp('only', { STORE_URL });
         await personAt({ slack: rig.slack, appUrl: app.url }, REQUESTER).request('refund 4411 3.50 beside', 'beside');
         const second = startChildApp({ name: 'second', env: rig.env({ STORE_URL }) });
-        const refused = await within(second.then(() => 'started', (error: Error) => error.message), 10_000, 'the second app to stop');
+        const refused = await within(
+          second.then(
+            () => 'started',
+            (error: Error) => error.message,
+          ),
+          10_000,
+          'the second app to stop',
+        );
         expect(refused).toMatch(/exited \(code 1, signal null\) before it started/);
-        expect(refused).toMatch(/Another dollr-slack process is using the embedded store .*store\.sqlite.*STORE_URL=redis:\/\//s);
+        expect(refused).toMatch(
+          /Another dollr-slack process is using the embedded store .*store\.sqlite.*STORE_URL=redis:\/\//s,
+        );
         const exported = await auditExport(STORE_URL);
         expect(exported.code).toBe(0);
         expect(exported.stdout).toContain('"requested"');
@@ -60,19 +69,30 @@ describe('the embedded store', { timeout: 60_000 }, () => {
       withStoreFile(async (STORE_URL) => {
         const { slack, dollr } = rig;
         // Leases as long as in production: waiting for the dead one's would take half a minute.
-        const settings = { STORE_URL, LEASE_TTL_MS: '30000', SWEEP_INTERVAL_MS: '15000', DOLLR_POLL_INTERVAL_MS: '100' };
+        const settings = {
+          STORE_URL,
+          LEASE_TTL_MS: '30000',
+          SWEEP_INTERVAL_MS: '15000',
+          DOLLR_POLL_INTERVAL_MS: '100',
+        };
         let app = await rig.startApp('first', settings);
         const people = { slack, appUrl: () => app.url };
         const card = await personAt(people, REQUESTER).request('payout 7 12.75 USD meanwhile', 'meanwhile');
         dollr.holdNext();
         await personAt(people, APPROVER).press(card, 'approve');
-        await slack.waitFor((s) => s.thread(card.channel, card.ts).some((m) => m.text?.includes('*PROCESSING*')) || undefined, 10_000);
+        await slack.waitFor(
+          (s) => s.thread(card.channel, card.ts).some((m) => m.text?.includes('*PROCESSING*')) || undefined,
+          10_000,
+        );
         expect(await app.kill('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
 
         dollr.settle(dollr.executions()[0]!.referenceId, 'COMPLETED');
         app = await rig.startApp('restarted', settings);
         // A few poll intervals, far below the dead process's lease (30 s).
-        await slack.waitFor((s) => s.thread(card.channel, card.ts).some((m) => m.text?.includes('*COMPLETED*')) || undefined, 5_000);
+        await slack.waitFor(
+          (s) => s.thread(card.channel, card.ts).some((m) => m.text?.includes('*COMPLETED*')) || undefined,
+          5_000,
+        );
         expect(dollr.executionCount(dollr.executions()[0]!.referenceId)).toBe(1);
         expect(await app.stop()).toEqual({ code: 0, signal: null });
       }),

@@ -21,12 +21,16 @@ describe('a replica dies while it follows executions', () => {
       const approver = personAt({ slack, appUrl: a.url }, APPROVER);
 
       const amounts = Array.from({ length: COUNT }, (_, i) => `20.${String(i + 1).padStart(2, '0')}`);
-      const cards = await Promise.all(amounts.map((amount, i) => requester.request(`payout 8 ${amount} USD takeover-${i}`, `takeover-${i}`)));
+      const cards = await Promise.all(
+        amounts.map((amount, i) => requester.request(`payout 8 ${amount} USD takeover-${i}`, `takeover-${i}`)),
+      );
       const clicks = await Promise.all(cards.map((card) => approver.press(card, 'approve')));
       expect(clicks.every((c) => c.status === 200)).toBe(true);
       // A follows all of them: each execution is PROCESSING at Dollr and its thread says so.
       await slack.waitFor(
-        (s) => cards.every((card) => s.thread(card.channel, card.ts).some((m) => m.text?.includes('*PROCESSING*'))) || undefined,
+        (s) =>
+          cards.every((card) => s.thread(card.channel, card.ts).some((m) => m.text?.includes('*PROCESSING*'))) ||
+          undefined,
         15_000,
         `${COUNT} PROCESSING replies`,
       );
@@ -49,7 +53,13 @@ describe('a replica dies while it follows executions', () => {
         dollr.settle(ref, finals[i]!, finals[i] === 'FAILED' ? { gatewayMessage: 'Declined by the provider' } : {});
       }
 
-      const requests: TrackedRequest[] = cards.map((card, i) => ({ card, kind: 'payout', target: 8, amount: amounts[i]!, final: finals[i]! }));
+      const requests: TrackedRequest[] = cards.map((card, i) => ({
+        card,
+        kind: 'payout',
+        target: 8,
+        amount: amounts[i]!,
+        final: finals[i]!,
+      }));
       await waitForFinalStates(slack, requests, 20_000);
       expect(await b.stop()).toEqual({ code: 0, signal: null });
       const result = audit(slack, dollr, requests);
@@ -57,5 +67,6 @@ describe('a replica dies while it follows executions', () => {
       expect(result.problems).toEqual([]);
       expect(result).toMatchObject({ lost: 0, duplicated: 0, executions: COUNT });
       for (const ref of references) expect(dollr.executeRequestCount(ref)).toBe(1);
-    }));
+    }),
+  );
 });

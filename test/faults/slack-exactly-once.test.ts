@@ -24,11 +24,16 @@ describe('Slack messages after a crash', { timeout: 30_000 }, () => {
       await app.exited;
       stop();
       app = await rig.startApp('second');
-      await slack.waitFor(() => threadTextsOf(slack, card).some((t) => t.includes('*PROCESSING*')) || undefined, 10_000);
+      await slack.waitFor(
+        () => threadTextsOf(slack, card).some((t) => t.includes('*PROCESSING*')) || undefined,
+        10_000,
+      );
       dollr.settle(dollr.executions()[0]!.referenceId, 'COMPLETED');
       await slack.waitFor(() => threadTextsOf(slack, card).some((t) => t.includes('*COMPLETED*')) || undefined, 10_000);
       await app.stop();
-      const statuses = threadTextsOf(slack, card).map((t) => /\*(PENDING|PROCESSING|COMPLETED)\*/.exec(t)?.[1]).filter(Boolean);
+      const statuses = threadTextsOf(slack, card)
+        .map((t) => /\*(PENDING|PROCESSING|COMPLETED)\*/.exec(t)?.[1])
+        .filter(Boolean);
       const [execution] = dollr.executions();
       summarise('crash after a reply was accepted', {
         faults: 1,

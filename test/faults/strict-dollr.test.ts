@@ -42,7 +42,10 @@ describe.concurrent('a strict Dollr: replays refused, status lagging', { timeout
         let app = await rig.startApp('first');
         const people = { slack, appUrl: () => app.url };
         const amount = replays === 'duplicate' ? '31.25' : '32.25';
-        const card = await personAt(people, REQUESTER).request(`payout 8 ${amount} USD strict-crash-${token}`, `strict-crash-${token}`);
+        const card = await personAt(people, REQUESTER).request(
+          `payout 8 ${amount} USD strict-crash-${token}`,
+          `strict-crash-${token}`,
+        );
         dollr.configure({ strict: { replays, statusLag: 3 } });
         // Dollr takes the execute (money moves) and answers only after the process is gone.
         dollr.inject({ route: 'execute', fault: { kind: 'late', ms: 10_000 } });
@@ -51,10 +54,11 @@ describe.concurrent('a strict Dollr: replays refused, status lagging', { timeout
         expect(await app.kill('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
 
         app = await rig.startApp('restarted');
-        await check(expect, rig, `strict crash ${replays}`, [{ card, kind: 'payout', target: 8, amount, final: 'COMPLETED' }]);
+        await check(expect, rig, `strict crash ${replays}`, [
+          { card, kind: 'payout', target: 8, amount, final: 'COMPLETED' },
+        ]);
         expect(await within(app.stop(), 10_000, 'a graceful stop')).toEqual({ code: 0, signal: null });
-      }),
-    );
+      }));
 
     it(`(b) an execute answered too late, the status lagging, the resend refused: ${refusal}`, ({ expect }) =>
       withRig({}, async (rig) => {
@@ -62,17 +66,21 @@ describe.concurrent('a strict Dollr: replays refused, status lagging', { timeout
         const app = await rig.startApp('one');
         const people = { slack, appUrl: app.url };
         const amount = replays === 'duplicate' ? '33.25' : '34.25';
-        const card = await personAt(people, REQUESTER).request(`refund 4411 ${amount} strict-late-${token}`, `strict-late-${token}`);
+        const card = await personAt(people, REQUESTER).request(
+          `refund 4411 ${amount} strict-late-${token}`,
+          `strict-late-${token}`,
+        );
         dollr.configure({ strict: { replays, statusLag: 2 } });
         dollr.inject({ route: 'execute', fault: { kind: 'late', ms: 2000 } });
         await personAt(people, APPROVER).press(card, 'approve');
-        await check(expect, rig, `strict late ${replays}`, [{ card, kind: 'refund', target: 4411, amount, final: 'COMPLETED' }]);
+        await check(expect, rig, `strict late ${replays}`, [
+          { card, kind: 'refund', target: 4411, amount, final: 'COMPLETED' },
+        ]);
         const referenceId = dollr.executions()[0]!.referenceId;
         // The resend carried the same reference and was refused; money moved once.
         expect(dollr.executeRequestCount(referenceId)).toBeGreaterThanOrEqual(2);
         expect(dollr.executionCount(referenceId)).toBe(1);
         expect(await app.stop()).toEqual({ code: 0, signal: null });
-      }),
-    );
+      }));
   }
 });

@@ -22,29 +22,33 @@ const groupAlive = (pgid: number): boolean => {
 };
 
 describe('npm start under a supervisor', () => {
-  it('passes SIGTERM to the app and exits 0 after the app stopped, leaving nothing of its group', { timeout: 60_000 }, () =>
-    withRig({}, async (rig) => {
-      const output: string[] = [];
-      // Its own process group, as a container's or a service's main process has.
-      const npm = spawn('npm', ['start'], {
-        cwd: REPO_ROOT,
-        detached: true,
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...rig.env() } as NodeJS.ProcessEnv,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      npm.stdout.on('data', (chunk) => output.push(String(chunk)));
-      npm.stderr.on('data', (chunk) => output.push(String(chunk)));
-      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-        npm.once('exit', (code, signal) => resolve({ code, signal })),
-      );
-      try {
-        await pollUntil(() => output.join('').includes('dollr-slack started'), 20_000, 'the app to start');
-        process.kill(npm.pid!, 'SIGTERM'); // The group leader only, as a supervisor does.
-        expect(await within(exited, 30_000, 'npm start to exit')).toEqual({ code: 0, signal: null });
-        expect(output.join('')).toContain('dollr-slack stopped');
-        await pollUntil(() => !groupAlive(npm.pid!), 2_000, 'every process of the group to be gone');
-      } finally {
-        if (groupAlive(npm.pid!)) process.kill(-npm.pid!, 'SIGKILL');
-      }
-    }));
+  it(
+    'passes SIGTERM to the app and exits 0 after the app stopped, leaving nothing of its group',
+    { timeout: 60_000 },
+    () =>
+      withRig({}, async (rig) => {
+        const output: string[] = [];
+        // Its own process group, as a container's or a service's main process has.
+        const npm = spawn('npm', ['start'], {
+          cwd: REPO_ROOT,
+          detached: true,
+          env: { PATH: process.env.PATH, HOME: process.env.HOME, ...rig.env() } as NodeJS.ProcessEnv,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        npm.stdout.on('data', (chunk) => output.push(String(chunk)));
+        npm.stderr.on('data', (chunk) => output.push(String(chunk)));
+        const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+          npm.once('exit', (code, signal) => resolve({ code, signal })),
+        );
+        try {
+          await pollUntil(() => output.join('').includes('dollr-slack started'), 20_000, 'the app to start');
+          process.kill(npm.pid!, 'SIGTERM'); // The group leader only, as a supervisor does.
+          expect(await within(exited, 30_000, 'npm start to exit')).toEqual({ code: 0, signal: null });
+          expect(output.join('')).toContain('dollr-slack stopped');
+          await pollUntil(() => !groupAlive(npm.pid!), 2_000, 'every process of the group to be gone');
+        } finally {
+          if (groupAlive(npm.pid!)) process.kill(-npm.pid!, 'SIGKILL');
+        }
+      }),
+  );
 });

@@ -52,8 +52,16 @@ function fixtures() {
       { type: 'rejected', by: 'U_APP', reason: FORMULA_REASON, at: '2026-01-07T08:01:00.000Z' },
     ],
   });
-  const before = aRequest({ id: 'R_D_BEFORE', createdAt: '2025-12-31T23:59:59.999Z', events: [{ type: 'requested', by: 'U_REQ', at: '2025-12-31T23:59:59.999Z' }] });
-  const atUntil = aRequest({ id: 'R_E_AT_UNTIL', createdAt: '2026-02-01T00:00:00.000Z', events: [{ type: 'requested', by: 'U_REQ', at: '2026-02-01T00:00:00.000Z' }] });
+  const before = aRequest({
+    id: 'R_D_BEFORE',
+    createdAt: '2025-12-31T23:59:59.999Z',
+    events: [{ type: 'requested', by: 'U_REQ', at: '2025-12-31T23:59:59.999Z' }],
+  });
+  const atUntil = aRequest({
+    id: 'R_E_AT_UNTIL',
+    createdAt: '2026-02-01T00:00:00.000Z',
+    events: [{ type: 'requested', by: 'U_REQ', at: '2026-02-01T00:00:00.000Z' }],
+  });
   // Event types this version may not know, and fields on known ones (a comment), render generically.
   const unusual = aRequest({
     id: 'R_F_UNUSUAL',
@@ -62,7 +70,14 @@ function fixtures() {
     events: [
       { type: 'requested', by: 'U_REQ', at: '2026-01-08T12:00:00.000Z' },
       { type: 'reminded', to: ['U_APP', 'U_APP2'], at: '2026-01-08T13:00:00.000Z' },
-      { type: 'escalated', by: 'U_BOSS', note: 'to finance', level: 2, nested: { ignored: true }, at: '2026-01-08T14:00:00.000Z' },
+      {
+        type: 'escalated',
+        by: 'U_BOSS',
+        note: 'to finance',
+        level: 2,
+        nested: { ignored: true },
+        at: '2026-01-08T14:00:00.000Z',
+      },
       { type: 'approved', by: 'U_APP', comment: 'ok, checked', at: '2026-01-08T15:00:00.000Z' },
     ] as unknown as RequestEvent[],
   });
@@ -77,11 +92,17 @@ function reorder(events: RequestEvent[]): RequestEvent[] {
 async function filledStore(url: string): Promise<Store> {
   const store = await createStore(url);
   const f = fixtures();
-  for (const request of [f.unusual, f.atUntil, f.formula, f.before, f.completed, f.rejectedPayout]) await store.insert(request);
+  for (const request of [f.unusual, f.atUntil, f.formula, f.before, f.completed, f.rejectedPayout])
+    await store.insert(request);
   return store;
 }
 
-async function exportText(store: Store, format: AuditFormat, range: { since: string; until?: string }, batchSize?: number) {
+async function exportText(
+  store: Store,
+  format: AuditFormat,
+  range: { since: string; until?: string },
+  batchSize?: number,
+) {
   const out = new PassThrough();
   const chunks: Buffer[] = [];
   out.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -107,19 +128,29 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const char = text[i]!;
     if (quoted) {
-      if (char === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (char === '"') quoted = false;
+      if (char === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (char === '"') quoted = false;
       else cell += char;
     } else if (char === '"') quoted = true;
-    else if (char === ',') row.push(cell), (cell = '');
-    else if (char === '\r' && text[i + 1] === '\n') row.push(cell), rows.push(row), (row = []), (cell = ''), i++;
-    else cell += char;
+    else if (char === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (char === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i++;
+    } else cell += char;
   }
   expect(cell, 'the file ends with CRLF').toBe('');
   return rows;
 }
 
-const asObjects = (rows: string[][]) => rows.slice(1).map((cells) => Object.fromEntries(AUDIT_COLUMNS.map((column, i) => [column, cells[i]])));
+const asObjects = (rows: string[][]) =>
+  rows.slice(1).map((cells) => Object.fromEntries(AUDIT_COLUMNS.map((column, i) => [column, cells[i]])));
 
 describe('the audit export', () => {
   let store: Store;
@@ -171,7 +202,14 @@ describe('the audit export', () => {
       requester: 'U_REQ',
       state: 'completed',
     });
-    expect(objects[7]).toMatchObject({ operation: 'payout', by: 'U_APP', currency: 'LRD', subject: 'payout:77', requester: 'U_PAY', state: 'rejected' });
+    expect(objects[7]).toMatchObject({
+      operation: 'payout',
+      by: 'U_APP',
+      currency: 'LRD',
+      subject: 'payout:77',
+      requester: 'U_PAY',
+      state: 'rejected',
+    });
     // A refund Dollr never answered about has no currency yet.
     expect(objects[9]).toMatchObject({ operation: 'refund', currency: '', amount: '3.00' });
     expect(objects.slice(11).map((row) => [row.by, row.detail])).toEqual([
@@ -187,30 +225,52 @@ describe('the audit export', () => {
     expect(text).toContain(`,"'${FORMULA_REASON.replace(/"/g, '""')}",`);
     expect(text).toContain(",'+1 customer asked,");
     const objects = asObjects(parseCsv(text));
-    expect(objects.find((row) => row.request_id === 'R_B_REJECTED' && row.event === 'rejected')?.detail).toBe(REJECT_REASON);
-    expect(objects.find((row) => row.request_id === 'R_B_REJECTED' && row.event === 'requested')?.detail).toBe('supplier, March');
-    expect(objects.find((row) => row.request_id === 'R_C_FORMULA' && row.event === 'rejected')?.detail).toBe(`'${FORMULA_REASON}`);
+    expect(objects.find((row) => row.request_id === 'R_B_REJECTED' && row.event === 'rejected')?.detail).toBe(
+      REJECT_REASON,
+    );
+    expect(objects.find((row) => row.request_id === 'R_B_REJECTED' && row.event === 'requested')?.detail).toBe(
+      'supplier, March',
+    );
+    expect(objects.find((row) => row.request_id === 'R_C_FORMULA' && row.event === 'rejected')?.detail).toBe(
+      `'${FORMULA_REASON}`,
+    );
     for (const cell of parseCsv(text).flat()) expect(cell).not.toMatch(/^[=+\-@]/);
   });
 
   it('writes JSONL with the same fields, the text exactly as typed', async () => {
-    const csv = asObjects(parseCsv((await exportText(store, 'csv', { since: '2026-01-01', until: '2026-02-01' })).text));
+    const csv = asObjects(
+      parseCsv((await exportText(store, 'csv', { since: '2026-01-01', until: '2026-02-01' })).text),
+    );
     const { text, summary } = await exportText(store, 'jsonl', { since: '2026-01-01', until: '2026-02-01' });
     const lines = text.split('\n');
     expect(lines.pop()).toBe('');
     const objects = lines.map((line) => JSON.parse(line) as Record<string, string>);
     expect(objects).toHaveLength(summary.events);
     expect(Object.keys(objects[0]!)).toEqual([...AUDIT_COLUMNS]);
-    expect(objects.find((row) => row.request_id === 'R_B_REJECTED' && row.event === 'rejected')?.detail).toBe(REJECT_REASON);
+    expect(objects.find((row) => row.request_id === 'R_B_REJECTED' && row.event === 'rejected')?.detail).toBe(
+      REJECT_REASON,
+    );
     // The formula guard is for spreadsheets; JSON keeps the text as it was typed.
-    expect(objects.find((row) => row.request_id === 'R_C_FORMULA' && row.event === 'rejected')?.detail).toBe(FORMULA_REASON);
-    expect(objects.filter((row) => row.request_id !== 'R_C_FORMULA')).toEqual(csv.filter((row) => row.request_id !== 'R_C_FORMULA'));
+    expect(objects.find((row) => row.request_id === 'R_C_FORMULA' && row.event === 'rejected')?.detail).toBe(
+      FORMULA_REASON,
+    );
+    expect(objects.filter((row) => row.request_id !== 'R_C_FORMULA')).toEqual(
+      csv.filter((row) => row.request_id !== 'R_C_FORMULA'),
+    );
   });
 
   it('selects requests by creation time: since inclusive (UTC day start), until exclusive', async () => {
     const ids = async (since: string, until?: string) => {
       const { text } = await exportText(store, 'jsonl', { since, until });
-      return [...new Set(text.trim().split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { request_id: string }).request_id))];
+      return [
+        ...new Set(
+          text
+            .trim()
+            .split('\n')
+            .filter(Boolean)
+            .map((line) => (JSON.parse(line) as { request_id: string }).request_id),
+        ),
+      ];
     };
     expect(await ids('2025-12-31', '2026-01-01')).toEqual(['R_D_BEFORE']);
     expect(await ids('2026-01-06', '2026-01-08')).toEqual(['R_B_REJECTED', 'R_C_FORMULA']);
@@ -245,11 +305,24 @@ describe('progress on stderr', () => {
   };
 
   it('says nothing for a short export', () => {
-    expect(run(400, false, [[100, 200], [300, 400]])).toEqual([]);
+    expect(
+      run(400, false, [
+        [100, 200],
+        [300, 400],
+      ]),
+    ).toEqual([]);
   });
 
   it('reports a large export at most once a second', () => {
-    expect(run(5000, false, [[100, 200], [600, 400], [1200, 1200], [1900, 2000], [2300, 5000]])).toEqual([
+    expect(
+      run(5000, false, [
+        [100, 200],
+        [600, 400],
+        [1200, 1200],
+        [1900, 2000],
+        [2300, 5000],
+      ]),
+    ).toEqual([
       'exported 200/5000 requests (4%)\n',
       'exported 1200/5000 requests (24%)\n',
       'exported 5000/5000 requests (100%)\n',
@@ -257,7 +330,13 @@ describe('progress on stderr', () => {
   });
 
   it('reports a slow export once it passes a second, rewriting the line on a terminal', () => {
-    expect(run(600, true, [[500, 200], [1500, 400], [1800, 600]])).toEqual(['\r\x1b[Kexported 400/600 requests (66%)', '\n']);
+    expect(
+      run(600, true, [
+        [500, 200],
+        [1500, 400],
+        [1800, 600],
+      ]),
+    ).toEqual(['\r\x1b[Kexported 400/600 requests (66%)', '\n']);
   });
 });
 
@@ -293,7 +372,9 @@ describe('npm run audit:export (the CLI, as a child process)', () => {
     const rows = parseCsv(stdout);
     expect(rows[0]).toEqual([...AUDIT_COLUMNS]);
     expect(rows).toHaveLength(15);
-    expect(asObjects(rows).find((row) => row.event === 'rejected' && row.request_id === 'R_B_REJECTED')?.detail).toBe(REJECT_REASON);
+    expect(asObjects(rows).find((row) => row.event === 'rejected' && row.request_id === 'R_B_REJECTED')?.detail).toBe(
+      REJECT_REASON,
+    );
   });
 
   it('exports JSONL to a file given with --out', async () => {
@@ -308,7 +389,12 @@ describe('npm run audit:export (the CLI, as a child process)', () => {
   });
 
   it('refuses bad arguments with the usage and exit code 2', async () => {
-    for (const args of [[], ['--since', '2026-02-30'], ['--since', '2026-01-01', '--format', 'xlsx'], ['--since', '2026-01-01', '--bogus']]) {
+    for (const args of [
+      [],
+      ['--since', '2026-02-30'],
+      ['--since', '2026-01-01', '--format', 'xlsx'],
+      ['--since', '2026-01-01', '--bogus'],
+    ]) {
       const { code, stdout, stderr } = await cli(args);
       expect(code, args.join(' ')).toBe(2);
       expect(stderr, args.join(' ')).toContain('Usage: npm run audit:export -- --since YYYY-MM-DD');
@@ -321,7 +407,9 @@ describe('npm run audit:export (the CLI, as a child process)', () => {
     const missing = join(dir, 'missing.sqlite');
     const { code, stderr } = await cli(['--since', '2026-01-01'], { STORE_URL: `sqlite://${missing}` });
     expect(code).toBe(1);
-    expect(stderr).toBe(`audit-export: There is no store at ${missing}. Set STORE_URL (or run from the app's directory) to export the app's store.\n`);
+    expect(stderr).toBe(
+      `audit-export: There is no store at ${missing}. Set STORE_URL (or run from the app's directory) to export the app's store.\n`,
+    );
     expect(existsSync(missing)).toBe(false);
   });
 });

@@ -55,7 +55,12 @@ const callsTo = (path: string) => fake.calls.filter((c) => c.path === path);
 const inTenMinutes = () => new Date(Date.now() + 10 * 60_000);
 
 async function refundSession(dollr: DollrClient, amount = '25.50') {
-  return dollr.createRefundSession({ originalPaymentIntentId: 4411, amount, reason: 'Double charge', expiresAt: inTenMinutes() });
+  return dollr.createRefundSession({
+    originalPaymentIntentId: 4411,
+    amount,
+    reason: 'Double charge',
+    expiresAt: inTenMinutes(),
+  });
 }
 
 beforeAll(async () => {
@@ -107,14 +112,25 @@ describe('refunds and payouts', () => {
 
     const referenceId = randomUUID();
     const executed = await dollr.executePayout({ sessionId, payoutAccountId: 8, referenceId });
-    expect(executed).toMatchObject({ status: 'PENDING', payerAmount: '41.25', payeeAmount: '40.00', payerCurrency: 'LRD' });
+    expect(executed).toMatchObject({
+      status: 'PENDING',
+      payerAmount: '41.25',
+      payeeAmount: '40.00',
+      payerCurrency: 'LRD',
+    });
     expect(callsTo('/v1/executions/payout')[0]!.body).toEqual({
       session_id: sessionId,
       payout_account_id: '8',
       reference_id: referenceId,
       passcode: {
         token: { code: PASSCODE, phone: PHONE },
-        device: { name: 'dollr-slack', type: 'SERVER', platform: 'NODE', user_agent: expect.stringMatching(/^dollr-slack\/\d/), client_ip: '10.0.0.5' },
+        device: {
+          name: 'dollr-slack',
+          type: 'SERVER',
+          platform: 'NODE',
+          user_agent: expect.stringMatching(/^dollr-slack\/\d/),
+          client_ip: '10.0.0.5',
+        },
       },
     });
     expect(fake.executionCount(referenceId)).toBe(1);
@@ -133,9 +149,13 @@ describe('refunds and payouts', () => {
 
   it('refuses a payout without a configured passcode, without calling Dollr', async () => {
     const dollr = client({ payoutPasscode: undefined });
-    const error = await failure(dollr.executePayout({ sessionId: '1001', payoutAccountId: 7, referenceId: randomUUID() }));
+    const error = await failure(
+      dollr.executePayout({ sessionId: '1001', payoutAccountId: 7, referenceId: randomUUID() }),
+    );
     expect(error.code).toBe('forbidden');
-    expect(error.message).toBe('Payouts are not configured: set DOLLR_PAYOUT_PASSCODE and DOLLR_PAYOUT_PHONE or DOLLR_PAYOUT_USER_ID.');
+    expect(error.message).toBe(
+      'Payouts are not configured: set DOLLR_PAYOUT_PASSCODE and DOLLR_PAYOUT_PHONE or DOLLR_PAYOUT_USER_ID.',
+    );
     expect(fake.calls).toHaveLength(0);
   });
 
@@ -157,7 +177,10 @@ describe('access token', () => {
     await Promise.all([1, 2, 3, 4, 5].map(() => dollr.getStatus('refund', randomUUID())));
     await refundSession(dollr);
     expect(tokenCalls()).toBe(1);
-    expect(callsTo('/v1/jwt/client/obtain/token')[0]!.body).toEqual({ client_id: 'test-client', client_secret: CLIENT_SECRET });
+    expect(callsTo('/v1/jwt/client/obtain/token')[0]!.body).toEqual({
+      client_id: 'test-client',
+      client_secret: CLIENT_SECRET,
+    });
     const bearer = fake.calls.filter((c) => c.path.startsWith('/v1/status/')).map((c) => c.headers.authorization);
     expect(new Set(bearer).size).toBe(1);
   });
@@ -202,7 +225,11 @@ describe('access token', () => {
 
   it('gives up with unauthorized on a second 401', async () => {
     const dollr = client();
-    fake.inject({ route: 'session', times: 2, fault: { kind: 'status', status: 401, body: { detail: 'Could not validate credentials' } } });
+    fake.inject({
+      route: 'session',
+      times: 2,
+      fault: { kind: 'status', status: 401, body: { detail: 'Could not validate credentials' } },
+    });
     const error = await failure(refundSession(dollr));
     expect(error).toMatchObject({ code: 'unauthorized', message: 'Could not validate credentials' });
     expect(tokenCalls()).toBe(2);
@@ -268,7 +295,8 @@ describe('failures', () => {
     // A bare server, because the fake always sends whole answers: headers now, half a body, then nothing.
     const stalled: ServerResponse[] = [];
     const server = createServer((req, res) => {
-      if (req.url === '/v1/jwt/client/obtain/token') return void res.end(JSON.stringify({ access_token: 't', expires_in: 60 }));
+      if (req.url === '/v1/jwt/client/obtain/token')
+        return void res.end(JSON.stringify({ access_token: 't', expires_in: 60 }));
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': '200' });
       res.write('{"reference_id":');
       stalled.push(res);
@@ -276,7 +304,9 @@ describe('failures', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = server.address() as AddressInfo;
-      const error = await failure(client({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 150 }).getStatus('refund', randomUUID()));
+      const error = await failure(
+        client({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 150 }).getStatus('refund', randomUUID()),
+      );
       expect(error.code).toBe('timeout');
       expect(stalled).toHaveLength(1);
     } finally {
@@ -300,7 +330,10 @@ describe('failures', () => {
   it('rejects an answer of the wrong shape as bad_response, naming the field', async () => {
     const dollr = client();
     const { sessionId } = await refundSession(dollr);
-    fake.inject({ route: 'execute', fault: { kind: 'status', status: 200, body: { reference_id: 'r', status: 'DONE', payer_amount: '1' } } });
+    fake.inject({
+      route: 'execute',
+      fault: { kind: 'status', status: 200, body: { reference_id: 'r', status: 'DONE', payer_amount: '1' } },
+    });
     const error = await failure(dollr.executeRefund({ sessionId, referenceId: randomUUID() }));
     expect(error.code).toBe('bad_response');
     expect(error.message).toContain('status:');
@@ -322,7 +355,14 @@ describe('failures', () => {
       fault: {
         kind: 'status',
         status: 200,
-        body: { reference_id: other, status: stored.status, payer_amount: 1, payer_currency: 'USD', payee_amount: 1, payee_currency: 'USD' },
+        body: {
+          reference_id: other,
+          status: stored.status,
+          payer_amount: 1,
+          payer_currency: 'USD',
+          payee_amount: 1,
+          payee_currency: 'USD',
+        },
       },
     });
     const error = await failure(dollr.executeRefund({ sessionId, referenceId: randomUUID() }));
@@ -335,11 +375,18 @@ describe('fee preview', () => {
   const PREDICTION = '/v1/predictions/amount-and-fees';
 
   it("asks Dollr's predictions for a payout's fees, with the documented query", async () => {
-    const preview = await client({ payoutMethod: 'MTN_MOMO_LBR' }).previewPayoutFees({ amount: '10.00', currency: 'USD' });
+    const preview = await client({ payoutMethod: 'MTN_MOMO_LBR' }).previewPayoutFees({
+      amount: '10.00',
+      currency: 'USD',
+    });
     expect(preview).toEqual({ payeeAmount: '10.00', payeeCurrency: 'USD', fees: '1.50', feeCurrency: 'USD' });
     const [call, ...more] = callsTo(PREDICTION);
     expect(more).toHaveLength(0);
-    expect(call).toMatchObject({ method: 'GET', body: undefined, headers: { authorization: expect.stringMatching(/^Bearer \S+$/) } });
+    expect(call).toMatchObject({
+      method: 'GET',
+      body: undefined,
+      headers: { authorization: expect.stringMatching(/^Bearer \S+$/) },
+    });
     expect(call!.query).toEqual({
       base_amount: '10.00',
       base_currency: 'USD',
@@ -374,28 +421,49 @@ describe('fee preview', () => {
     expect(await dollr.previewPayoutFees({ amount: '10.00', currency: 'USD' })).toBeUndefined();
     expect(await dollr.previewPayoutFees({ amount: '20.00', currency: 'USD' })).toBeUndefined();
     const warnings = logLines.map((line) => JSON.parse(line)).filter((entry) => entry.level === 'warn');
-    expect(warnings).toEqual([expect.objectContaining({ method: 'MPESA_KEN', known: expect.arrayContaining(['MTN_MOMO_LBR', 'WALLET']) })]);
+    expect(warnings).toEqual([
+      expect.objectContaining({ method: 'MPESA_KEN', known: expect.arrayContaining(['MTN_MOMO_LBR', 'WALLET']) }),
+    ]);
     expect(fake.calls).toHaveLength(0);
   });
 
   it('rejects with a DollrError like every other call (503 -> server, 422 -> rejected)', async () => {
     const dollr = client({ payoutMethod: 'ORANGE_MONEY_LBR' });
     fake.inject({ route: 'prediction', fault: { kind: 'status', status: 503 } });
-    expect(await failure(dollr.previewPayoutFees({ amount: '10.00', currency: 'USD' }))).toMatchObject({ code: 'server', message: 'Service Unavailable' });
+    expect(await failure(dollr.previewPayoutFees({ amount: '10.00', currency: 'USD' }))).toMatchObject({
+      code: 'server',
+      message: 'Service Unavailable',
+    });
     fake.configure({ predictionsAvailable: false });
     expect((await failure(dollr.previewPayoutFees({ amount: '10.00', currency: 'USD' }))).code).toBe('server');
     fake.configure({ predictionsAvailable: true });
-    fake.inject({ route: 'prediction', fault: { kind: 'status', status: 422, body: { detail: [{ loc: ['query', 'provider'], msg: 'invalid combination', type: 'value_error' }] } } });
-    expect(await failure(dollr.previewPayoutFees({ amount: '10.00', currency: 'USD' }))).toMatchObject({ code: 'rejected', message: 'provider: invalid combination' });
+    fake.inject({
+      route: 'prediction',
+      fault: {
+        kind: 'status',
+        status: 422,
+        body: { detail: [{ loc: ['query', 'provider'], msg: 'invalid combination', type: 'value_error' }] },
+      },
+    });
+    expect(await failure(dollr.previewPayoutFees({ amount: '10.00', currency: 'USD' }))).toMatchObject({
+      code: 'rejected',
+      message: 'provider: invalid combination',
+    });
     expect((await dollr.previewPayoutFees({ amount: '10.00', currency: 'USD' }))?.fees).toBe('1.50');
   });
 
   it('rejects an answer with numbers where Dollr sends strings as bad_response', async () => {
     fake.inject({
       route: 'prediction',
-      fault: { kind: 'status', status: 200, body: { payee_amount: 10, payee_currency: 'USD', platform_fee: 1, platform_currency: 'USD' } },
+      fault: {
+        kind: 'status',
+        status: 200,
+        body: { payee_amount: 10, payee_currency: 'USD', platform_fee: 1, platform_currency: 'USD' },
+      },
     });
-    const error = await failure(client({ payoutMethod: 'WALLET' }).previewPayoutFees({ amount: '10.00', currency: 'USD' }));
+    const error = await failure(
+      client({ payoutMethod: 'WALLET' }).previewPayoutFees({ amount: '10.00', currency: 'USD' }),
+    );
     expect(error.code).toBe('bad_response');
     expect(error.message).toContain('payee_amount:');
     expect(error.message).toContain('platform_fee:');
@@ -404,7 +472,9 @@ describe('fee preview', () => {
   it('gives up after 3 s by default, however long the client waits for money calls', async () => {
     fake.inject({ route: 'prediction', fault: { kind: 'delay', ms: 5000 } });
     const started = Date.now();
-    const error = await failure(client({ payoutMethod: 'WALLET', timeoutMs: 15_000 }).previewPayoutFees({ amount: '10.00', currency: 'USD' }));
+    const error = await failure(
+      client({ payoutMethod: 'WALLET', timeoutMs: 15_000 }).previewPayoutFees({ amount: '10.00', currency: 'USD' }),
+    );
     const took = Date.now() - started;
     expect(error).toMatchObject({ code: 'timeout', message: `Dollr did not answer GET ${PREDICTION} within 3000 ms.` });
     expect(took).toBeGreaterThanOrEqual(2900);
@@ -413,9 +483,16 @@ describe('fee preview', () => {
 
   it('never waits longer than the client deadline, nor than its own', async () => {
     fake.inject({ route: 'prediction', times: 2, fault: { kind: 'delay', ms: 1500 } });
-    const short = await failure(client({ payoutMethod: 'WALLET', timeoutMs: 150 }).previewPayoutFees({ amount: '1.00', currency: 'USD' }));
+    const short = await failure(
+      client({ payoutMethod: 'WALLET', timeoutMs: 150 }).previewPayoutFees({ amount: '1.00', currency: 'USD' }),
+    );
     expect(short.message).toBe(`Dollr did not answer GET ${PREDICTION} within 150 ms.`);
-    const own = await failure(client({ payoutMethod: 'WALLET', feePreviewTimeoutMs: 200 }).previewPayoutFees({ amount: '1.00', currency: 'USD' }));
+    const own = await failure(
+      client({ payoutMethod: 'WALLET', feePreviewTimeoutMs: 200 }).previewPayoutFees({
+        amount: '1.00',
+        currency: 'USD',
+      }),
+    );
     expect(own).toMatchObject({ code: 'timeout', message: `Dollr did not answer GET ${PREDICTION} within 200 ms.` });
   });
 
@@ -433,9 +510,15 @@ describe('fee preview', () => {
 
   it('logs the query (it holds no secret), with the bare path', async () => {
     await client({ payoutMethod: 'WALLET' }).previewPayoutFees({ amount: '7.00', currency: 'RWF' });
-    const entries = logLines.map((line) => JSON.parse(line)).filter((entry) => entry.message === 'dollr call' && entry.path === PREDICTION);
+    const entries = logLines
+      .map((line) => JSON.parse(line))
+      .filter((entry) => entry.message === 'dollr call' && entry.path === PREDICTION);
     expect(entries).toEqual([
-      expect.objectContaining({ method: 'GET', status: 200, query: expect.objectContaining({ base_amount: '7.00', payment_method: 'WALLET', fee_bearer: 'PAYER' }) }),
+      expect.objectContaining({
+        method: 'GET',
+        status: 200,
+        query: expect.objectContaining({ base_amount: '7.00', payment_method: 'WALLET', fee_bearer: 'PAYER' }),
+      }),
     ]);
   });
 });
@@ -444,17 +527,27 @@ describe('secrets', () => {
   it('never logs or reports the client secret, the token or the passcode', async () => {
     const dollr = client();
     const errors: string[] = [];
-    const collect = (promise: Promise<unknown>) => promise.catch((e: unknown) => void errors.push(String((e as Error).message)));
+    const collect = (promise: Promise<unknown>) =>
+      promise.catch((e: unknown) => void errors.push(String((e as Error).message)));
 
     const { sessionId } = await dollr.createPayoutSession({ payoutAccountId: 7, amount: '10.00', currency: 'USD' });
     await dollr.executePayout({ sessionId, payoutAccountId: 7, referenceId: randomUUID() });
     fake.expireTokens();
     await collect(dollr.executePayout({ sessionId, payoutAccountId: 7, referenceId: randomUUID() }));
-    fake.inject({ route: 'token', fault: { kind: 'status', status: 200, body: { access_token: 42, expires_in: 'x' } } });
+    fake.inject({
+      route: 'token',
+      fault: { kind: 'status', status: 200, body: { access_token: 42, expires_in: 'x' } },
+    });
     fake.expireTokens();
     await collect(dollr.getStatus('payout', randomUUID()));
     await collect(client({ clientSecret: 'wrong-secret-value' }).getStatus('payout', randomUUID()));
-    await collect(client({ payoutPasscode: { code: 'bad-passcode-1', phone: PHONE } }).executePayout({ sessionId, payoutAccountId: 7, referenceId: randomUUID() }));
+    await collect(
+      client({ payoutPasscode: { code: 'bad-passcode-1', phone: PHONE } }).executePayout({
+        sessionId,
+        payoutAccountId: 7,
+        referenceId: randomUUID(),
+      }),
+    );
 
     const tokens = fake.calls.map((c) => String(c.headers.authorization ?? '').replace(/^Bearer /, '')).filter(Boolean);
     expect(tokens.length).toBeGreaterThan(0);

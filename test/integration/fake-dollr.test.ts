@@ -11,6 +11,7 @@ let token: string;
 
 interface Answer {
   status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: answers are JSON of many shapes; each test reads the fields it expects.
   body: any;
   headers: Headers;
 }
@@ -31,7 +32,11 @@ const post = (path: string, body?: unknown, auth?: string | null) => call('POST'
 const get = (path: string, auth?: string | null) => call('GET', path, undefined, auth);
 
 async function obtainToken(): Promise<string> {
-  const answer = await post('/v1/jwt/client/obtain/token', { client_id: 'test-client', client_secret: 'test-secret' }, null);
+  const answer = await post(
+    '/v1/jwt/client/obtain/token',
+    { client_id: 'test-client', client_secret: 'test-secret' },
+    null,
+  );
   return answer.body.access_token;
 }
 
@@ -42,7 +47,12 @@ const passcode = {
 };
 
 async function refundSession(originalId = 4411, amount = 25.5): Promise<string> {
-  const answer = await post('/v1/sessions/refund', { original_payment_intent_id: originalId, amount, reason: 'test', expires_at: inAnHour() });
+  const answer = await post('/v1/sessions/refund', {
+    original_payment_intent_id: originalId,
+    amount,
+    reason: 'test',
+    expires_at: inAnHour(),
+  });
   expect(answer.status).toBe(200);
   return String(answer.body.id);
 }
@@ -54,7 +64,12 @@ async function payoutSession(accountId = 7, amount = 40, currency = 'USD'): Prom
 }
 
 const executePayout = (sessionId: string, referenceId: string, accountId = '7', code = passcode) =>
-  post('/v1/executions/payout', { session_id: sessionId, payout_account_id: accountId, reference_id: referenceId, passcode: code });
+  post('/v1/executions/payout', {
+    session_id: sessionId,
+    payout_account_id: accountId,
+    reference_id: referenceId,
+    passcode: code,
+  });
 
 beforeAll(async () => {
   fake = await startFakeDollr();
@@ -65,7 +80,11 @@ beforeEach(() => fake.reset());
 
 describe('tokens and auth', () => {
   it('issues a token whose expires_in is in minutes', async () => {
-    const answer = await post('/v1/jwt/client/obtain/token', { client_id: 'test-client', client_secret: 'test-secret' }, null);
+    const answer = await post(
+      '/v1/jwt/client/obtain/token',
+      { client_id: 'test-client', client_secret: 'test-secret' },
+      null,
+    );
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({ access_token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/), expires_in: 60 });
   });
@@ -81,11 +100,20 @@ describe('tokens and auth', () => {
   });
 
   it('answers 401 without a token, with a bad one, and after expire-tokens', async () => {
-    expect(await post('/v1/sessions/payout', {}, null)).toMatchObject({ status: 401, body: { detail: 'Not authenticated' } });
-    expect(await post('/v1/sessions/payout', {}, 'garbage')).toMatchObject({ status: 401, body: { detail: 'Could not validate credentials' } });
+    expect(await post('/v1/sessions/payout', {}, null)).toMatchObject({
+      status: 401,
+      body: { detail: 'Not authenticated' },
+    });
+    expect(await post('/v1/sessions/payout', {}, 'garbage')).toMatchObject({
+      status: 401,
+      body: { detail: 'Could not validate credentials' },
+    });
     const own = await obtainToken();
     expect((await post('/__fake/expire-tokens')).status).toBe(200);
-    expect(await get(`/v1/status/refund/${randomUUID()}`, own)).toMatchObject({ status: 401, body: { detail: 'Could not validate credentials' } });
+    expect(await get(`/v1/status/refund/${randomUUID()}`, own)).toMatchObject({
+      status: 401,
+      body: { detail: 'Could not validate credentials' },
+    });
     token = await obtainToken();
   });
 
@@ -115,10 +143,24 @@ describe('routes', () => {
 
 describe('refunds', () => {
   it('runs session -> execute -> status PENDING, PROCESSING, COMPLETED', async () => {
-    const sessionAnswer = await post('/v1/sessions/refund', { original_payment_intent_id: '4411', amount: 25.5, reason: 'dup', expires_at: inAnHour() });
-    expect(sessionAnswer.body).toMatchObject({ id: expect.any(Number), original_payment_intent_id: 4411, amount: 25.5, reason: 'dup', status: 'ACTIVE' });
+    const sessionAnswer = await post('/v1/sessions/refund', {
+      original_payment_intent_id: '4411',
+      amount: 25.5,
+      reason: 'dup',
+      expires_at: inAnHour(),
+    });
+    expect(sessionAnswer.body).toMatchObject({
+      id: expect.any(Number),
+      original_payment_intent_id: 4411,
+      amount: 25.5,
+      reason: 'dup',
+      status: 'ACTIVE',
+    });
     const referenceId = randomUUID();
-    const executed = await post('/v1/executions/refund', { session_id: String(sessionAnswer.body.id), reference_id: referenceId });
+    const executed = await post('/v1/executions/refund', {
+      session_id: String(sessionAnswer.body.id),
+      reference_id: referenceId,
+    });
     expect(executed.body).toEqual({
       reference_id: referenceId,
       status: 'PENDING',
@@ -134,7 +176,10 @@ describe('refunds', () => {
       requires_action: null,
     });
     expect((await get(`/v1/status/refund/${referenceId}`)).body.status).toBe('PROCESSING');
-    expect((await get(`/v1/status/refund/${referenceId}`)).body).toMatchObject({ status: 'COMPLETED', provider_transaction_id: expect.any(String) });
+    expect((await get(`/v1/status/refund/${referenceId}`)).body).toMatchObject({
+      status: 'COMPLETED',
+      provider_transaction_id: expect.any(String),
+    });
     expect(fake.statusRequestCount(referenceId)).toBe(2);
     expect(fake.balances().USD).toBe('999974.50');
   });
@@ -156,7 +201,9 @@ describe('refunds', () => {
     const other = await post('/v1/executions/refund', { session_id: await refundSession(), reference_id: referenceId });
     expect(other).toMatchObject({
       status: 422,
-      body: { detail: [{ loc: ['body', 'reference_id'], msg: 'reference_id already exists', type: 'value_error.duplicate' }] },
+      body: {
+        detail: [{ loc: ['body', 'reference_id'], msg: 'reference_id already exists', type: 'value_error.duplicate' }],
+      },
     });
   });
 
@@ -164,21 +211,34 @@ describe('refunds', () => {
     const sessionId = await refundSession();
     await post('/v1/executions/refund', { session_id: sessionId, reference_id: randomUUID() });
     const again = await post('/v1/executions/refund', { session_id: sessionId, reference_id: randomUUID() });
-    expect(again.body.detail).toEqual([{ loc: ['body', 'session_id'], msg: 'session is not active', type: 'value_error' }]);
+    expect(again.body.detail).toEqual([
+      { loc: ['body', 'session_id'], msg: 'session is not active', type: 'value_error' },
+    ]);
     const unknown = await post('/v1/executions/refund', { session_id: '999999', reference_id: randomUUID() });
     expect(unknown.body.detail[0].msg).toBe('session not found or expired');
-    const payout = await post('/v1/executions/refund', { session_id: await payoutSession(), reference_id: randomUUID() });
+    const payout = await post('/v1/executions/refund', {
+      session_id: await payoutSession(),
+      reference_id: randomUUID(),
+    });
     expect(payout.body.detail[0].msg).toBe('session not found or expired');
   });
 
   it('caps refunds at the original amount, across partial refunds', async () => {
     await post('/v1/executions/refund', { session_id: await refundSession(4413, 30), reference_id: randomUUID() });
-    const tooMuch = await post('/v1/sessions/refund', { original_payment_intent_id: 4413, amount: 20.01, expires_at: inAnHour() });
+    const tooMuch = await post('/v1/sessions/refund', {
+      original_payment_intent_id: 4413,
+      amount: 20.01,
+      expires_at: inAnHour(),
+    });
     expect(tooMuch.status).toBe(422);
     expect(tooMuch.body.detail[0].loc).toEqual(['body', 'amount']);
     expect(tooMuch.body.detail[0].msg).toContain('20.00 USD left');
     await refundSession(4413, 20);
-    const unknown = await post('/v1/sessions/refund', { original_payment_intent_id: 1, amount: 1, expires_at: inAnHour() });
+    const unknown = await post('/v1/sessions/refund', {
+      original_payment_intent_id: 1,
+      amount: 1,
+      expires_at: inAnHour(),
+    });
     expect(unknown.body.detail[0].loc).toEqual(['body', 'original_payment_intent_id']);
   });
 
@@ -188,18 +248,34 @@ describe('refunds', () => {
       { loc: ['body', 'session_id'], msg: 'str type expected', type: 'type_error.str' },
       { loc: ['body', 'reference_id'], msg: 'value is not a valid uuid', type: 'type_error.uuid' },
     ]);
-    const v1 = await post('/v1/executions/refund', { session_id: '1', reference_id: 'c232ab00-9414-11ec-b3c8-9f6bdeced846' });
+    const v1 = await post('/v1/executions/refund', {
+      session_id: '1',
+      reference_id: 'c232ab00-9414-11ec-b3c8-9f6bdeced846',
+    });
     expect(v1.body.detail[0].type).toBe('value_error.uuid.version');
     const missing = await post('/v1/sessions/refund', {});
-    expect(missing.body.detail.map((d: { loc: string[] }) => d.loc[1])).toEqual(['original_payment_intent_id', 'amount', 'expires_at']);
-    const past = await post('/v1/sessions/refund', { original_payment_intent_id: 4411, amount: 1, expires_at: '2020-01-01T00:00:00Z' });
+    expect(missing.body.detail.map((d: { loc: string[] }) => d.loc[1])).toEqual([
+      'original_payment_intent_id',
+      'amount',
+      'expires_at',
+    ]);
+    const past = await post('/v1/sessions/refund', {
+      original_payment_intent_id: 4411,
+      amount: 1,
+      expires_at: '2020-01-01T00:00:00Z',
+    });
     expect(past.body.detail[0].loc).toEqual(['body', 'expires_at']);
     const far = new Date(Date.now() + 25 * 60 * 60_000).toISOString();
-    expect((await post('/v1/sessions/refund', { original_payment_intent_id: 4411, amount: 1, expires_at: far })).status).toBe(422);
+    expect(
+      (await post('/v1/sessions/refund', { original_payment_intent_id: 4411, amount: 1, expires_at: far })).status,
+    ).toBe(422);
   });
 
   it('answers 404 for an unknown reference or one of another operation', async () => {
-    expect(await get(`/v1/status/refund/${randomUUID()}`)).toMatchObject({ status: 404, body: { detail: 'Not found' } });
+    expect(await get(`/v1/status/refund/${randomUUID()}`)).toMatchObject({
+      status: 404,
+      body: { detail: 'Not found' },
+    });
     const referenceId = randomUUID();
     await post('/v1/executions/refund', { session_id: await refundSession(), reference_id: referenceId });
     expect((await get(`/v1/status/payout/${referenceId}`)).status).toBe(404);
@@ -211,25 +287,51 @@ describe('payouts', () => {
     fake.configure({ fee: '0.50' });
     const referenceId = randomUUID();
     const answer = await executePayout(await payoutSession(8, 40, 'LRD'), referenceId, '8');
-    expect(answer.body).toMatchObject({ status: 'PENDING', payer_amount: 40.5, payee_amount: 40, payer_currency: 'LRD', operation_type: 'PAYOUT' });
+    expect(answer.body).toMatchObject({
+      status: 'PENDING',
+      payer_amount: 40.5,
+      payee_amount: 40,
+      payer_currency: 'LRD',
+      operation_type: 'PAYOUT',
+    });
     expect(fake.balances().LRD).toBe('999959.50');
-    expect(fake.execution(referenceId)).toMatchObject({ payoutAccountId: 8, payerAmount: '40.50', payeeAmount: '40.00' });
+    expect(fake.execution(referenceId)).toMatchObject({
+      payoutAccountId: 8,
+      payerAmount: '40.50',
+      payeeAmount: '40.00',
+    });
   });
 
   it('refuses a wrong passcode (403) and a token with both phone and user_id (422)', async () => {
     const sessionId = await payoutSession();
-    const wrong = await executePayout(sessionId, randomUUID(), '7', { ...passcode, token: { code: '000000', phone: '231771234567' } });
+    const wrong = await executePayout(sessionId, randomUUID(), '7', {
+      ...passcode,
+      token: { code: '000000', phone: '231771234567' },
+    });
     expect(wrong).toMatchObject({ status: 403, body: { detail: 'Invalid passcode' } });
-    const both = await executePayout(sessionId, randomUUID(), '7', { ...passcode, token: { ...passcode.token, user_id: 'u1' } as never });
-    expect(both.body.detail).toEqual([{ loc: ['body', 'passcode', 'token'], msg: 'provide exactly one of phone or user_id', type: 'value_error' }]);
+    const both = await executePayout(sessionId, randomUUID(), '7', {
+      ...passcode,
+      token: { ...passcode.token, user_id: 'u1' } as never,
+    });
+    expect(both.body.detail).toEqual([
+      { loc: ['body', 'passcode', 'token'], msg: 'provide exactly one of phone or user_id', type: 'value_error' },
+    ]);
     const noDevice = await executePayout(sessionId, randomUUID(), '7', { token: passcode.token } as never);
     expect(noDevice.body.detail[0].loc).toEqual(['body', 'passcode', 'device']);
   });
 
   it('refuses an account that does not match the session, and a numeric account id', async () => {
     const sessionId = await payoutSession(7);
-    expect((await executePayout(sessionId, randomUUID(), '8')).body.detail[0].loc).toEqual(['body', 'payout_account_id']);
-    const numeric = await post('/v1/executions/payout', { session_id: sessionId, payout_account_id: 7, reference_id: randomUUID(), passcode });
+    expect((await executePayout(sessionId, randomUUID(), '8')).body.detail[0].loc).toEqual([
+      'body',
+      'payout_account_id',
+    ]);
+    const numeric = await post('/v1/executions/payout', {
+      session_id: sessionId,
+      payout_account_id: 7,
+      reference_id: randomUUID(),
+      passcode,
+    });
     expect(numeric.body.detail[0]).toMatchObject({ loc: ['body', 'payout_account_id'], type: 'type_error.str' });
   });
 
@@ -238,17 +340,21 @@ describe('payouts', () => {
     fake.setBalance('USD', '40.50');
     const referenceId = randomUUID();
     const answer = await executePayout(await payoutSession(7, 40), referenceId);
-    expect(answer).toMatchObject({ status: 200, body: { status: 'FAILED', wallet_message: 'Insufficient wallet balance' } });
+    expect(answer).toMatchObject({
+      status: 200,
+      body: { status: 'FAILED', wallet_message: 'Insufficient wallet balance' },
+    });
     expect(fake.executionCount(referenceId)).toBe(0);
     expect(fake.balances().USD).toBe('40.50');
   });
 
   it('refuses unsupported currencies and unknown accounts', async () => {
-    expect((await post('/v1/sessions/payout', { payout_account_id: 7, amount: 1, currency: 'EUR' })).body.detail[0].loc).toEqual(['body', 'currency']);
-    expect((await post('/v1/sessions/payout', { payout_account_id: 99, amount: 1, currency: 'USD' })).body.detail[0].loc).toEqual([
-      'body',
-      'payout_account_id',
-    ]);
+    expect(
+      (await post('/v1/sessions/payout', { payout_account_id: 7, amount: 1, currency: 'EUR' })).body.detail[0].loc,
+    ).toEqual(['body', 'currency']);
+    expect(
+      (await post('/v1/sessions/payout', { payout_account_id: 99, amount: 1, currency: 'USD' })).body.detail[0].loc,
+    ).toEqual(['body', 'payout_account_id']);
   });
 
   it('lets payout sessions expire', async () => {
@@ -264,11 +370,15 @@ describe('strict mode (the readings the docs leave open, at their strictest)', (
     fake.configure({ strict: { replays: 'duplicate' } });
     const sessionId = await refundSession();
     const referenceId = randomUUID();
-    expect((await post('/v1/executions/refund', { session_id: sessionId, reference_id: referenceId })).status).toBe(200);
+    expect((await post('/v1/executions/refund', { session_id: sessionId, reference_id: referenceId })).status).toBe(
+      200,
+    );
     const replay = await post('/v1/executions/refund', { session_id: sessionId, reference_id: referenceId });
     expect(replay).toMatchObject({
       status: 422,
-      body: { detail: [{ loc: ['body', 'reference_id'], msg: 'reference_id already exists', type: 'value_error.duplicate' }] },
+      body: {
+        detail: [{ loc: ['body', 'reference_id'], msg: 'reference_id already exists', type: 'value_error.duplicate' }],
+      },
     });
     expect(fake.executionCount(referenceId)).toBe(1);
   });
@@ -279,7 +389,10 @@ describe('strict mode (the readings the docs leave open, at their strictest)', (
     const referenceId = randomUUID();
     expect((await executePayout(sessionId, referenceId)).status).toBe(200);
     const replay = await executePayout(sessionId, referenceId);
-    expect(replay).toMatchObject({ status: 422, body: { detail: [{ loc: ['body', 'session_id'], msg: 'session is not active' }] } });
+    expect(replay).toMatchObject({
+      status: 422,
+      body: { detail: [{ loc: ['body', 'session_id'], msg: 'session is not active' }] },
+    });
     expect(fake.executionCount(referenceId)).toBe(1);
   });
 
@@ -289,7 +402,10 @@ describe('strict mode (the readings the docs leave open, at their strictest)', (
     await post('/v1/executions/refund', { session_id: await refundSession(), reference_id: referenceId });
     expect((await get(`/v1/status/refund/${referenceId}`)).status).toBe(404);
     expect((await get(`/v1/status/refund/${referenceId}`)).status).toBe(404);
-    expect(await get(`/v1/status/refund/${referenceId}`)).toMatchObject({ status: 200, body: { reference_id: referenceId } });
+    expect(await get(`/v1/status/refund/${referenceId}`)).toMatchObject({
+      status: 200,
+      body: { reference_id: referenceId },
+    });
   });
 
   it('is off after a reset, and refuses a bad strict setting over HTTP', async () => {
@@ -298,7 +414,9 @@ describe('strict mode (the readings the docs leave open, at their strictest)', (
     const sessionId = await refundSession();
     const referenceId = randomUUID();
     await post('/v1/executions/refund', { session_id: sessionId, reference_id: referenceId });
-    expect((await post('/v1/executions/refund', { session_id: sessionId, reference_id: referenceId })).status).toBe(200);
+    expect((await post('/v1/executions/refund', { session_id: sessionId, reference_id: referenceId })).status).toBe(
+      200,
+    );
     expect((await get(`/v1/status/refund/${referenceId}`)).status).toBe(200);
     expect((await post('/__fake/config', { strict: { replays: 'sometimes' } })).status).toBe(400);
   });
@@ -315,7 +433,8 @@ describe('fee predictions', () => {
     provider: 'PAWAPAY',
     fee_bearer: 'PAYER',
   };
-  const predict = (query: Record<string, string>, auth?: string | null) => get(`${PREDICTION}?${new URLSearchParams(query)}`, auth);
+  const predict = (query: Record<string, string>, auth?: string | null) =>
+    get(`${PREDICTION}?${new URLSearchParams(query)}`, auth);
 
   it('answers amounts and fees as strings, the payer bearing the fees', async () => {
     const answer = await predict(QUERY);
@@ -336,8 +455,22 @@ describe('fee predictions', () => {
 
   it('takes the fees off the amount when the payee bears them, with the configured platform fee', async () => {
     fake.configure({ predictionFee: '2.25' });
-    const answer = await predict({ ...QUERY, base_amount: '100', base_currency: 'RWF', target_currency: 'RWF', payment_method: 'WALLET', provider: 'PLATFORM', fee_bearer: 'PAYEE' });
-    expect(answer.body).toMatchObject({ payer_amount: '100.00', payee_amount: '97.25', platform_fee: '2.25', gateway_fee: '0.50', gateway_currency: 'RWF' });
+    const answer = await predict({
+      ...QUERY,
+      base_amount: '100',
+      base_currency: 'RWF',
+      target_currency: 'RWF',
+      payment_method: 'WALLET',
+      provider: 'PLATFORM',
+      fee_bearer: 'PAYEE',
+    });
+    expect(answer.body).toMatchObject({
+      payer_amount: '100.00',
+      payee_amount: '97.25',
+      platform_fee: '2.25',
+      gateway_fee: '0.50',
+      gateway_currency: 'RWF',
+    });
     const tooSmall = await predict({ ...QUERY, base_amount: '2.75', fee_bearer: 'PAYEE' });
     expect(tooSmall.status).toBe(422);
     expect(tooSmall.body.detail[0].loc).toEqual(['query', 'base_amount']);
@@ -354,7 +487,9 @@ describe('fee predictions', () => {
       Object.keys(QUERY).map((name) => ({ loc: ['query', name], msg: 'field required', type: 'value_error.missing' })),
     );
     const { fee_bearer: _dropped, ...withoutBearer } = QUERY;
-    expect((await predict(withoutBearer)).body).toEqual({ detail: [{ loc: ['query', 'fee_bearer'], msg: 'field required', type: 'value_error.missing' }] });
+    expect((await predict(withoutBearer)).body).toEqual({
+      detail: [{ loc: ['query', 'fee_bearer'], msg: 'field required', type: 'value_error.missing' }],
+    });
   });
 
   it('validates amounts, currencies, enums and the method/provider matrix', async () => {
@@ -369,7 +504,16 @@ describe('fee predictions', () => {
       ['base_currency', 'value_error.str.regex'],
       ['target_currency', 'value_error.const'],
     ]);
-    expect(await problems({ payment_method: 'MTN_MOMO', operation_type: 'PAY', provider: 'MTN_MOMO_LBR', fee_bearer: 'ME', owner_type: 'X', owner_id: 'a' })).toEqual([
+    expect(
+      await problems({
+        payment_method: 'MTN_MOMO',
+        operation_type: 'PAY',
+        provider: 'MTN_MOMO_LBR',
+        fee_bearer: 'ME',
+        owner_type: 'X',
+        owner_id: 'a',
+      }),
+    ).toEqual([
       ['payment_method', 'type_error.enum'],
       ['operation_type', 'type_error.enum'],
       ['provider', 'type_error.enum'],
@@ -409,7 +553,10 @@ describe('HTTP controls', () => {
   it('injects status faults and rate limits for a number of requests', async () => {
     await post('/__fake/inject', { route: 'session', times: 2, fault: { kind: 'status', status: 503 } });
     await post('/__fake/inject', { route: 'status', fault: { kind: 'rate_limit', retryAfterSeconds: 3 } });
-    expect(await post('/v1/sessions/payout', {})).toMatchObject({ status: 503, body: { detail: 'Service Unavailable' } });
+    expect(await post('/v1/sessions/payout', {})).toMatchObject({
+      status: 503,
+      body: { detail: 'Service Unavailable' },
+    });
     expect((await post('/v1/sessions/payout', {})).status).toBe(503);
     expect((await post('/v1/sessions/payout', {})).status).toBe(422);
     const limited = await get(`/v1/status/refund/${randomUUID()}`);
@@ -430,11 +577,18 @@ describe('HTTP controls', () => {
 
     await post('/__fake/fail-next', { walletMessage: 'Insufficient wallet balance' });
     const failed = randomUUID();
-    expect((await executePayout(await payoutSession(), failed)).body).toMatchObject({ status: 'FAILED', wallet_message: 'Insufficient wallet balance' });
+    expect((await executePayout(await payoutSession(), failed)).body).toMatchObject({
+      status: 'FAILED',
+      wallet_message: 'Insufficient wallet balance',
+    });
 
     const executions = await get('/__fake/executions', null);
     expect(executions.body.map((e: { referenceId: string }) => e.referenceId)).toEqual([held, failed]);
-    expect((await get(`/__fake/counts/${held}`, null)).body).toEqual({ executionCount: 1, executeRequestCount: 1, statusRequestCount: 2 });
+    expect((await get(`/__fake/counts/${held}`, null)).body).toEqual({
+      executionCount: 1,
+      executeRequestCount: 1,
+      statusRequestCount: 2,
+    });
     const calls = await get('/__fake/calls', null);
     expect(calls.body.filter((c: { path: string }) => c.path === '/v1/executions/payout')).toHaveLength(2);
     expect(calls.body.every((c: { path: string }) => !c.path.startsWith('/__fake'))).toBe(true);
@@ -445,7 +599,10 @@ describe('HTTP controls', () => {
     await post('/__fake/seed/payout-account', { id: 77 });
     await post('/__fake/balance', { currency: 'RWF', amount: 5 });
     expect((await get('/__fake/balances', null)).body.RWF).toBe('5.00');
-    expect((await post('/v1/sessions/refund', { original_payment_intent_id: 9001, amount: 12, expires_at: inAnHour() })).status).toBe(200);
+    expect(
+      (await post('/v1/sessions/refund', { original_payment_intent_id: 9001, amount: 12, expires_at: inAnHour() }))
+        .status,
+    ).toBe(200);
     expect((await post('/v1/sessions/payout', { payout_account_id: 77, amount: 1, currency: 'RWF' })).status).toBe(200);
     await post('/__fake/reset');
     expect(fake.calls).toHaveLength(0);
@@ -467,7 +624,9 @@ describe('connection faults', () => {
   it('drop processes the request, then closes the connection', async () => {
     fake.inject({ route: 'execute', fault: { kind: 'drop' } });
     const referenceId = randomUUID();
-    await expect(post('/v1/executions/refund', { session_id: await refundSession(), reference_id: referenceId })).rejects.toThrow();
+    await expect(
+      post('/v1/executions/refund', { session_id: await refundSession(), reference_id: referenceId }),
+    ).rejects.toThrow();
     expect(fake.executionCount(referenceId)).toBe(1);
   });
 

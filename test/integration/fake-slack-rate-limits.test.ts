@@ -24,7 +24,12 @@ async function start(options: FakeSlackOptions = {}): Promise<{ fake: FakeSlack;
   clock = 1_700_000_000_000;
   fake = await startFakeSlack({ now: () => clock, ...options });
   // Retries off: every 429 reaches the test instead of being waited out by the client.
-  const client = new WebClient(BOT_TOKEN, { slackApiUrl: fake.apiUrl, logger: silentLogger, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+  const client = new WebClient(BOT_TOKEN, {
+    slackApiUrl: fake.apiUrl,
+    logger: silentLogger,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+  });
   return { fake, client };
 }
 
@@ -41,7 +46,11 @@ async function post(fake: FakeSlack, method: string, args: Record<string, string
     headers: { authorization: `Bearer ${BOT_TOKEN}`, 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams(args).toString(),
   });
-  return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as Record<string, unknown> };
+  return {
+    status: response.status,
+    retryAfter: response.headers.get('retry-after'),
+    body: (await response.json()) as Record<string, unknown>,
+  };
 }
 
 describe('fake Slack rate limits', () => {
@@ -71,7 +80,13 @@ describe('fake Slack rate limits', () => {
     await client.chat.postMessage({ channel: 'C1', text: 'one second later' });
     await rateLimited(client.chat.postMessage({ channel: 'C1', text: 'and only one' }));
 
-    expect(fake.channel('C1').map((m) => m.text)).toEqual(['burst 0', 'burst 1', 'burst 2', 'burst 3', 'one second later']);
+    expect(fake.channel('C1').map((m) => m.text)).toEqual([
+      'burst 0',
+      'burst 1',
+      'burst 2',
+      'burst 3',
+      'one second later',
+    ]);
     const limited = fake.calls.filter((c) => c.status === 429);
     expect(limited).toHaveLength(4);
     expect(limited[0]).toMatchObject({
@@ -98,7 +113,9 @@ describe('fake Slack rate limits', () => {
     const { ts } = await client.chat.postMessage({ channel: 'C1', text: 'card' });
     await client.chat.update({ channel: 'C1', ts: ts!, text: 'v2' });
     await client.chat.update({ channel: 'C1', ts: ts!, text: 'v3' });
-    const refused = await rateLimited(client.chat.update({ channel: 'C2', ts: ts!, text: 'other channel, same bucket' }));
+    const refused = await rateLimited(
+      client.chat.update({ channel: 'C2', ts: ts!, text: 'other channel, same bucket' }),
+    );
     expect(refused.retryAfter).toBe(2); // 1.2 s per call at 50/min, rounded up.
     clock += 1200;
     await client.chat.update({ channel: 'C1', ts: ts!, text: 'v4' });
@@ -131,7 +148,11 @@ describe('fake Slack rate limits', () => {
 
   it('are waited out by a WebClient left to retry on 429 (its default)', async () => {
     const { fake } = await start({ now: Date.now, rateLimits: { burst: 1 } });
-    const retrying = new WebClient(BOT_TOKEN, { slackApiUrl: fake.apiUrl, logger: silentLogger, retryConfig: { retries: 1, minTimeout: 0, maxTimeout: 0 } });
+    const retrying = new WebClient(BOT_TOKEN, {
+      slackApiUrl: fake.apiUrl,
+      logger: silentLogger,
+      retryConfig: { retries: 1, minTimeout: 0, maxTimeout: 0 },
+    });
     await retrying.chat.postMessage({ channel: 'C1', text: 'first' });
     await retrying.chat.postMessage({ channel: 'C1', text: 'second, after Retry-After' });
     const [, limited, retried] = fake.calls;

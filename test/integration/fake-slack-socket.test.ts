@@ -5,7 +5,6 @@ import type { FakeSlack } from '../../src/fakes/fake-slack.ts';
 import { blockActionsPayload, commandPayload } from '../../src/fakes/slack-sender.ts';
 import { silentLogger } from '../support/silent-logger.ts';
 
-
 let fake: FakeSlack;
 let app: App | undefined;
 
@@ -31,12 +30,18 @@ describe('Bolt in Socket Mode against the fake Slack', () => {
     });
     app.command('/dollr', async ({ ack, command, client }) => {
       await ack(`Working on: ${command.text}`);
-      await client.chat.postMessage({ channel: command.channel_id, text: `Requested by <@${command.user_id}>: ${command.text}` });
+      await client.chat.postMessage({
+        channel: command.channel_id,
+        text: `Requested by <@${command.user_id}>: ${command.text}`,
+      });
     });
     await app.start();
     await fake.waitForSocket();
 
-    const ack = await fake.sendEnvelope('slash_commands', commandPayload({ text: 'refund pi_123 10 EUR', userId: 'U0ALICE', channelId: 'C0FINANCE' }));
+    const ack = await fake.sendEnvelope(
+      'slash_commands',
+      commandPayload({ text: 'refund pi_123 10 EUR', userId: 'U0ALICE', channelId: 'C0FINANCE' }),
+    );
 
     expect(ack.payload).toEqual({ text: 'Working on: refund pi_123 10 EUR' });
     const posted = await fake.waitFor((f) => f.channel('C0FINANCE')[0]);
@@ -65,7 +70,14 @@ describe('Bolt in Socket Mode against the fake Slack', () => {
 
     const ack = await fake.sendEnvelope(
       'interactive',
-      blockActionsPayload({ userId: 'U0BOB', channelId: 'C1', messageTs: '1700000000.000100', actionId: 'dollr_approve', blockId: 'decision', value: 'R23456789A' }),
+      blockActionsPayload({
+        userId: 'U0BOB',
+        channelId: 'C1',
+        messageTs: '1700000000.000100',
+        actionId: 'dollr_approve',
+        blockId: 'decision',
+        value: 'R23456789A',
+      }),
     );
 
     expect(ack.payload).toEqual({});
@@ -76,7 +88,12 @@ describe('Bolt in Socket Mode against the fake Slack', () => {
     const clientOptions = { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } };
     // App does not pass clientPingTimeout on, and the reconnect delay is clientPingTimeout x failures
     // (5 s by default), so this test builds the receiver itself with a short one.
-    const receiver = new SocketModeReceiver({ appToken: FAKE_APP_TOKEN, logger: silentLogger, clientPingTimeout: 200, installerOptions: { clientOptions } });
+    const receiver = new SocketModeReceiver({
+      appToken: FAKE_APP_TOKEN,
+      logger: silentLogger,
+      clientPingTimeout: 200,
+      installerOptions: { clientOptions },
+    });
     app = new App({ token: FAKE_BOT_TOKEN, receiver, logger: silentLogger, clientOptions });
     await app.start();
 

@@ -7,7 +7,6 @@ import { silentLogger } from '../support/silent-logger.ts';
 
 const BOT_TOKEN = FAKE_BOT_TOKEN;
 
-
 let fake: FakeSlack;
 let client: WebClient;
 
@@ -50,7 +49,12 @@ beforeEach(() => fake.reset());
 describe('fake Slack Web API through @slack/web-api', () => {
   it('answers auth.test with the bot identity', async () => {
     const result = await client.auth.test();
-    expect(result).toMatchObject({ ok: true, user_id: fake.bot.userId, bot_id: fake.bot.botId, team_id: fake.bot.teamId });
+    expect(result).toMatchObject({
+      ok: true,
+      user_id: fake.bot.userId,
+      bot_id: fake.bot.botId,
+      team_id: fake.bot.teamId,
+    });
     expect(fake.calls[0]).toMatchObject({ method: 'auth.test', token: BOT_TOKEN, status: 200 });
   });
 
@@ -87,20 +91,30 @@ describe('fake Slack Web API through @slack/web-api', () => {
   });
 
   it('refuses to update a message it does not know, and a reply to an unknown thread', async () => {
-    expect((await platformError(client.chat.update({ channel: 'C1', ts: '1.000001', text: 'x' }))).error).toBe('message_not_found');
-    expect((await platformError(client.chat.postMessage({ channel: 'C1', text: 'x', thread_ts: '1.000001' }))).error).toBe(
-      'thread_not_found',
+    expect((await platformError(client.chat.update({ channel: 'C1', ts: '1.000001', text: 'x' }))).error).toBe(
+      'message_not_found',
     );
+    expect(
+      (await platformError(client.chat.postMessage({ channel: 'C1', text: 'x', thread_ts: '1.000001' }))).error,
+    ).toBe('thread_not_found');
   });
 
   it('opens a modal with a fresh trigger and refuses an unknown or reused one', async () => {
     const trigger = fake.triggerId();
     const opened = await client.views.open({ trigger_id: trigger, view: modal() });
-    expect(opened.view).toMatchObject({ id: expect.stringMatching(/^V[0-9A-Z]{10}$/), hash: expect.any(String), callback_id: 'dollr_refund_request' });
+    expect(opened.view).toMatchObject({
+      id: expect.stringMatching(/^V[0-9A-Z]{10}$/),
+      hash: expect.any(String),
+      callback_id: 'dollr_refund_request',
+    });
     expect(fake.viewsOpened()).toMatchObject([{ id: opened.view!.id, openedBy: 'views.open' }]);
 
-    expect((await platformError(client.views.open({ trigger_id: trigger, view: modal() }))).error).toBe('exchanged_trigger_id');
-    expect((await platformError(client.views.open({ trigger_id: '123.456.abc', view: modal() }))).error).toBe('expired_trigger_id');
+    expect((await platformError(client.views.open({ trigger_id: trigger, view: modal() }))).error).toBe(
+      'exchanged_trigger_id',
+    );
+    expect((await platformError(client.views.open({ trigger_id: '123.456.abc', view: modal() }))).error).toBe(
+      'expired_trigger_id',
+    );
   });
 
   it('refuses a trigger older than 3 seconds', async () => {
@@ -109,8 +123,14 @@ describe('fake Slack Web API through @slack/web-api', () => {
     try {
       const trigger = timed.triggerId();
       clock += 3001;
-      const timedClient = new WebClient(BOT_TOKEN, { slackApiUrl: timed.apiUrl, logger: silentLogger, retryConfig: { retries: 0 } });
-      expect((await platformError(timedClient.views.open({ trigger_id: trigger, view: modal() }))).error).toBe('expired_trigger_id');
+      const timedClient = new WebClient(BOT_TOKEN, {
+        slackApiUrl: timed.apiUrl,
+        logger: silentLogger,
+        retryConfig: { retries: 0 },
+      });
+      expect((await platformError(timedClient.views.open({ trigger_id: trigger, view: modal() }))).error).toBe(
+        'expired_trigger_id',
+      );
     } finally {
       await timed.close();
     }
@@ -121,15 +141,24 @@ describe('fake Slack Web API through @slack/web-api', () => {
     const { id, hash } = opened.view as { id: string; hash: string };
     const updated = await client.views.update({ view_id: id, hash, view: modal({ private_metadata: 'R1' }) });
     expect(updated.view).toMatchObject({ id, private_metadata: 'R1' });
-    expect((await platformError(client.views.update({ view_id: id, hash, view: modal() }))).error).toBe('hash_conflict');
+    expect((await platformError(client.views.update({ view_id: id, hash, view: modal() }))).error).toBe(
+      'hash_conflict',
+    );
     expect(fake.view(id)?.versions).toHaveLength(1);
   });
 
   it('pushes a modal onto the stack of the modal the trigger came from', async () => {
     const root = await client.views.open({ trigger_id: fake.triggerId(), view: modal() });
     const rootId = root.view!.id!;
-    const pushed = await client.views.push({ trigger_id: fake.triggerId({ viewId: rootId }), view: modal({ callback_id: 'dollr_reject_reason' }) });
-    expect(pushed.view).toMatchObject({ previous_view_id: rootId, root_view_id: rootId, callback_id: 'dollr_reject_reason' });
+    const pushed = await client.views.push({
+      trigger_id: fake.triggerId({ viewId: rootId }),
+      view: modal({ callback_id: 'dollr_reject_reason' }),
+    });
+    expect(pushed.view).toMatchObject({
+      previous_view_id: rootId,
+      root_view_id: rootId,
+      callback_id: 'dollr_reject_reason',
+    });
   });
 
   it('accepts JSON bodies, with the token in the Authorization header only', async () => {
@@ -139,7 +168,10 @@ describe('fake Slack Web API through @slack/web-api', () => {
         headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
         body: JSON.stringify({ channel: 'C5', text: 'json', blocks: [{ type: 'divider' }], token: BOT_TOKEN }),
       });
-    expect(await (await post({ authorization: `Bearer ${BOT_TOKEN}` })).json()).toMatchObject({ ok: true, channel: 'C5' });
+    expect(await (await post({ authorization: `Bearer ${BOT_TOKEN}` })).json()).toMatchObject({
+      ok: true,
+      channel: 'C5',
+    });
     expect(await (await post({})).json()).toEqual({ ok: false, error: 'not_authed' });
     expect(fake.channel('C5').map((m) => m.blocks)).toEqual([[{ type: 'divider' }]]);
   });
@@ -154,12 +186,26 @@ describe('fake Slack Web API through @slack/web-api', () => {
   });
 
   it('refuses Block Kit and modal limits like Slack', async () => {
-    const title = await platformError(client.views.open({ trigger_id: fake.triggerId(), view: modal({ title: { type: 'plain_text', text: 'x'.repeat(25) } }) }));
+    const title = await platformError(
+      client.views.open({
+        trigger_id: fake.triggerId(),
+        view: modal({ title: { type: 'plain_text', text: 'x'.repeat(25) } }),
+      }),
+    );
     expect(title.error).toBe('invalid_arguments');
-    expect(title.response_metadata?.messages).toContain('[ERROR] must be less than 25 characters [json-pointer:/view/title/text]');
+    expect(title.response_metadata?.messages).toContain(
+      '[ERROR] must be less than 25 characters [json-pointer:/view/title/text]',
+    );
 
-    const button = { type: 'button', action_id: 'a', text: { type: 'plain_text', text: 'b'.repeat(76) }, value: 'v'.repeat(2001) } as const;
-    const tooLong = await platformError(client.chat.postMessage({ channel: 'C1', text: 'x', blocks: [{ type: 'actions' as const, elements: [button] }] }));
+    const button = {
+      type: 'button',
+      action_id: 'a',
+      text: { type: 'plain_text', text: 'b'.repeat(76) },
+      value: 'v'.repeat(2001),
+    } as const;
+    const tooLong = await platformError(
+      client.chat.postMessage({ channel: 'C1', text: 'x', blocks: [{ type: 'actions' as const, elements: [button] }] }),
+    );
     expect(tooLong.error).toBe('invalid_blocks');
     expect(tooLong.response_metadata?.messages).toEqual([
       '[ERROR] must be less than 76 characters [json-pointer:/blocks/0/elements/0/text/text]',
@@ -167,28 +213,59 @@ describe('fake Slack Web API through @slack/web-api', () => {
     ]);
 
     const many = Array.from({ length: 51 }, () => ({ type: 'divider' }));
-    expect((await platformError(client.chat.postMessage({ channel: 'C1', text: 'x', blocks: many }))).error).toBe('invalid_blocks');
+    expect((await platformError(client.chat.postMessage({ channel: 'C1', text: 'x', blocks: many }))).error).toBe(
+      'invalid_blocks',
+    );
     expect((await platformError(client.chat.postMessage({ channel: 'C1', text: '' }))).error).toBe('no_text');
-    const input = { type: 'input', block_id: 'reason', label: { type: 'plain_text', text: 'Reason' }, element: { type: 'plain_text_input', action_id: 'value' } };
-    const noSubmit = await platformError(client.views.open({ trigger_id: fake.triggerId(), view: modal({ submit: undefined, blocks: [input] }) }));
+    const input = {
+      type: 'input',
+      block_id: 'reason',
+      label: { type: 'plain_text', text: 'Reason' },
+      element: { type: 'plain_text_input', action_id: 'value' },
+    };
+    const noSubmit = await platformError(
+      client.views.open({ trigger_id: fake.triggerId(), view: modal({ submit: undefined, blocks: [input] }) }),
+    );
     expect(noSubmit.response_metadata?.messages?.[0]).toContain('/view/submit');
     expect(fake.channel('C1')).toEqual([]);
   });
 
   it('refuses section and context text over 3,000 characters, message text over 40,000, and an initial value past max_length', async () => {
-    const section = await platformError(client.chat.postMessage({ channel: 'C1', text: 'x', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'a'.repeat(3001) } }] }));
-    expect(section.response_metadata?.messages).toEqual(['[ERROR] must be less than 3001 characters [json-pointer:/blocks/0/text/text]']);
-    const context = await platformError(client.chat.postMessage({ channel: 'C1', text: 'x', blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: 'a'.repeat(3001) }] }] }));
+    const section = await platformError(
+      client.chat.postMessage({
+        channel: 'C1',
+        text: 'x',
+        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'a'.repeat(3001) } }],
+      }),
+    );
+    expect(section.response_metadata?.messages).toEqual([
+      '[ERROR] must be less than 3001 characters [json-pointer:/blocks/0/text/text]',
+    ]);
+    const context = await platformError(
+      client.chat.postMessage({
+        channel: 'C1',
+        text: 'x',
+        blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: 'a'.repeat(3001) }] }],
+      }),
+    );
     expect(context.error).toBe('invalid_blocks');
-    expect((await platformError(client.chat.postMessage({ channel: 'C1', text: 'a'.repeat(40_001) }))).error).toBe('msg_too_long');
-    await client.chat.postMessage({ channel: 'C1', text: 'a'.repeat(40_000), blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'a'.repeat(3000) } }] });
+    expect((await platformError(client.chat.postMessage({ channel: 'C1', text: 'a'.repeat(40_001) }))).error).toBe(
+      'msg_too_long',
+    );
+    await client.chat.postMessage({
+      channel: 'C1',
+      text: 'a'.repeat(40_000),
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'a'.repeat(3000) } }],
+    });
     const input = (initial: string) => ({
       type: 'input' as const,
       block_id: 'reason',
       label: { type: 'plain_text' as const, text: 'Reason' },
       element: { type: 'plain_text_input' as const, action_id: 'value', max_length: 500, initial_value: initial },
     });
-    const tooLong = await platformError(client.views.open({ trigger_id: fake.triggerId(), view: modal({ blocks: [input('r'.repeat(501))] }) }));
+    const tooLong = await platformError(
+      client.views.open({ trigger_id: fake.triggerId(), view: modal({ blocks: [input('r'.repeat(501))] }) }),
+    );
     expect(tooLong.response_metadata?.messages?.[0]).toContain('/view/blocks/0/element/initial_value');
     await client.views.open({ trigger_id: fake.triggerId(), view: modal({ blocks: [input('r'.repeat(500))] }) });
   });
@@ -198,19 +275,34 @@ describe('fake Slack Web API through @slack/web-api', () => {
     fake.setConversation('CPUBLIC01', { member: false });
     fake.setConversation('CARCHIVED', { archived: true });
     fake.setConversation('CGONE0001', { exists: false });
-    expect((await platformError(client.chat.postMessage({ channel: 'GPRIVATE1', text: 'x' }))).error).toBe('channel_not_found');
-    expect((await platformError(client.chat.postMessage({ channel: 'CARCHIVED', text: 'x' }))).error).toBe('is_archived');
-    expect((await platformError(client.chat.postMessage({ channel: 'CGONE0001', text: 'x' }))).error).toBe('channel_not_found');
-    expect((await platformError(client.chat.postEphemeral({ channel: 'GPRIVATE1', user: 'U0ALICE', text: 'x' }))).error).toBe('channel_not_found');
+    expect((await platformError(client.chat.postMessage({ channel: 'GPRIVATE1', text: 'x' }))).error).toBe(
+      'channel_not_found',
+    );
+    expect((await platformError(client.chat.postMessage({ channel: 'CARCHIVED', text: 'x' }))).error).toBe(
+      'is_archived',
+    );
+    expect((await platformError(client.chat.postMessage({ channel: 'CGONE0001', text: 'x' }))).error).toBe(
+      'channel_not_found',
+    );
+    expect(
+      (await platformError(client.chat.postEphemeral({ channel: 'GPRIVATE1', user: 'U0ALICE', text: 'x' }))).error,
+    ).toBe('channel_not_found');
     // A public channel takes posts without the bot in it (chat:write.public), but not reads.
     const posted = await client.chat.postMessage({ channel: 'CPUBLIC01', text: 'x' });
     expect((await platformError(client.conversations.history({ channel: 'CPUBLIC01' }))).error).toBe('not_in_channel');
-    expect((await platformError(client.conversations.replies({ channel: 'CPUBLIC01', ts: posted.ts! }))).error).toBe('not_in_channel');
+    expect((await platformError(client.conversations.replies({ channel: 'CPUBLIC01', ts: posted.ts! }))).error).toBe(
+      'not_in_channel',
+    );
     // A channel archived after the card was posted refuses its updates and replies too.
     const card = await client.chat.postMessage({ channel: 'C0LATER01', text: 'card' });
     fake.setConversation('C0LATER01', { archived: true });
-    expect((await platformError(client.chat.update({ channel: 'C0LATER01', ts: card.ts!, text: 'new' }))).error).toBe('is_archived');
-    expect((await platformError(client.chat.postMessage({ channel: 'C0LATER01', thread_ts: card.ts!, text: 'reply' }))).error).toBe('is_archived');
+    expect((await platformError(client.chat.update({ channel: 'C0LATER01', ts: card.ts!, text: 'new' }))).error).toBe(
+      'is_archived',
+    );
+    expect(
+      (await platformError(client.chat.postMessage({ channel: 'C0LATER01', thread_ts: card.ts!, text: 'reply' })))
+        .error,
+    ).toBe('is_archived');
     fake.reset();
     await client.chat.postMessage({ channel: 'GPRIVATE1', text: 'after a reset the fake knows nothing of it' });
   });
@@ -218,7 +310,11 @@ describe('fake Slack Web API through @slack/web-api', () => {
   it('lists user group members and user profiles', async () => {
     expect((await client.usergroups.users.list({ usergroup: 'S0APPROVERS' })).users).toEqual(['U0ALICE', 'U0BOB']);
     expect((await platformError(client.usergroups.users.list({ usergroup: 'S0NOPE' }))).error).toBe('no_such_subteam');
-    expect((await client.users.info({ user: 'U0ALICE' })).user).toMatchObject({ id: 'U0ALICE', name: 'alice', real_name: 'Alice Example' });
+    expect((await client.users.info({ user: 'U0ALICE' })).user).toMatchObject({
+      id: 'U0ALICE',
+      name: 'alice',
+      real_name: 'Alice Example',
+    });
     expect((await platformError(client.users.info({ user: 'U0NOBODY' }))).error).toBe('user_not_found');
   });
 
@@ -233,7 +329,11 @@ describe('fake Slack Web API through @slack/web-api', () => {
     expect(result.ok).toBe(true);
     expect(waits).toEqual([1]);
     const [limited, retried] = fake.calls;
-    expect(limited).toMatchObject({ status: 429, result: { ok: false, error: 'ratelimited' }, fault: { kind: 'rate_limit' } });
+    expect(limited).toMatchObject({
+      status: 429,
+      result: { ok: false, error: 'ratelimited' },
+      fault: { kind: 'rate_limit' },
+    });
     expect(retried).toMatchObject({ status: 200, result: { ok: true } });
     expect(retried!.at - limited!.at).toBeGreaterThanOrEqual(990);
     expect(fake.channel('C1')).toHaveLength(1);
@@ -244,9 +344,15 @@ describe('fake Slack Web API through @slack/web-api', () => {
     fake.inject({ method: '*', fault: { kind: 'http', status: 503 } });
     const http = (await client.auth.test().catch((e: unknown) => e)) as WebAPIHTTPError;
     expect(http).toMatchObject({ code: ErrorCode.HTTPError, statusCode: 503 });
-    expect((await platformError(client.chat.update({ channel: 'C1', ts: '1.1', text: 'x' }))).error).toBe('internal_error');
-    expect((await platformError(client.chat.update({ channel: 'C1', ts: '1.1', text: 'x' }))).error).toBe('internal_error');
-    expect((await platformError(client.chat.update({ channel: 'C1', ts: '1.1', text: 'x' }))).error).toBe('message_not_found');
+    expect((await platformError(client.chat.update({ channel: 'C1', ts: '1.1', text: 'x' }))).error).toBe(
+      'internal_error',
+    );
+    expect((await platformError(client.chat.update({ channel: 'C1', ts: '1.1', text: 'x' }))).error).toBe(
+      'internal_error',
+    );
+    expect((await platformError(client.chat.update({ channel: 'C1', ts: '1.1', text: 'x' }))).error).toBe(
+      'message_not_found',
+    );
   });
 
   it('checks the token: wrong, missing, and the app token on a bot method', async () => {
@@ -267,7 +373,9 @@ describe('fake Slack Web API through @slack/web-api', () => {
       headers: { Authorization: `Bearer ${FAKE_APP_TOKEN}` },
     });
     const opened = await appClient.apps.connections.open({});
-    expect(opened.url).toMatch(new RegExp(`^ws://127\\.0\\.0\\.1:\\d+/socket\\?ticket=[0-9a-f]+&app_id=${fake.bot.appId}$`));
+    expect(opened.url).toMatch(
+      new RegExp(`^ws://127\\.0\\.0\\.1:\\d+/socket\\?ticket=[0-9a-f]+&app_id=${fake.bot.appId}$`),
+    );
     expect((await platformError(client.apps.connections.open({}))).error).toBe('not_allowed_token_type');
   });
 });
@@ -326,7 +434,9 @@ describe('fake Slack control API and waiting', () => {
       body: JSON.stringify({ method: 'chat.postMessage', fault: { kind: 'error', error: 'channel_not_found' } }),
     });
     expect(injected.status).toBe(200);
-    expect((await platformError(client.chat.postMessage({ channel: 'C9', text: 'x' }))).error).toBe('channel_not_found');
+    expect((await platformError(client.chat.postMessage({ channel: 'C9', text: 'x' }))).error).toBe(
+      'channel_not_found',
+    );
 
     expect((await fetch(`${fake.url}/__fake/reset`, { method: 'POST' })).status).toBe(200);
     expect(fake.calls).toHaveLength(0);
@@ -335,11 +445,16 @@ describe('fake Slack control API and waiting', () => {
 
   it('issues trigger IDs and response URLs over HTTP', async () => {
     const control = (path: string, body: unknown) =>
-      fetch(`${fake.url}/__fake/${path}`, { method: 'POST', body: JSON.stringify(body) }).then((r) => r.json() as Promise<Record<string, string>>);
+      fetch(`${fake.url}/__fake/${path}`, { method: 'POST', body: JSON.stringify(body) }).then(
+        (r) => r.json() as Promise<Record<string, string>>,
+      );
     const { trigger_id } = await control('triggers', {});
     expect((await client.views.open({ trigger_id: trigger_id!, view: modal() })).ok).toBe(true);
     const { response_url } = await control('response-urls', { channelId: 'C7', userId: 'U0ALICE' });
-    await fetch(response_url!, { method: 'POST', body: JSON.stringify({ response_type: 'in_channel', text: 'via url' }) });
+    await fetch(response_url!, {
+      method: 'POST',
+      body: JSON.stringify({ response_type: 'in_channel', text: 'via url' }),
+    });
     expect(fake.channel('C7')).toMatchObject([{ text: 'via url', via: 'response_url' }]);
   });
 

@@ -19,7 +19,12 @@ async function connectionsFor(agent: Agent, quietMs: number): Promise<number> {
     opened++;
     return createConnection(...args);
   };
-  const client = new WebClient(FAKE_BOT_TOKEN, { slackApiUrl: fake.apiUrl, agent, logger: silentLogger, retryConfig: { retries: 0 } });
+  const client = new WebClient(FAKE_BOT_TOKEN, {
+    slackApiUrl: fake.apiUrl,
+    agent,
+    logger: silentLogger,
+    retryConfig: { retries: 0 },
+  });
   await client.auth.test();
   await new Promise((resolve) => setTimeout(resolve, quietMs));
   await client.auth.test();

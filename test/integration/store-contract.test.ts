@@ -72,12 +72,17 @@ const sqlite = ((): Backend => {
         openBackend: async (now) => openSqliteBackend({ file, busyTimeoutMs: 1000, now }),
         async plantRaw(key, raw) {
           const db = new DatabaseSync(file);
-          db.prepare('INSERT INTO keyv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, raw);
+          db.prepare(
+            'INSERT INTO keyv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+          ).run(key, raw);
           db.close();
         },
       };
     },
-    backend: async () => ({ backend: openSqliteBackend({ file: join(dir, `raw-${++count}.sqlite`), busyTimeoutMs: 1000 }), prefix: 'raw' }),
+    backend: async () => ({
+      backend: openSqliteBackend({ file: join(dir, `raw-${++count}.sqlite`), busyTimeoutMs: 1000 }),
+      prefix: 'raw',
+    }),
   };
 })();
 
@@ -106,7 +111,10 @@ const redis = ((): Backend => {
         },
       };
     },
-    backend: async () => ({ backend: await openRedisBackend({ url: REDIS_URL, timeoutMs: 1000 }), prefix: `${base}:raw-${++count}` }),
+    backend: async () => ({
+      backend: await openRedisBackend({ url: REDIS_URL, timeoutMs: 1000 }),
+      prefix: `${base}:raw-${++count}`,
+    }),
   };
 })();
 
@@ -161,7 +169,9 @@ function storeContract(backend: Backend): void {
   });
 
   it('keeps text that starts with a colon intact (Keyv escapes it)', async () => {
-    const request = aRequest({ details: { kind: 'refund', originalPaymentIntentId: 1, amount: '1.00', reason: ':base64:AAAA' } });
+    const request = aRequest({
+      details: { kind: 'refund', originalPaymentIntentId: 1, amount: '1.00', reason: ':base64:AAAA' },
+    });
     await store.insert(request);
     expect((await store.get(request.id))?.details.reason).toBe(':base64:AAAA');
   });
@@ -175,7 +185,9 @@ function storeContract(backend: Backend): void {
 
   it('lets exactly one of 20 concurrent inserts of one ID win', async () => {
     const request = aRequest();
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.insert({ ...request, requesterId: `U${i}` })));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => store.insert({ ...request, requesterId: `U${i}` })),
+    );
     expect(results.filter(Boolean)).toHaveLength(1);
     expect((await store.get(request.id))?.requesterId).toBe(`U${results.indexOf(true)}`);
   });
@@ -203,7 +215,9 @@ function storeContract(backend: Backend): void {
     const request = aRequest();
     await store.insert(request);
     const read = (await store.get(request.id))!;
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.replace(nextVersion(read, { approverId: `U${i}` }))));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => store.replace(nextVersion(read, { approverId: `U${i}` }))),
+    );
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(await store.get(request.id)).toMatchObject({ version: 2, approverId: `U${results.indexOf(true)}` });
   });
@@ -233,7 +247,9 @@ function storeContract(backend: Backend): void {
     expect(await store.listWithWorkLeft()).toEqual([]);
     // Work again (an event to tell): back in the index.
     read = (await store.get(request.id))!;
-    const reminded = nextVersion(read, { events: [...read.events, { type: 'reminded', at: read.createdAt }] } as Partial<MoneyRequest>);
+    const reminded = nextVersion(read, {
+      events: [...read.events, { type: 'reminded', at: read.createdAt }],
+    } as Partial<MoneyRequest>);
     expect(await store.replace(reminded, read)).toBe(true);
     expect(ids(await store.listWithWorkLeft())).toEqual([request.id]);
   });
@@ -311,7 +327,10 @@ function storeContract(backend: Backend): void {
     expect(await store.acquireLease('sweep', 'A', 100)).toBeGreaterThan(0);
     clock.now += 200;
     // Redis expires by its own clock: poll until it has (memory and SQLite pass at once).
-    await vi.waitFor(async () => expect(await store.acquireLease('sweep', 'B', 10_000)).toBeGreaterThan(0), { timeout: 2000, interval: 20 });
+    await vi.waitFor(async () => expect(await store.acquireLease('sweep', 'B', 10_000)).toBeGreaterThan(0), {
+      timeout: 2000,
+      interval: 20,
+    });
     expect(await store.renewLease('sweep', 'A', 10_000)).toBe(false);
   });
 
@@ -324,11 +343,14 @@ function storeContract(backend: Backend): void {
     expect(other).toBeGreaterThan(first!);
     clock.now += 200;
     // Redis expires by its own clock: poll until it has (memory and SQLite pass at once).
-    const taken = await vi.waitFor(async () => {
-      const epoch = await store.acquireLease('request:R1', 'B', 10_000);
-      expect(epoch).toBeDefined();
-      return epoch!;
-    }, { timeout: 2000, interval: 20 });
+    const taken = await vi.waitFor(
+      async () => {
+        const epoch = await store.acquireLease('request:R1', 'B', 10_000);
+        expect(epoch).toBeDefined();
+        return epoch!;
+      },
+      { timeout: 2000, interval: 20 },
+    );
     expect(taken).toBeGreaterThan(other!);
     await store.releaseLease('request:R1', 'B');
     expect(await store.acquireLease('request:R1', 'B', 10_000)).toBeGreaterThan(taken);
@@ -343,15 +365,24 @@ function storeContract(backend: Backend): void {
       const v2 = nextVersion(request, { approverId: 'U_A' });
       expect(await store.replace(v2, undefined, { fence: fenceA })).toBe(true);
       clock.now += 200;
-      const epochB = await vi.waitFor(async () => {
-        const epoch = await store.acquireLease(`request:${request.id}`, 'B', 10_000);
-        expect(epoch).toBeDefined();
-        return epoch!;
-      }, { timeout: 2000, interval: 20 });
+      const epochB = await vi.waitFor(
+        async () => {
+          const epoch = await store.acquireLease(`request:${request.id}`, 'B', 10_000);
+          expect(epoch).toBeDefined();
+          return epoch!;
+        },
+        { timeout: 2000, interval: 20 },
+      );
       // A stalled past its lease: its next write, made from what it read before, is refused.
-      await expect(store.replace(nextVersion(v2, { approverId: 'U_STALE' }), undefined, { fence: fenceA })).rejects.toBeInstanceOf(FencedWriteError);
+      await expect(
+        store.replace(nextVersion(v2, { approverId: 'U_STALE' }), undefined, { fence: fenceA }),
+      ).rejects.toBeInstanceOf(FencedWriteError);
       expect(await store.get(request.id)).toEqual(v2);
-      expect(await store.replace(nextVersion(v2, { approverId: 'U_B' }), undefined, { fence: { lease: `request:${request.id}`, epoch: epochB } })).toBe(true);
+      expect(
+        await store.replace(nextVersion(v2, { approverId: 'U_B' }), undefined, {
+          fence: { lease: `request:${request.id}`, epoch: epochB },
+        }),
+      ).toBe(true);
     });
 
     it('refuses a fenced write when nobody holds the lease (released or never taken)', async () => {
@@ -361,21 +392,31 @@ function storeContract(backend: Backend): void {
       await store.releaseLease(`request:${request.id}`, 'A');
       const fence = { lease: `request:${request.id}`, epoch };
       await expect(store.replace(nextVersion(request), undefined, { fence })).rejects.toBeInstanceOf(FencedWriteError);
-      await expect(store.replace(nextVersion(request), undefined, { fence: { lease: 'request:R_NOBODY', epoch } })).rejects.toBeInstanceOf(FencedWriteError);
+      await expect(
+        store.replace(nextVersion(request), undefined, { fence: { lease: 'request:R_NOBODY', epoch } }),
+      ).rejects.toBeInstanceOf(FencedWriteError);
       expect(await store.get(request.id)).toEqual(request);
     });
 
     it('still refuses a stale version under a valid fence', async () => {
       const request = aRequest();
       await store.insert(request);
-      const fence = { lease: `request:${request.id}`, epoch: (await store.acquireLease(`request:${request.id}`, 'A', 10_000))! };
+      const fence = {
+        lease: `request:${request.id}`,
+        epoch: (await store.acquireLease(`request:${request.id}`, 'A', 10_000))!,
+      };
       await store.replace(nextVersion(request, { approverId: 'U_FIRST' }), undefined, { fence });
       expect(await store.replace(nextVersion(request, { approverId: 'U_LATE' }), undefined, { fence })).toBe(false);
     });
   });
 
   describe('counters changed with a write', () => {
-    const day = (delta: number, limit?: number) => ({ name: 'daily:2026-12-04:payout:USD', delta, limit, expiresAt: clock.now + 86_400_000 });
+    const day = (delta: number, limit?: number) => ({
+      name: 'daily:2026-12-04:payout:USD',
+      delta,
+      limit,
+      expiresAt: clock.now + 86_400_000,
+    });
 
     it('adds to a counter in the same step as the write, and reads it back', async () => {
       const request = aRequest();
@@ -390,7 +431,9 @@ function storeContract(backend: Backend): void {
       await store.insert(a);
       await store.insert(b);
       await store.replace(nextVersion(a), undefined, { counters: [day(10_000, 15_000)] });
-      await expect(store.replace(nextVersion(b, { state: 'approved' }), undefined, { counters: [day(10_000, 15_000)] })).rejects.toMatchObject({
+      await expect(
+        store.replace(nextVersion(b, { state: 'approved' }), undefined, { counters: [day(10_000, 15_000)] }),
+      ).rejects.toMatchObject({
         name: 'LimitReachedError',
         counter: 'daily:2026-12-04:payout:USD',
         current: 10_000,
@@ -404,7 +447,11 @@ function storeContract(backend: Backend): void {
     it('lets only as many concurrent writes through as the limit allows (three 100 against 150)', async () => {
       const requests = [aRequest(), aRequest(), aRequest()];
       for (const r of requests) await store.insert(r);
-      const results = await Promise.allSettled(requests.map((r) => store.replace(nextVersion(r, { state: 'approved' }), undefined, { counters: [day(10_000, 15_000)] })));
+      const results = await Promise.allSettled(
+        requests.map((r) =>
+          store.replace(nextVersion(r, { state: 'approved' }), undefined, { counters: [day(10_000, 15_000)] }),
+        ),
+      );
       expect(results.filter((r) => r.status === 'fulfilled' && r.value === true)).toHaveLength(1);
       expect(results.filter((r) => r.status === 'rejected' && r.reason instanceof LimitReachedError)).toHaveLength(2);
       expect(await store.counter('daily:2026-12-04:payout:USD')).toBe(10_000);
@@ -426,7 +473,9 @@ function storeContract(backend: Backend): void {
       await store.replace(nextVersion(current), undefined, { counters: [day(-4_000)] });
       expect(await store.counter('daily:2026-12-04:payout:USD')).toBe(6_000);
       current = (await store.get(request.id))!;
-      await store.replace(nextVersion(current), undefined, { counters: [day(-9_000), { name: 'daily:gone', delta: -1, expiresAt: clock.now + 1000 }] });
+      await store.replace(nextVersion(current), undefined, {
+        counters: [day(-9_000), { name: 'daily:gone', delta: -1, expiresAt: clock.now + 1000 }],
+      });
       expect(await store.counter('daily:2026-12-04:payout:USD')).toBe(0);
       expect(await store.counter('daily:gone')).toBe(0);
     });
@@ -443,7 +492,8 @@ function storeContract(backend: Backend): void {
 
   describe('listing by creation time', () => {
     const at = (minute: number) => new Date(Date.UTC(2026, 0, 10, 12, minute)).toISOString();
-    const created = (minute: number, overrides: Partial<MoneyRequest> = {}) => aRequest({ createdAt: at(minute), ...overrides });
+    const created = (minute: number, overrides: Partial<MoneyRequest> = {}) =>
+      aRequest({ createdAt: at(minute), ...overrides });
 
     it('lists IDs oldest first, or newest first, ties in ID order', async () => {
       const [a, b, c] = [created(3), created(1), created(2)];
@@ -464,7 +514,10 @@ function storeContract(backend: Backend): void {
       expect(await store.listRequestIds({ until: minute(1) })).toEqual([r0]);
       expect(await store.listRequestIds({ limit: 2 })).toEqual([r0, r1]);
       expect(await store.listRequestIds({ limit: 2, newestFirst: true })).toEqual([r4, r3]);
-      expect(await store.listRequestIds({ since: minute(1), until: minute(4), limit: 2, newestFirst: true })).toEqual([r3, r2]);
+      expect(await store.listRequestIds({ since: minute(1), until: minute(4), limit: 2, newestFirst: true })).toEqual([
+        r3,
+        r2,
+      ]);
       expect(await store.listRequestIds({ limit: 0 })).toEqual([]);
       expect(await store.listRequestIds({ since: minute(9) })).toEqual([]);
     });
@@ -477,8 +530,12 @@ function storeContract(backend: Backend): void {
     it('lists the IDs of the requests about one subject, oldest first', async () => {
       const second = created(2);
       const first = created(1);
-      const otherPayment = created(3, { details: { kind: 'refund', originalPaymentIntentId: 7, amount: '1.00', reason: 'r' } });
-      const payout = created(4, { details: { kind: 'payout', payoutAccountId: 4411, amount: '1.00', currency: 'USD', reason: 'r' } });
+      const otherPayment = created(3, {
+        details: { kind: 'refund', originalPaymentIntentId: 7, amount: '1.00', reason: 'r' },
+      });
+      const payout = created(4, {
+        details: { kind: 'payout', payoutAccountId: 4411, amount: '1.00', currency: 'USD', reason: 'r' },
+      });
       for (const request of [second, otherPayment, first, payout]) await store.insert(request);
       expect(await store.listRequestIdsFor('refund:4411')).toEqual([first.id, second.id]);
       expect(await store.listRequestIdsFor('refund:7')).toEqual([otherPayment.id]);
@@ -500,7 +557,10 @@ function storeContract(backend: Backend): void {
       const raw = await place.openBackend(() => clock.now);
       const options = { namespace: place.namespace, timeoutMs: 1000 };
       const crashing = createKeyvStore(
-        { ...raw, atomic: { ...raw.atomic, insertIfAbsent: () => Promise.reject(new Error('crashed before the record')) } },
+        {
+          ...raw,
+          atomic: { ...raw.atomic, insertIfAbsent: () => Promise.reject(new Error('crashed before the record')) },
+        },
         options,
       );
       const reader = createKeyvStore(raw, options);
@@ -567,7 +627,10 @@ function storeContract(backend: Backend): void {
       expect(await store.increment('window', 100)).toBe(2);
       clock.now += 200;
       // Redis expires by its own clock: poll until it has (memory and SQLite pass at once).
-      await vi.waitFor(async () => expect(await store.increment('window', 100)).toBe(1), { timeout: 2000, interval: 20 });
+      await vi.waitFor(async () => expect(await store.increment('window', 100)).toBe(1), {
+        timeout: 2000,
+        interval: 20,
+      });
       expect(await store.increment('window', 100)).toBe(2);
     });
 
@@ -595,7 +658,10 @@ describe('the embedded default store', () => {
       const request = aRequest();
       await first.insert(request);
       expect(await first.acquireLease(`request:${request.id}`, 'dead-process', 60_000)).toBeGreaterThan(0);
-      await expect(createStore(url)).rejects.toMatchObject({ code: 'store_locked', message: expect.stringContaining('STORE_URL=redis://') });
+      await expect(createStore(url)).rejects.toMatchObject({
+        code: 'store_locked',
+        message: expect.stringContaining('STORE_URL=redis://'),
+      });
       const reader = await createStore(url, { role: 'reader' });
       expect((await reader.get(request.id))?.id).toBe(request.id);
       await reader.close();

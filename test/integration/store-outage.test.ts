@@ -78,7 +78,10 @@ describe('a Redis store during an outage', () => {
     redis.pause();
     const { ms, error } = await timed(() => store.get(request.id));
     redis.resume();
-    expect(error).toMatchObject({ code: 'store_unavailable', message: expect.stringContaining(`within ${TIMEOUT_MS} ms`) });
+    expect(error).toMatchObject({
+      code: 'store_unavailable',
+      message: expect.stringContaining(`within ${TIMEOUT_MS} ms`),
+    });
     expect(ms).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
     expect(ms).toBeLessThan(TIMEOUT_MS + MARGIN_MS);
     await vi.waitFor(() => store.ping(), { timeout: 5000, interval: 50 });

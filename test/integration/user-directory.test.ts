@@ -4,7 +4,11 @@
  */
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createUserDirectory, UserGroupUnavailableError, type UserDirectoryOptions } from '../../src/adapters/slack/user-directory.ts';
+import {
+  createUserDirectory,
+  UserGroupUnavailableError,
+  type UserDirectoryOptions,
+} from '../../src/adapters/slack/user-directory.ts';
 import type { Logger } from '../../src/core/ports.ts';
 import { FAKE_BOT_TOKEN, type FakeSlack, startFakeSlack } from '../../src/fakes/fake-slack.ts';
 import { silentLogger } from '../support/silent-logger.ts';
@@ -12,7 +16,6 @@ import { silentLogger } from '../support/silent-logger.ts';
 const TTL_MS = 60_000;
 const MAX_AGE_MS = 5 * 60_000;
 const FINANCE = { users: [], groups: ['S0FINANCE'] };
-
 
 let fake: FakeSlack;
 let client: WebClient;
@@ -26,14 +29,20 @@ const logger: Logger = {
   error: () => {},
 };
 
-const directory = (options: Partial<UserDirectoryOptions> = {}) => createUserDirectory({ client, logger, now: () => clock, ...options });
+const directory = (options: Partial<UserDirectoryOptions> = {}) =>
+  createUserDirectory({ client, logger, now: () => clock, ...options });
 const lookups = () => fake.calls.filter((c) => c.method === 'usergroups.users.list');
-const failNextLookup = (times = 1) => fake.inject({ method: 'usergroups.users.list', times, fault: { kind: 'error', error: 'internal_error' } });
+const failNextLookup = (times = 1) =>
+  fake.inject({ method: 'usergroups.users.list', times, fault: { kind: 'error', error: 'internal_error' } });
 
 beforeAll(async () => {
   fake = await startFakeSlack({ usergroups: { S0FINANCE: ['U1', 'U2'], S0OTHER: ['U3'] } });
   // No retries: a failure must reach the directory at once.
-  client = new WebClient(FAKE_BOT_TOKEN, { slackApiUrl: fake.apiUrl, logger: silentLogger, retryConfig: { retries: 0 } });
+  client = new WebClient(FAKE_BOT_TOKEN, {
+    slackApiUrl: fake.apiUrl,
+    logger: silentLogger,
+    retryConfig: { retries: 0 },
+  });
 });
 afterAll(() => fake.close());
 beforeEach(() => {
@@ -49,7 +58,12 @@ describe('the user directory', () => {
     expect(lookups()[0]?.args).toMatchObject({ usergroup: 'S0FINANCE' });
     expect(await users.isIn('U2', FINANCE)).toBe(true);
     expect(await users.isIn('U3', FINANCE)).toBe(false);
-    expect(await users.expand({ users: ['U9', 'U1'], groups: ['S0FINANCE', 'S0OTHER'] })).toEqual(['U9', 'U1', 'U2', 'U3']);
+    expect(await users.expand({ users: ['U9', 'U1'], groups: ['S0FINANCE', 'S0OTHER'] })).toEqual([
+      'U9',
+      'U1',
+      'U2',
+      'U3',
+    ]);
   });
 
   it('does not ask Slack about a user named directly', async () => {
@@ -60,7 +74,12 @@ describe('the user directory', () => {
   it('caches members, with one request in flight per group', async () => {
     fake.inject({ method: 'usergroups.users.list', fault: { kind: 'delay', ms: 50 } });
     const users = directory();
-    const answers = await Promise.all([users.membersOf('S0FINANCE'), users.isIn('U1', FINANCE), users.isIn('U5', FINANCE), users.membersOf('S0FINANCE')]);
+    const answers = await Promise.all([
+      users.membersOf('S0FINANCE'),
+      users.isIn('U1', FINANCE),
+      users.isIn('U5', FINANCE),
+      users.membersOf('S0FINANCE'),
+    ]);
     expect(answers).toEqual([['U1', 'U2'], true, false, ['U1', 'U2']]);
     clock += TTL_MS - 1;
     expect(await users.isIn('U2', FINANCE)).toBe(true);
@@ -95,7 +114,10 @@ describe('when Slack fails', () => {
     expect(await users.isIn('U1', FINANCE)).toBe(true);
     expect(lookups().map((c) => c.result.ok)).toEqual([true, false]);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatchObject({ message: expect.stringMatching(/not refreshed; using the members last read/), fields: { groupId: 'S0FINANCE' } });
+    expect(warnings[0]).toMatchObject({
+      message: expect.stringMatching(/not refreshed; using the members last read/),
+      fields: { groupId: 'S0FINANCE' },
+    });
 
     // Not on every click during an outage: the next attempt waits a little.
     clock += 29_999;
@@ -119,7 +141,9 @@ describe('when Slack fails', () => {
       (e: unknown) => e,
     );
     expect(failure).toBeInstanceOf(UserGroupUnavailableError);
-    expect(failure).toMatchObject({ message: expect.stringMatching(/last read 5 min ago, too long to trust.*Nothing was changed/) });
+    expect(failure).toMatchObject({
+      message: expect.stringMatching(/last read 5 min ago, too long to trust.*Nothing was changed/),
+    });
     // Not served from the cache either, before the next attempt.
     clock += 1;
     await expect(users.isIn('U2', FINANCE)).rejects.toBeInstanceOf(UserGroupUnavailableError);
@@ -133,7 +157,10 @@ describe('when Slack fails', () => {
       (e: unknown) => e,
     );
     expect(failure).toBeInstanceOf(UserGroupUnavailableError);
-    expect(failure).toMatchObject({ groupId: 'S0FINANCE', message: expect.stringMatching(/^The members of Slack user group S0FINANCE could not be read/) });
+    expect(failure).toMatchObject({
+      groupId: 'S0FINANCE',
+      message: expect.stringMatching(/^The members of Slack user group S0FINANCE could not be read/),
+    });
     // Nothing bad was cached: the next lookup asks Slack and succeeds.
     expect(await users.isIn('U1', FINANCE)).toBe(true);
   });

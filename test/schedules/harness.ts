@@ -62,7 +62,10 @@ let policyFile: string | undefined;
 function policy(): string {
   if (!policyFile) {
     policyFile = join(mkdtempSync(join(tmpdir(), 'dollr-schedules-')), 'policy.yml');
-    writeFileSync(policyFile, `rules:\n  - operation: payout\n    currency: USD\n    daily_limit: ${PAYOUT_DAILY_LIMIT_CENTS / 100}\n    tiers: []\n`);
+    writeFileSync(
+      policyFile,
+      `rules:\n  - operation: payout\n    currency: USD\n    daily_limit: ${PAYOUT_DAILY_LIMIT_CENTS / 100}\n    tiers: []\n`,
+    );
   }
   return policyFile;
 }
@@ -86,17 +89,24 @@ function processStore(shared: Store, world: World) {
       if (name === 'close') return async () => {};
       return (...args: unknown[]) => {
         if (frozen) return never();
-        if (Date.now() < world.outageUntil) return Promise.reject(new StoreError('store_unavailable', 'The store did not answer (a scheduled outage).'));
+        if (Date.now() < world.outageUntil)
+          return Promise.reject(new StoreError('store_unavailable', 'The store did not answer (a scheduled outage).'));
         // A dead process receives no answer, not even to what it asked just before dying.
-        return Promise.resolve((value as (...a: unknown[]) => unknown).apply(target, args)).then((result) => (frozen ? never() : result));
+        return Promise.resolve((value as (...a: unknown[]) => unknown).apply(target, args)).then((result) =>
+          frozen ? never() : result,
+        );
       };
     },
   });
   return {
     store,
-    freeze: () => void (frozen = true),
+    freeze: () => {
+      frozen = true;
+    },
     /** Teardown only: what the dead process waits for fails, so its chains unwind. */
-    release: () => hung.splice(0).forEach((reject) => reject(new StoreError('store_unavailable', 'The process is gone.'))),
+    release: () => {
+      for (const reject of hung.splice(0)) reject(new StoreError('store_unavailable', 'The process is gone.'));
+    },
   };
 }
 
@@ -116,7 +126,10 @@ export async function runSchedule(plan: SchedulePlan, index: number): Promise<Sc
   const world: World = { outageUntil: 0, skewMs: 0 };
   const shared = await createStore('memory://', { now: () => Date.now() + world.skewMs });
   const slack: FakeSlack = await startFakeSlack();
-  const dollr: FakeDollr = await startFakeDollr({ passcode: { code: '123456', phone: '231771234567' }, clientSecret: DOLLR_CLIENT_SECRET });
+  const dollr: FakeDollr = await startFakeDollr({
+    passcode: { code: '123456', phone: '231771234567' },
+    clientSecret: DOLLR_CLIENT_SECRET,
+  });
   const config = loadConfig(testEnv(slack, dollr, { ...SETTINGS, APPROVAL_POLICY: policy() }));
   const logger = createJsonLogger({ level: 'info', secrets: secretsOf(config), write: (line) => logLines.push(line) });
   const instances: Instance[] = [];
@@ -132,7 +145,16 @@ export async function runSchedule(plan: SchedulePlan, index: number): Promise<Sc
       instance.dead = true;
       view.freeze();
       step(`${name} killed at ${reached}`);
-      restarting = new Promise<void>((resolve) => later(plan.restartAfterMs, () => void launch(`${name}'`).then(() => resolve(), () => resolve())));
+      restarting = new Promise<void>((resolve) =>
+        later(
+          plan.restartAfterMs,
+          () =>
+            void launch(`${name}'`).then(
+              () => resolve(),
+              () => resolve(),
+            ),
+        ),
+      );
     };
     const app = await createApp(config, {
       store: view.store,
@@ -165,7 +187,8 @@ export async function runSchedule(plan: SchedulePlan, index: number): Promise<Sc
       const token = `sched-${index}-${i}`;
       const target = request.kind === 'refund' ? 5000 + i : 7 + i;
       if (request.kind === 'refund') dollr.seedCollection({ id: target, amount: 1000, currency: 'USD' });
-      const text = request.kind === 'refund' ? `refund ${target} ${amount} ${token}` : `payout ${target} ${amount} USD ${token}`;
+      const text =
+        request.kind === 'refund' ? `refund ${target} ${amount} ${token}` : `payout ${target} ${amount} USD ${token}`;
       const card: Card = await personAt({ slack, appUrl }, REQUESTER).request(text, token);
       tracked.push({ ...request, amount, target, card });
       step(`${card.requestId}: ${request.kind} ${amount} to ${target}`);
@@ -174,7 +197,9 @@ export async function runSchedule(plan: SchedulePlan, index: number): Promise<Sc
     dollr.configure({ strict: plan.strict });
     for (const { route, fault, times } of plan.faults) dollr.inject({ route, fault, times });
     if (plan.firstExecutionFails) dollr.failNextWith({ gatewayMessage: 'Declined by the provider' });
-    step(`dollr: ${JSON.stringify({ strict: plan.strict, faults: plan.faults, firstExecutionFails: plan.firstExecutionFails })}`);
+    step(
+      `dollr: ${JSON.stringify({ strict: plan.strict, faults: plan.faults, firstExecutionFails: plan.firstExecutionFails })}`,
+    );
 
     if (plan.leasesExpireAfterMs !== undefined) {
       later(plan.leasesExpireAfterMs, () => {
@@ -199,7 +224,9 @@ export async function runSchedule(plan: SchedulePlan, index: number): Promise<Sc
 
     await Promise.all(
       tracked.map(async ({ card }) => {
-        const click = await personAt({ slack, appUrl }, APPROVER).press(card, 'approve').catch((error: unknown) => error);
+        const click = await personAt({ slack, appUrl }, APPROVER)
+          .press(card, 'approve')
+          .catch((error: unknown) => error);
         step(`${card.requestId}: approve -> ${(click as { status?: number }).status ?? String(click)}`);
       }),
     );
@@ -220,10 +247,26 @@ export async function runSchedule(plan: SchedulePlan, index: number): Promise<Sc
       }),
     );
   }
-  return finish(await checkInvariants({ store: shared, slack, dollr, requests: tracked, dailyLimitCents: PAYOUT_DAILY_LIMIT_CENTS }));
+  return finish(
+    await checkInvariants({
+      store: shared,
+      slack,
+      dollr,
+      requests: tracked,
+      dailyLimitCents: PAYOUT_DAILY_LIMIT_CENTS,
+    }),
+  );
 
   async function finish(violations: string[]): Promise<ScheduleOutcome> {
-    const outcome = { index, plan, faults: faultCount(plan), executions: dollr.executions().length, violations, steps, logTail: logLines.slice(-80) };
+    const outcome = {
+      index,
+      plan,
+      faults: faultCount(plan),
+      executions: dollr.executions().length,
+      violations,
+      steps,
+      logTail: logLines.slice(-80),
+    };
     await Promise.allSettled([slack.close(), dollr.close(), shared.close()]);
     return outcome;
   }
@@ -235,7 +278,8 @@ async function waitForSettled(store: Store, requests: TrackedRequest[], world: W
   while (Date.now() < deadline) {
     if (Date.now() >= world.outageUntil) {
       const records = await Promise.all(requests.map((r) => store.get(r.card.requestId)));
-      const done = (r: MoneyRequest | undefined) => !!r && (r.state === 'awaiting_approval' || isFinal(r.state)) && r.toldCount === r.events.length;
+      const done = (r: MoneyRequest | undefined) =>
+        !!r && (r.state === 'awaiting_approval' || isFinal(r.state)) && r.toldCount === r.events.length;
       if (records.every(done)) return true;
     }
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -51,7 +51,10 @@ export async function checkInvariants(world: {
       continue;
     }
     const mine = executions.filter(
-      (e) => e.operation === request.kind && (e.operation === 'refund' ? e.originalPaymentIntentId : e.payoutAccountId) === request.target && e.payeeAmount === request.amount,
+      (e) =>
+        e.operation === request.kind &&
+        (e.operation === 'refund' ? e.originalPaymentIntentId : e.payoutAccountId) === request.target &&
+        e.payeeAmount === request.amount,
     );
     const reference = record.attempt?.referenceId;
     const thread = slack.thread(request.card.channel, request.card.ts).map((m) => m.text ?? '');
@@ -60,24 +63,33 @@ export async function checkInvariants(world: {
     // 1. Exactly once.
     if (mine.length > 1) say(`Dollr executed it ${mine.length} times`);
     for (const e of mine) {
-      if (dollr.executionCount(e.referenceId) > 1) say(`money moved ${dollr.executionCount(e.referenceId)} times for ${e.referenceId}`);
-      if (e.referenceId !== reference) say(`Dollr executed ${e.referenceId}, the request holds ${reference ?? 'no reference'}`);
+      if (dollr.executionCount(e.referenceId) > 1)
+        say(`money moved ${dollr.executionCount(e.referenceId)} times for ${e.referenceId}`);
+      if (e.referenceId !== reference)
+        say(`Dollr executed ${e.referenceId}, the request holds ${reference ?? 'no reference'}`);
     }
 
     // 2. Failure told truthfully.
-    if (record.state === 'failed' && mine.some((e) => e.status === 'COMPLETED')) say('reported failed, but Dollr completed it');
-    const claimsNothingMoved = thread.some((t) => /no money moved/i.test(t)) || record.events.some((e) => e.type === 'failed' && !e.executeSent);
-    if (claimsNothingMoved && mine.length > 0) say(`said that no money moved, but Dollr has an execution (${mine[0]!.status})`);
+    if (record.state === 'failed' && mine.some((e) => e.status === 'COMPLETED'))
+      say('reported failed, but Dollr completed it');
+    const claimsNothingMoved =
+      thread.some((t) => /no money moved/i.test(t)) || record.events.some((e) => e.type === 'failed' && !e.executeSent);
+    if (claimsNothingMoved && mine.length > 0)
+      say(`said that no money moved, but Dollr has an execution (${mine[0]!.status})`);
 
     // 3. The state Dollr knows.
     const approved = record.state !== 'awaiting_approval';
     if (!approved && mine.length > 0) say('executed without a completed approval');
     if (IN_FLIGHT.includes(record.state)) say(`did not end: ${record.state}`);
-    if (record.state === 'completed' && !mine.some((e) => e.status === 'COMPLETED')) say('reported completed, but Dollr has no completed execution');
-    if (record.state === 'failed' && mine.some((e) => e.status !== 'FAILED')) say(`reported failed, but Dollr has it ${mine.map((e) => e.status).join(', ')}`);
+    if (record.state === 'completed' && !mine.some((e) => e.status === 'COMPLETED'))
+      say('reported completed, but Dollr has no completed execution');
+    if (record.state === 'failed' && mine.some((e) => e.status !== 'FAILED'))
+      say(`reported failed, but Dollr has it ${mine.map((e) => e.status).join(', ')}`);
 
     // 4. Told once each, and the card shows the end.
-    const counts = Object.fromEntries(REPLIES.map(([name, pattern]) => [name, thread.reduce((n, t) => n + (t.match(pattern)?.length ?? 0), 0)]));
+    const counts = Object.fromEntries(
+      REPLIES.map(([name, pattern]) => [name, thread.reduce((n, t) => n + (t.match(pattern)?.length ?? 0), 0)]),
+    );
     for (const [name, count] of Object.entries(counts)) if (count > 1) say(`${count} "${name}" replies in the thread`);
     if (record.state === 'completed' && counts.COMPLETED !== 1) say('its COMPLETED was not reported in the thread');
     if (record.state === 'failed' && counts.FAILED !== 1) say('its failure was not reported in the thread');
@@ -88,6 +100,7 @@ export async function checkInvariants(world: {
   // 5. Daily limit: the payouts that moved or may move money in USD, today.
   const usd = executions.filter((e) => e.operation === 'payout' && e.payeeCurrency === 'USD' && e.status !== 'FAILED');
   const movedCents = usd.reduce((sum, e) => sum + Math.round(Number(e.payeeAmount) * 100), 0);
-  if (movedCents > world.dailyLimitCents) violations.push(`payouts of ${movedCents / 100} USD passed the daily limit of ${world.dailyLimitCents / 100}`);
+  if (movedCents > world.dailyLimitCents)
+    violations.push(`payouts of ${movedCents / 100} USD passed the daily limit of ${world.dailyLimitCents / 100}`);
   return violations;
 }

@@ -14,7 +14,7 @@ export interface RequestPlan {
   amountCents: number;
 }
 
-export interface DollrFaultPlan {
+interface DollrFaultPlan {
   route: 'execute' | 'status' | 'session';
   fault: Fault;
   times: number;
@@ -54,14 +54,25 @@ const fault: fc.Arbitrary<Fault> = fc.oneof(
 const requestPlans = fc
   .uniqueArray(fc.integer({ min: 20_00, max: 60_00 }), { minLength: 1, maxLength: 3, selector: (cents) => cents })
   .chain((amounts) =>
-    fc.tuple(...amounts.map((amountCents) => fc.record({ kind: fc.constantFrom('refund' as const, 'payout' as const), amountCents: fc.constant(amountCents) }))),
+    fc.tuple(
+      ...amounts.map((amountCents) =>
+        fc.record({
+          kind: fc.constantFrom('refund' as const, 'payout' as const),
+          amountCents: fc.constant(amountCents),
+        }),
+      ),
+    ),
   );
 
-export const schedulePlans: fc.Arbitrary<SchedulePlan> = fc.record(
+const schedulePlans: fc.Arbitrary<SchedulePlan> = fc.record(
   {
     requests: requestPlans,
     faults: fc.array(
-      fc.record({ route: fc.constantFrom('execute' as const, 'execute' as const, 'status' as const, 'session' as const), fault, times: fc.integer({ min: 1, max: 3 }) }),
+      fc.record({
+        route: fc.constantFrom('execute' as const, 'execute' as const, 'status' as const, 'session' as const),
+        fault,
+        times: fc.integer({ min: 1, max: 3 }),
+      }),
       { maxLength: 3 },
     ),
     strict: fc.record({
@@ -73,13 +84,17 @@ export const schedulePlans: fc.Arbitrary<SchedulePlan> = fc.record(
     restartAfterMs: fc.integer({ min: 0, max: 200 }),
     secondReplica: fc.boolean(),
     leasesExpireAfterMs: fc.option(fc.integer({ min: 0, max: 400 }), { nil: undefined }),
-    storeOutage: fc.option(fc.record({ afterMs: fc.integer({ min: 0, max: 400 }), forMs: fc.integer({ min: 50, max: 600 }) }), { nil: undefined }),
+    storeOutage: fc.option(
+      fc.record({ afterMs: fc.integer({ min: 0, max: 400 }), forMs: fc.integer({ min: 50, max: 600 }) }),
+      { nil: undefined },
+    ),
   },
   { requiredKeys: ['requests', 'faults', 'strict', 'firstExecutionFails', 'restartAfterMs', 'secondReplica'] },
 );
 
 /** The schedules a seed draws, in order. */
-export const drawSchedules = (seed: number, count: number): SchedulePlan[] => fc.sample(schedulePlans, { seed, numRuns: count });
+export const drawSchedules = (seed: number, count: number): SchedulePlan[] =>
+  fc.sample(schedulePlans, { seed, numRuns: count });
 
 /** How many faults a schedule injects, for the summary. */
 export const faultCount = (plan: SchedulePlan): number =>

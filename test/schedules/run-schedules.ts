@@ -14,7 +14,12 @@ export interface Summary {
   failed: ScheduleOutcome[];
 }
 
-export async function runSchedules(options: { seed: number; count: number; concurrency: number; onOutcome?: (outcome: ScheduleOutcome) => void }): Promise<Summary> {
+export async function runSchedules(options: {
+  seed: number;
+  count: number;
+  concurrency: number;
+  onOutcome?: (outcome: ScheduleOutcome) => void;
+}): Promise<Summary> {
   const plans = drawSchedules(options.seed, options.count);
   const summary: Summary = { seed: options.seed, schedules: 0, faults: 0, executions: 0, failed: [] };
   let next = 0;

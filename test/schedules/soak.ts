@@ -22,7 +22,7 @@ daily limit was passed.
 `;
 
 function main(): Promise<number> | number {
-  let values;
+  let values: { schedules?: string; seed?: string; concurrency?: string; steps?: boolean; help?: boolean };
   try {
     ({ values } = parseArgs({
       options: {
@@ -66,8 +66,14 @@ async function soak(count: number, seed: number, concurrency: number, steps: boo
     concurrency,
     onOutcome(outcome) {
       played++;
-      if (steps) process.stderr.write(`schedule ${outcome.index}: ${JSON.stringify(outcome.plan)}\n${outcome.steps.map((s) => `  ${s}`).join('\n')}\n`);
-      if (played % 100 === 0) process.stderr.write(`${played} of ${count} schedules played (${Math.round((Date.now() - started) / 1000)} s)\n`);
+      if (steps)
+        process.stderr.write(
+          `schedule ${outcome.index}: ${JSON.stringify(outcome.plan)}\n${outcome.steps.map((s) => `  ${s}`).join('\n')}\n`,
+        );
+      if (played % 100 === 0)
+        process.stderr.write(
+          `${played} of ${count} schedules played (${Math.round((Date.now() - started) / 1000)} s)\n`,
+        );
     },
   });
   for (const outcome of summary.failed) process.stderr.write(`${failureReport(outcome, seed)}\n\n`);

@@ -1,8 +1,7 @@
 /**
  * The real app as a child process (`node src/main.ts`), configured by its environment
  * only, as in production. Its JSON log lines are kept; the "dollr-slack started" line gives the port.
- * Every child started here is tracked, so that `killChildApps()` in an afterEach/afterAll leaves no
- * process behind, whatever the test did.
+ * Every child started here is tracked, and killed when the test process exits, whatever the test did.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const STARTED = 'dollr-slack started';
 
-export interface ChildExit {
+interface ChildExit {
   code: number | null;
   signal: NodeJS.Signals | null;
 }
@@ -79,8 +78,11 @@ export async function startChildApp(options: ChildAppOptions): Promise<ChildApp>
     };
     const timer = setTimeout(() => finish(() => reject(failure(`did not start within ${timeoutMs} ms`))), timeoutMs);
     const poll = setInterval(check, 20);
-    const failure = (why: string) => new Error(`child app "${name}" ${why}. Its output:\n${logs.join('\n') || '(none)'}`);
-    void exited.then((exit) => finish(() => reject(failure(`exited (code ${exit.code}, signal ${exit.signal}) before it started`))));
+    const failure = (why: string) =>
+      new Error(`child app "${name}" ${why}. Its output:\n${logs.join('\n') || '(none)'}`);
+    void exited.then((exit) =>
+      finish(() => reject(failure(`exited (code ${exit.code}, signal ${exit.signal}) before it started`))),
+    );
     let done = false;
     function finish(settle: () => void) {
       if (done) return;
@@ -114,20 +116,11 @@ export async function startChildApp(options: ChildAppOptions): Promise<ChildApp>
     },
     kill,
     stop: () => kill('SIGTERM'),
-    entries: () => logs.map(parseJson).filter((entry): entry is Record<string, unknown> => typeof entry === 'object' && entry !== null),
+    entries: () =>
+      logs
+        .map(parseJson)
+        .filter((entry): entry is Record<string, unknown> => typeof entry === 'object' && entry !== null),
   };
-}
-
-/** SIGKILLs every child app still running and waits until they are gone. */
-export async function killChildApps(): Promise<void> {
-  await Promise.all(
-    [...children].map(async (proc) => {
-      if (proc.exitCode !== null || proc.signalCode !== null) return;
-      const gone = new Promise((resolve) => proc.once('exit', resolve));
-      proc.kill('SIGKILL');
-      await gone;
-    }),
-  );
 }
 
 function collectLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
@@ -136,7 +129,7 @@ function collectLines(stream: NodeJS.ReadableStream, onLine: (line: string) => v
   stream.on('data', (chunk: string) => {
     pending += chunk;
     let newline: number;
-    while ((newline = pending.indexOf('\n')) >= 0) {
+    for (newline = pending.indexOf('\n'); newline >= 0; newline = pending.indexOf('\n')) {
       onLine(pending.slice(0, newline));
       pending = pending.slice(newline + 1);
     }

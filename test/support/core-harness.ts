@@ -17,10 +17,14 @@ export const fakeTimersClock: Clock = {
     new Promise<void>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
       const timer = setTimeout(resolve, ms);
-      signal?.addEventListener('abort', () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      }, { once: true });
+      signal?.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          reject(signal.reason);
+        },
+        { once: true },
+      );
     }),
 };
 
@@ -32,7 +36,8 @@ export interface LogLine {
 
 export function capturingLogger(): Logger & { lines: LogLine[] } {
   const lines: LogLine[] = [];
-  const at = (level: string) => (message: string, fields?: Record<string, unknown>) => void lines.push({ level, message, fields });
+  const at = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+    void lines.push({ level, message, fields });
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
@@ -90,7 +95,8 @@ export function scriptedDollr(otherwise: { status?: () => ExecutionSnapshot | un
   };
 }
 
-export const dollrError = (code: DollrError['code'], message: string, options: DollrErrorOptions = {}) => new DollrError(code, message, options);
+export const dollrError = (code: DollrError['code'], message: string, options: DollrErrorOptions = {}) =>
+  new DollrError(code, message, options);
 
 export const memoryStore = (): Promise<Store> => createStore('memory://', { now: () => Date.now() });
 

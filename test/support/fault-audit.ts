@@ -20,7 +20,7 @@ export interface TrackedRequest {
   final: FinalStatus;
 }
 
-export interface RequestAudit {
+interface RequestAudit {
   requestId: string;
   /** The one reference the thread names, if any. */
   referenceId?: string;
@@ -57,34 +57,45 @@ const REPLY_KINDS: Array<[string, RegExp]> = [
 ];
 
 const executionKey = (kind: string, target: number | undefined, amount: string) => `${kind}:${target}:${amount}`;
-const keyOf = (e: ExecutionView) => executionKey(e.operation, e.operation === 'refund' ? e.originalPaymentIntentId : e.payoutAccountId, e.payeeAmount);
+const keyOf = (e: ExecutionView) =>
+  executionKey(e.operation, e.operation === 'refund' ? e.originalPaymentIntentId : e.payoutAccountId, e.payeeAmount);
 
 export function threadTextsOf(slack: FakeSlack, card: Card): string[] {
   return slack.thread(card.channel, card.ts).map((m) => m.text ?? '');
 }
 
-export function cardTextOf(slack: FakeSlack, card: Card): string {
+function cardTextOf(slack: FakeSlack, card: Card): string {
   return JSON.stringify(slack.message(card.channel, card.ts)?.blocks ?? []);
 }
 
 /** True once the thread has the expected final reply and the card shows it. */
-export function isSettledInSlack(slack: FakeSlack, request: TrackedRequest): boolean {
+function isSettledInSlack(slack: FakeSlack, request: TrackedRequest): boolean {
   const final = threadTextsOf(slack, request.card).some((t) => t.includes(`*${request.final}*`));
   return final && cardShowsFinal(cardTextOf(slack, request.card), request.final);
 }
 
-const cardShowsFinal = (card: string, final: FinalStatus) => (final === 'COMPLETED' ? card.includes('Completed.') : card.includes('Failed:'));
+const cardShowsFinal = (card: string, final: FinalStatus) =>
+  final === 'COMPLETED' ? card.includes('Completed.') : card.includes('Failed:');
 
 /** Waits until every request's thread and card show its final state (then audit). */
-export async function waitForFinalStates(slack: FakeSlack, requests: TrackedRequest[], timeoutMs = 20_000): Promise<void> {
+export async function waitForFinalStates(
+  slack: FakeSlack,
+  requests: TrackedRequest[],
+  timeoutMs = 20_000,
+): Promise<void> {
   try {
     await slack.waitFor((s) => requests.every((r) => isSettledInSlack(s, r)) || undefined, timeoutMs, 'final states');
   } catch (error) {
     // Where each unfinished request stands now, by the first line of each thread reply.
     const unfinished = requests
       .filter((r) => !isSettledInSlack(slack, r))
-      .map((r) => `  ${r.card.requestId} (expected ${r.final}): ${JSON.stringify(threadTextsOf(slack, r.card).map((t) => t.split('\n')[0]))}`);
-    throw new Error(`not every request reached its final state within ${timeoutMs} ms:\n${unfinished.join('\n')}`, { cause: error });
+      .map(
+        (r) =>
+          `  ${r.card.requestId} (expected ${r.final}): ${JSON.stringify(threadTextsOf(slack, r.card).map((t) => t.split('\n')[0]))}`,
+      );
+    throw new Error(`not every request reached its final state within ${timeoutMs} ms:\n${unfinished.join('\n')}`, {
+      cause: error,
+    });
   }
 }
 
@@ -92,28 +103,35 @@ export async function waitForFinalStates(slack: FakeSlack, requests: TrackedRequ
 export function audit(slack: FakeSlack, dollr: FakeDollr, requests: TrackedRequest[]): AuditResult {
   const all = dollr.executions();
   const keys = new Set(requests.map((r) => executionKey(r.kind, r.target, r.amount)));
-  if (keys.size !== requests.length) throw new Error('two tracked requests share a payment (kind, target, amount): make the amounts unique');
+  if (keys.size !== requests.length)
+    throw new Error('two tracked requests share a payment (kind, target, amount): make the amounts unique');
   const perRequest = requests.map((request): RequestAudit => {
     const problems: string[] = [];
     const texts = threadTextsOf(slack, request.card);
-    const replies = Object.fromEntries(REPLY_KINDS.map(([name, pattern]) => [name, texts.filter((t) => pattern.test(t)).length]));
+    const replies = Object.fromEntries(
+      REPLY_KINDS.map(([name, pattern]) => [name, texts.filter((t) => pattern.test(t)).length]),
+    );
     const references = [...new Set(texts.flatMap((t) => [...t.matchAll(/Reference `([^`]+)`/g)].map((m) => m[1]!)))];
     const executions = all.filter((e) => keyOf(e) === executionKey(request.kind, request.target, request.amount));
     const referenceId = references[0];
     const moneyMoved = executions.reduce((sum, e) => sum + dollr.executionCount(e.referenceId), 0);
     const cardFinal = cardShowsFinal(cardTextOf(slack, request.card), request.final);
-    if (references.length > 1) problems.push(`the thread names ${references.length} references: ${references.join(', ')}`);
+    if (references.length > 1)
+      problems.push(`the thread names ${references.length} references: ${references.join(', ')}`);
     if (executions.length !== 1) problems.push(`${executions.length} executions at Dollr`);
     const execution = executions[0];
-    if (execution && referenceId && execution.referenceId !== referenceId) problems.push(`Dollr executed ${execution.referenceId}, the thread says ${referenceId}`);
-    if (execution && execution.status !== request.final) problems.push(`Dollr has it ${execution.status}, expected ${request.final}`);
+    if (execution && referenceId && execution.referenceId !== referenceId)
+      problems.push(`Dollr executed ${execution.referenceId}, the thread says ${referenceId}`);
+    if (execution && execution.status !== request.final)
+      problems.push(`Dollr has it ${execution.status}, expected ${request.final}`);
     // COMPLETED: money moved once. FAILED: it never moved, or moved once and went back (Dollr's debit count stays 1).
     const movesOk = request.final === 'COMPLETED' ? moneyMoved === 1 : moneyMoved <= 1;
     if (execution && !movesOk) problems.push(`money moved ${moneyMoved} times for a ${request.final} request`);
     if (replies[request.final] !== 1) problems.push(`${replies[request.final]} ${request.final} replies in the thread`);
     const other = request.final === 'COMPLETED' ? 'FAILED' : 'COMPLETED';
     if (replies[other]! > 0) problems.push(`${replies[other]} ${other} replies in the thread`);
-    for (const [name, count] of Object.entries(replies)) if (count > 1) problems.push(`${count} "${name}" replies in the thread`);
+    for (const [name, count] of Object.entries(replies))
+      if (count > 1) problems.push(`${count} "${name}" replies in the thread`);
     if (!cardFinal) problems.push(`the card does not show ${request.final}`);
     return {
       requestId: request.card.requestId,
@@ -128,7 +146,12 @@ export function audit(slack: FakeSlack, dollr: FakeDollr, requests: TrackedReque
   const strays = all.filter((e) => !keys.has(keyOf(e)));
   const lost = perRequest.filter((r, i) => {
     const request = requests[i]!;
-    return r.executions.length === 0 || r.replies[request.final] === 0 || !r.cardFinal || r.executions.every((e) => e.status !== request.final);
+    return (
+      r.executions.length === 0 ||
+      r.replies[request.final] === 0 ||
+      !r.cardFinal ||
+      r.executions.every((e) => e.status !== request.final)
+    );
   }).length;
   const duplicated =
     perRequest.reduce(
@@ -139,7 +162,10 @@ export function audit(slack: FakeSlack, dollr: FakeDollr, requests: TrackedReque
         Object.values(r.replies).reduce((extra, count) => extra + Math.max(0, count - 1), 0),
       0,
     ) + strays.length;
-  const problems = [...perRequest.flatMap((r) => r.problems), ...strays.map((e) => `execution ${e.referenceId} belongs to no request`)];
+  const problems = [
+    ...perRequest.flatMap((r) => r.problems),
+    ...strays.map((e) => `execution ${e.referenceId} belongs to no request`),
+  ];
   return {
     requests: requests.length,
     executions: perRequest.reduce((sum, r) => sum + r.executions.length, 0) + strays.length,
@@ -152,7 +178,10 @@ export function audit(slack: FakeSlack, dollr: FakeDollr, requests: TrackedReque
 }
 
 /** Prints the case's one summary line. */
-export function summarise(caseName: string, counts: { faults: number; requests: number; executions: number; lost: number; duplicated: number }): string {
+export function summarise(
+  caseName: string,
+  counts: { faults: number; requests: number; executions: number; lost: number; duplicated: number },
+): string {
   const line = `faults[${caseName}] faults=${counts.faults} requests=${counts.requests} executions=${counts.executions} lost=${counts.lost} duplicated=${counts.duplicated}`;
   console.log(line);
   return line;

@@ -9,7 +9,7 @@ import { startChildApp, type ChildApp } from './child-app.ts';
 import { startRedisServer, type RedisServer } from './redis-server.ts';
 import { DOLLR_CLIENT_SECRET, testEnv } from './system.ts';
 
-export const FAST_SETTINGS = {
+const FAST_SETTINGS = {
   DOLLR_POLL_INTERVAL_MS: '50',
   DOLLR_TIMEOUT_MS: '500',
   // Backoff between retries of an unclear Dollr call: 100 ms doubling up to 400 ms.
@@ -43,11 +43,15 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-export async function startRig(options: { persistentRedis?: boolean } = {}): Promise<Rig> {
+async function startRig(options: { persistentRedis?: boolean } = {}): Promise<Rig> {
   const redis = await startRedisServer({ persistent: options.persistentRedis ?? false });
   const slack = await startFakeSlack();
-  const dollr = await startFakeDollr({ passcode: { code: '123456', phone: '231771234567' }, clientSecret: DOLLR_CLIENT_SECRET });
-  const env = (extra: Record<string, string | undefined> = {}) => testEnv(slack, dollr, { STORE_URL: redis.url, ...FAST_SETTINGS, ...extra });
+  const dollr = await startFakeDollr({
+    passcode: { code: '123456', phone: '231771234567' },
+    clientSecret: DOLLR_CLIENT_SECRET,
+  });
+  const env = (extra: Record<string, string | undefined> = {}) =>
+    testEnv(slack, dollr, { STORE_URL: redis.url, ...FAST_SETTINGS, ...extra });
   const apps: ChildApp[] = [];
   const killApps = async () => {
     await Promise.all(apps.map((app) => app.kill('SIGKILL')));
@@ -80,8 +84,10 @@ export async function startRig(options: { persistentRedis?: boolean } = {}): Pro
 }
 
 /** The last lines of every app child of the rig, for a failure message. */
-export function logTail(rig: Rig, lines = 40): string {
-  return rig.apps.map((app) => `--- ${app.name} (last ${lines} lines) ---\n${app.logs.slice(-lines).join('\n')}`).join('\n');
+function logTail(rig: Rig, lines = 40): string {
+  return rig.apps
+    .map((app) => `--- ${app.name} (last ${lines} lines) ---\n${app.logs.slice(-lines).join('\n')}`)
+    .join('\n');
 }
 
 /**

@@ -26,7 +26,13 @@ export function personAt(options: PeopleOptions, userId: string) {
     const channelId = at.channelId ?? CHANNEL;
     const triggerId = slack.triggerId();
     const responseUrl = slack.responseUrl({ channelId, userId });
-    const response = await senderFor(at.url ?? currentUrl()).command({ text, userId, channelId, triggerId, responseUrl });
+    const response = await senderFor(at.url ?? currentUrl()).command({
+      text,
+      userId,
+      channelId,
+      triggerId,
+      responseUrl,
+    });
     if (response.status !== 200) throw new Error(`/dollr ${text} answered ${response.status}: ${response.body}`);
     const opened = await slack.waitFor(
       (s) => s.calls.find((c) => c.method === 'views.open' && c.args.trigger_id === triggerId && c.result.ok),
@@ -38,7 +44,11 @@ export function personAt(options: PeopleOptions, userId: string) {
   }
 
   /** Submits a modal with the given fields (unset fields keep their prefilled value). */
-  function submit(view: FakeView, fields: FieldValues = {}, at: { url?: string; send?: SendOptions } = {}): Promise<SlackResponse> {
+  function submit(
+    view: FakeView,
+    fields: FieldValues = {},
+    at: { url?: string; send?: SendOptions } = {},
+  ): Promise<SlackResponse> {
     return senderFor(at.url ?? currentUrl()).interaction(modalSubmission(userId, view, fields), at.send);
   }
 
@@ -47,26 +57,30 @@ export function personAt(options: PeopleOptions, userId: string) {
    * the reason that `text` carries (letters, digits and dashes), so that the card can be told apart.
    */
   async function request(text: string, token: string, at: { url?: string } = {}): Promise<Card> {
-    if (!/^[A-Za-z0-9-]+$/.test(token) || !text.includes(token)) throw new Error(`the command text must carry the token ${token} (letters, digits, dashes)`);
+    if (!/^[A-Za-z0-9-]+$/.test(token) || !text.includes(token))
+      throw new Error(`the command text must carry the token ${token} (letters, digits, dashes)`);
     const view = await openModal(text, at);
     const answer = await submit(view, {}, at);
-    if (answer.status !== 200 || answer.body !== '') throw new Error(`submission answered ${answer.status}: ${answer.body}`);
+    if (answer.status !== 200 || answer.body !== '')
+      throw new Error(`submission answered ${answer.status}: ${answer.body}`);
     const posted = await slack.waitFor((s) => findCard(s, token), 10_000, `the approval card of ${token}`);
     return { channel: posted.channel, ts: posted.ts, requestId: requestIdOf(posted) };
   }
 
   /** Presses a button on the card as it is now in Slack. Rejects when the app cannot be reached. */
-  function press(card: Card, which: 'approve' | 'reject', at: { url?: string; send?: SendOptions } = {}): Promise<SlackResponse> {
+  function press(
+    card: Card,
+    which: 'approve' | 'reject',
+    at: { url?: string; send?: SendOptions } = {},
+  ): Promise<SlackResponse> {
     return senderFor(at.url ?? currentUrl()).interaction(buttonPress(slack, userId, card, which), at.send);
   }
 
   return { userId, openModal, submit, request, press };
 }
 
-export type PersonAt = ReturnType<typeof personAt>;
-
 /** The top-level message (a card) whose blocks carry `token`. */
-export function findCard(slack: FakeSlack, token: string): FakeMessage | undefined {
+function findCard(slack: FakeSlack, token: string): FakeMessage | undefined {
   // The whole token: "case-1" must not find the card of "case-10".
   const pattern = new RegExp(`(?<![A-Za-z0-9-])${token.replace(/[^A-Za-z0-9-]/g, '')}(?![A-Za-z0-9-])`);
   for (const channel of slack.channelIds()) {

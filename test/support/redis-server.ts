@@ -32,7 +32,7 @@ export interface RedisServer {
   close(): Promise<void>;
 }
 
-export type RedisReply = string | number | null | RedisReply[];
+type RedisReply = string | number | null | RedisReply[];
 
 const servers = new Set<ChildProcess>();
 const dirs = new Set<string>();
@@ -43,7 +43,7 @@ process.once('exit', () => {
 });
 
 /** A port that was free a moment ago on 127.0.0.1. */
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   const probe = createServer().listen(0, '127.0.0.1');
   await once(probe, 'listening');
   const address = probe.address();
@@ -62,7 +62,8 @@ export async function startRedisServer(options: { persistent?: boolean } = {}): 
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, ...persistence];
   let child: ChildProcess | undefined;
 
-  const alive = (c: ChildProcess | undefined): c is ChildProcess => c !== undefined && c.exitCode === null && c.signalCode === null;
+  const alive = (c: ChildProcess | undefined): c is ChildProcess =>
+    c !== undefined && c.exitCode === null && c.signalCode === null;
 
   const server: RedisServer = {
     port,
@@ -85,7 +86,9 @@ export async function startRedisServer(options: { persistent?: boolean } = {}): 
         started.stdout!.on('data', onData);
         started.stderr!.on('data', onData);
         started.once('error', reject);
-        started.once('exit', (code, signal) => reject(new Error(`redis-server exited (${code ?? signal}) before it was ready:\n${output}`)));
+        started.once('exit', (code, signal) =>
+          reject(new Error(`redis-server exited (${code ?? signal}) before it was ready:\n${output}`)),
+        );
       });
     },
     async stop(signal = 'SIGKILL') {

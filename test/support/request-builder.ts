@@ -44,7 +44,8 @@ export function anExecution(overrides: Partial<ExecutionSnapshot> = {}): Executi
 }
 
 /** `minutes` after the ISO time `start`, as an ISO time: for trails of events a few minutes apart. */
-export const minutesAfter = (start: string, minutes: number): string => new Date(Date.parse(start) + minutes * 60_000).toISOString();
+const minutesAfter = (start: string, minutes: number): string =>
+  new Date(Date.parse(start) + minutes * 60_000).toISOString();
 
 /**
  * The events of a request that went all the way, a minute apart from `start`: requested by U_REQ,

@@ -8,7 +8,11 @@ import { blockActionsPayload, viewSubmissionPayload, type InputValue } from '../
 import type { Card, FieldValues } from './system.ts';
 
 /** The view_submission payload of a modal with the given fields (unset fields keep their prefilled value). */
-export function modalSubmission(userId: string, view: { id: string; view: Record<string, unknown> }, fields: FieldValues = {}): Record<string, unknown> {
+export function modalSubmission(
+  userId: string,
+  view: { id: string; view: Record<string, unknown> },
+  fields: FieldValues = {},
+): Record<string, unknown> {
   const opened = view.view as { callback_id: string; private_metadata: string; blocks: Array<Record<string, unknown>> };
   const values: Record<string, Record<string, InputValue>> = {};
   for (const block of opened.blocks) {
@@ -25,11 +29,23 @@ export function modalSubmission(userId: string, view: { id: string; view: Record
           : { type: 'plain_text_input', value: given ?? element.initial_value ?? null },
     };
   }
-  return viewSubmissionPayload({ userId, callbackId: opened.callback_id, privateMetadata: opened.private_metadata, values, viewId: view.id, view: opened });
+  return viewSubmissionPayload({
+    userId,
+    callbackId: opened.callback_id,
+    privateMetadata: opened.private_metadata,
+    values,
+    viewId: view.id,
+    view: opened,
+  });
 }
 
 /** The block_actions payload of Approve or Reject pressed on the card as it is now in Slack. */
-export function buttonPress(slack: FakeSlack, userId: string, card: Card, which: 'approve' | 'reject'): Record<string, unknown> {
+export function buttonPress(
+  slack: FakeSlack,
+  userId: string,
+  card: Card,
+  which: 'approve' | 'reject',
+): Record<string, unknown> {
   const message = slack.message(card.channel, card.ts);
   return blockActionsPayload({
     userId,

@@ -4,10 +4,16 @@
  */
 import { createApp, type AppOverrides, type DollrSlackApp, type RunningApp } from '../../src/app.ts';
 import { createJsonLogger } from '../../src/adapters/log/json-logger.ts';
-import { FIELDS } from '../../src/adapters/slack/ids.ts';
+import type { FIELDS } from '../../src/adapters/slack/ids.ts';
 import { loadConfig, secretsOf, type Config } from '../../src/config.ts';
 import { startFakeDollr, type FakeDollr, type FakeDollrOptions } from '../../src/fakes/fake-dollr.ts';
-import { FAKE_BOT_TOKEN, type FakeMessage, type FakeSlack, type FakeSlackOptions, startFakeSlack } from '../../src/fakes/fake-slack.ts';
+import {
+  FAKE_BOT_TOKEN,
+  type FakeMessage,
+  type FakeSlack,
+  type FakeSlackOptions,
+  startFakeSlack,
+} from '../../src/fakes/fake-slack.ts';
 import { createSlackSender, type SendOptions, type SlackSender } from '../../src/fakes/slack-sender.ts';
 import { buttonPress, modalSubmission } from './slack-moves.ts';
 
@@ -74,7 +80,11 @@ export function testEnv(slack: FakeSlack, dollr: FakeDollr, extra: Record<string
 
 export async function startSystem(options: SystemOptions = {}): Promise<System> {
   const slack = await startFakeSlack(options.slack);
-  const dollr = await startFakeDollr({ passcode: { code: '123456', phone: '231771234567' }, clientSecret: DOLLR_CLIENT_SECRET, ...options.dollr });
+  const dollr = await startFakeDollr({
+    passcode: { code: '123456', phone: '231771234567' },
+    clientSecret: DOLLR_CLIENT_SECRET,
+    ...options.dollr,
+  });
   const config = loadConfig(testEnv(slack, dollr, options.env));
   const logLines: string[] = [];
   const logger = createJsonLogger({ level: 'debug', secrets: secretsOf(config), write: (line) => logLines.push(line) });
@@ -88,7 +98,10 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     });
     const running = await app.start();
     // In Socket Mode there is no Slack endpoint; tests then talk through the fake's socket instead.
-    const sender = createSlackSender({ appUrl: `http://127.0.0.1:${running.port ?? 0}/slack/events`, signingSecret: SIGNING_SECRET });
+    const sender = createSlackSender({
+      appUrl: `http://127.0.0.1:${running.port ?? 0}/slack/events`,
+      signingSecret: SIGNING_SECRET,
+    });
     return { app, running, sender };
   };
   const system: System = {
@@ -122,7 +135,10 @@ export type FieldValues = Partial<Record<keyof typeof FIELDS, string>>;
 export function person(system: System, userId: string) {
   const { slack } = system;
   // Read at each use: a restart gives the system a new app and sender.
-  const sender = { command: (...a: Parameters<SlackSender['command']>) => system.sender.command(...a), interaction: (...a: Parameters<SlackSender['interaction']>) => system.sender.interaction(...a) };
+  const sender = {
+    command: (...a: Parameters<SlackSender['command']>) => system.sender.command(...a),
+    interaction: (...a: Parameters<SlackSender['interaction']>) => system.sender.interaction(...a),
+  };
 
   async function command(text: string, options: { channelId?: string; send?: SendOptions } = {}) {
     const responseUrl = slack.responseUrl({ channelId: options.channelId ?? CHANNEL, userId });
@@ -142,31 +158,42 @@ export function person(system: System, userId: string) {
   }
 
   /** Submits a modal with the given fields (unset fields keep their prefilled value). */
-  async function submit(view: { id: string; view: Record<string, unknown> }, fields: FieldValues = {}, send?: SendOptions) {
+  async function submit(
+    view: { id: string; view: Record<string, unknown> },
+    fields: FieldValues = {},
+    send?: SendOptions,
+  ) {
     return sender.interaction(modalSubmission(userId, view, fields), send);
   }
 
   /** From `/dollr <text>` to the posted card. */
   async function request(text: string, fields: FieldValues = {}, options: { channelId?: string } = {}): Promise<Card> {
     const view = await openModal(text, options);
-    const cards = (s: FakeSlack) => s.calls.filter((c) => c.method === 'chat.postMessage' && c.result.ok && !c.args.thread_ts);
+    const cards = (s: FakeSlack) =>
+      s.calls.filter((c) => c.method === 'chat.postMessage' && c.result.ok && !c.args.thread_ts);
     const before = cards(slack).length;
     const answer = await submit(view, fields);
-    if (answer.status !== 200 || answer.body !== '') throw new Error(`submission answered ${answer.status}: ${answer.body}`);
-    const posted = await slack.waitFor(
-      (s) => cards(s)[before],
-      5000,
-      'the approval card',
-    );
+    if (answer.status !== 200 || answer.body !== '')
+      throw new Error(`submission answered ${answer.status}: ${answer.body}`);
+    const posted = await slack.waitFor((s) => cards(s)[before], 5000, 'the approval card');
     const channel = String(posted.args.channel);
     const ts = String(posted.result.ts);
     const requestId = requestIdOf(slack.message(channel, ts)!);
     // The requester's note comes once the card is posted and recorded: the request is then at rest.
-    await slack.waitFor((s) => s.ephemerals({ user: userId }).find((e) => e.text?.includes(requestId)), 5000, 'the requester note');
+    await slack.waitFor(
+      (s) => s.ephemerals({ user: userId }).find((e) => e.text?.includes(requestId)),
+      5000,
+      'the requester note',
+    );
     return { channel, ts, requestId };
   }
 
-  function press(card: Card, which: 'approve' | 'reject', send?: SendOptions, tamper?: (payload: Record<string, unknown>) => void) {
+  function press(
+    card: Card,
+    which: 'approve' | 'reject',
+    send?: SendOptions,
+    tamper?: (payload: Record<string, unknown>) => void,
+  ) {
     const payload = buttonPress(slack, userId, card, which);
     tamper?.(payload);
     return sender.interaction(payload, send);
@@ -193,7 +220,11 @@ export function cardText(system: System, card: Card): string {
 
 /** The card and its thread are paced apart: a reply can land before the card update it goes with. */
 export async function waitForCard(system: System, card: Card, text: string, timeoutMs = 5000): Promise<string> {
-  return system.slack.waitFor(() => (cardText(system, card).includes(text) ? cardText(system, card) : undefined), timeoutMs, `the card to show ${text}`);
+  return system.slack.waitFor(
+    () => (cardText(system, card).includes(text) ? cardText(system, card) : undefined),
+    timeoutMs,
+    `the card to show ${text}`,
+  );
 }
 
 export async function waitForThread(system: System, card: Card, pattern: RegExp, timeoutMs = 5000): Promise<string> {

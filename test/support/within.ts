@@ -11,7 +11,12 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
  * Checks `condition` every `intervalMs` until it resolves truthy (that value is returned); rejects
  * after `timeoutMs`. For conditions nothing notifies about (an HTTP health answer, a record in the store).
  */
-export async function pollUntil<T>(condition: () => T | Promise<T>, timeoutMs: number, what: string, intervalMs = 50): Promise<NonNullable<T>> {
+export async function pollUntil<T>(
+  condition: () => T | Promise<T>,
+  timeoutMs: number,
+  what: string,
+  intervalMs = 50,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -22,7 +27,8 @@ export async function pollUntil<T>(condition: () => T | Promise<T>, timeoutMs: n
     } catch (error) {
       last = error;
     }
-    if (Date.now() >= deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${String(last)})`);
+    if (Date.now() >= deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${String(last)})`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }

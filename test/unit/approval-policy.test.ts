@@ -15,8 +15,19 @@ const FINANCE = { users: [], groups: ['S0FINANCE'] };
 const CFO = { users: ['U0CFO'], groups: [] };
 const LIBERIA = { users: ['U0LIB1', 'U0LIB2'], groups: [] };
 
-const refund = (amount: string): RequestDetails => ({ kind: 'refund', originalPaymentIntentId: 4411, amount, reason: 'r' });
-const payout = (amount: string, currency: Currency): RequestDetails => ({ kind: 'payout', payoutAccountId: 7, amount, currency, reason: 'r' });
+const refund = (amount: string): RequestDetails => ({
+  kind: 'refund',
+  originalPaymentIntentId: 4411,
+  amount,
+  reason: 'r',
+});
+const payout = (amount: string, currency: Currency): RequestDetails => ({
+  kind: 'payout',
+  payoutAccountId: 7,
+  amount,
+  currency,
+  reason: 'r',
+});
 
 function applied(policy: ApprovalPolicy, details: RequestDetails): AppliedRule {
   const rule = policy.ruleFor(details);
@@ -107,7 +118,10 @@ describe('the maximum', () => {
   });
 
   it('names the currency of a payout', () => {
-    expect(policy.ruleFor(payout('20000.01', 'USD'))).toMatchObject({ ok: false, message: expect.stringContaining('above 20,000.00 USD') });
+    expect(policy.ruleFor(payout('20000.01', 'USD'))).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('above 20,000.00 USD'),
+    });
   });
 });
 
@@ -121,12 +135,21 @@ describe('currencies', () => {
 
   it('falls back to the rule for any currency, then to the default', () => {
     expect(applied(policy, payout('1', 'RWF')).approvalsRequired).toBe(2);
-    const noAnyRule = createApprovalPolicy({ rules: [{ operation: 'payout', currency: 'USD', maxAmountMinor: 100, tiers: [] }] }, APPROVERS);
-    expect(applied(noAnyRule, payout('5000', 'LRD'))).toMatchObject({ approvalsRequired: 1, description: '1 approval' });
+    const noAnyRule = createApprovalPolicy(
+      { rules: [{ operation: 'payout', currency: 'USD', maxAmountMinor: 100, tiers: [] }] },
+      APPROVERS,
+    );
+    expect(applied(noAnyRule, payout('5000', 'LRD'))).toMatchObject({
+      approvalsRequired: 1,
+      description: '1 approval',
+    });
   });
 
   it('never matches a refund to a rule that names a currency (refunds have no currency of their own)', () => {
-    const odd = createApprovalPolicy({ rules: [{ operation: 'refund', currency: 'USD', maxAmountMinor: 100, tiers: [] }] }, APPROVERS);
+    const odd = createApprovalPolicy(
+      { rules: [{ operation: 'refund', currency: 'USD', maxAmountMinor: 100, tiers: [] }] },
+      APPROVERS,
+    );
     expect(odd.ruleFor(refund('5000')).ok).toBe(true);
   });
 });
@@ -149,6 +172,9 @@ describe('who may approve', () => {
   });
 
   it('names everyone of the policy, APPROVERS included', () => {
-    expect(policy.everyApproverSet).toEqual({ users: ['U0ALICE', 'U0CFO', 'U0LIB1', 'U0LIB2'], groups: ['S0TEAM', 'S0FINANCE'] });
+    expect(policy.everyApproverSet).toEqual({
+      users: ['U0ALICE', 'U0CFO', 'U0LIB1', 'U0LIB2'],
+      groups: ['S0TEAM', 'S0FINANCE'],
+    });
   });
 });

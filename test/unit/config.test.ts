@@ -28,8 +28,12 @@ describe('loadConfig', () => {
   });
 
   it('refuses a lease that would not outlast a Dollr call twice over, in the one message with every other problem', () => {
-    expect(() => loadConfig({ ...valid, LEASE_TTL_MS: '20000' })).toThrow(/LEASE_TTL_MS \(20000\) must be at least twice DOLLR_TIMEOUT_MS \(15000\)/);
-    expect(() => loadConfig({ ...valid, DOLLR_TIMEOUT_MS: '20000' })).toThrow(/LEASE_TTL_MS \(30000\) must be at least twice DOLLR_TIMEOUT_MS \(20000\)/);
+    expect(() => loadConfig({ ...valid, LEASE_TTL_MS: '20000' })).toThrow(
+      /LEASE_TTL_MS \(20000\) must be at least twice DOLLR_TIMEOUT_MS \(15000\)/,
+    );
+    expect(() => loadConfig({ ...valid, DOLLR_TIMEOUT_MS: '20000' })).toThrow(
+      /LEASE_TTL_MS \(30000\) must be at least twice DOLLR_TIMEOUT_MS \(20000\)/,
+    );
     expect(loadConfig({ ...valid, LEASE_TTL_MS: '30000', DOLLR_TIMEOUT_MS: '15000' }).leaseTtlMs).toBe(30000);
     const refusal = (() => {
       try {
@@ -37,6 +41,7 @@ describe('loadConfig', () => {
       } catch (error) {
         return error;
       }
+      return undefined;
     })();
     expect((refusal as ConfigError).problems).toHaveLength(2);
   });
@@ -48,14 +53,24 @@ describe('loadConfig', () => {
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
       const message = (error as ConfigError).message;
-      for (const name of ['SLACK_BOT_TOKEN', 'DOLLR_CLIENT_ID', 'DOLLR_CLIENT_SECRET', 'APPROVERS', 'PORT', 'DOLLR_POLL_INTERVAL_MS', 'SLACK_SIGNING_SECRET']) {
+      for (const name of [
+        'SLACK_BOT_TOKEN',
+        'DOLLR_CLIENT_ID',
+        'DOLLR_CLIENT_SECRET',
+        'APPROVERS',
+        'PORT',
+        'DOLLR_POLL_INTERVAL_MS',
+        'SLACK_SIGNING_SECRET',
+      ]) {
         expect(message).toContain(name);
       }
     }
   });
 
   it('needs the passcode with a phone or user ID for payouts', () => {
-    expect(() => loadConfig({ ...valid, DOLLR_PAYOUT_PASSCODE: '123456' })).toThrow(/DOLLR_PAYOUT_PHONE or DOLLR_PAYOUT_USER_ID/);
+    expect(() => loadConfig({ ...valid, DOLLR_PAYOUT_PASSCODE: '123456' })).toThrow(
+      /DOLLR_PAYOUT_PHONE or DOLLR_PAYOUT_USER_ID/,
+    );
     const config = loadConfig({ ...valid, DOLLR_PAYOUT_PASSCODE: '123456', DOLLR_PAYOUT_PHONE: '231771234567' });
     expect(config.dollr.payoutPasscode).toEqual({ code: '123456', phone: '231771234567', userId: undefined });
   });

@@ -24,7 +24,9 @@ describe('toDollrError', () => {
   });
 
   it("uses Dollr's string detail as the message", () => {
-    expect(toDollrError(403, { detail: 'Merchant account is not verified' }).message).toBe('Merchant account is not verified');
+    expect(toDollrError(403, { detail: 'Merchant account is not verified' }).message).toBe(
+      'Merchant account is not verified',
+    );
   });
 
   it('joins pydantic details as "field: msg", without the body/query/path prefix', () => {
@@ -65,7 +67,9 @@ describe('toDollrError', () => {
   it('waits at most an hour whatever Retry-After says (a longer timer would fire at once)', () => {
     expect(toDollrError(429, {}, { 'retry-after': '99999999999' }).options.retryAfterMs).toBe(3_600_000);
     const now = new Date('2026-06-01T12:00:00Z');
-    expect(toDollrError(429, {}, { 'retry-after': 'Fri, 01 Jan 2100 00:00:00 GMT' }, () => now).options.retryAfterMs).toBe(3_600_000);
+    expect(
+      toDollrError(429, {}, { 'retry-after': 'Fri, 01 Jan 2100 00:00:00 GMT' }, () => now).options.retryAfterMs,
+    ).toBe(3_600_000);
   });
 
   it('leaves retryAfterMs out when the header is missing or unreadable', () => {
@@ -91,8 +95,12 @@ describe('fromTransportError', () => {
   });
 
   it("turns undici's header and body timeouts into timeout", () => {
-    expect(fromTransportError(Object.assign(new Error('x'), { code: 'UND_ERR_HEADERS_TIMEOUT' }), context).code).toBe('timeout');
-    expect(fromTransportError(Object.assign(new Error('x'), { code: 'UND_ERR_BODY_TIMEOUT' }), context).code).toBe('timeout');
+    expect(fromTransportError(Object.assign(new Error('x'), { code: 'UND_ERR_HEADERS_TIMEOUT' }), context).code).toBe(
+      'timeout',
+    );
+    expect(fromTransportError(Object.assign(new Error('x'), { code: 'UND_ERR_BODY_TIMEOUT' }), context).code).toBe(
+      'timeout',
+    );
   });
 
   it('turns refused and reset connections into network, keeping the cause', () => {
@@ -101,7 +109,9 @@ describe('fromTransportError', () => {
     expect(error.code).toBe('network');
     expect(error.message).toBe('Could not reach Dollr for POST /v1/executions/refund (ECONNREFUSED).');
     expect(error.cause).toBe(cause);
-    expect(fromTransportError(Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }), context).code).toBe('network');
+    expect(
+      fromTransportError(Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }), context).code,
+    ).toBe('network');
   });
 
   it('passes a DollrError through unchanged', () => {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { KNOWN_PAYOUT_METHODS, predictionQuery, providerOfMethod, toFeePreview } from '../../src/adapters/dollr/fee-preview.ts';
+import {
+  KNOWN_PAYOUT_METHODS,
+  predictionQuery,
+  providerOfMethod,
+  toFeePreview,
+} from '../../src/adapters/dollr/fee-preview.ts';
 import { DollrError } from '../../src/core/dollr-error.ts';
 
 const answer = (fields: Record<string, unknown> = {}) => ({
@@ -14,7 +19,8 @@ const answer = (fields: Record<string, unknown> = {}) => ({
   gateway_currency: 'USD',
   ...fields,
 });
-const preview = (fields?: Record<string, unknown>) => toFeePreview(answer(fields), 'GET /v1/predictions/amount-and-fees');
+const preview = (fields?: Record<string, unknown>) =>
+  toFeePreview(answer(fields), 'GET /v1/predictions/amount-and-fees');
 
 describe('providerOfMethod', () => {
   it('follows the markets table', () => {
@@ -30,13 +36,16 @@ describe('providerOfMethod', () => {
   });
 
   it('knows nothing else, not even what every object has', () => {
-    for (const method of ['MPESA_KEN', 'PAWAPAY', 'constructor', 'toString', '__proto__', '']) expect(providerOfMethod(method)).toBeUndefined();
+    for (const method of ['MPESA_KEN', 'PAWAPAY', 'constructor', 'toString', '__proto__', ''])
+      expect(providerOfMethod(method)).toBeUndefined();
   });
 });
 
 describe('predictionQuery', () => {
   it('asks for a same-currency payout whose fees the merchant pays', () => {
-    expect(predictionQuery({ method: 'MTN_MOMO_RWA', provider: 'PAWAPAY', amount: '5000.00', currency: 'RWF' })).toEqual({
+    expect(
+      predictionQuery({ method: 'MTN_MOMO_RWA', provider: 'PAWAPAY', amount: '5000.00', currency: 'RWF' }),
+    ).toEqual({
       base_amount: '5000.00',
       base_currency: 'RWF',
       target_currency: 'RWF',
@@ -50,7 +59,12 @@ describe('predictionQuery', () => {
 
 describe('toFeePreview', () => {
   it('adds platform, FX and gateway fees in the platform currency', () => {
-    expect(preview({ fx_fee: '0.25' })).toEqual({ payeeAmount: '10.00', payeeCurrency: 'USD', fees: '1.75', feeCurrency: 'USD' });
+    expect(preview({ fx_fee: '0.25' })).toEqual({
+      payeeAmount: '10.00',
+      payeeCurrency: 'USD',
+      fees: '1.75',
+      feeCurrency: 'USD',
+    });
   });
 
   it('adds exactly, where floats would not (0.1 + 0.2)', () => {
@@ -59,7 +73,10 @@ describe('toFeePreview', () => {
 
   it('accepts more decimals than cents and rounds once, half up, after adding', () => {
     expect(preview({ platform_fee: '0.125', fx_fee: null, gateway_fee: '0.130' }).fees).toBe('0.26');
-    expect(preview({ platform_fee: '1.50000', gateway_fee: '0.5000', payee_amount: '10.004999' })).toMatchObject({ fees: '2.00', payeeAmount: '10.00' });
+    expect(preview({ platform_fee: '1.50000', gateway_fee: '0.5000', payee_amount: '10.004999' })).toMatchObject({
+      fees: '2.00',
+      payeeAmount: '10.00',
+    });
     expect(preview({ payee_amount: ' 99999999999.995 ' }).payeeAmount).toBe('100000000000.00');
   });
 
@@ -71,11 +88,18 @@ describe('toFeePreview', () => {
 
   it('counts a gateway fee without a currency as the platform’s, and leaves out one in another currency', () => {
     expect(preview({ gateway_currency: null }).fees).toBe('1.50');
-    expect(preview({ gateway_fee: '75.00', gateway_currency: 'LRD' })).toMatchObject({ fees: '1.00', feeCurrency: 'USD' });
+    expect(preview({ gateway_fee: '75.00', gateway_currency: 'LRD' })).toMatchObject({
+      fees: '1.00',
+      feeCurrency: 'USD',
+    });
   });
 
   it('reports the payee amount and currency Dollr names, which may differ from the fee currency', () => {
-    expect(preview({ payee_amount: '1950.5', payee_currency: 'LRD' })).toMatchObject({ payeeAmount: '1950.50', payeeCurrency: 'LRD', feeCurrency: 'USD' });
+    expect(preview({ payee_amount: '1950.5', payee_currency: 'LRD' })).toMatchObject({
+      payeeAmount: '1950.50',
+      payeeCurrency: 'LRD',
+      feeCurrency: 'USD',
+    });
   });
 
   it.each([

@@ -4,7 +4,11 @@ import { createJsonLogger } from '../../src/adapters/log/json-logger.ts';
 describe('createJsonLogger', () => {
   it('writes JSON lines at or above its level, secrets redacted everywhere', () => {
     const lines: string[] = [];
-    const logger = createJsonLogger({ level: 'info', secrets: ['xoxb-secret-token', 'pass"code'], write: (l) => lines.push(l) });
+    const logger = createJsonLogger({
+      level: 'info',
+      secrets: ['xoxb-secret-token', 'pass"code'],
+      write: (l) => lines.push(l),
+    });
     logger.debug('hidden');
     logger.info('token xoxb-secret-token used', { header: 'Bearer xoxb-secret-token', nested: { p: 'pass"code' } });
     logger.error('failed', { error: Object.assign(new Error('boom xoxb-secret-token'), { code: 'E1' }) });

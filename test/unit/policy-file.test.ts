@@ -13,8 +13,19 @@ const APPROVERS = ['U0DEFAULT1'];
 const dir = mkdtempSync(join(tmpdir(), 'policy-file-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const refund = (amount: string): RequestDetails => ({ kind: 'refund', originalPaymentIntentId: 1, amount, reason: 'r' });
-const payout = (amount: string, currency: Currency): RequestDetails => ({ kind: 'payout', payoutAccountId: 7, amount, currency, reason: 'r' });
+const refund = (amount: string): RequestDetails => ({
+  kind: 'refund',
+  originalPaymentIntentId: 1,
+  amount,
+  reason: 'r',
+});
+const payout = (amount: string, currency: Currency): RequestDetails => ({
+  kind: 'payout',
+  payoutAccountId: 7,
+  amount,
+  currency,
+  reason: 'r',
+});
 
 let fileCount = 0;
 function write(yaml: string): string {
@@ -57,22 +68,36 @@ describe('the example file (approval-policy.example.yml)', () => {
   });
 
   it('refuses above the maximum', () => {
-    expect(policy.ruleFor(refund('10000.01'))).toMatchObject({ ok: false, code: 'over_maximum', message: expect.stringContaining('10,000.00') });
+    expect(policy.ruleFor(refund('10000.01'))).toMatchObject({
+      ok: false,
+      code: 'over_maximum',
+      message: expect.stringContaining('10,000.00'),
+    });
     expect(policy.ruleFor(payout('2000000.01', 'LRD'))).toMatchObject({ ok: false, code: 'over_maximum' });
   });
 
   it('has a rule per payout currency, with its maximum and daily limit', () => {
     expect(applied(policy, payout('15000', 'USD'))).toMatchObject({ approvalsRequired: 3, dailyLimitMinor: 50_000_00 });
     expect(applied(policy, payout('15000', 'USD')).eligibleFor(2)).toEqual({ users: ['U0CFO00001'], groups: [] });
-    expect(applied(policy, payout('100', 'LRD')).eligibleFor(0)).toEqual({ users: ['U0TREASURY'], groups: ['S0LIBERIA'] });
-    expect(applied(policy, payout('1000000.01', 'RWF'))).toMatchObject({ approvalsRequired: 2, dailyLimitMinor: 40_000_000_00 });
-    expect(applied(policy, payout('5', 'RWF')).eligibleFor(0)).toEqual({ users: ['U0TREASURY'], groups: ['S0FINANCE'] });
+    expect(applied(policy, payout('100', 'LRD')).eligibleFor(0)).toEqual({
+      users: ['U0TREASURY'],
+      groups: ['S0LIBERIA'],
+    });
+    expect(applied(policy, payout('1000000.01', 'RWF'))).toMatchObject({
+      approvalsRequired: 2,
+      dailyLimitMinor: 40_000_000_00,
+    });
+    expect(applied(policy, payout('5', 'RWF')).eligibleFor(0)).toEqual({
+      users: ['U0TREASURY'],
+      groups: ['S0FINANCE'],
+    });
   });
 });
 
 describe('a valid file', () => {
   it('takes amounts as numbers or text, with at most 2 decimals', () => {
-    const policy = load(`
+    const policy = load(
+      `
 rules:
   - operation: refund
     max_amount: "1,250.50"
@@ -82,7 +107,9 @@ rules:
         approvers_required: 1
       - above: 99.99
         approvers_required: 2
-`, ['S0TEAM']);
+`,
+      ['S0TEAM'],
+    );
     expect(policy.ruleFor(refund('1250.51')).ok).toBe(false);
     expect(applied(policy, refund('1250.50')).dailyLimitMinor).toBe(500_50);
     expect(applied(policy, refund('99.99')).approvalsRequired).toBe(1);
@@ -107,7 +134,9 @@ rules:
   });
 
   it('accepts approvals that only a user group can provide (its size is known once Slack answers)', () => {
-    expect(() => load(`rules:\n  - operation: refund\n    tiers:\n      - above: 1\n        approvers_required: 5\n`, ['S0TEAM'])).not.toThrow();
+    expect(() =>
+      load(`rules:\n  - operation: refund\n    tiers:\n      - above: 1\n        approvers_required: 5\n`, ['S0TEAM']),
+    ).not.toThrow();
   });
 });
 
@@ -158,19 +187,26 @@ rules:
       /^rules\[2\]\.operation: must be refund or payout \(line 19\)$/,
       /^rules\[3\]\.operation: a second rule for refunds \(the first is rules\[0\]\): merge them into one \(line 20\)$/,
     ];
-    for (const pattern of expected) expect(problems.some((p) => pattern.test(p)), `${pattern} in\n${problems.join('\n')}`).toBe(true);
+    for (const pattern of expected)
+      expect(
+        problems.some((p) => pattern.test(p)),
+        `${pattern} in\n${problems.join('\n')}`,
+      ).toBe(true);
     expect(problems).toHaveLength(expected.length);
   });
 
   it('refuses approvals that the named people could never give', () => {
-    const tier = (levels: string) => `rules:\n  - operation: refund\n    tiers:\n      - above: 1\n        approvers_required: 2\n${levels}`;
+    const tier = (levels: string) =>
+      `rules:\n  - operation: refund\n    tiers:\n      - above: 1\n        approvers_required: 2\n${levels}`;
     // APPROVERS names one person only.
     expect(problemsOf(tier(''))).toEqual([
       'rules[0].tiers[0].approvers_required: needs 2 distinct approvers but APPROVERS can only ever provide 1, and nobody counts twice: ' +
         'name more people, a user group, or lower approvers_required (line 5)',
     ]);
     // Both approvals may only come from the same person.
-    expect(problemsOf(tier('        levels: [U0CFO, U0CFO]\n'), ['U0A1', 'U0A2'])[0]).toMatch(/its levels can only ever provide 1/);
+    expect(problemsOf(tier('        levels: [U0CFO, U0CFO]\n'), ['U0A1', 'U0A2'])[0]).toMatch(
+      /its levels can only ever provide 1/,
+    );
     // Two people, but the CFO is the only one for both the first and the second approval.
     expect(problemsOf(tier('        levels: [U0CFO, "U0CFO"]\n'), ['S0TEAM'])).toHaveLength(1);
     expect(() => load(tier('        levels: ["U0CFO, U0DEP", U0CFO]\n'))).not.toThrow();
@@ -206,12 +242,16 @@ rules:
       'rules[0].operation: is missing: say refund or payout (line 2)',
       'rules[0].tiers[0].above: is missing: give an amount such as 500 (line 3)',
     ]);
-    expect(problemsOf('- U0ONE\n')[0]).toMatch(/^\(the file\): must be the policy file with approvers, rules \(line 1\)$/);
+    expect(problemsOf('- U0ONE\n')[0]).toMatch(
+      /^\(the file\): must be the policy file with approvers, rules \(line 1\)$/,
+    );
   });
 
   it('reports YAML syntax errors with their line', () => {
     expect(problemsOf('rules:\n  - operation: refund\n   tiers: [\n')[0]).toMatch(/^not valid YAML: .*line \d+/);
-    expect(problemsOf('approvers: [U0ONE]\napprovers: [U0TWO]\n')[0]).toMatch(/not valid YAML: Map keys must be unique/);
+    expect(problemsOf('approvers: [U0ONE]\napprovers: [U0TWO]\n')[0]).toMatch(
+      /not valid YAML: Map keys must be unique/,
+    );
   });
 
   it('says when the file is missing, is a directory, or is empty', () => {
@@ -233,6 +273,12 @@ describe('distinctApprovers', () => {
     expect(distinctApprovers([['A'], ['A']])).toBe(1);
     expect(distinctApprovers([['A', 'B'], ['A']])).toBe(2);
     expect(distinctApprovers([['A'], ['A'], ['B', 'C']])).toBe(2);
-    expect(distinctApprovers([['A', 'B', 'C'], ['A', 'B', 'C'], ['A', 'B', 'C']])).toBe(3);
+    expect(
+      distinctApprovers([
+        ['A', 'B', 'C'],
+        ['A', 'B', 'C'],
+        ['A', 'B', 'C'],
+      ]),
+    ).toBe(3);
   });
 });

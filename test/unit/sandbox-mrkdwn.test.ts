@@ -22,7 +22,9 @@ describe('the sandbox mrkdwn renderer', () => {
   });
 
   it('renders mentions, channels, broadcasts and links', () => {
-    expect(md('<@U0SANDREQ1>, see <#CSANDFIN01>')).toBe('<span class="mention">@Ama</span>, see <span class="mention">#finance-ops</span>');
+    expect(md('<@U0SANDREQ1>, see <#CSANDFIN01>')).toBe(
+      '<span class="mention">@Ama</span>, see <span class="mention">#finance-ops</span>',
+    );
     expect(md('<@UNKNOWN1>')).toBe('<span class="mention">@UNKNOWN1</span>');
     expect(md('<!here>')).toBe('<span class="mention broadcast">@here</span>');
     expect(md('<https://docs.heydollr.app/a?b=1&amp;c=2|the docs>')).toBe(
@@ -47,22 +49,36 @@ describe('the sandbox mrkdwn renderer', () => {
 
   it('maps known emoji shortcodes and leaves unknown ones as text', () => {
     const html = md(':white_check_mark: *Approved* :unknown_thing:');
-    expect(html).toMatch(/^<svg class="emoji"[^>]*aria-label=":white_check_mark:">.*<\/svg> <b>Approved<\/b> :unknown_thing:$/);
+    expect(html).toMatch(
+      /^<svg class="emoji"[^>]*aria-label=":white_check_mark:">.*<\/svg> <b>Approved<\/b> :unknown_thing:$/,
+    );
     expect(md('`:white_check_mark:`')).toBe('<code>:white_check_mark:</code>');
   });
 });
 
 describe('the sandbox block and modal renderers', () => {
   it('escapes user text in blocks and keeps button data for the page', () => {
-    const html = renderMessageBody('', [
-      { type: 'header', text: { type: 'plain_text', text: '<b>Refund</b> request' } },
-      { type: 'section', fields: [{ type: 'mrkdwn', text: '*Reason*\n&lt;script&gt;' }] },
-      {
-        type: 'actions',
-        block_id: 'decide:R1',
-        elements: [{ type: 'button', action_id: 'dollr_approve', value: 'R1"><x', style: 'primary', text: { type: 'plain_text', text: 'Approve' } }],
-      },
-    ], ctx);
+    const html = renderMessageBody(
+      '',
+      [
+        { type: 'header', text: { type: 'plain_text', text: '<b>Refund</b> request' } },
+        { type: 'section', fields: [{ type: 'mrkdwn', text: '*Reason*\n&lt;script&gt;' }] },
+        {
+          type: 'actions',
+          block_id: 'decide:R1',
+          elements: [
+            {
+              type: 'button',
+              action_id: 'dollr_approve',
+              value: 'R1"><x',
+              style: 'primary',
+              text: { type: 'plain_text', text: 'Approve' },
+            },
+          ],
+        },
+      ],
+      ctx,
+    );
     expect(html).toContain('&lt;b&gt;Refund&lt;/b&gt; request');
     expect(html).toContain('<b>Reason</b><br>&lt;script&gt;');
     expect(html).toContain('data-value="R1&quot;&gt;&lt;x"');
@@ -76,11 +92,27 @@ describe('the sandbox block and modal renderers', () => {
         title: { type: 'plain_text', text: 'Request a payout' },
         submit: { type: 'plain_text', text: 'Submit' },
         blocks: [
-          { type: 'input', block_id: 'amount', label: { type: 'plain_text', text: 'Amount' }, hint: { type: 'plain_text', text: 'e.g. 25.50' },
-            element: { type: 'plain_text_input', action_id: 'value', initial_value: '"25"' } },
-          { type: 'input', block_id: 'currency', label: { type: 'plain_text', text: 'Currency' },
-            element: { type: 'static_select', action_id: 'value', options: [{ text: { type: 'plain_text', text: 'USD' }, value: 'USD' }, { text: { type: 'plain_text', text: 'LRD' }, value: 'LRD' }],
-              initial_option: { text: { type: 'plain_text', text: 'LRD' }, value: 'LRD' } } },
+          {
+            type: 'input',
+            block_id: 'amount',
+            label: { type: 'plain_text', text: 'Amount' },
+            hint: { type: 'plain_text', text: 'e.g. 25.50' },
+            element: { type: 'plain_text_input', action_id: 'value', initial_value: '"25"' },
+          },
+          {
+            type: 'input',
+            block_id: 'currency',
+            label: { type: 'plain_text', text: 'Currency' },
+            element: {
+              type: 'static_select',
+              action_id: 'value',
+              options: [
+                { text: { type: 'plain_text', text: 'USD' }, value: 'USD' },
+                { text: { type: 'plain_text', text: 'LRD' }, value: 'LRD' },
+              ],
+              initial_option: { text: { type: 'plain_text', text: 'LRD' }, value: 'LRD' },
+            },
+          },
         ],
       },
       ctx,

@@ -3,7 +3,12 @@ import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, verifySlackRequest } from '@slack/bolt';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { blockActionsPayload, createSlackSender, SLACK_TEAM, viewSubmissionPayload } from '../../src/fakes/slack-sender.ts';
+import {
+  blockActionsPayload,
+  createSlackSender,
+  SLACK_TEAM,
+  viewSubmissionPayload,
+} from '../../src/fakes/slack-sender.ts';
 import { silentLogger } from '../support/silent-logger.ts';
 import { FAKE_BOT_TOKEN } from '../../src/fakes/fake-slack.ts';
 
@@ -52,7 +57,12 @@ function boltVerify(request: Captured, nowMilliseconds?: number): void {
 describe('createSlackSender', () => {
   it('signs a slash command so Bolt accepts it, with every field Slack sends', async () => {
     const sender = createSlackSender({ appUrl, signingSecret: SECRET });
-    const response = await sender.command({ text: 'refund pi_1 10.00 EUR', userId: 'U0ALICE', channelId: 'C0FINANCE', triggerId: 't.1' });
+    const response = await sender.command({
+      text: 'refund pi_1 10.00 EUR',
+      userId: 'U0ALICE',
+      channelId: 'C0FINANCE',
+      triggerId: 't.1',
+    });
 
     expect(response.status).toBe(200);
     expect(response.json()).toEqual({ ok: true });
@@ -83,13 +93,22 @@ describe('createSlackSender', () => {
     const [request] = captured;
     expect(request!.headers['x-slack-request-timestamp']).toBe('1700000000');
     // Known answer computed independently: printf 'v0:1700000000:a=1&b=two+words' | openssl dgst -sha256 -hmac test-signing-secret
-    expect(request!.headers['x-slack-signature']).toBe('v0=92324e9c453856f0195327b8676d953524e5c794621a6ebef7954fd668575f01');
+    expect(request!.headers['x-slack-signature']).toBe(
+      'v0=92324e9c453856f0195327b8676d953524e5c794621a6ebef7954fd668575f01',
+    );
     expect(() => boltVerify(request!, 1_700_000_000_000)).not.toThrow();
   });
 
   it('posts interactions as payload=<json> that Bolt verifies', async () => {
     const sender = createSlackSender({ appUrl, signingSecret: SECRET });
-    const payload = blockActionsPayload({ userId: 'U0BOB', channelId: 'C1', messageTs: '1700000000.000100', actionId: 'dollr_approve', blockId: 'decision', value: 'R1' });
+    const payload = blockActionsPayload({
+      userId: 'U0BOB',
+      channelId: 'C1',
+      messageTs: '1700000000.000100',
+      actionId: 'dollr_approve',
+      blockId: 'decision',
+      value: 'R1',
+    });
     await sender.interaction(payload);
     const [request] = captured;
     expect(() => boltVerify(request!)).not.toThrow();
@@ -115,8 +134,30 @@ describe('createSlackSender', () => {
 
 describe('payload builders', () => {
   it('shape block_actions like Slack, reading the button from the message', () => {
-    const blocks = [{ type: 'actions', block_id: 'decision', elements: [{ type: 'button', action_id: 'dollr_approve', text: { type: 'plain_text', text: 'Approve' }, style: 'primary', value: 'R1' }] }];
-    const payload = blockActionsPayload({ userId: 'U0BOB', channelId: 'C1', messageTs: '1.2', actionId: 'dollr_approve', blockId: 'decision', value: 'R1', message: { text: 'Approve?', blocks } });
+    const blocks = [
+      {
+        type: 'actions',
+        block_id: 'decision',
+        elements: [
+          {
+            type: 'button',
+            action_id: 'dollr_approve',
+            text: { type: 'plain_text', text: 'Approve' },
+            style: 'primary',
+            value: 'R1',
+          },
+        ],
+      },
+    ];
+    const payload = blockActionsPayload({
+      userId: 'U0BOB',
+      channelId: 'C1',
+      messageTs: '1.2',
+      actionId: 'dollr_approve',
+      blockId: 'decision',
+      value: 'R1',
+      message: { text: 'Approve?', blocks },
+    });
     expect(payload).toMatchObject({
       type: 'block_actions',
       user: { id: 'U0BOB', team_id: SLACK_TEAM.id },
@@ -124,7 +165,16 @@ describe('payload builders', () => {
       container: { type: 'message', message_ts: '1.2', channel_id: 'C1' },
       channel: { id: 'C1' },
       message: { ts: '1.2', text: 'Approve?', blocks },
-      actions: [{ action_id: 'dollr_approve', block_id: 'decision', value: 'R1', type: 'button', style: 'primary', text: { text: 'Approve' } }],
+      actions: [
+        {
+          action_id: 'dollr_approve',
+          block_id: 'decision',
+          value: 'R1',
+          type: 'button',
+          style: 'primary',
+          text: { text: 'Approve' },
+        },
+      ],
     });
   });
 
@@ -152,7 +202,12 @@ describe('payload builders', () => {
         state: {
           values: {
             amount: { value: { type: 'plain_text_input', value: '10.00' } },
-            currency: { value: { type: 'static_select', selected_option: { value: 'EUR', text: { type: 'plain_text', text: 'EUR' } } } },
+            currency: {
+              value: {
+                type: 'static_select',
+                selected_option: { value: 'EUR', text: { type: 'plain_text', text: 'EUR' } },
+              },
+            },
           },
         },
       },
@@ -161,10 +216,15 @@ describe('payload builders', () => {
 });
 
 describe('a real Bolt app over HTTP', () => {
-
   it('acks a signed command and refuses forged and stale ones with 401', async () => {
     // botId and botUserId given: Bolt skips its auth.test, so no Slack is needed here.
-    const app = new App({ token: FAKE_BOT_TOKEN, botId: 'B1', botUserId: 'U1', signingSecret: SECRET, logger: silentLogger });
+    const app = new App({
+      token: FAKE_BOT_TOKEN,
+      botId: 'B1',
+      botUserId: 'U1',
+      signingSecret: SECRET,
+      logger: silentLogger,
+    });
     app.command('/dollr', async ({ ack, command }) => ack({ response_type: 'ephemeral', text: `got ${command.text}` }));
     const bolt = (await app.start({ port: 0, host: '127.0.0.1' })) as Server;
     try {

@@ -52,12 +52,18 @@ async function expectEveryOperationUnavailable(store: RequestStore): Promise<voi
 
 describe('listing, settings and counters during an outage', () => {
   it('reject at the timeout when the backend stops answering', async () => {
-    const store = createKeyvStore(backendThat(() => new Promise<never>(() => {})), { namespace: 'hang', timeoutMs: TIMEOUT_MS });
+    const store = createKeyvStore(
+      backendThat(() => new Promise<never>(() => {})),
+      { namespace: 'hang', timeoutMs: TIMEOUT_MS },
+    );
     await expectEveryOperationUnavailable(store);
   });
 
   it('reject when the backend fails', async () => {
-    const store = createKeyvStore(backendThat(() => Promise.reject(new Error('connection reset'))), { namespace: 'fail', timeoutMs: TIMEOUT_MS });
+    const store = createKeyvStore(
+      backendThat(() => Promise.reject(new Error('connection reset'))),
+      { namespace: 'fail', timeoutMs: TIMEOUT_MS },
+    );
     await expectEveryOperationUnavailable(store);
   });
 

@@ -11,8 +11,14 @@ describe('parseStoreUrl', () => {
   });
 
   it('reads sqlite://relative paths against the working directory and sqlite:/// as absolute', () => {
-    expect(parseStoreUrl('sqlite://state/app.sqlite', cwd)).toEqual({ kind: 'sqlite', file: '/srv/dollr/state/app.sqlite' });
-    expect(parseStoreUrl('sqlite:///var/lib/dollr.sqlite', cwd)).toEqual({ kind: 'sqlite', file: '/var/lib/dollr.sqlite' });
+    expect(parseStoreUrl('sqlite://state/app.sqlite', cwd)).toEqual({
+      kind: 'sqlite',
+      file: '/srv/dollr/state/app.sqlite',
+    });
+    expect(parseStoreUrl('sqlite:///var/lib/dollr.sqlite', cwd)).toEqual({
+      kind: 'sqlite',
+      file: '/var/lib/dollr.sqlite',
+    });
   });
 
   it('accepts memory://', () => {
@@ -21,13 +27,18 @@ describe('parseStoreUrl', () => {
 
   it('passes redis:// and rediss:// URLs, with password and database, to node-redis as given', () => {
     expect(parseStoreUrl('redis://127.0.0.1:6379')).toEqual({ kind: 'redis', url: 'redis://127.0.0.1:6379' });
-    expect(parseStoreUrl('rediss://:s3cret@cache.internal:6380/2')).toEqual({ kind: 'redis', url: 'rediss://:s3cret@cache.internal:6380/2' });
+    expect(parseStoreUrl('rediss://:s3cret@cache.internal:6380/2')).toEqual({
+      kind: 'redis',
+      url: 'rediss://:s3cret@cache.internal:6380/2',
+    });
     expect(parseStoreUrl('redis://localhost')).toEqual({ kind: 'redis', url: 'redis://localhost' });
   });
 
   it('refuses anything else, listing the accepted forms', () => {
     for (const url of ['postgres://db/dollr', 'redis.internal:6379', 'file:///tmp/x.sqlite']) {
-      expect(() => parseStoreUrl(url)).toThrow(/redis:\/\/.*rediss:\/\/.*sqlite:\/\/relative.*sqlite:\/\/\/absolute.*memory:\/\//);
+      expect(() => parseStoreUrl(url)).toThrow(
+        /redis:\/\/.*rediss:\/\/.*sqlite:\/\/relative.*sqlite:\/\/\/absolute.*memory:\/\//,
+      );
     }
   });
 

@@ -6,7 +6,7 @@ import { DollrError, isDollrError } from '../../core/dollr-error.ts';
 import type { DollrHttp } from './dollr-http.ts';
 import { parseAnswer, tokenResponseSchema } from './dollr-schemas.ts';
 
-export const TOKEN_PATH = '/v1/jwt/client/obtain/token';
+const TOKEN_PATH = '/v1/jwt/client/obtain/token';
 
 /** Renew when less than this remains, or less than RENEW_FRACTION of the lifetime, whichever is smaller. */
 const RENEW_MARGIN_MS = 5 * 60_000;

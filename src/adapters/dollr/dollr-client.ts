@@ -11,7 +11,13 @@ import { createAccessTokens } from './access-token.ts';
 import { createDollrHttp, type DollrExchange } from './dollr-http.ts';
 import { executionResponseSchema, parseAnswer, sessionResponseSchema } from './dollr-schemas.ts';
 import { toExecutionSnapshot } from './execution-snapshot.ts';
-import { KNOWN_PAYOUT_METHODS, PREDICTION_PATH, predictionQuery, providerOfMethod, toFeePreview } from './fee-preview.ts';
+import {
+  KNOWN_PAYOUT_METHODS,
+  PREDICTION_PATH,
+  predictionQuery,
+  providerOfMethod,
+  toFeePreview,
+} from './fee-preview.ts';
 import { DEFAULT_DEVICE, USER_AGENT, passcodeBody, type DeviceInfo, type PayoutPasscode } from './payout-passcode.ts';
 
 export interface DollrClientOptions {
@@ -43,9 +49,9 @@ export interface DollrClient extends PaymentsGateway {
 }
 
 /** A fee estimate is a nicety on the card; it never holds a request up for long. */
-export const FEE_PREVIEW_TIMEOUT_MS = 3000;
+const FEE_PREVIEW_TIMEOUT_MS = 3000;
 
-export const PAYOUTS_NOT_CONFIGURED =
+const PAYOUTS_NOT_CONFIGURED =
   'Payouts are not configured: set DOLLR_PAYOUT_PASSCODE and DOLLR_PAYOUT_PHONE or DOLLR_PAYOUT_USER_ID.';
 
 export function createDollrClient(options: DollrClientOptions): DollrClient {
@@ -72,7 +78,10 @@ export function createDollrClient(options: DollrClientOptions): DollrClient {
       return await http({ ...exchange, token });
     } catch (error) {
       if (!isDollrError(error) || error.code !== 'unauthorized') throw error;
-      options.logger.debug('dollr refused the token; renewing it once', { method: exchange.method, path: exchange.path });
+      options.logger.debug('dollr refused the token; renewing it once', {
+        method: exchange.method,
+        path: exchange.path,
+      });
       tokens.invalidate(token);
       // A 401 means Dollr did not process the call, so sending it again cannot move money twice.
       return http({ ...exchange, token: await tokens.get() });
@@ -89,7 +98,10 @@ export function createDollrClient(options: DollrClientOptions): DollrClient {
     const what = `${exchange.method} ${exchange.path}`;
     const answer = parseAnswer(executionResponseSchema, await authed(exchange), what);
     if (answer.reference_id !== referenceId) {
-      throw new DollrError('bad_response', `Dollr's answer to ${what} was about another reference_id (${answer.reference_id}).`);
+      throw new DollrError(
+        'bad_response',
+        `Dollr's answer to ${what} was about another reference_id (${answer.reference_id}).`,
+      );
     }
     return toExecutionSnapshot(answer);
   }
@@ -109,7 +121,10 @@ export function createDollrClient(options: DollrClientOptions): DollrClient {
 
     // Execution ids travel as JSON strings although sessions hand them out as integers (Dollr's OAS).
     executeRefund: ({ sessionId, referenceId }) =>
-      execution({ method: 'POST', path: '/v1/executions/refund', body: { session_id: sessionId, reference_id: referenceId } }, referenceId),
+      execution(
+        { method: 'POST', path: '/v1/executions/refund', body: { session_id: sessionId, reference_id: referenceId } },
+        referenceId,
+      ),
 
     async executePayout({ sessionId, payoutAccountId, referenceId }) {
       if (!options.payoutPasscode) throw new DollrError('forbidden', PAYOUTS_NOT_CONFIGURED);
@@ -124,7 +139,10 @@ export function createDollrClient(options: DollrClientOptions): DollrClient {
 
     async getStatus(operation, referenceId) {
       try {
-        return await execution({ method: 'GET', path: `/v1/status/${operation}/${encodeURIComponent(referenceId)}` }, referenceId);
+        return await execution(
+          { method: 'GET', path: `/v1/status/${operation}/${encodeURIComponent(referenceId)}` },
+          referenceId,
+        );
       } catch (error) {
         // Dollr does not know this reference (yet): 404 as documented, or any other refusal of a
         // reference it has no record of (a 422, say). The core decides what next; a resend carries

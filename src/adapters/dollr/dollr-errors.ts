@@ -16,7 +16,12 @@ export const isSuccess = (status: number): boolean => status >= 200 && status < 
  * Translates a non-2xx answer. The message is Dollr's `detail` when it sent one (a string, or the
  * pydantic list joined as "field: msg"), else a sentence naming the status.
  */
-export function toDollrError(status: number, body: unknown, headers: ResponseHeaders = {}, now: () => Date = () => new Date()): DollrError {
+export function toDollrError(
+  status: number,
+  body: unknown,
+  headers: ResponseHeaders = {},
+  now: () => Date = () => new Date(),
+): DollrError {
   const code = codeFor(status);
   const message = detailOf(body) ?? fallbackMessage(code, status);
   const retryAfterMs = code === 'rate_limited' ? retryAfterOf(headers, now) : undefined;
@@ -64,7 +69,9 @@ function detailOf(body: unknown): string | undefined {
   if (typeof detail === 'string') return detail.trim() || undefined;
   const parts = detail.map((item) => {
     // "body" (or "query"/"path") only says where the field was; people want the field's name.
-    const location = item.loc.filter((part, i) => !(i === 0 && ['body', 'query', 'path'].includes(String(part)))).join('.');
+    const location = item.loc
+      .filter((part, i) => !(i === 0 && ['body', 'query', 'path'].includes(String(part))))
+      .join('.');
     return location ? `${location}: ${item.msg}` : item.msg;
   });
   return parts.length > 0 ? parts.join('; ') : undefined;
@@ -109,11 +116,16 @@ const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'
  * body). `timedOut` is true when our own deadline aborted the call. Either way Dollr may have
  * processed the request, which the codes `timeout` and `network` both say.
  */
-export function fromTransportError(error: unknown, context: { what: string; timedOut: boolean; timeoutMs: number }): DollrError {
+export function fromTransportError(
+  error: unknown,
+  context: { what: string; timedOut: boolean; timeoutMs: number },
+): DollrError {
   if (error instanceof DollrError) return error;
   const code = (error as { code?: unknown } | null)?.code;
   if (context.timedOut || (typeof code === 'string' && TIMEOUT_CODES.has(code))) {
-    return new DollrError('timeout', `Dollr did not answer ${context.what} within ${context.timeoutMs} ms.`, { cause: error });
+    return new DollrError('timeout', `Dollr did not answer ${context.what} within ${context.timeoutMs} ms.`, {
+      cause: error,
+    });
   }
   const reason = typeof code === 'string' ? code : error instanceof Error ? error.message : 'unknown error';
   return new DollrError('network', `Could not reach Dollr for ${context.what} (${reason}).`, { cause: error });

@@ -6,7 +6,7 @@ import type { ExecutionSnapshot } from '../../core/request.ts';
 import type { ExecutionResponse } from './dollr-schemas.ts';
 
 /** 25.5 -> "25.50". Rounded to cents: Dollr's currencies have two decimals. */
-export const amountText = (amount: number): string => amount.toFixed(2);
+const amountText = (amount: number): string => amount.toFixed(2);
 
 export function toExecutionSnapshot(response: ExecutionResponse): ExecutionSnapshot {
   return {

@@ -30,7 +30,12 @@ export const KNOWN_PAYOUT_METHODS: readonly string[] = [...PROVIDER_OF_METHOD.ke
 export const providerOfMethod = (method: string): string | undefined => PROVIDER_OF_METHOD.get(method);
 
 /** The documented query, all seven required parameters; no secrets in it (it is logged). */
-export function predictionQuery(input: { method: string; provider: string; amount: string; currency: Currency }): Record<string, string> {
+export function predictionQuery(input: {
+  method: string;
+  provider: string;
+  amount: string;
+  currency: Currency;
+}): Record<string, string> {
   return {
     base_amount: input.amount,
     // A payout leaves the merchant's wallet and arrives in the same currency: no FX asked for.
@@ -54,11 +59,14 @@ const FRACTION_DIGITS = 10;
 const decimalText = z
   .string()
   .trim()
-  .regex(new RegExp(`^\\d{1,12}(\\.\\d{1,${FRACTION_DIGITS}})?$`), 'expected a non-negative amount as text, such as "1.50"');
+  .regex(
+    new RegExp(`^\\d{1,12}(\\.\\d{1,${FRACTION_DIGITS}})?$`),
+    'expected a non-negative amount as text, such as "1.50"',
+  );
 const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'expected a 3-letter currency code');
 
 /** `AmountAndFeePredictionResponse`: only what the card uses is required (payer_* is not). */
-export const predictionResponseSchema = z.looseObject({
+const predictionResponseSchema = z.looseObject({
   payee_amount: decimalText,
   payee_currency: currencyCode,
   platform_fee: decimalText,
@@ -67,7 +75,6 @@ export const predictionResponseSchema = z.looseObject({
   gateway_fee: decimalText.nullish(),
   gateway_currency: currencyCode.nullish(),
 });
-export type PredictionResponse = z.output<typeof predictionResponseSchema>;
 
 /** "1.505" -> 1.505 × 10^FRACTION_DIGITS, exactly (no floats). */
 function scaled(text: string | null | undefined): bigint {
@@ -89,7 +96,8 @@ export function toFeePreview(body: unknown, what: string): FeePreview {
   // it is in the same currency (or names none); a gateway fee in another currency is left out
   // rather than added to an amount it cannot be added to: the estimate then shows the platform's fees.
   const gatewaySameCurrency = !answer.gateway_currency || answer.gateway_currency === answer.platform_currency;
-  const fees = scaled(answer.platform_fee) + scaled(answer.fx_fee) + (gatewaySameCurrency ? scaled(answer.gateway_fee) : 0n);
+  const fees =
+    scaled(answer.platform_fee) + scaled(answer.fx_fee) + (gatewaySameCurrency ? scaled(answer.gateway_fee) : 0n);
   return {
     payeeAmount: formatMinor(toMinorUnits(scaled(answer.payee_amount))),
     payeeCurrency: answer.payee_currency,

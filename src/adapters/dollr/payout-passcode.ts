@@ -32,7 +32,9 @@ export const DEFAULT_DEVICE: DeviceInfo = {
 /** The wire shape. Holds the passcode: never log it. */
 export function passcodeBody(passcode: PayoutPasscode, device: DeviceInfo) {
   // Dollr wants exactly one identifier; the phone wins when both are configured.
-  const token = passcode.phone ? { code: passcode.code, phone: passcode.phone } : { code: passcode.code, user_id: passcode.userId };
+  const token = passcode.phone
+    ? { code: passcode.code, phone: passcode.phone }
+    : { code: passcode.code, user_id: passcode.userId };
   return {
     token,
     device: {

@@ -26,7 +26,8 @@ export function healthRoutes(store: RequestStore, isStopping: () => boolean): He
         if (isStopping()) return send(res, 503, { status: 'stopping' });
         store.ping().then(
           () => send(res, 200, { status: 'ready', store: 'ok' }),
-          (error: unknown) => send(res, 503, { status: 'not_ready', store: error instanceof Error ? error.message : 'unreachable' }),
+          (error: unknown) =>
+            send(res, 503, { status: 'not_ready', store: error instanceof Error ? error.message : 'unreachable' }),
         );
       },
     },
@@ -34,7 +35,11 @@ export function healthRoutes(store: RequestStore, isStopping: () => boolean): He
 }
 
 /** In Socket Mode Bolt serves no HTTP, so the health routes get a small server of their own. */
-export async function startHealthServer(routes: HealthRoute[], port: number, host?: string): Promise<{ server: Server; port: number }> {
+export async function startHealthServer(
+  routes: HealthRoute[],
+  port: number,
+  host?: string,
+): Promise<{ server: Server; port: number }> {
   const server = createServer((req, res) => {
     const route = routes.find((r) => r.path === (req.url ?? '').split('?')[0] && r.method.includes(req.method ?? ''));
     if (route) return route.handler(req, res);

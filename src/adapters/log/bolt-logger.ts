@@ -4,7 +4,8 @@ import type { JsonLogger } from './json-logger.ts';
 
 export function toSlackLogger(logger: JsonLogger, name = 'slack'): SlackLogger {
   const child = logger.child({ component: name });
-  const join = (parts: unknown[]) => parts.map((p) => (typeof p === 'string' ? p : p instanceof Error ? p.message : JSON.stringify(p))).join(' ');
+  const join = (parts: unknown[]) =>
+    parts.map((p) => (typeof p === 'string' ? p : p instanceof Error ? p.message : JSON.stringify(p))).join(' ');
   return {
     debug: (...msg: unknown[]) => child.debug(join(msg)),
     info: (...msg: unknown[]) => child.info(join(msg)),

@@ -24,11 +24,13 @@ export function createJsonLogger(options: JsonLoggerOptions): JsonLogger {
   const threshold = LOG_LEVELS.indexOf(options.level);
   const redact = redactor(options.secrets);
 
-  const log = (level: LogLevel) => (message: string, fields: Record<string, unknown> = {}) => {
-    if (LOG_LEVELS.indexOf(level) < threshold) return;
-    const entry = { time: now().toISOString(), level, msg: message, ...options.bindings, ...fields };
-    write(redact(JSON.stringify(entry, errorReplacer)));
-  };
+  const log =
+    (level: LogLevel) =>
+    (message: string, fields: Record<string, unknown> = {}) => {
+      if (LOG_LEVELS.indexOf(level) < threshold) return;
+      const entry = { time: now().toISOString(), level, msg: message, ...options.bindings, ...fields };
+      write(redact(JSON.stringify(entry, errorReplacer)));
+    };
 
   return {
     level: options.level,
@@ -50,7 +52,7 @@ function errorReplacer(_key: string, value: unknown): unknown {
 }
 
 /** Replaces each secret, and its JSON-escaped form, in a serialised line. */
-export function redactor(secrets: string[]): (line: string) => string {
+function redactor(secrets: string[]): (line: string) => string {
   const needles = [...new Set(secrets.filter((s) => s.length >= 4).flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]))]
     // Longest first, so that a secret containing another is replaced whole.
     .sort((a, b) => b.length - a.length);

@@ -10,7 +10,8 @@ import type { z } from 'zod';
 import { approverSetFrom, createApprovalPolicy, type ApprovalPolicy } from '../../core/approval-policy.ts';
 import { policyFileSchema } from './policy-schema.ts';
 
-const WHAT_TO_DO = 'approval-policy.example.yml shows every setting; unset APPROVAL_POLICY to require one approval from APPROVERS instead.';
+const WHAT_TO_DO =
+  'approval-policy.example.yml shows every setting; unset APPROVAL_POLICY to require one approval from APPROVERS instead.';
 
 export class PolicyFileError extends Error {
   override readonly name = 'PolicyFileError';
@@ -30,7 +31,11 @@ export class PolicyFileError extends Error {
  * The policy for this start. `path` is relative to `cwd` (the directory the app starts in).
  * Throws PolicyFileError when the file is missing, unreadable, not YAML, or breaks a rule.
  */
-export function loadApprovalPolicy(path: string | undefined, approvers: readonly string[], cwd = process.cwd()): ApprovalPolicy {
+export function loadApprovalPolicy(
+  path: string | undefined,
+  approvers: readonly string[],
+  cwd = process.cwd(),
+): ApprovalPolicy {
   const defaults = approverSetFrom(approvers);
   if (path === undefined || path.trim() === '') return createApprovalPolicy({}, defaults);
   const file = resolve(cwd, path);
@@ -38,7 +43,11 @@ export function loadApprovalPolicy(path: string | undefined, approvers: readonly
 
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) throw new PolicyFileError(file, doc.errors.map((e) => `not valid YAML: ${e.message}`));
+  if (doc.errors.length > 0)
+    throw new PolicyFileError(
+      file,
+      doc.errors.map((e) => `not valid YAML: ${e.message}`),
+    );
   if (doc.contents === null) throw new PolicyFileError(file, ['the file is empty: add approvers and rules']);
 
   let raw: unknown;
@@ -53,7 +62,10 @@ export function loadApprovalPolicy(path: string | undefined, approvers: readonly
     // In the order of the file, so that they can be fixed from top to bottom.
     const located = parsed.error.issues.map((issue) => locate(issue, doc, lineCounter));
     const byLine = located.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
-    throw new PolicyFileError(file, byLine.map(({ text }) => text));
+    throw new PolicyFileError(
+      file,
+      byLine.map(({ text }) => text),
+    );
   }
   return createApprovalPolicy(parsed.data, defaults);
 }
@@ -63,7 +75,12 @@ function readPolicyText(file: string, path: string, cwd: string): string {
     return readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'there is no such file' : code === 'EISDIR' ? 'it is a directory' : `it cannot be read (${code ?? String(error)})`;
+    const why =
+      code === 'ENOENT'
+        ? 'there is no such file'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : `it cannot be read (${code ?? String(error)})`;
     throw new PolicyFileError(file, [
       `APPROVAL_POLICY is ${path}, but ${why} (a relative path is read from the directory the app starts in, ${cwd})`,
     ]);
@@ -74,7 +91,10 @@ function readPolicyText(file: string, path: string, cwd: string): string {
 function locate(issue: z.core.$ZodIssue, doc: Document, lineCounter: LineCounter): { text: string; line?: number } {
   // An unknown key is reported on its mapping; point at the key itself.
   const path = issue.code === 'unrecognized_keys' && issue.keys[0] ? [...issue.path, issue.keys[0]] : issue.path;
-  const place = path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+  const place = path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+    .join('')
+    .replace(/^\./, '');
   const line = lineOf(doc, lineCounter, path);
   return { text: `${place || '(the file)'}: ${issue.message}${line === undefined ? '' : ` (line ${line})`}`, line };
 }

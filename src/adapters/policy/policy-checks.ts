@@ -43,7 +43,8 @@ export function checkPolicyFile(parsed: unknown, defaultApprovers: readonly stri
       );
     }
     if (rule.operation === 'refund' || rule.operation === 'payout') {
-      const key = rule.operation === 'refund' ? 'refunds' : currency ? `payouts in ${currency}` : 'payouts in any currency';
+      const key =
+        rule.operation === 'refund' ? 'refunds' : currency ? `payouts in ${currency}` : 'payouts in any currency';
       const first = firstRuleFor.get(key);
       if (first === undefined) firstRuleFor.set(key, i);
       else problem(at('operation'), `a second rule for ${key} (the first is rules[${first}]): merge them into one`);
@@ -57,10 +58,16 @@ export function checkPolicyFile(parsed: unknown, defaultApprovers: readonly stri
       const above = amountAt(tier.above);
       if (above !== undefined) {
         if (previousAbove !== undefined && above <= previousAbove) {
-          problem(at('tiers', j, 'above'), `must be above the previous tier's ${shown(previousAbove)}: list tiers from the lowest amount to the highest`);
+          problem(
+            at('tiers', j, 'above'),
+            `must be above the previous tier's ${shown(previousAbove)}: list tiers from the lowest amount to the highest`,
+          );
         }
         if (maxAmount !== undefined && above >= maxAmount) {
-          problem(at('tiers', j, 'above'), `is not below max_amount (${shown(maxAmount)}), so no request could ever reach this tier`);
+          problem(
+            at('tiers', j, 'above'),
+            `is not below max_amount (${shown(maxAmount)}), so no request could ever reach this tier`,
+          );
         }
         previousAbove = above;
       }
@@ -74,12 +81,19 @@ export function checkPolicyFile(parsed: unknown, defaultApprovers: readonly stri
         );
         return;
       }
-      const source = levels ? 'its levels' : idsAt(rule.approvers) ? "the rule's approvers" : fileApprovers ? "the file's approvers" : 'APPROVERS';
+      const source = levels
+        ? 'its levels'
+        : idsAt(rule.approvers)
+          ? "the rule's approvers"
+          : fileApprovers
+            ? "the file's approvers"
+            : 'APPROVERS';
       const fallback = idsAt(rule.approvers) ?? fileApprovers ?? [...defaultApprovers];
       const perApproval = Array.from({ length: required }, (_, k) => (levels ? idsAt(levels[k]) : fallback));
       // A user group's members are only known once Slack answers: nothing to check then. An empty or
       // broken list is reported by the field schemas already.
-      if (perApproval.some((ids) => ids === undefined || ids.length === 0 || ids.some((id) => id.startsWith('S')))) return;
+      if (perApproval.some((ids) => ids === undefined || ids.length === 0 || ids.some((id) => id.startsWith('S'))))
+        return;
       const reachable = distinctApprovers(perApproval as string[][]);
       if (reachable < required) {
         problem(

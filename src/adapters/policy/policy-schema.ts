@@ -9,13 +9,14 @@ import { approverSetFrom, type PolicyConfig } from '../../core/approval-policy.t
 import { CURRENCIES, parseAmount, toMinor } from '../../core/money.ts';
 import { ANY_CURRENCY, checkPolicyFile } from './policy-checks.ts';
 
-export const OPERATIONS = ['refund', 'payout'] as const;
-export const MAX_APPROVERS_REQUIRED = 10;
+const OPERATIONS = ['refund', 'payout'] as const;
+const MAX_APPROVERS_REQUIRED = 10;
 
 const SLACK_ID = /^(?:[UW][A-Z0-9]{2,}|S[A-Z0-9]{2,})$/;
 
 /** A zod error callback: one message when the field is absent, another when it is wrong. */
-const says = (missing: string, wrong: string) => (issue: { input?: unknown }) => (issue.input === undefined ? missing : wrong);
+const says = (missing: string, wrong: string) => (issue: { input?: unknown }) =>
+  issue.input === undefined ? missing : wrong;
 
 /** strictObject that names unknown keys (a typo such as `max_ammount` must not be silently ignored). */
 const mapping = <Shape extends z.ZodRawShape>(shape: Shape, what: string) =>
@@ -27,7 +28,9 @@ const mapping = <Shape extends z.ZodRawShape>(shape: Shape, what: string) =>
   });
 
 const slackId = z
-  .string({ error: (issue) => `must be a Slack user ID (U…, W…) or user group ID (S…), not ${JSON.stringify(issue.input)}` })
+  .string({
+    error: (issue) => `must be a Slack user ID (U…, W…) or user group ID (S…), not ${JSON.stringify(issue.input)}`,
+  })
   .regex(SLACK_ID, {
     error: (issue) =>
       `must be a Slack user ID (U…, W…: a profile's ⋮ > Copy member ID) or user group ID (S…), such as U0123ABCD; ${JSON.stringify(issue.input)} is neither`,
@@ -36,29 +39,40 @@ const slackId = z
 /** A list of IDs, or one ID, or IDs separated by commas as in APPROVERS. Never empty: a level must name someone. */
 const idList = z
   .union([z.string(), z.array(z.unknown())], { error: 'must be a list of Slack IDs, such as [S0FINANCE, U0123ABCD]' })
-  .transform((value) => (typeof value === 'string' ? value.split(',').map((id) => id.trim()).filter(Boolean) : value))
+  .transform((value) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((id) => id.trim())
+          .filter(Boolean)
+      : value,
+  )
   .pipe(z.array(slackId).min(1, 'names nobody: list at least one user (U…, W…) or user group (S…)'));
 
 /** Amounts as YAML numbers or strings ("500", 500.5, "1,250.00"), with at most 2 decimals, in minor units. */
 const amount = (zeroAllowed: boolean) => {
   const expected = `must be an amount ${zeroAllowed ? 'of 0 or more' : 'above 0'} with at most 2 decimals, such as 500 or 1250.50`;
-  return z.union([z.number(), z.string()], { error: says('is missing: give an amount such as 500', expected) }).transform((value, ctx) => {
-    const text = String(value).trim();
-    if (zeroAllowed && /^0+(?:\.0{1,2})?$/.test(text)) return 0;
-    const parsed = parseAmount(text);
-    if (parsed === undefined) {
-      ctx.addIssue({ code: 'custom', message: `${expected}, not ${JSON.stringify(value)}` });
-      return z.NEVER;
-    }
-    return toMinor(parsed);
-  });
+  return z
+    .union([z.number(), z.string()], { error: says('is missing: give an amount such as 500', expected) })
+    .transform((value, ctx) => {
+      const text = String(value).trim();
+      if (zeroAllowed && /^0+(?:\.0{1,2})?$/.test(text)) return 0;
+      const parsed = parseAmount(text);
+      if (parsed === undefined) {
+        ctx.addIssue({ code: 'custom', message: `${expected}, not ${JSON.stringify(value)}` });
+        return z.NEVER;
+      }
+      return toMinor(parsed);
+    });
 };
 
 const WHOLE = `must be a whole number from 1 to ${MAX_APPROVERS_REQUIRED}`;
 // A refine rather than .int(): zod stops an object's refinements after a failed .int(), and the
 // cross-field checks must still run to report every problem at once.
 const approversRequired = z
-  .number({ error: says(`is missing: say how many distinct approvers this tier needs (1 to ${MAX_APPROVERS_REQUIRED})`, WHOLE) })
+  .number({
+    error: says(`is missing: say how many distinct approvers this tier needs (1 to ${MAX_APPROVERS_REQUIRED})`, WHOLE),
+  })
   .refine((n) => Number.isInteger(n) && n >= 1 && n <= MAX_APPROVERS_REQUIRED, WHOLE);
 
 const tier = mapping(
@@ -66,7 +80,9 @@ const tier = mapping(
     above: amount(true),
     approvers_required: approversRequired,
     levels: z
-      .array(idList, { error: 'must be a list with one approver list per approval, in order, such as [[S0FINANCE], [U0CFO00001]]' })
+      .array(idList, {
+        error: 'must be a list with one approver list per approval, in order, such as [[S0FINANCE], [U0CFO00001]]',
+      })
       .optional(),
   },
   'a tier',
@@ -75,7 +91,9 @@ const tier = mapping(
 const rule = mapping(
   {
     operation: z.enum(OPERATIONS, { error: says('is missing: say refund or payout', 'must be refund or payout') }),
-    currency: z.enum([...CURRENCIES, ANY_CURRENCY], { error: `must be one of ${CURRENCIES.join(', ')} or ${ANY_CURRENCY}` }).optional(),
+    currency: z
+      .enum([...CURRENCIES, ANY_CURRENCY], { error: `must be one of ${CURRENCIES.join(', ')} or ${ANY_CURRENCY}` })
+      .optional(),
     approvers: idList.optional(),
     max_amount: amount(false).optional(),
     daily_limit: amount(false).optional(),
@@ -87,7 +105,9 @@ const rule = mapping(
 const file = mapping(
   {
     approvers: idList.optional(),
-    rules: z.array(rule, { error: 'must be a list of rules, each starting with operation: refund or operation: payout' }).optional(),
+    rules: z
+      .array(rule, { error: 'must be a list of rules, each starting with operation: refund or operation: payout' })
+      .optional(),
   },
   'the policy file',
 );

@@ -15,12 +15,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export interface AckPriority {
   /** Wraps an HTTP request listener: each request counts as waiting until its answer is sent. */
-  track(listener: (req: IncomingMessage, res: ServerResponse) => void): (req: IncomingMessage, res: ServerResponse) => void;
+  track(
+    listener: (req: IncomingMessage, res: ServerResponse) => void,
+  ): (req: IncomingMessage, res: ServerResponse) => void;
   /** Awaited right after an ack, before the work it sets off. */
   afterAck(): Promise<void>;
 }
 
-export function createAckPriority(options: { maxWaitMs?: number; quietMs?: number; now?: () => number } = {}): AckPriority {
+export function createAckPriority(
+  options: { maxWaitMs?: number; quietMs?: number; now?: () => number } = {},
+): AckPriority {
   const maxWaitMs = options.maxWaitMs ?? 1000;
   const quietMs = options.quietMs ?? 20;
   const now = options.now ?? Date.now;

@@ -1,6 +1,14 @@
 /** What the Slack listeners may use: the core's use cases' collaborators, wired in app.ts. */
 import type { ApprovalPolicy } from '../../core/approval-policy.ts';
-import type { Checkpoint, Clock, Directory, Logger, Notifier, PaymentsGateway, RequestStore } from '../../core/ports.ts';
+import type {
+  Checkpoint,
+  Clock,
+  Directory,
+  Logger,
+  Notifier,
+  PaymentsGateway,
+  RequestStore,
+} from '../../core/ports.ts';
 import type { RequestWorker } from '../../core/request-worker.ts';
 
 export interface SlackServices {

@@ -16,7 +16,13 @@ import { threadReply } from './blocks/thread-reply.ts';
 const MORE_NEWS_STATES: readonly RequestState[] = ['approved', 'executing', 'pending', 'processing'];
 
 /** Slack errors after which waiting can help; any other `ok: false` answer is permanent. */
-const TRANSIENT_SLACK_ERRORS = new Set(['ratelimited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
+const TRANSIENT_SLACK_ERRORS = new Set([
+  'ratelimited',
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
+]);
 
 export function createSlackNotifier(
   client: WebClient,
@@ -33,7 +39,9 @@ export function createSlackNotifier(
     if (!ts) throw new Error(`Request ${request.id} has no card yet`);
     const message = await card(request);
     // A newer rendering of the same card replaces this one while it waits: only the newest goes out.
-    await queues.update(`card:${request.channelId}:${ts}`, () => client.chat.update({ channel: request.channelId, ts, ...message }));
+    await queues.update(`card:${request.channelId}:${ts}`, () =>
+      client.chat.update({ channel: request.channelId, ts, ...message }),
+    );
   }
 
   async function remind(request: MoneyRequest, to: string[]): Promise<void> {
@@ -60,18 +68,32 @@ export function createSlackNotifier(
 
   /** The card of this request if an earlier attempt posted it (its text names the request). */
   const findCard = (request: MoneyRequest) =>
-    lookUp('an earlier card', request, async () => {
-      const oldest = String(Math.floor(Date.parse(request.createdAt) / 1000) - 60);
-      const history = await client.conversations.history({ channel: request.channelId, oldest, limit: 200 });
-      return history.messages?.find((m) => m.bot_id !== undefined && m.text?.includes(`(request ${request.id})`))?.ts;
-    }, undefined);
+    lookUp(
+      'an earlier card',
+      request,
+      async () => {
+        const oldest = String(Math.floor(Date.parse(request.createdAt) / 1000) - 60);
+        const history = await client.conversations.history({ channel: request.channelId, oldest, limit: 200 });
+        return history.messages?.find((m) => m.bot_id !== undefined && m.text?.includes(`(request ${request.id})`))?.ts;
+      },
+      undefined,
+    );
 
   /** Whether an earlier attempt already put this reply in the card's thread. */
   const replyLanded = (request: MoneyRequest, text: string) =>
-    lookUp('an earlier reply', request, async () => {
-      const thread = await client.conversations.replies({ channel: request.channelId, ts: request.cardTs!, limit: 1000 });
-      return (thread.messages ?? []).slice(1).some((m) => m.text === text);
-    }, false);
+    lookUp(
+      'an earlier reply',
+      request,
+      async () => {
+        const thread = await client.conversations.replies({
+          channel: request.channelId,
+          ts: request.cardTs!,
+          limit: 1000,
+        });
+        return (thread.messages ?? []).slice(1).some((m) => m.text === text);
+      },
+      false,
+    );
 
   async function postCard(request: MoneyRequest, maybeSent: boolean): Promise<{ cardTs?: string }> {
     // Posted once: a retry after a lost answer would post a second card, so reuse a known one.
@@ -79,7 +101,9 @@ export function createSlackNotifier(
     const landed = maybeSent ? await findCard(request) : undefined;
     if (landed) return { cardTs: landed };
     const message = await card(request);
-    const posted = await queues.post(request.channelId, () => client.chat.postMessage({ channel: request.channelId, ...message }));
+    const posted = await queues.post(request.channelId, () =>
+      client.chat.postMessage({ channel: request.channelId, ...message }),
+    );
     if (!posted.ts) throw new Error('chat.postMessage answered without a ts');
     return { cardTs: posted.ts };
   }
@@ -91,7 +115,9 @@ export function createSlackNotifier(
     if (!MORE_NEWS_STATES.includes(request.state)) return update;
     // Money is moving, so a newer rendering will follow (the final one is always waited for): not
     // waiting lets it replace this one while it queues, one update instead of several.
-    update.catch((error) => logger.warn('a card update failed; the next one shows the state', { requestId: request.id, error }));
+    update.catch((error) =>
+      logger.warn('a card update failed; the next one shows the state', { requestId: request.id, error }),
+    );
     return undefined;
   }
 
@@ -102,7 +128,11 @@ export function createSlackNotifier(
    * update starts once the reply is on its way: the reply is what the channel is notified of, and
    * rendering the card first would hold it back.
    */
-  async function tellInThread(request: MoneyRequest, claim: () => Promise<Claim | undefined>, maybeSent: boolean): Promise<void> {
+  async function tellInThread(
+    request: MoneyRequest,
+    claim: () => Promise<Claim | undefined>,
+    maybeSent: boolean,
+  ): Promise<void> {
     let claimed: Claim | undefined;
     let cardUpdate: Promise<void> | undefined;
     let cardStarted = false;
@@ -123,7 +153,8 @@ export function createSlackNotifier(
     // The card and the thread are paced apart (see slack-queues.ts): neither waits for the other.
     try {
       await queues.post(request.channelId, async () => {
-        const message = await (prepared ??= prepare());
+        prepared ??= prepare();
+        const message = await prepared;
         const sent = message ? client.chat.postMessage(message) : NOTHING_SENT;
         startCardUpdate();
         return sent;
@@ -131,13 +162,19 @@ export function createSlackNotifier(
     } catch (error) {
       // The reply's failure is the one reported (the outbox retries it, with the card update); a
       // card update under way must not be left to fail unheard.
-      cardUpdate?.catch((cardError: unknown) => logger.warn('a card update failed beside a failed reply', { requestId: request.id, error: cardError }));
+      cardUpdate?.catch((cardError: unknown) =>
+        logger.warn('a card update failed beside a failed reply', { requestId: request.id, error: cardError }),
+      );
       throw error;
     }
     await cardUpdate;
   }
 
-  async function tell(request: MoneyRequest, claim: () => Promise<Claim | undefined>, maybeSent: boolean): Promise<{ cardTs?: string }> {
+  async function tell(
+    request: MoneyRequest,
+    claim: () => Promise<Claim | undefined>,
+    maybeSent: boolean,
+  ): Promise<{ cardTs?: string }> {
     const first = request.events[request.toldCount];
     if (first?.type !== 'requested' && first?.type !== 'reminded') {
       await tellInThread(request, claim, maybeSent);

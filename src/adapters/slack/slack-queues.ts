@@ -41,7 +41,10 @@ export function createSlackQueues(options: SlackQueueOptions): SlackQueues {
     post(channel, call) {
       let lane = postLanes.get(channel);
       // The lane (and its token bucket) stays after it drains: a new one would hand out a fresh burst.
-      if (!lane) postLanes.set(channel, (lane = createLane(options.postsPerSecond, options.burst, now)));
+      if (!lane) {
+        lane = createLane(options.postsPerSecond, options.burst, now);
+        postLanes.set(channel, lane);
+      }
       return lane.send(call);
     },
     update: (key, call) => updates.send(call, key),
@@ -61,7 +64,9 @@ interface Item {
 /** Slack's 429, as @slack/web-api reports it with rejectRateLimitedCalls: seconds to wait (bounded, see server-wait.ts). */
 function retryAfterMs(error: unknown): number | undefined {
   const e = error as { code?: string; retryAfter?: number } | null;
-  return e?.code === 'slack_webapi_rate_limited_error' ? serverWaitMs(Math.max(1, e.retryAfter ?? 1) * 1000) : undefined;
+  return e?.code === 'slack_webapi_rate_limited_error'
+    ? serverWaitMs(Math.max(1, e.retryAfter ?? 1) * 1000)
+    : undefined;
 }
 
 const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -34,7 +34,10 @@ export class UserGroupUnavailableError extends Error {
   override readonly name = 'UserGroupUnavailableError';
   readonly groupId: string;
   constructor(groupId: string, options?: ErrorOptions & { lastReadMinutesAgo?: number }) {
-    const since = options?.lastReadMinutesAgo === undefined ? '' : ` (last read ${options.lastReadMinutesAgo} min ago, too long to trust)`;
+    const since =
+      options?.lastReadMinutesAgo === undefined
+        ? ''
+        : ` (last read ${options.lastReadMinutesAgo} min ago, too long to trust)`;
     super(
       `The members of Slack user group ${groupId} could not be read from Slack${since}, so who may approve cannot be checked. ` +
         'Nothing was changed; try again in a minute.',
@@ -70,7 +73,8 @@ export function createUserDirectory(options: UserDirectoryOptions): UserDirector
       const last = known.get(groupId);
       if (!last) throw new UserGroupUnavailableError(groupId, { cause: error });
       const age = now() - last.readAt;
-      if (age > maxAgeMs) throw new UserGroupUnavailableError(groupId, { cause: error, lastReadMinutesAgo: Math.floor(age / 60_000) });
+      if (age > maxAgeMs)
+        throw new UserGroupUnavailableError(groupId, { cause: error, lastReadMinutesAgo: Math.floor(age / 60_000) });
       options.logger.warn('user group members not refreshed; using the members last read', {
         groupId,
         readAt: new Date(last.readAt).toISOString(),
@@ -84,7 +88,9 @@ export function createUserDirectory(options: UserDirectoryOptions): UserDirector
   async function members(groupId: string): Promise<readonly string[]> {
     const last = known.get(groupId);
     const t = now();
-    const usable = last && (t - last.readAt < ttlMs || (last.retryAt !== undefined && t < last.retryAt && t - last.readAt <= maxAgeMs));
+    const usable =
+      last &&
+      (t - last.readAt < ttlMs || (last.retryAt !== undefined && t < last.retryAt && t - last.readAt <= maxAgeMs));
     if (usable) return last.members;
     let pending = inFlight.get(groupId);
     if (!pending) {

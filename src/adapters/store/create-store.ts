@@ -32,7 +32,7 @@ export interface StoreOptions {
   role?: 'app' | 'reader';
 }
 
-export const DEFAULT_STORE_TIMEOUT_MS = 2000;
+const DEFAULT_STORE_TIMEOUT_MS = 2000;
 
 /**
  * Opens the store. Throws for an unsupported URL, and StoreError('store_unavailable') when a SQLite
@@ -50,7 +50,9 @@ export async function createStore(url: string | undefined, options: StoreOptions
     case 'sqlite': {
       const { file } = location;
       const role = options.role ?? 'app';
-      backend = await withinDeadline(timeoutMs, `open ${file}`, async () => openSqliteBackend({ file, busyTimeoutMs: timeoutMs, now: options.now, role }));
+      backend = await withinDeadline(timeoutMs, `open ${file}`, async () =>
+        openSqliteBackend({ file, busyTimeoutMs: timeoutMs, now: options.now, role }),
+      );
       if (role === 'app') await backend.atomic.clearLeases(`${namespace}:lease:`);
       break;
     }
@@ -58,6 +60,9 @@ export async function createStore(url: string | undefined, options: StoreOptions
       backend = await openRedisBackend({ url: location.url, timeoutMs, logger: options.logger });
       break;
   }
-  options.logger?.info('store opened', { kind: location.kind, ...(location.kind === 'sqlite' ? { file: location.file } : {}) });
+  options.logger?.info('store opened', {
+    kind: location.kind,
+    ...(location.kind === 'sqlite' ? { file: location.file } : {}),
+  });
   return createKeyvStore(backend, { namespace, timeoutMs });
 }

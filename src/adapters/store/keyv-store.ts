@@ -52,7 +52,8 @@ export function createKeyvStore(backend: Backend, options: KeyvStoreOptions): Re
   async function readRaw(key: string): Promise<string | undefined> {
     const raw: unknown = await keyv.store.get(key);
     if (raw === undefined || raw === null) return undefined;
-    if (typeof raw !== 'string') throw new Error(`The store returned a ${typeof raw} for "${key}" where text was expected.`);
+    if (typeof raw !== 'string')
+      throw new Error(`The store returned a ${typeof raw} for "${key}" where text was expected.`);
     return raw;
   }
 
@@ -61,7 +62,16 @@ export function createKeyvStore(backend: Backend, options: KeyvStoreOptions): Re
     const { fence, counters } = options;
     return {
       ...(fence ? { fence: { leaseKey: leaseKey(fence.lease), epoch: fence.epoch } } : {}),
-      ...(counters ? { counters: counters.map((c) => ({ key: counterKey(c.name), delta: c.delta, limit: c.limit, expiresAt: c.expiresAt })) } : {}),
+      ...(counters
+        ? {
+            counters: counters.map((c) => ({
+              key: counterKey(c.name),
+              delta: c.delta,
+              limit: c.limit,
+              expiresAt: c.expiresAt,
+            })),
+          }
+        : {}),
     };
   }
 
@@ -103,13 +113,19 @@ export function createKeyvStore(backend: Backend, options: KeyvStoreOptions): Re
         const workLeft = hasWorkLeft(next);
         // A record with work left is in the index already (added before it was written).
         if (workLeft && !hasWorkLeft(current.record)) await atomic.addToIndex(workLeftKey, next.id, next.version);
-        const written = await atomic.compareAndSet(requestKey(next.id), current.raw, await codec.encode(next), conditionsOf(options));
+        const written = await atomic.compareAndSet(
+          requestKey(next.id),
+          current.raw,
+          await codec.encode(next),
+          conditionsOf(options),
+        );
         if (written === 'written' && !workLeft) await atomic.removeFromIndex(workLeftKey, next.id, next.version);
         return written;
       });
       // Refusals, not outages: thrown outside the deadline guard, which would take them for one.
       if (outcome === 'fenced') throw new FencedWriteError(options!.fence!.lease);
-      if (typeof outcome === 'object') throw new LimitReachedError(options!.counters![outcome.overLimit]!.name, outcome.current);
+      if (typeof outcome === 'object')
+        throw new LimitReachedError(options!.counters![outcome.overLimit]!.name, outcome.current);
       return outcome === 'written';
     },
 
@@ -157,15 +173,20 @@ export function createKeyvStore(backend: Backend, options: KeyvStoreOptions): Re
       }),
 
     increment: async (counter, windowMs) => {
-      if (!Number.isSafeInteger(windowMs) || windowMs < 1) throw new RangeError(`windowMs must be a whole number of ms, at least 1, not ${windowMs}.`);
+      if (!Number.isSafeInteger(windowMs) || windowMs < 1)
+        throw new RangeError(`windowMs must be a whole number of ms, at least 1, not ${windowMs}.`);
       return guard(`increment ${counter}`, () => atomic.incrementCounter(counterKey(counter), windowMs));
     },
 
     counter: (name) => guard(`read counter ${name}`, () => atomic.readCounter(counterKey(name))),
 
     acquireLease: (name, owner, ttlMs) =>
-      guard(`acquire lease ${name}`, async () => (await atomic.acquireLease(leaseKey(name), leaseEpochKey, owner, ttlMs)) || undefined),
-    renewLease: (name, owner, ttlMs) => guard(`renew lease ${name}`, () => atomic.renewLease(leaseKey(name), owner, ttlMs)),
+      guard(
+        `acquire lease ${name}`,
+        async () => (await atomic.acquireLease(leaseKey(name), leaseEpochKey, owner, ttlMs)) || undefined,
+      ),
+    renewLease: (name, owner, ttlMs) =>
+      guard(`renew lease ${name}`, () => atomic.renewLease(leaseKey(name), owner, ttlMs)),
     releaseLease: (name, owner) => guard(`release lease ${name}`, () => atomic.releaseLease(leaseKey(name), owner)),
 
     ping: () => guard('ping', () => backend.ping()),

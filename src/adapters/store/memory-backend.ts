@@ -29,7 +29,8 @@ export function openMemoryBackend(options: { now?: () => number } = {}): Backend
   function overLimit(updates: ReadonlyArray<CounterUpdate>): CasOutcome | undefined {
     for (const [index, update] of updates.entries()) {
       const current = liveCounter(update.key)?.count ?? 0;
-      if (update.delta > 0 && update.limit !== undefined && current + update.delta > update.limit) return { overLimit: index, current };
+      if (update.delta > 0 && update.limit !== undefined && current + update.delta > update.limit)
+        return { overLimit: index, current };
     }
     return undefined;
   }
@@ -123,7 +124,10 @@ export function openMemoryBackend(options: { now?: () => number } = {}): Backend
 /** The members of `entries` ([member, score]) in `range`, ordered as Redis orders a sorted set. */
 function inRange(entries: Array<[string, number]>, range: ScoreRange): string[] {
   const ordered = entries
-    .filter(([, score]) => (range.min === undefined || score >= range.min) && (range.below === undefined || score < range.below))
+    .filter(
+      ([, score]) =>
+        (range.min === undefined || score >= range.min) && (range.below === undefined || score < range.below),
+    )
     .sort(([a, scoreA], [b, scoreB]) => scoreA - scoreB || (a < b ? -1 : a > b ? 1 : 0))
     .map(([member]) => member);
   if (range.reverse) ordered.reverse();

@@ -37,15 +37,26 @@ export function createRecordCodec(keyv: Keyv): RecordCodec {
       try {
         value = (await keyv.deserializeData<unknown>(raw))?.value;
       } catch (error) {
-        throw new StoreError('store_invalid_record', `The value stored at "${key}" is not valid JSON.`, { cause: error });
+        throw new StoreError('store_invalid_record', `The value stored at "${key}" is not valid JSON.`, {
+          cause: error,
+        });
       }
       const parsed = storedRecordSchema.safeParse(value);
       if (!parsed.success) {
-        const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'value'}: ${issue.message}`).join('; ');
-        throw new StoreError('store_invalid_record', `The value stored at "${key}" is not a request record (${problems}).`, { cause: parsed.error });
+        const problems = parsed.error.issues
+          .map((issue) => `${issue.path.join('.') || 'value'}: ${issue.message}`)
+          .join('; ');
+        throw new StoreError(
+          'store_invalid_record',
+          `The value stored at "${key}" is not a request record (${problems}).`,
+          { cause: parsed.error },
+        );
       }
       if (parsed.data.id !== id) {
-        throw new StoreError('store_invalid_record', `The value stored at "${key}" holds request "${parsed.data.id}", not "${id}".`);
+        throw new StoreError(
+          'store_invalid_record',
+          `The value stored at "${key}" holds request "${parsed.data.id}", not "${id}".`,
+        );
       }
       // The schema checks what the store relies on; the remaining fields are as this app wrote them.
       return parsed.data as unknown as MoneyRequest;

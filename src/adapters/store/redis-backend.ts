@@ -12,7 +12,14 @@ import KeyvRedis, { type RedisClientType } from '@keyv/redis';
 import { Keyv } from 'keyv';
 import type { Logger } from '../../core/ports.ts';
 import type { Backend, CasOutcome, ScoreRange } from './backend.ts';
-import { ACQUIRE_LEASE, COMPARE_AND_SET, INCREMENT_COUNTER, RELEASE_LEASE, REMOVE_FROM_INDEX, RENEW_LEASE } from './redis-scripts.ts';
+import {
+  ACQUIRE_LEASE,
+  COMPARE_AND_SET,
+  INCREMENT_COUNTER,
+  RELEASE_LEASE,
+  REMOVE_FROM_INDEX,
+  RENEW_LEASE,
+} from './redis-scripts.ts';
 
 export interface RedisBackendOptions {
   url: string;
@@ -60,15 +67,21 @@ export async function openRedisBackend(options: RedisBackendOptions): Promise<Ba
         const { fence, counters = [] } = conditions;
         const keys = [key, ...(fence ? [fence.leaseKey] : []), ...counters.map((c) => c.key)];
         const args = [expectedRaw, nextRaw, fence ? String(fence.epoch) : ''];
-        for (const c of counters) args.push(String(c.delta), c.limit === undefined ? '' : String(c.limit), String(c.expiresAt));
-        const [code, index, current] = (await (await connected()).eval(COMPARE_AND_SET, { keys, arguments: args })) as number[];
+        for (const c of counters)
+          args.push(String(c.delta), c.limit === undefined ? '' : String(c.limit), String(c.expiresAt));
+        const [code, index, current] = (await (
+          await connected()
+        ).eval(COMPARE_AND_SET, { keys, arguments: args })) as number[];
         return casOutcome(code, index, current);
       },
       async addToIndex(indexKey, member, version) {
         await (await connected()).zAdd(indexKey, { score: version, value: member }, { comparison: 'GT' });
       },
       async removeFromIndex(indexKey, member, upToVersion) {
-        await (await connected()).eval(REMOVE_FROM_INDEX, { keys: [indexKey], arguments: [member, String(upToVersion)] });
+        await (await connected()).eval(REMOVE_FROM_INDEX, {
+          keys: [indexKey],
+          arguments: [member, String(upToVersion)],
+        });
       },
       async indexMembers(indexKey) {
         return (await connected()).zRange(indexKey, 0, -1);
@@ -88,10 +101,14 @@ export async function openRedisBackend(options: RedisBackendOptions): Promise<Ba
         return Number((await (await connected()).get(key)) ?? 0);
       },
       async incrementCounter(key, windowMs) {
-        return Number(await (await connected()).eval(INCREMENT_COUNTER, { keys: [key], arguments: [String(windowMs)] }));
+        return Number(
+          await (await connected()).eval(INCREMENT_COUNTER, { keys: [key], arguments: [String(windowMs)] }),
+        );
       },
       async acquireLease(key, epochKey, owner, ttlMs) {
-        return Number(await (await connected()).eval(ACQUIRE_LEASE, { keys: [key, epochKey], arguments: [owner, String(ttlMs)] }));
+        return Number(
+          await (await connected()).eval(ACQUIRE_LEASE, { keys: [key, epochKey], arguments: [owner, String(ttlMs)] }),
+        );
       },
       async renewLease(key, owner, ttlMs) {
         return (await (await connected()).eval(RENEW_LEASE, { keys: [key], arguments: [owner, String(ttlMs)] })) === 1;
@@ -101,7 +118,8 @@ export async function openRedisBackend(options: RedisBackendOptions): Promise<Ba
       },
       async clearLeases(prefix) {
         const redis = await connected();
-        for await (const keys of redis.scanIterator({ MATCH: `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*` })) if (keys.length > 0) await redis.del(keys);
+        for await (const keys of redis.scanIterator({ MATCH: `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*` }))
+          if (keys.length > 0) await redis.del(keys);
       },
     },
     async ping() {
@@ -128,8 +146,13 @@ function casOutcome(code: number | undefined, index: number | undefined, current
 function rangeByScore(indexKey: string, range: ScoreRange): string[] {
   const min = range.min === undefined ? '-inf' : String(range.min);
   const max = range.below === undefined ? '+inf' : `(${range.below}`;
-  const limit = range.offset === undefined && range.count === undefined ? [] : ['LIMIT', String(range.offset ?? 0), String(range.count ?? -1)];
-  return range.reverse ? ['ZREVRANGEBYSCORE', indexKey, max, min, ...limit] : ['ZRANGEBYSCORE', indexKey, min, max, ...limit];
+  const limit =
+    range.offset === undefined && range.count === undefined
+      ? []
+      : ['LIMIT', String(range.offset ?? 0), String(range.count ?? -1)];
+  return range.reverse
+    ? ['ZREVRANGEBYSCORE', indexKey, max, min, ...limit]
+    : ['ZRANGEBYSCORE', indexKey, min, max, ...limit];
 }
 
 /** Logs losing and regaining the connection once each, not every failed reconnect attempt. */

@@ -26,7 +26,11 @@ export interface RequestIndex {
   listFor(subject: string): Promise<string[]>;
 }
 
-export function createRequestIndex(atomic: AtomicPrimitives, ns: string, requestKey: (id: string) => string): RequestIndex {
+export function createRequestIndex(
+  atomic: AtomicPrimitives,
+  ns: string,
+  requestKey: (id: string) => string,
+): RequestIndex {
   const createdKey = `${ns}:created`;
   const subjectKey = (subject: string) => `${ns}:subject:${subject}`;
 
@@ -89,7 +93,10 @@ export function checkListQuery({ since, until, limit }: ListQuery): void {
 function createdAtMs(request: MoneyRequest): number {
   const ms = Date.parse(request.createdAt);
   if (Number.isNaN(ms)) {
-    throw new StoreError('store_invalid_record', `Request "${request.id}" has createdAt "${request.createdAt}", which is not a time.`);
+    throw new StoreError(
+      'store_invalid_record',
+      `Request "${request.id}" has createdAt "${request.createdAt}", which is not a time.`,
+    );
   }
   return ms;
 }

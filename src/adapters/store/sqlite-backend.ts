@@ -59,10 +59,14 @@ export function openSqliteBackend(options: SqliteBackendOptions): Backend {
   const compiled = new Map<string, StatementSync>();
   const sql = (text: string): StatementSync => {
     let statement = compiled.get(text);
-    if (!statement) compiled.set(text, (statement = db.prepare(text)));
+    if (!statement) {
+      statement = db.prepare(text);
+      compiled.set(text, statement);
+    }
     return statement;
   };
-  const changed = (text: string, ...parameters: SQLInputValue[]): boolean => Number(sql(text).run(...parameters).changes) > 0;
+  const changed = (text: string, ...parameters: SQLInputValue[]): boolean =>
+    Number(sql(text).run(...parameters).changes) > 0;
 
   /** Several statements as one atomic step (also against the audit export's connection). */
   function transaction<T>(work: () => T): T {
@@ -82,13 +86,17 @@ export function openSqliteBackend(options: SqliteBackendOptions): Backend {
     return row === undefined || row.value === null ? undefined : String(row.value);
   };
   const put = (key: string, value: string) =>
-    sql(`INSERT INTO ${TABLE} (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(key, value);
+    sql(`INSERT INTO ${TABLE} (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(
+      key,
+      value,
+    );
 
   function liveLease(key: string): { owner: string; epoch: number } | undefined {
     const raw = valueAt(key);
     if (raw === undefined) return undefined;
     const lease = JSON.parse(raw) as { owner?: unknown; epoch?: unknown; expiresAt?: unknown };
-    if (typeof lease.owner !== 'string' || typeof lease.expiresAt !== 'number' || lease.expiresAt <= now()) return undefined;
+    if (typeof lease.owner !== 'string' || typeof lease.expiresAt !== 'number' || lease.expiresAt <= now())
+      return undefined;
     return { owner: lease.owner, epoch: typeof lease.epoch === 'number' ? lease.epoch : 0 };
   }
 
@@ -100,7 +108,8 @@ export function openSqliteBackend(options: SqliteBackendOptions): Backend {
   function overLimit(updates: ReadonlyArray<CounterUpdate>): CasOutcome | undefined {
     for (const [index, update] of updates.entries()) {
       const current = counterValue(update.key);
-      if (update.delta > 0 && update.limit !== undefined && current + update.delta > update.limit) return { overLimit: index, current };
+      if (update.delta > 0 && update.limit !== undefined && current + update.delta > update.limit)
+        return { overLimit: index, current };
     }
     return undefined;
   }
@@ -121,15 +130,22 @@ export function openSqliteBackend(options: SqliteBackendOptions): Backend {
   // primary key instead of a LIKE pattern that would need escaping.
   const memberKey = (indexKey: string, member: string) => `${indexKey}:${member}`;
 
-  const keyv = new Keyv({ store: keyvStore(sql, valueAt, put, changed), namespace: undefined, useKeyPrefix: false, throwOnErrors: true });
+  const keyv = new Keyv({
+    store: keyvStore(sql, valueAt, put, changed),
+    namespace: undefined,
+    useKeyPrefix: false,
+    throwOnErrors: true,
+  });
 
   return {
     keyv,
     atomic: {
-      insertIfAbsent: async (key, raw) => changed(`INSERT INTO ${TABLE} (key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING`, key, raw),
+      insertIfAbsent: async (key, raw) =>
+        changed(`INSERT INTO ${TABLE} (key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING`, key, raw),
       async compareAndSet(key, expectedRaw, nextRaw, conditions = {}) {
         const { fence, counters: updates = [] } = conditions;
-        const write = () => changed(`UPDATE ${TABLE} SET value = ? WHERE key = ? AND value = ?`, nextRaw, key, expectedRaw);
+        const write = () =>
+          changed(`UPDATE ${TABLE} SET value = ? WHERE key = ? AND value = ?`, nextRaw, key, expectedRaw);
         if (!fence && updates.length === 0) return write() ? 'written' : 'changed';
         return transaction((): CasOutcome => {
           if (fence && liveLease(fence.leaseKey)?.epoch !== fence.epoch) return 'fenced';
@@ -148,28 +164,34 @@ export function openSqliteBackend(options: SqliteBackendOptions): Backend {
         ).run(memberKey(indexKey, member), String(version));
       },
       async removeFromIndex(indexKey, member, upToVersion) {
-        sql(`DELETE FROM ${TABLE} WHERE key = ? AND CAST(value AS INTEGER) <= ?`).run(memberKey(indexKey, member), upToVersion);
+        sql(`DELETE FROM ${TABLE} WHERE key = ? AND CAST(value AS INTEGER) <= ?`).run(
+          memberKey(indexKey, member),
+          upToVersion,
+        );
       },
       async indexMembers(indexKey) {
         const rows = sql(`SELECT key FROM ${TABLE} WHERE key > ? AND key < ?`).all(`${indexKey}:`, `${indexKey};`);
         return rows.map((row) => String(row.key).slice(indexKey.length + 1));
       },
       async addToSortedIndex(indexKey, member, score) {
-        sql(`INSERT INTO ${SORTED} (index_key, member, score) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`).run(indexKey, member, score);
+        sql(`INSERT INTO ${SORTED} (index_key, member, score) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`).run(
+          indexKey,
+          member,
+          score,
+        );
       },
       async sortedIndexRange(indexKey, range) {
         const { where, parameters } = scoreBounds(range);
         const order = range.reverse ? 'DESC' : 'ASC';
-        const rows = sql(`SELECT member FROM ${SORTED} WHERE index_key = ?${where} ORDER BY score ${order}, member ${order} LIMIT ? OFFSET ?`).all(
-          indexKey,
-          ...parameters,
-          range.count ?? -1,
-          range.offset ?? 0,
-        );
+        const rows = sql(
+          `SELECT member FROM ${SORTED} WHERE index_key = ?${where} ORDER BY score ${order}, member ${order} LIMIT ? OFFSET ?`,
+        ).all(indexKey, ...parameters, range.count ?? -1, range.offset ?? 0);
         return rows.map((row) => String(row.member));
       },
       async existingKeys(keys) {
-        const rows = sql(`SELECT key FROM ${TABLE} WHERE key IN (SELECT value FROM json_each(?))`).all(JSON.stringify(keys));
+        const rows = sql(`SELECT key FROM ${TABLE} WHERE key IN (SELECT value FROM json_each(?))`).all(
+          JSON.stringify(keys),
+        );
         const present = new Set(rows.map((row) => String(row.key)));
         return keys.map((key) => present.has(key));
       },
@@ -268,7 +290,9 @@ function prepareFile(db: DatabaseSync, now: () => number): void {
      PRIMARY KEY (index_key, member)) WITHOUT ROWID`,
   );
   db.exec(`CREATE INDEX IF NOT EXISTS ${SORTED}_by_score ON ${SORTED} (index_key, score, member)`);
-  db.exec(`CREATE TABLE IF NOT EXISTS ${COUNTERS} (key TEXT PRIMARY KEY, count INTEGER NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID`);
+  db.exec(
+    `CREATE TABLE IF NOT EXISTS ${COUNTERS} (key TEXT PRIMARY KEY, count INTEGER NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID`,
+  );
   // Counters whose window ran out are as good as absent; dropping them keeps the table small.
   db.prepare(`DELETE FROM ${COUNTERS} WHERE expires_at <= ?`).run(now());
 }

@@ -2,7 +2,7 @@
  * The store's infrastructure failures, one typed error with a stable code (see architecture habit 6).
  * Callers may retry `store_unavailable`; `store_invalid_record` needs a person to look at the data.
  */
-export const STORE_ERROR_CODES = [
+const STORE_ERROR_CODES = [
   /** The backend did not answer in time or refused the connection. Nothing is known to be written. */
   'store_unavailable',
   /** A stored value is not a record we can read (not JSON, or the wrong shape). */

@@ -12,7 +12,7 @@ export type StoreLocation =
   | { kind: 'redis'; url: string };
 
 /** The embedded default, relative to the working directory. */
-export const DEFAULT_SQLITE_FILE = 'data/dollr-slack.sqlite';
+const DEFAULT_SQLITE_FILE = 'data/dollr-slack.sqlite';
 
 const ACCEPTED =
   'Use redis://[:password@]host:port[/db] (or rediss:// for TLS), sqlite://relative/path.sqlite, ' +
@@ -44,7 +44,9 @@ export function parseStoreUrl(url: string | undefined, cwd: string = process.cwd
 }
 
 function badUrl(url: string, problem?: string): Error {
-  return new Error(`STORE_URL "${withoutPassword(url)}" is not supported${problem ? ` (${problem})` : ''}. ${ACCEPTED}`);
+  return new Error(
+    `STORE_URL "${withoutPassword(url)}" is not supported${problem ? ` (${problem})` : ''}. ${ACCEPTED}`,
+  );
 }
 
 /** Error messages end up in logs: never repeat a password that was part of the URL. */

@@ -12,7 +12,11 @@ import { StoreError, isStoreError } from './store-error.ts';
  */
 export async function withinDeadline<T>(ms: number, label: string, work: () => Promise<T>): Promise<T> {
   try {
-    return await raceDeadline(work(), ms, () => new StoreError('store_unavailable', `The store did not answer within ${ms} ms (${label}).`));
+    return await raceDeadline(
+      work(),
+      ms,
+      () => new StoreError('store_unavailable', `The store did not answer within ${ms} ms (${label}).`),
+    );
   } catch (error) {
     if (isStoreError(error)) throw error;
     const reason = error instanceof Error ? error.message : String(error);

@@ -32,12 +32,48 @@ interface RouteDef {
 
 const V = '/([^/]+)';
 const ROUTES: readonly RouteDef[] = [
-  { method: 'POST', pattern: re(`${V}/jwt/client/obtain/token`), route: 'token', auth: false, handle: (s, _m, b) => obtainToken(s, b) },
-  { method: 'POST', pattern: re(`${V}/sessions/refund`), route: 'session', auth: true, handle: (s, _m, b) => createRefundSession(s, b) },
-  { method: 'POST', pattern: re(`${V}/sessions/payout`), route: 'session', auth: true, handle: (s, _m, b) => createPayoutSession(s, b) },
-  { method: 'POST', pattern: re(`${V}/executions/refund`), route: 'execute', auth: true, handle: (s, _m, b) => executeRefund(s, b) },
-  { method: 'POST', pattern: re(`${V}/executions/payout`), route: 'execute', auth: true, handle: (s, _m, b) => executePayout(s, b) },
-  { method: 'GET', pattern: re(`${V}/predictions/amount-and-fees`), route: 'prediction', auth: true, handle: (s, _m, _b, q) => predictAmountAndFees(s, q) },
+  {
+    method: 'POST',
+    pattern: re(`${V}/jwt/client/obtain/token`),
+    route: 'token',
+    auth: false,
+    handle: (s, _m, b) => obtainToken(s, b),
+  },
+  {
+    method: 'POST',
+    pattern: re(`${V}/sessions/refund`),
+    route: 'session',
+    auth: true,
+    handle: (s, _m, b) => createRefundSession(s, b),
+  },
+  {
+    method: 'POST',
+    pattern: re(`${V}/sessions/payout`),
+    route: 'session',
+    auth: true,
+    handle: (s, _m, b) => createPayoutSession(s, b),
+  },
+  {
+    method: 'POST',
+    pattern: re(`${V}/executions/refund`),
+    route: 'execute',
+    auth: true,
+    handle: (s, _m, b) => executeRefund(s, b),
+  },
+  {
+    method: 'POST',
+    pattern: re(`${V}/executions/payout`),
+    route: 'execute',
+    auth: true,
+    handle: (s, _m, b) => executePayout(s, b),
+  },
+  {
+    method: 'GET',
+    pattern: re(`${V}/predictions/amount-and-fees`),
+    route: 'prediction',
+    auth: true,
+    handle: (s, _m, _b, q) => predictAmountAndFees(s, q),
+  },
   {
     method: 'GET',
     pattern: re(`${V}/status/(refund|payout|collection|transfer)/([^/]+)`),
@@ -66,7 +102,8 @@ export function handleApi(state: FakeState, request: ApiRequest): Reply {
   const candidates = ROUTES.map((def) => ({ def, match: def.pattern.exec(request.path) })).filter((c) => c.match);
   if (candidates.length === 0) return reply(404, { detail: 'Not Found' });
   const found = candidates.find((c) => c.def.method === request.method);
-  if (!found) return reply(405, { detail: 'Method Not Allowed' }, { allow: candidates.map((c) => c.def.method).join(', ') });
+  if (!found)
+    return reply(405, { detail: 'Method Not Allowed' }, { allow: candidates.map((c) => c.def.method).join(', ') });
   const { def, match } = found as { def: RouteDef; match: RegExpExecArray };
 
   if (def.auth) {
@@ -75,11 +112,18 @@ export function handleApi(state: FakeState, request: ApiRequest): Reply {
   }
   if (match[1] !== 'v1') {
     return validationError([
-      { loc: ['path', 'version'], msg: "unexpected value; permitted: 'v1'", type: 'value_error.const', ctx: { given: match[1], permitted: ['v1'] } },
+      {
+        loc: ['path', 'version'],
+        msg: "unexpected value; permitted: 'v1'",
+        type: 'value_error.const',
+        ctx: { given: match[1], permitted: ['v1'] },
+      },
     ]);
   }
   if (def.method === 'POST' && request.body === INVALID_JSON) {
-    return validationError([{ loc: ['body', 0], msg: 'Expecting value: line 1 column 1 (char 0)', type: 'value_error.jsondecode' }]);
+    return validationError([
+      { loc: ['body', 0], msg: 'Expecting value: line 1 column 1 (char 0)', type: 'value_error.jsondecode' },
+    ]);
   }
   return def.handle(state, match, request.body, request.query);
 }

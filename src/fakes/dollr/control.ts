@@ -42,7 +42,10 @@ const schemas = {
     predictionsAvailable: z.boolean().optional(),
     latencyMs: z.number().int().nonnegative().optional(),
     strict: z
-      .object({ replays: z.enum(['replay', 'duplicate', 'session_used']).optional(), statusLag: z.number().int().nonnegative().optional() })
+      .object({
+        replays: z.enum(['replay', 'duplicate', 'session_used']).optional(),
+        statusLag: z.number().int().nonnegative().optional(),
+      })
       .optional(),
   }),
 };

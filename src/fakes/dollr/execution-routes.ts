@@ -95,7 +95,13 @@ function replay(state: FakeState, referenceId: string, fingerprint: string): Rep
 }
 
 /** Uses the session up and records the execution; the payer (our wallet) also pays the fee. */
-function consume(state: FakeState, session: SessionRecord, referenceId: string, fingerprint: string, feeMinor: number): ExecutionRecord {
+function consume(
+  state: FakeState,
+  session: SessionRecord,
+  referenceId: string,
+  fingerprint: string,
+  feeMinor: number,
+): ExecutionRecord {
   session.status = 'USED';
   session.updatedAt = state.now();
   return createExecution(state, {
@@ -107,7 +113,9 @@ function consume(state: FakeState, session: SessionRecord, referenceId: string, 
     payeeMinor: session.amountMinor,
     currency: session.currency,
     debitMinor: session.amountMinor + feeMinor,
-    ...(session.originalPaymentIntentId === undefined ? {} : { originalPaymentIntentId: session.originalPaymentIntentId }),
+    ...(session.originalPaymentIntentId === undefined
+      ? {}
+      : { originalPaymentIntentId: session.originalPaymentIntentId }),
     ...(session.payoutAccountId === undefined ? {} : { payoutAccountId: session.payoutAccountId }),
   });
 }

@@ -6,7 +6,7 @@ import { formatMinor } from '../../core/money.ts';
 import { bump, type FakeState } from './state.ts';
 import type { ExecutionRecord, ExecutionView, FakeExecutionStatus, FakeOperation, SettleOutcome } from './types.ts';
 
-export const INSUFFICIENT_BALANCE = 'Insufficient wallet balance';
+const INSUFFICIENT_BALANCE = 'Insufficient wallet balance';
 const AUTO_STEPS: readonly FakeExecutionStatus[] = ['PENDING', 'PROCESSING', 'COMPLETED'];
 
 export interface NewExecution {
@@ -68,7 +68,11 @@ export function pollExecution(state: FakeState, record: ExecutionRecord): void {
   if (isFinal(record.status)) return;
   record.polls += 1;
   const step = Math.floor(record.polls / state.config.pollsPerStep);
-  const next = record.held ? (step >= 1 ? 'PROCESSING' : 'PENDING') : AUTO_STEPS[Math.min(step, AUTO_STEPS.length - 1)]!;
+  const next = record.held
+    ? step >= 1
+      ? 'PROCESSING'
+      : 'PENDING'
+    : AUTO_STEPS[Math.min(step, AUTO_STEPS.length - 1)]!;
   if (next === 'COMPLETED') finish(state, record, 'COMPLETED', {});
   else {
     record.status = next;
@@ -90,7 +94,12 @@ export function settleExecution(
   return { ok: true, record };
 }
 
-function finish(state: FakeState, record: ExecutionRecord, status: 'COMPLETED' | 'FAILED', outcome: SettleOutcome): void {
+function finish(
+  state: FakeState,
+  record: ExecutionRecord,
+  status: 'COMPLETED' | 'FAILED',
+  outcome: SettleOutcome,
+): void {
   record.status = status;
   record.gatewayMessage = outcome.gatewayMessage ?? record.gatewayMessage;
   record.walletMessage = outcome.walletMessage ?? record.walletMessage;
@@ -136,7 +145,9 @@ export function executionView(record: ExecutionRecord): ExecutionView {
     providerTransactionId: record.providerTransactionId,
     gatewayMessage: record.gatewayMessage,
     walletMessage: record.walletMessage,
-    ...(record.originalPaymentIntentId === undefined ? {} : { originalPaymentIntentId: record.originalPaymentIntentId }),
+    ...(record.originalPaymentIntentId === undefined
+      ? {}
+      : { originalPaymentIntentId: record.originalPaymentIntentId }),
     ...(record.payoutAccountId === undefined ? {} : { payoutAccountId: record.payoutAccountId }),
     createdAt: record.createdAt.toISOString(),
   };

@@ -23,10 +23,6 @@ export function takeFault(state: FakeState, route: ApiRoute | undefined): Fault 
   return rule.fault;
 }
 
-/** True for faults that stop the request before any processing. */
-export const skipsProcessing = (fault: Fault | undefined): boolean =>
-  fault?.kind === 'status' || fault?.kind === 'rate_limit' || fault?.kind === 'drop_before';
-
 const STATUS_TEXT: Record<number, string> = {
   500: 'Internal Server Error',
   502: 'Bad Gateway',
@@ -37,7 +33,11 @@ const STATUS_TEXT: Record<number, string> = {
 /** The canned answer of a `status` or `rate_limit` fault. */
 export function faultReply(fault: Extract<Fault, { kind: 'status' | 'rate_limit' }>) {
   if (fault.kind === 'rate_limit') {
-    return { status: 429, body: { detail: 'Too Many Requests' }, headers: { 'retry-after': String(fault.retryAfterSeconds) } };
+    return {
+      status: 429,
+      body: { detail: 'Too Many Requests' },
+      headers: { 'retry-after': String(fault.retryAfterSeconds) },
+    };
   }
   return { status: fault.status, body: fault.body ?? { detail: STATUS_TEXT[fault.status] ?? `HTTP ${fault.status}` } };
 }

@@ -43,7 +43,8 @@ class QueryReader {
   /** A required (or optional) text parameter; undefined when missing. */
   text(name: string, optional = false): string | undefined {
     const value = this.query[name];
-    if (value === undefined && !optional) this.issues.push({ loc: ['query', name], msg: 'field required', type: 'value_error.missing' });
+    if (value === undefined && !optional)
+      this.issues.push({ loc: ['query', name], msg: 'field required', type: 'value_error.missing' });
     return value;
   }
 
@@ -83,7 +84,12 @@ class QueryReader {
     }
     if (!(SUPPORTED_CURRENCIES as readonly string[]).includes(value)) {
       const permitted = SUPPORTED_CURRENCIES.map((c) => `'${c}'`).join(', ');
-      this.issues.push({ loc: ['query', name], msg: `unsupported currency; permitted: ${permitted}`, type: 'value_error.const', ctx: { given: value } });
+      this.issues.push({
+        loc: ['query', name],
+        msg: `unsupported currency; permitted: ${permitted}`,
+        type: 'value_error.const',
+        ctx: { given: value },
+      });
       return undefined;
     }
     return value;
@@ -129,18 +135,28 @@ export function predictAmountAndFees(state: FakeState, query: Record<string, str
   // The types are right; now the rules that need several parameters.
   if (PROVIDER_OF_METHOD[method!] !== provider) {
     return validationError([
-      { loc: ['query', 'provider'], msg: `invalid combination: ${method} is served by ${PROVIDER_OF_METHOD[method!]}`, type: 'value_error' },
+      {
+        loc: ['query', 'provider'],
+        msg: `invalid combination: ${method} is served by ${PROVIDER_OF_METHOD[method!]}`,
+        type: 'value_error',
+      },
     ]);
   }
   if (baseCurrency !== targetCurrency) {
     return validationError([
-      { loc: ['query', 'target_currency'], msg: `conversion from ${baseCurrency} to ${targetCurrency} is not supported`, type: 'value_error' },
+      {
+        loc: ['query', 'target_currency'],
+        msg: `conversion from ${baseCurrency} to ${targetCurrency} is not supported`,
+        type: 'value_error',
+      },
     ]);
   }
   const platformFeeMinor = state.config.predictionFeeMinor;
   const feesMinor = platformFeeMinor + GATEWAY_FEE_MINOR;
   if (bearer === 'PAYEE' && amountMinor <= feesMinor) {
-    return validationError([{ loc: ['query', 'base_amount'], msg: 'amount does not cover the fees', type: 'value_error' }]);
+    return validationError([
+      { loc: ['query', 'base_amount'], msg: 'amount does not cover the fees', type: 'value_error' },
+    ]);
   }
   // PAYER: the payer is charged amount + fees and the payee receives the amount; PAYEE: the fees come off the amount.
   return reply(200, {

@@ -12,7 +12,7 @@ import type { FakeState } from './state.ts';
 import type { Reply } from './types.ts';
 
 const MAX_BODY_BYTES = 1_000_000;
-export const CONTROL_PREFIX = '/__fake/';
+const CONTROL_PREFIX = '/__fake/';
 
 export interface ControlRequest {
   method: string;
@@ -55,14 +55,22 @@ export async function startServer(options: {
     const body = parseBody(text);
     if (path.startsWith(CONTROL_PREFIX)) return send(res, await options.control({ method, path, query, body }));
 
-    state.calls.push({ method, path, query, body: body === INVALID_JSON ? text : body, headers: { ...req.headers }, at: state.now() });
+    state.calls.push({
+      method,
+      path,
+      query,
+      body: body === INVALID_JSON ? text : body,
+      headers: { ...req.headers },
+      at: state.now(),
+    });
     const route = routeOf(path);
     if (route === 'execute') countArrival(state, 'execute', referenceOf(body));
     if (route === 'status') countArrival(state, 'status', statusReference(path));
 
     const fault = takeFault(state, route);
     const latency = state.config.latencyMs;
-    const processRequest = () => handleApi(state, { method, path, query, body, authorization: req.headers.authorization });
+    const processRequest = () =>
+      handleApi(state, { method, path, query, body, authorization: req.headers.authorization });
     switch (fault?.kind) {
       case 'drop_before':
         return void req.socket.destroy();
@@ -90,7 +98,8 @@ export async function startServer(options: {
     res.on('error', () => undefined);
     onRequest(req, res)
       .catch((error: unknown) => {
-        if (error instanceof BodyTooLarge) return send(res, { status: 413, body: { detail: 'Request Entity Too Large' } });
+        if (error instanceof BodyTooLarge)
+          return send(res, { status: 413, body: { detail: 'Request Entity Too Large' } });
         send(res, { status: 500, body: { detail: 'Internal Server Error', fake: String(error) } });
       })
       .finally(() => options.onHandled?.());

@@ -94,9 +94,18 @@ export function usableSession(state: FakeState, sessionId: string, operation: Fa
 
 export const isReply = (value: SessionRecord | Reply): value is Reply => 'body' in value;
 
-function save(state: FakeState, fields: Omit<SessionRecord, 'id' | 'status' | 'createdAt' | 'updatedAt'>): SessionRecord {
+function save(
+  state: FakeState,
+  fields: Omit<SessionRecord, 'id' | 'status' | 'createdAt' | 'updatedAt'>,
+): SessionRecord {
   const now = state.now();
-  const session: SessionRecord = { ...fields, id: state.nextSessionId++, status: 'ACTIVE', createdAt: now, updatedAt: now };
+  const session: SessionRecord = {
+    ...fields,
+    id: state.nextSessionId++,
+    status: 'ACTIVE',
+    createdAt: now,
+    updatedAt: now,
+  };
   state.sessions.set(session.id, session);
   return session;
 }

@@ -20,17 +20,17 @@ export interface Collection {
   currency: string;
 }
 
-export const DEFAULT_COLLECTIONS: readonly Collection[] = [
+const DEFAULT_COLLECTIONS: readonly Collection[] = [
   { id: 4411, amountMinor: 100_00, currency: 'USD' },
   { id: 4412, amountMinor: 1000_00, currency: 'LRD' },
   { id: 4413, amountMinor: 50_00, currency: 'USD' },
 ];
-export const DEFAULT_PAYOUT_ACCOUNTS: readonly number[] = [7, 8, 9];
-export const DEFAULT_BALANCE_MINOR = 1_000_000_00;
+const DEFAULT_PAYOUT_ACCOUNTS: readonly number[] = [7, 8, 9];
+const DEFAULT_BALANCE_MINOR = 1_000_000_00;
 /** The merchant's wallet per currency, as payout sessions report it in `wallet_id`. */
 export const WALLET_IDS: Record<string, number> = { USD: 501, LRD: 502, RWF: 503 };
 
-export interface FakeConfig {
+interface FakeConfig {
   clientId: string;
   clientSecret: string;
   passcode: FakePasscode;
@@ -69,7 +69,7 @@ export interface FakeState {
   next: { fail?: SettleOutcome; hold?: boolean };
 }
 
-export function configFrom(options: FakeDollrOptions): FakeConfig {
+function configFrom(options: FakeDollrOptions): FakeConfig {
   return {
     clientId: options.clientId ?? 'test-client',
     clientSecret: options.clientSecret ?? 'test-secret',
@@ -140,7 +140,11 @@ export const bump = (counter: Map<string, number>, key: string): void => {
 export function refundableMinor(state: FakeState, collection: Collection): number {
   let refunded = 0;
   for (const execution of state.executions.values()) {
-    if (execution.operation === 'refund' && execution.originalPaymentIntentId === collection.id && execution.status !== 'FAILED') {
+    if (
+      execution.operation === 'refund' &&
+      execution.originalPaymentIntentId === collection.id &&
+      execution.status !== 'FAILED'
+    ) {
       refunded += execution.payeeMinor;
     }
   }

@@ -96,7 +96,12 @@ export class BodyReader {
     if (text === '' && this.hasIssueAt(name)) return '';
     if (!UUID.test(text)) this.fail([...this.loc, name], 'uuid');
     else if (!UUID_V4.test(text)) {
-      this.issues.push({ loc: [...this.loc, name], msg: 'uuid version 4 expected', type: 'value_error.uuid.version', ctx: { required_version: 4 } });
+      this.issues.push({
+        loc: [...this.loc, name],
+        msg: 'uuid version 4 expected',
+        type: 'value_error.uuid.version',
+        ctx: { required_version: 4 },
+      });
     }
     return text;
   }
@@ -117,10 +122,20 @@ export class BodyReader {
     const loc = [...this.loc, name];
     if (text.length !== 3) {
       const [bound, word] = text.length < 3 ? ['min_length', 'at least'] : ['max_length', 'at most'];
-      this.issues.push({ loc, msg: `ensure this value has ${word} 3 characters`, type: `value_error.any_str.${bound}`, ctx: { limit_value: 3 } });
+      this.issues.push({
+        loc,
+        msg: `ensure this value has ${word} 3 characters`,
+        type: `value_error.any_str.${bound}`,
+        ctx: { limit_value: 3 },
+      });
     } else if (!(SUPPORTED_CURRENCIES as readonly string[]).includes(text)) {
       const permitted = SUPPORTED_CURRENCIES.map((c) => `'${c}'`).join(', ');
-      this.issues.push({ loc, msg: `unsupported currency; permitted: ${permitted}`, type: 'value_error.const', ctx: { given: text } });
+      this.issues.push({
+        loc,
+        msg: `unsupported currency; permitted: ${permitted}`,
+        type: 'value_error.const',
+        ctx: { given: text },
+      });
     }
     return text;
   }
@@ -142,7 +157,11 @@ export class BodyReader {
       return undefined;
     }
     if (value === null && !options.nullable) {
-      this.issues.push({ loc: [...this.loc, name], msg: 'none is not an allowed value', type: 'type_error.none.not_allowed' });
+      this.issues.push({
+        loc: [...this.loc, name],
+        msg: 'none is not an allowed value',
+        type: 'type_error.none.not_allowed',
+      });
       return undefined;
     }
     return value;

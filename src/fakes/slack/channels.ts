@@ -120,7 +120,9 @@ export function createChannelStore(bot: BotIdentity, now: () => number) {
     return message !== undefined;
   }
 
-  function postEphemeral(input: Omit<FakeEphemeral, 'message_ts' | 'channel'> & { channel: string }): FakeEphemeral | { error: string } {
+  function postEphemeral(
+    input: Omit<FakeEphemeral, 'message_ts' | 'channel'> & { channel: string },
+  ): FakeEphemeral | { error: string } {
     // A command's response URL answers the person wherever they typed it, bot member or not.
     const refused = input.via === 'response_url' ? undefined : refusal(input.channel, 'post');
     if (refused) return refused;
@@ -133,7 +135,8 @@ export function createChannelStore(bot: BotIdentity, now: () => number) {
     nextTs,
     refusal,
     /** Tells the fake what Slack knows of a conversation (see ConversationSettings); merged with what it knew. */
-    setConversation: (id: string, next: ConversationSettings): void => void settings.set(resolveChannel(id), { ...settings.get(resolveChannel(id)), ...next }),
+    setConversation: (id: string, next: ConversationSettings): void =>
+      void settings.set(resolveChannel(id), { ...settings.get(resolveChannel(id)), ...next }),
     post,
     update,
     remove,

@@ -28,7 +28,7 @@ function tokenKind(token: string | undefined): string {
 }
 
 /** A recorded call as the control API shows it: the token replaced by its kind. */
-export function publicCall(call: RecordedCall): Omit<RecordedCall, 'token'> & { token: string } {
+function publicCall(call: RecordedCall): Omit<RecordedCall, 'token'> & { token: string } {
   return { ...call, token: tokenKind(call.token) };
 }
 
@@ -42,7 +42,12 @@ async function jsonBody(req: IncomingMessage): Promise<Record<string, unknown>> 
 const optionalString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 /** Serves one control request; answers 404 for paths it does not know. */
-export async function handleControl(fake: FakeSlack, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+export async function handleControl(
+  fake: FakeSlack,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<void> {
   const route = `${req.method ?? 'GET'} ${url.pathname.slice(CONTROL_PREFIX.length)}`;
   const parts = url.pathname.slice(CONTROL_PREFIX.length).split('/').map(decodeURIComponent);
   try {
@@ -76,7 +81,8 @@ export async function handleControl(fake: FakeSlack, req: IncomingMessage, res: 
       const settings: ConversationSettings = {};
       for (const key of ['exists', 'member', 'archived'] as const) {
         if (body[key] === undefined) continue;
-        if (typeof body[key] !== 'boolean') return sendJson(res, 400, { ok: false, error: `${key} must be true or false` });
+        if (typeof body[key] !== 'boolean')
+          return sendJson(res, 400, { ok: false, error: `${key} must be true or false` });
         settings[key] = body[key];
       }
       fake.setConversation(parts[1], settings);
@@ -101,7 +107,11 @@ export async function handleControl(fake: FakeSlack, req: IncomingMessage, res: 
         return sendJson(res, 400, { ok: false, error: `type must be one of ${ENVELOPE_TYPES.join(', ')}` });
       }
       const timeoutMs = typeof body.timeoutMs === 'number' ? body.timeoutMs : undefined;
-      const ack = await fake.sendEnvelope(body.type as EnvelopeType, body.payload ?? {}, timeoutMs === undefined ? {} : { timeoutMs });
+      const ack = await fake.sendEnvelope(
+        body.type as EnvelopeType,
+        body.payload ?? {},
+        timeoutMs === undefined ? {} : { timeoutMs },
+      );
       return sendJson(res, 200, { ok: true, ack });
     }
     if (route === 'POST reconnect') {

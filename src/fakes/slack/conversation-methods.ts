@@ -35,7 +35,11 @@ export function conversationMethods(bot: BotIdentity, channels: ChannelStore): R
       const parent = channels.message(channel, ts);
       if (!parent) return { ok: false, error: 'thread_not_found' };
       const replies = channels.thread(channel, ts).filter((m) => !m.deleted);
-      return { ok: true, messages: [parent, ...replies].slice(0, limitOf(str(args, 'limit'))).map((m) => messageJson(m, bot)), has_more: false };
+      return {
+        ok: true,
+        messages: [parent, ...replies].slice(0, limitOf(str(args, 'limit'))).map((m) => messageJson(m, bot)),
+        has_more: false,
+      };
     },
   };
 }

@@ -59,7 +59,12 @@ function send(res: ServerResponse, shaped: Shaped): void {
 }
 
 /** Handles `/api/<method>`: parse, check the token, run the method or the scripted fault, record, answer. */
-export async function handleApi(deps: EndpointDeps, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+export async function handleApi(
+  deps: EndpointDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<void> {
   const method = decodeURIComponent(url.pathname.slice('/api/'.length));
   const at = deps.now();
   const raw = await readBody(req);
@@ -82,22 +87,34 @@ export async function handleApi(deps: EndpointDeps, req: IncomingMessage, res: S
   const shaped: Shaped =
     answer ??
     (limit !== undefined && !limit.ok
-      ? { status: 429, result: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': String(limit.retryAfterSeconds) } }
+      ? {
+          status: 429,
+          result: { ok: false, error: 'ratelimited' },
+          headers: { 'retry-after': String(limit.retryAfterSeconds) },
+        }
       : {
           status: 200,
-          result: parseFailed ? { ok: false, error: 'invalid_json' } : deps.api(method, args, { token, fromHeader: headerToken !== undefined }),
+          result: parseFailed
+            ? { ok: false, error: 'invalid_json' }
+            : deps.api(method, args, { token, fromHeader: headerToken !== undefined }),
           headers: {},
         });
   const call: RecordedCall = { method, args, token, at, status: shaped.status, result: shaped.result };
   if (fault !== undefined) call.fault = fault;
-  if (limit !== undefined && !limit.ok) call.rateLimited = { bucket: limit.bucket, retryAfterSeconds: limit.retryAfterSeconds };
+  if (limit !== undefined && !limit.ok)
+    call.rateLimited = { bucket: limit.bucket, retryAfterSeconds: limit.retryAfterSeconds };
   deps.record(call);
   send(res, shaped);
   deps.changed();
 }
 
 /** Handles a POST to `/response/<id>` (a response_url). */
-export async function handleResponseUrl(deps: EndpointDeps, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+export async function handleResponseUrl(
+  deps: EndpointDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<void> {
   const id = url.pathname.slice('/response/'.length);
   const raw = await readBody(req);
   const { answer } = await takeFault(deps, 'response_url');

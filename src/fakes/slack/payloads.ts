@@ -69,7 +69,11 @@ export interface BlockActionsInput {
 }
 
 /** The button the user clicked, read from the message's blocks, if it is there. */
-function findButton(blocks: unknown[] | undefined, blockId: string, actionId: string): Record<string, unknown> | undefined {
+function findButton(
+  blocks: unknown[] | undefined,
+  blockId: string,
+  actionId: string,
+): Record<string, unknown> | undefined {
   for (const block of blocks ?? []) {
     const b = block as { block_id?: unknown; elements?: unknown; accessory?: unknown };
     if (b.block_id !== blockId) continue;
@@ -97,7 +101,12 @@ export function blockActionsPayload(input: BlockActionsInput): Record<string, un
     user: user(input.userId, input.userName),
     api_app_id: SLACK_TEAM.appId,
     token: SLACK_TEAM.verificationToken,
-    container: { type: 'message', message_ts: input.messageTs, channel_id: input.channelId, is_ephemeral: input.isEphemeral ?? false },
+    container: {
+      type: 'message',
+      message_ts: input.messageTs,
+      channel_id: input.channelId,
+      is_ephemeral: input.isEphemeral ?? false,
+    },
     trigger_id: input.triggerId ?? sampleTriggerId(),
     team: team(),
     enterprise: null,
@@ -122,7 +131,10 @@ export function blockActionsPayload(input: BlockActionsInput): Record<string, un
 /** The state of one input element in a submitted modal. */
 export type InputValue =
   | { type: 'plain_text_input'; value: string | null }
-  | { type: 'static_select'; selected_option: { value: string; text: string | { type: 'plain_text'; text: string } } | null };
+  | {
+      type: 'static_select';
+      selected_option: { value: string; text: string | { type: 'plain_text'; text: string } } | null;
+    };
 
 export interface ViewSubmissionInput {
   userId: string;

@@ -38,7 +38,7 @@ export interface RateLimit {
 }
 
 /** Calls per minute of the tiered methods (Slack's Tier 2, 3 and 4). */
-export const TIER_PER_MINUTE: Readonly<Record<string, number>> = {
+const TIER_PER_MINUTE: Readonly<Record<string, number>> = {
   'usergroups.users.list': 20,
   'chat.update': 50,
   'chat.delete': 50,
@@ -57,7 +57,8 @@ export function rateLimitSettings(options: RateLimitOptions = {}): RateLimitSett
     tiers: options.tiers ?? true,
     tierBurst: options.tierBurst ?? burst,
   };
-  if (!(settings.postMessagePerChannelPerSecond > 0)) throw new Error('rateLimits: postMessagePerChannelPerSecond must be positive');
+  if (!(settings.postMessagePerChannelPerSecond > 0))
+    throw new Error('rateLimits: postMessagePerChannelPerSecond must be positive');
   if (!(settings.burst >= 1) || !(settings.tierBurst >= 1)) throw new Error('rateLimits: burst must be at least 1');
   return settings;
 }
@@ -66,13 +67,17 @@ export function rateLimitSettings(options: RateLimitOptions = {}): RateLimitSett
 export function rateLimitFor(settings: RateLimitSettings, method: string, args: ApiArgs): RateLimit | undefined {
   if (method === 'chat.postMessage') {
     const channel = typeof args.channel === 'string' ? args.channel : '';
-    return { key: `chat.postMessage:${channel}`, perSecond: settings.postMessagePerChannelPerSecond, burst: settings.burst };
+    return {
+      key: `chat.postMessage:${channel}`,
+      perSecond: settings.postMessagePerChannelPerSecond,
+      burst: settings.burst,
+    };
   }
   const perMinute = settings.tiers ? TIER_PER_MINUTE[method] : undefined;
   return perMinute === undefined ? undefined : { key: method, perSecond: perMinute / 60, burst: settings.tierBurst };
 }
 
-export type RateDecision = { ok: true } | { ok: false; bucket: string; retryAfterSeconds: number };
+type RateDecision = { ok: true } | { ok: false; bucket: string; retryAfterSeconds: number };
 
 export interface RateLimiter {
   /** The current settings; undefined while limits are off. */

@@ -8,8 +8,8 @@ import type { ChannelStore } from './channels.ts';
 import type { ResponseUrlPost } from './types.ts';
 import { checkMessage } from './validate.ts';
 
-export const RESPONSE_URL_MAX_USES = 5;
-export const RESPONSE_URL_TTL_MS = 30 * 60 * 1000;
+const RESPONSE_URL_MAX_USES = 5;
+const RESPONSE_URL_TTL_MS = 30 * 60 * 1000;
 
 /** Where the interaction that produced the URL happened. */
 export interface ResponseUrlContext {
@@ -52,7 +52,14 @@ export function createResponseUrls(baseUrl: () => string, now: () => number, cha
       return 'error' in posted ? posted.error : undefined;
     }
     if (userId === undefined) return 'user_not_found';
-    channels.postEphemeral({ channel: channelId, user: userId, text, blocks, thread_ts: threadTs, via: 'response_url' });
+    channels.postEphemeral({
+      channel: channelId,
+      user: userId,
+      text,
+      blocks,
+      thread_ts: threadTs,
+      via: 'response_url',
+    });
     return undefined;
   }
 

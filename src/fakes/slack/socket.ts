@@ -9,9 +9,9 @@ import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import type { EnvelopeAck, EnvelopeType } from './types.ts';
 
-export const SOCKET_PATH = '/socket';
+const SOCKET_PATH = '/socket';
 /** Slack expects an acknowledgement within 3 seconds. */
-export const ACK_TIMEOUT_MS = 3000;
+const ACK_TIMEOUT_MS = 3000;
 
 export interface EnvelopeOptions {
   timeoutMs?: number;
@@ -25,8 +25,6 @@ interface PendingAck {
   reject: (error: Error) => void;
   timer: NodeJS.Timeout;
 }
-
-export type SocketHub = ReturnType<typeof createSocketHub>;
 
 export function createSocketHub(wsBase: () => string, appId: string, onChange: () => void) {
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
@@ -94,7 +92,8 @@ export function createSocketHub(wsBase: () => string, appId: string, onChange: (
     /** Sends an envelope to the newest connection and resolves with its acknowledgement. */
     sendEnvelope(type: EnvelopeType, payload: unknown, options: EnvelopeOptions = {}): Promise<EnvelopeAck> {
       const ws = clients.at(-1);
-      if (ws === undefined) return Promise.reject(new Error(`sendEnvelope(${type}): no Socket Mode client is connected`));
+      if (ws === undefined)
+        return Promise.reject(new Error(`sendEnvelope(${type}): no Socket Mode client is connected`));
       const envelopeId = randomUUID();
       const timeoutMs = options.timeoutMs ?? ACK_TIMEOUT_MS;
       const acked = new Promise<EnvelopeAck>((resolve, reject) => {

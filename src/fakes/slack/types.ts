@@ -50,7 +50,7 @@ export interface RecordedCall {
   rateLimited?: { bucket: string; retryAfterSeconds: number };
 }
 
-export interface MessageVersion {
+interface MessageVersion {
   text: string | undefined;
   blocks: unknown[] | undefined;
   /** When this version was replaced (fake clock, ms). */

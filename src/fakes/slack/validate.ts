@@ -17,7 +17,17 @@ const MESSAGE_MAX_BLOCKS = 50;
 const MODAL_MAX_BLOCKS = 100;
 const MESSAGE_MAX_TEXT = 40_000;
 const KNOWN_BLOCKS = new Set([
-  'section', 'divider', 'header', 'actions', 'context', 'input', 'image', 'rich_text', 'markdown', 'video', 'file',
+  'section',
+  'divider',
+  'header',
+  'actions',
+  'context',
+  'input',
+  'image',
+  'rich_text',
+  'markdown',
+  'video',
+  'file',
 ]);
 
 const isObject = (value: unknown): value is Json =>
@@ -49,16 +59,23 @@ function text(p: Problems, path: string, value: unknown, max: number, plainOnly 
     if (required) fail(p, path, 'missing required field');
     return;
   }
-  if (!isObject(value)) return fail(p, path, 'must be an object');
+  if (!isObject(value)) {
+    fail(p, path, 'must be an object');
+    return;
+  }
   if (plainOnly ? value.type !== 'plain_text' : value.type !== 'plain_text' && value.type !== 'mrkdwn') {
     fail(p, `${path}/type`, plainOnly ? 'must be plain_text' : 'must be one of [plain_text, mrkdwn]');
   }
-  if (typeof value.text !== 'string' || value.text.length === 0) fail(p, `${path}/text`, 'must be more than 0 characters');
+  if (typeof value.text !== 'string' || value.text.length === 0)
+    fail(p, `${path}/text`, 'must be more than 0 characters');
   else maxChars(p, `${path}/text`, value.text, max);
 }
 
 function confirmDialog(p: Problems, path: string, value: unknown): void {
-  if (!isObject(value)) return fail(p, path, 'must be an object');
+  if (!isObject(value)) {
+    fail(p, path, 'must be an object');
+    return;
+  }
   text(p, `${path}/title`, value.title, 100, true);
   text(p, `${path}/text`, value.text, 300);
   text(p, `${path}/confirm`, value.confirm, 30, true);
@@ -66,14 +83,20 @@ function confirmDialog(p: Problems, path: string, value: unknown): void {
 }
 
 function option(p: Problems, path: string, value: unknown): void {
-  if (!isObject(value)) return fail(p, path, 'must be an object');
+  if (!isObject(value)) {
+    fail(p, path, 'must be an object');
+    return;
+  }
   text(p, `${path}/text`, value.text, 75);
   maxChars(p, `${path}/value`, value.value, 150);
   text(p, `${path}/description`, value.description, 75, true, false);
 }
 
 function element(p: Problems, path: string, value: unknown): void {
-  if (!isObject(value)) return fail(p, path, 'must be an object');
+  if (!isObject(value)) {
+    fail(p, path, 'must be an object');
+    return;
+  }
   maxChars(p, `${path}/action_id`, value.action_id, 255);
   if (value.confirm !== undefined) confirmDialog(p, `${path}/confirm`, value.confirm);
   switch (value.type) {
@@ -90,58 +113,76 @@ function element(p: Problems, path: string, value: unknown): void {
       if (typeof value.max_length === 'number' && value.max_length > 3000) {
         fail(p, `${path}/max_length`, 'must be less than 3001');
       }
-      if (typeof value.initial_value === 'string' && typeof value.max_length === 'number' && value.initial_value.length > value.max_length) {
-        fail(p, `${path}/initial_value`, `must be less than ${value.max_length + 1} characters (the input's max_length)`);
+      if (
+        typeof value.initial_value === 'string' &&
+        typeof value.max_length === 'number' &&
+        value.initial_value.length > value.max_length
+      ) {
+        fail(
+          p,
+          `${path}/initial_value`,
+          `must be less than ${value.max_length + 1} characters (the input's max_length)`,
+        );
       }
       return;
     case 'static_select':
     case 'multi_static_select':
       text(p, `${path}/placeholder`, value.placeholder, 150, true, false);
       if (value.options !== undefined) {
-        list(p, `${path}/options`, value.options, 1, 100).forEach((o, i) => option(p, `${path}/options/${i}`, o));
+        for (const [i, o] of list(p, `${path}/options`, value.options, 1, 100).entries())
+          option(p, `${path}/options/${i}`, o);
       } else if (value.option_groups === undefined) {
         fail(p, path, 'must provide either options or option_groups');
       }
       if (value.initial_option !== undefined) option(p, `${path}/initial_option`, value.initial_option);
       return;
     case 'overflow':
-      list(p, `${path}/options`, value.options, 1, 5).forEach((o, i) => option(p, `${path}/options/${i}`, o));
+      for (const [i, o] of list(p, `${path}/options`, value.options, 1, 5).entries())
+        option(p, `${path}/options/${i}`, o);
       return;
     case undefined:
-      return fail(p, `${path}/type`, 'missing required field');
+      fail(p, `${path}/type`, 'missing required field');
+      return;
     default:
       return;
   }
 }
 
 function block(p: Problems, path: string, value: unknown, seenIds: Set<string>): void {
-  if (!isObject(value)) return fail(p, path, 'must be an object');
+  if (!isObject(value)) {
+    fail(p, path, 'must be an object');
+    return;
+  }
   maxChars(p, `${path}/block_id`, value.block_id, 255);
   if (typeof value.block_id === 'string') {
     if (seenIds.has(value.block_id)) fail(p, `${path}/block_id`, 'must be unique');
     seenIds.add(value.block_id);
   }
   if (typeof value.type !== 'string' || !KNOWN_BLOCKS.has(value.type)) {
-    return fail(p, `${path}/type`, `must be one of [${[...KNOWN_BLOCKS].join(', ')}]`);
+    fail(p, `${path}/type`, `must be one of [${[...KNOWN_BLOCKS].join(', ')}]`);
+    return;
   }
   switch (value.type) {
     case 'section':
       if (value.text === undefined && value.fields === undefined) fail(p, path, 'must provide either text or fields');
       text(p, `${path}/text`, value.text, 3000, false, false);
       if (value.fields !== undefined) {
-        list(p, `${path}/fields`, value.fields, 1, 10).forEach((f, i) => text(p, `${path}/fields/${i}`, f, 2000));
+        for (const [i, f] of list(p, `${path}/fields`, value.fields, 1, 10).entries())
+          text(p, `${path}/fields/${i}`, f, 2000);
       }
       if (value.accessory !== undefined) element(p, `${path}/accessory`, value.accessory);
       return;
     case 'header':
-      return text(p, `${path}/text`, value.text, 150, true);
+      text(p, `${path}/text`, value.text, 150, true);
+      return;
     case 'actions':
-      list(p, `${path}/elements`, value.elements, 1, 25).forEach((e, i) => element(p, `${path}/elements/${i}`, e));
+      for (const [i, e] of list(p, `${path}/elements`, value.elements, 1, 25).entries())
+        element(p, `${path}/elements/${i}`, e);
       return;
     case 'context':
-      list(p, `${path}/elements`, value.elements, 1, 10).forEach((e, i) => {
+      for (const [i, e] of list(p, `${path}/elements`, value.elements, 1, 10).entries()) {
         if (!isObject(e) || e.type !== 'image') text(p, `${path}/elements/${i}`, e, 3000);
-      });
+      }
       return;
     case 'input':
       text(p, `${path}/label`, value.label, 2000, true);
@@ -156,7 +197,7 @@ function block(p: Problems, path: string, value: unknown, seenIds: Set<string>):
 
 function blockList(p: Problems, path: string, value: unknown, max: number): void {
   const seenIds = new Set<string>();
-  list(p, path, value, 0, max).forEach((b, i) => block(p, `${path}/${i}`, b, seenIds));
+  for (const [i, b] of list(p, path, value, 0, max).entries()) block(p, `${path}/${i}`, b, seenIds);
 }
 
 const hasContent = (value: unknown): boolean =>
@@ -196,6 +237,7 @@ export function checkView(view: unknown): Refusal | undefined {
   maxChars(p, '/view/external_id', view.external_id, 255);
   blockList(p, '/view/blocks', view.blocks, MODAL_MAX_BLOCKS);
   const hasInput = Array.isArray(view.blocks) && view.blocks.some((b) => isObject(b) && b.type === 'input');
-  if (hasInput && view.submit === undefined) fail(p, '/view/submit', 'is required when an input block is within the blocks array');
+  if (hasInput && view.submit === undefined)
+    fail(p, '/view/submit', 'is required when an input block is within the blocks array');
   return p.length > 0 ? { error: 'invalid_arguments', messages: p } : undefined;
 }

@@ -10,7 +10,12 @@ import type { ViewStore } from './views.ts';
 function viewArg(args: ApiArgs): { view: Record<string, unknown> } | { refusal: ApiResult } {
   if (args.view === undefined) return { refusal: missing('view') };
   if (typeof args.view === 'string') {
-    return { refusal: refuse({ error: 'invalid_arguments', messages: ['[ERROR] failed to parse view as JSON [json-pointer:/view]'] }) };
+    return {
+      refusal: refuse({
+        error: 'invalid_arguments',
+        messages: ['[ERROR] failed to parse view as JSON [json-pointer:/view]'],
+      }),
+    };
   }
   const refusal = checkView(args.view);
   if (refusal !== undefined) return { refusal: refuse(refusal) };
@@ -23,7 +28,8 @@ export function viewMethods(views: ViewStore): Record<string, Handler> {
       const checked = viewArg(args);
       if ('refusal' in checked) return checked.refusal;
       const trigger = views.consumeTrigger(str(args, 'trigger_id'));
-      if ('error' in trigger) return trigger.error === 'invalid_arguments' ? missing('trigger_id') : { ok: false, error: trigger.error };
+      if ('error' in trigger)
+        return trigger.error === 'invalid_arguments' ? missing('trigger_id') : { ok: false, error: trigger.error };
       const opened = views.open(checked.view, 'views.open');
       if ('error' in opened) return { ok: false, error: opened.error };
       return { ok: true, view: opened.view };
@@ -33,7 +39,8 @@ export function viewMethods(views: ViewStore): Record<string, Handler> {
       const checked = viewArg(args);
       if ('refusal' in checked) return checked.refusal;
       const trigger = views.consumeTrigger(str(args, 'trigger_id'));
-      if ('error' in trigger) return trigger.error === 'invalid_arguments' ? missing('trigger_id') : { ok: false, error: trigger.error };
+      if ('error' in trigger)
+        return trigger.error === 'invalid_arguments' ? missing('trigger_id') : { ok: false, error: trigger.error };
       const pushed = views.open(checked.view, 'views.push', trigger.viewId);
       if ('error' in pushed) return { ok: false, error: pushed.error };
       return { ok: true, view: pushed.view };

@@ -4,7 +4,7 @@ import type { BotIdentity } from './channels.ts';
 import type { FakeView } from './types.ts';
 
 /** Slack honours a trigger_id for 3 seconds after the interaction that produced it. */
-export const TRIGGER_TTL_MS = 3000;
+const TRIGGER_TTL_MS = 3000;
 /** A modal stack holds at most 3 views. */
 const MAX_STACK = 3;
 const ID_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -52,7 +52,10 @@ export function createViewStore(bot: BotIdentity, now: () => number, strictTrigg
     return { viewId: trigger.viewId };
   }
 
-  function toJson(record: Omit<FakeView, 'view' | 'versions'>, input: Record<string, unknown>): Record<string, unknown> {
+  function toJson(
+    record: Omit<FakeView, 'view' | 'versions'>,
+    input: Record<string, unknown>,
+  ): Record<string, unknown> {
     return {
       id: record.id,
       team_id: bot.teamId,
@@ -77,7 +80,11 @@ export function createViewStore(bot: BotIdentity, now: () => number, strictTrigg
   }
 
   function externalIdTaken(externalId: unknown): boolean {
-    return typeof externalId === 'string' && externalId !== '' && [...views.values()].some((v) => v.external_id === externalId);
+    return (
+      typeof externalId === 'string' &&
+      externalId !== '' &&
+      [...views.values()].some((v) => v.external_id === externalId)
+    );
   }
 
   function depth(view: FakeView): number {
@@ -91,7 +98,11 @@ export function createViewStore(bot: BotIdentity, now: () => number, strictTrigg
   }
 
   /** Opens a modal (views.open) or stacks one onto `parentId` (views.push). */
-  function open(input: Record<string, unknown>, openedBy: FakeView['openedBy'], parentId?: string): FakeView | { error: string } {
+  function open(
+    input: Record<string, unknown>,
+    openedBy: FakeView['openedBy'],
+    parentId?: string,
+  ): FakeView | { error: string } {
     if (externalIdTaken(input.external_id)) return { error: 'duplicate_external_id' };
     const parent = parentId === undefined ? undefined : views.get(parentId);
     if (parent !== undefined && depth(parent) >= MAX_STACK) return { error: 'push_limit_reached' };
@@ -111,7 +122,11 @@ export function createViewStore(bot: BotIdentity, now: () => number, strictTrigg
   }
 
   /** views.update by view_id or external_id, refusing a stale hash with `hash_conflict`. */
-  function update(key: { viewId?: string; externalId?: string }, hash: string | undefined, input: Record<string, unknown>) {
+  function update(
+    key: { viewId?: string; externalId?: string },
+    hash: string | undefined,
+    input: Record<string, unknown>,
+  ) {
     const record =
       key.viewId !== undefined
         ? views.get(key.viewId)

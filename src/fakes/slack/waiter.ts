@@ -4,8 +4,6 @@ interface Waiting {
   check: () => void;
 }
 
-export type Waiter = ReturnType<typeof createWaiter>;
-
 /**
  * @param describeState what to append to a timeout message (for example the last calls received).
  */
@@ -40,7 +38,13 @@ export function createWaiter(describeState: () => string) {
         entry.check = () => {
           try {
             const value = predicate();
-            if (value !== undefined && value !== null && value !== false && (value as unknown) !== 0 && (value as unknown) !== '') {
+            if (
+              value !== undefined &&
+              value !== null &&
+              value !== false &&
+              (value as unknown) !== 0 &&
+              (value as unknown) !== ''
+            ) {
               finish();
               resolve(value);
             }

@@ -20,7 +20,7 @@ export interface WebApiDeps {
   socketUrl: () => string;
 }
 
-export interface CallAuth {
+interface CallAuth {
   token: string | undefined;
   /** True when the token came in the Authorization header (not as a body parameter). */
   fromHeader: boolean;

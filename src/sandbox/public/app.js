@@ -34,7 +34,11 @@ const ctx = {
 
 /** POSTs JSON to the sandbox server; resolves with its JSON answer, or throws its error. */
 async function post(/** @type {string} */ path, /** @type {object} */ body = {}) {
-  const response = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const answer = await response.json();
   if (!response.ok) throw new Error(answer.error ?? `HTTP ${response.status}`);
   return answer;
@@ -122,12 +126,22 @@ $('#people').addEventListener('click', (event) => {
 });
 
 messages.addEventListener('click', (event) => {
-  const button = /** @type {HTMLButtonElement | null} */ (/** @type {HTMLElement} */ (event.target).closest('button[data-action-id]'));
+  const button = /** @type {HTMLButtonElement | null} */ (
+    /** @type {HTMLElement} */ (event.target).closest('button[data-action-id]')
+  );
   const message = /** @type {HTMLElement | null} */ (button?.closest('[data-ts]') ?? null);
   if (!button || !message || !snapshot) return;
   const { actionId = '', blockId = '', value = '', confirm, url } = button.dataset;
   if (url) window.open(url, '_blank', 'noopener');
-  const click = () => post('/api/click', { user: me, channel: snapshot?.channel.id, ts: message.dataset.ts, actionId, blockId, value }).catch(showProblem);
+  const click = () =>
+    post('/api/click', {
+      user: me,
+      channel: snapshot?.channel.id,
+      ts: message.dataset.ts,
+      actionId,
+      blockId,
+      value,
+    }).catch(showProblem);
   if (confirm) askToConfirm(JSON.parse(confirm), click);
   else click();
 });
@@ -155,7 +169,7 @@ function askToConfirm(/** @type {any} */ dialog, /** @type {() => void} */ onCon
 }
 
 modalRoot.addEventListener('click', (event) => {
-  if (!snapshot?.modal || !/** @type {HTMLElement} */ (event.target).closest('[data-close]')) return;
+  if (!snapshot?.modal || !(/** @type {HTMLElement} */ (event.target).closest('[data-close]'))) return;
   post('/api/close-modal', { user: me, viewId: snapshot.modal.id }).catch(showProblem);
 });
 

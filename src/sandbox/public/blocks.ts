@@ -27,7 +27,7 @@ export function renderText(text: unknown, ctx: RenderContext): string {
 }
 
 /** A button with what a click needs to send: action, block, value and the confirm dialog, if any. */
-export function renderButton(button: Element, blockId: string): string {
+function renderButton(button: Element, blockId: string): string {
   const style = button.style === 'primary' || button.style === 'danger' ? ` btn-${button.style}` : '';
   const actionId = str(button.action_id);
   const attrs = [
@@ -39,7 +39,8 @@ export function renderButton(button: Element, blockId: string): string {
     `data-value="${escapeHtml(str(button.value))}"`,
   ];
   if (button.confirm !== undefined) attrs.push(`data-confirm="${escapeHtml(JSON.stringify(button.confirm))}"`);
-  if (typeof button.url === 'string' && /^https?:\/\//i.test(button.url)) attrs.push(`data-url="${escapeHtml(button.url)}"`);
+  if (typeof button.url === 'string' && /^https?:\/\//i.test(button.url))
+    attrs.push(`data-url="${escapeHtml(button.url)}"`);
   return `<button ${attrs.join(' ')}>${renderPlain(str((button.text as TextObject | undefined)?.text))}</button>`;
 }
 
@@ -67,16 +68,26 @@ function renderBlock(block: Block, ctx: RenderContext): string {
     case 'section': {
       const text = block.text === undefined ? '' : `<div class="b-text">${renderText(block.text, ctx)}</div>`;
       const fields = list(block.fields);
-      const grid = fields.length === 0 ? '' : `<div class="b-fields">${fields.map((f) => `<div class="b-field">${renderText(f, ctx)}</div>`).join('')}</div>`;
-      const accessory = block.accessory === undefined ? '' : `<div class="b-accessory">${renderElement(block.accessory as Element, blockId, ctx)}</div>`;
+      const grid =
+        fields.length === 0
+          ? ''
+          : `<div class="b-fields">${fields.map((f) => `<div class="b-field">${renderText(f, ctx)}</div>`).join('')}</div>`;
+      const accessory =
+        block.accessory === undefined
+          ? ''
+          : `<div class="b-accessory">${renderElement(block.accessory as Element, blockId, ctx)}</div>`;
       return `<div class="b-section"><div class="b-section-main">${text}${grid}</div>${accessory}</div>`;
     }
     case 'context':
-      return `<div class="b-context">${list(block.elements).map((e) => renderElement(e, blockId, ctx)).join('')}</div>`;
+      return `<div class="b-context">${list(block.elements)
+        .map((e) => renderElement(e, blockId, ctx))
+        .join('')}</div>`;
     case 'divider':
       return '<hr class="b-divider">';
     case 'actions':
-      return `<div class="b-actions">${list(block.elements).map((e) => renderElement(e, blockId, ctx)).join('')}</div>`;
+      return `<div class="b-actions">${list(block.elements)
+        .map((e) => renderElement(e, blockId, ctx))
+        .join('')}</div>`;
     case 'image':
       return `<img class="b-image" src="${escapeHtml(safeImage(block.image_url))}" alt="${escapeHtml(str(block.alt_text))}">`;
     default:

@@ -19,11 +19,15 @@ function setting(id: string, on: boolean, label: string, detail: string): string
   );
 }
 
-const money = (amount: string) => Number(amount).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const money = (amount: string) =>
+  Number(amount).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 export function renderDollrPanel(panel: DollrPanel): string {
   const balances = Object.entries(panel.balances)
-    .map(([currency, amount]) => `<span class="balance"><b>${escapeHtml(currency)}</b> ${escapeHtml(money(amount))}</span>`)
+    .map(
+      ([currency, amount]) =>
+        `<span class="balance"><b>${escapeHtml(currency)}</b> ${escapeHtml(money(amount))}</span>`,
+    )
     .join('');
   const rows = panel.executions
     .map(
@@ -46,11 +50,31 @@ export function renderDollrPanel(panel: DollrPanel): string {
   return (
     `<div class="balances">${balances}</div>` +
     '<h3>Next execution</h3>' +
-    toggle('fail-next', panel.armed.failNext, 'Fails: insufficient balance', 'Dollr answers FAILED, "Insufficient wallet balance"') +
-    toggle('hold-next', panel.armed.holdNext, 'Stays PROCESSING', 'Until you press Release; the app sees it at its next status poll') +
-    toggle('late-next', panel.armed.lateNext, 'Answers too late', `Execute answers after ${panel.lateMs / 1000} s, past the app's timeout`) +
+    toggle(
+      'fail-next',
+      panel.armed.failNext,
+      'Fails: insufficient balance',
+      'Dollr answers FAILED, "Insufficient wallet balance"',
+    ) +
+    toggle(
+      'hold-next',
+      panel.armed.holdNext,
+      'Stays PROCESSING',
+      'Until you press Release; the app sees it at its next status poll',
+    ) +
+    toggle(
+      'late-next',
+      panel.armed.lateNext,
+      'Answers too late',
+      `Execute answers after ${panel.lateMs / 1000} s, past the app's timeout`,
+    ) +
     '<h3>How Dollr reads its docs</h3>' +
-    setting('strict', panel.strict, 'Strict', 'A replayed execute is refused (422); status lags behind a new execution (404 twice)') +
+    setting(
+      'strict',
+      panel.strict,
+      'Strict',
+      'A replayed execute is refused (422); status lags behind a new execution (404 twice)',
+    ) +
     `<h3>Executions</h3>${table}`
   );
 }

@@ -51,7 +51,8 @@ function renderControl(element: InputElement, id: string): string {
   }
   if (element.type === 'plain_text_input') {
     const max = typeof element.max_length === 'number' ? ` maxlength="${element.max_length}"` : '';
-    if (element.multiline) return `<textarea ${common} rows="4"${max}${placeholder}>${escapeHtml(element.initial_value ?? '')}</textarea>`;
+    if (element.multiline)
+      return `<textarea ${common} rows="4"${max}${placeholder}>${escapeHtml(element.initial_value ?? '')}</textarea>`;
     return `<input type="text" ${common} value="${attr(element.initial_value)}"${max}${placeholder} autocomplete="off">`;
   }
   return `<div class="unsupported">[${escapeHtml(element.type ?? 'unknown')} input]</div>`;
@@ -77,9 +78,13 @@ export function renderModal(view: Record<string, unknown>, ctx: RenderContext): 
   const text = (value: unknown, fallback: string) => escapeHtml((value as TextObject | undefined)?.text ?? fallback);
   const blocks = Array.isArray(view.blocks) ? (view.blocks as Array<Record<string, unknown>>) : [];
   const body = blocks
-    .map((block, index) => (block.type === 'input' ? renderInput(block as unknown as InputBlock, index) : renderBlocks([block], ctx)))
+    .map((block, index) =>
+      block.type === 'input' ? renderInput(block as unknown as InputBlock, index) : renderBlocks([block], ctx),
+    )
     .join('');
-  const submit = view.submit ? `<button type="submit" class="btn btn-primary" data-testid="modal-submit">${text(view.submit, 'Submit')}</button>` : '';
+  const submit = view.submit
+    ? `<button type="submit" class="btn btn-primary" data-testid="modal-submit">${text(view.submit, 'Submit')}</button>`
+    : '';
   return (
     `<form class="modal" data-testid="modal" role="dialog" aria-modal="true" novalidate>` +
     `<header class="modal-head"><h2 data-testid="modal-title">${renderText(view.title, ctx)}</h2>` +

@@ -18,7 +18,7 @@ export const AUDIT_COLUMNS = [
   'requester',
   'state',
 ] as const;
-export type AuditColumn = (typeof AUDIT_COLUMNS)[number];
+type AuditColumn = (typeof AUDIT_COLUMNS)[number];
 /** Every field is text; empty when it does not apply. */
 export type AuditRow = Record<AuditColumn, string>;
 
@@ -27,7 +27,9 @@ export function auditRows(request: MoneyRequest): AuditRow[] {
   const events = (request.events as unknown as Array<Record<string, unknown>>)
     .map((event, index) => ({ event, index, time: Date.parse(String(event.at)) }))
     // Stable, and events with an unreadable time stay where the trail put them relative to each other.
-    .sort((a, b) => (Number.isNaN(a.time) || Number.isNaN(b.time) ? a.index - b.index : a.time - b.time || a.index - b.index));
+    .sort((a, b) =>
+      Number.isNaN(a.time) || Number.isNaN(b.time) ? a.index - b.index : a.time - b.time || a.index - b.index,
+    );
   const shared = {
     request_id: request.id,
     operation: request.details.kind,

@@ -13,7 +13,7 @@ import { jsonlRow } from './write-jsonl.ts';
 export const AUDIT_FORMATS = ['csv', 'jsonl'] as const;
 export type AuditFormat = (typeof AUDIT_FORMATS)[number];
 
-export const DEFAULT_BATCH_SIZE = 200;
+const DEFAULT_BATCH_SIZE = 200;
 
 export interface ExportAuditOptions {
   store: RequestStore;

@@ -26,7 +26,10 @@ export interface AuditArgs {
 }
 
 /** `error` may span several lines, one problem each. */
-export type ParsedAuditArgs = { ok: true; help: true } | { ok: true; help: false; args: AuditArgs } | { ok: false; error: string };
+export type ParsedAuditArgs =
+  | { ok: true; help: true }
+  | { ok: true; help: false; args: AuditArgs }
+  | { ok: false; error: string };
 
 export function parseAuditArgs(argv: string[]): ParsedAuditArgs {
   let values: { since?: string; until?: string; format?: string; out?: string; help?: boolean };

@@ -12,8 +12,8 @@ export interface ProgressOptions {
 }
 
 /** An export is long when it runs longer than this, or has more requests than LONG_AFTER_REQUESTS. */
-export const LONG_AFTER_MS = 1000;
-export const LONG_AFTER_REQUESTS = 1000;
+const LONG_AFTER_MS = 1000;
+const LONG_AFTER_REQUESTS = 1000;
 const EVERY_MS = 1000;
 
 export interface Progress {

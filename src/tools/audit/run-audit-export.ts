@@ -29,7 +29,12 @@ export async function runAuditExport(io: AuditExportIo): Promise<number> {
   const say = (line: string) => void io.stderr.write(`${line}\n`);
   const parsed = parseAuditArgs(io.argv);
   if (!parsed.ok) {
-    say(`${parsed.error.split('\n').map((problem) => `${NAME}: ${problem}`).join('\n')}\n\n${USAGE}`);
+    say(
+      `${parsed.error
+        .split('\n')
+        .map((problem) => `${NAME}: ${problem}`)
+        .join('\n')}\n\n${USAGE}`,
+    );
     return 2;
   }
   if (parsed.help) {
@@ -60,12 +65,19 @@ async function openStore(url: string | undefined, cwd: string): Promise<Opened> 
     return { ok: false, error: messageOf(error) };
   }
   if (location.kind === 'memory') {
-    return { ok: false, error: 'STORE_URL is memory://, which holds nothing outside the running app. Point STORE_URL at the app\'s SQLite file or Redis.' };
+    return {
+      ok: false,
+      error:
+        "STORE_URL is memory://, which holds nothing outside the running app. Point STORE_URL at the app's SQLite file or Redis.",
+    };
   }
   const where = location.kind === 'sqlite' ? location.file : location.url.replace(/\/\/[^/@]*@/, '//***@');
   // Opening a SQLite file that is not there would create an empty store and export nothing.
   if (location.kind === 'sqlite' && !existsSync(location.file)) {
-    return { ok: false, error: `There is no store at ${where}. Set STORE_URL (or run from the app's directory) to export the app's store.` };
+    return {
+      ok: false,
+      error: `There is no store at ${where}. Set STORE_URL (or run from the app's directory) to export the app's store.`,
+    };
   }
   let store: Store | undefined;
   try {
@@ -95,7 +107,14 @@ async function exportTo(store: Store, where: string, args: AuditArgs, io: AuditE
   }
   const progress = createProgress({ write: (text) => io.stderr.write(text), tty: io.stderr.isTTY === true });
   try {
-    const summary = await exportAudit({ store, since: args.since, until: args.until, format: args.format, out, onProgress: progress.update });
+    const summary = await exportAudit({
+      store,
+      since: args.since,
+      until: args.until,
+      format: args.format,
+      out,
+      onProgress: progress.update,
+    });
     if (partial !== undefined && target !== undefined) {
       out.end();
       await once(out, 'finish');

@@ -15,7 +15,10 @@ const policy = createApprovalPolicy(
   { rules: [{ operation: 'payout', currency: 'USD', dailyLimitMinor: 150_00, tiers: [] }] },
   approverSetFrom(['U_APP']),
 );
-const directory: Directory = { isIn: async (user, set) => set.users.includes(user), expand: async (set) => [...set.users] };
+const directory: Directory = {
+  isIn: async (user, set) => set.users.includes(user),
+  expand: async (set) => [...set.users],
+};
 
 let store: Store;
 
@@ -38,7 +41,12 @@ function ask(id: string, amount: string, now = new Date()) {
   vi.setSystemTime(now);
   return requestMoney(
     { store, clock: fakeTimersClock, policy, payoutsConfigured: true, requestsPerMinute: 100 },
-    { id, details: { kind: 'payout', payoutAccountId: 7, amount, currency: 'USD', reason: 'r' }, requesterId: 'U_REQ', channelId: 'C1' },
+    {
+      id,
+      details: { kind: 'payout', payoutAccountId: 7, amount, currency: 'USD', reason: 'r' },
+      requesterId: 'U_REQ',
+      channelId: 'C1',
+    },
   );
 }
 
@@ -71,7 +79,11 @@ describe('a daily limit', () => {
     await payout('OLD', '100.00', new Date('2026-11-20T10:00:00Z'));
     vi.setSystemTime(new Date('2026-12-04T09:00:00Z'));
     expect((await approveAs('OLD')).ok).toBe(true);
-    expect(await ask('NEW', '60.00')).toMatchObject({ ok: false, code: 'over_daily_limit', message: expect.stringContaining('(100.00 USD already executed today)') });
+    expect(await ask('NEW', '60.00')).toMatchObject({
+      ok: false,
+      code: 'over_daily_limit',
+      message: expect.stringContaining('(100.00 USD already executed today)'),
+    });
   });
 
   it('starts every UTC day at zero', async () => {

@@ -86,12 +86,19 @@ describe('executing an approved request', () => {
     expect(await executor.run(request.id, await leaseOf(request.id))).toBeUndefined();
     const failed = await get(request.id);
     expect(failed.state).toBe('failed');
-    expect(failed.events.at(-1)).toMatchObject({ type: 'failed', message: 'Dollr refused the refund: Invalid passcode', executeSent: true });
+    expect(failed.events.at(-1)).toMatchObject({
+      type: 'failed',
+      message: 'Dollr refused the refund: Invalid passcode',
+      executeSent: true,
+    });
   });
 
   it('never fails on a refused resend: asks with the same reference until Dollr shows the execution', async () => {
     const request = await anApprovedRequest(store);
-    dollr.onExecute(dollrError('timeout', 'no answer'), dollrError('rejected', 'reference_id: reference_id already exists', { refusal: 'duplicate_reference' }));
+    dollr.onExecute(
+      dollrError('timeout', 'no answer'),
+      dollrError('rejected', 'reference_id: reference_id already exists', { refusal: 'duplicate_reference' }),
+    );
     // Dollr's status lags behind the first execute: not found twice, then the execution.
     dollr.onStatus(undefined, undefined, anExecution({ referenceId: REFERENCE, status: 'PROCESSING' }));
     const run = executor.run(request.id, await leaseOf(request.id));
@@ -105,13 +112,19 @@ describe('executing an approved request', () => {
 
   it('after its budget a refused resend needs attention, never fails, and is asked about until Dollr answers', async () => {
     const request = await anApprovedRequest(store);
-    dollr.onExecute(dollrError('server', 'HTTP 502'), dollrError('rejected', 'session_id: session is not active', { refusal: 'session_used' }));
+    dollr.onExecute(
+      dollrError('server', 'HTTP 502'),
+      dollrError('rejected', 'session_id: session is not active', { refusal: 'session_used' }),
+    );
     dollr.onStatus(undefined, undefined, undefined, undefined, undefined, undefined);
     const run = executor.run(request.id, await leaseOf(request.id));
     await elapse(5_000);
     const attention = await get(request.id);
     expect(attention.state).toBe('needs_attention');
-    expect(attention.events.at(-1)).toMatchObject({ type: 'attention', message: expect.stringContaining('the first send may have moved money') });
+    expect(attention.events.at(-1)).toMatchObject({
+      type: 'attention',
+      message: expect.stringContaining('the first send may have moved money'),
+    });
     expect(executeCalls()).toHaveLength(2); // Never sent again after the refusal.
     dollr.onStatus(anExecution({ referenceId: REFERENCE, status: 'COMPLETED' }));
     await elapse(1_000);
@@ -131,53 +144,75 @@ describe('executing an approved request', () => {
   });
 
   it('asks before any send for a record from before sends were counted', async () => {
-    const request = await anApprovedRequest(store, { state: 'executing', attempt: { referenceId: REFERENCE, sessionId: '77' } });
+    const request = await anApprovedRequest(store, {
+      state: 'executing',
+      attempt: { referenceId: REFERENCE, sessionId: '77' },
+    });
     dollr.onStatus(anExecution({ referenceId: REFERENCE, status: 'COMPLETED' }));
     expect(await executor.run(request.id, await leaseOf(request.id))).toBeUndefined();
     expect(dollr.calls.map((c) => c.method)).toEqual(['getStatus']);
     expect((await get(request.id)).state).toBe('completed');
   });
 
-  it('fails with Dollr status FAILED and gives the day\'s reservation back in the same write', async () => {
+  it("fails with Dollr status FAILED and gives the day's reservation back in the same write", async () => {
     const pending = aRequest({ createdAt: new Date().toISOString() });
     await store.insert(pending);
     const approved = approve(pending, 'U_APP', undefined, new Date());
     if (!approved.ok) throw new Error(approved.message);
     await store.replace(approved.value, pending, writeOptions(pending, approved.value));
     expect(await store.counter('daily:2026-12-04:refund')).toBe(2550);
-    dollr.onExecute(anExecution({ referenceId: REFERENCE, status: 'FAILED', walletMessage: 'Insufficient wallet balance' }));
+    dollr.onExecute(
+      anExecution({ referenceId: REFERENCE, status: 'FAILED', walletMessage: 'Insufficient wallet balance' }),
+    );
     await executor.run(pending.id, await leaseOf(pending.id));
     const failed = await get(pending.id);
-    expect(failed).toMatchObject({ state: 'failed', failure: 'Insufficient wallet balance', reservation: { released: true } });
+    expect(failed).toMatchObject({
+      state: 'failed',
+      failure: 'Insufficient wallet balance',
+      reservation: { released: true },
+    });
     expect(await store.counter('daily:2026-12-04:refund')).toBe(0);
   });
 });
 
 describe('a run whose lease is gone', () => {
   it('sends nothing when the renewal before the execute fails', async () => {
-    const request = await anApprovedRequest(store, { state: 'executing', attempt: { referenceId: REFERENCE, sessionId: '77', sends: 0 } });
+    const request = await anApprovedRequest(store, {
+      state: 'executing',
+      attempt: { referenceId: REFERENCE, sessionId: '77', sends: 0 },
+    });
     const lease = await leaseOf(request.id);
-    await expect(executor.run(request.id, { ...lease, confirm: () => Promise.reject(new FencedWriteError(lease.fence.lease)) })).rejects.toBeInstanceOf(
-      FencedWriteError,
-    );
+    await expect(
+      executor.run(request.id, { ...lease, confirm: () => Promise.reject(new FencedWriteError(lease.fence.lease)) }),
+    ).rejects.toBeInstanceOf(FencedWriteError);
     expect(executeCalls()).toHaveLength(0);
   });
 
-  it('sends nothing once another holder took the lease: the store refuses the stale holder\'s count', async () => {
-    const request = await anApprovedRequest(store, { state: 'executing', attempt: { referenceId: REFERENCE, sessionId: '77', sends: 0 } });
+  it("sends nothing once another holder took the lease: the store refuses the stale holder's count", async () => {
+    const request = await anApprovedRequest(store, {
+      state: 'executing',
+      attempt: { referenceId: REFERENCE, sessionId: '77', sends: 0 },
+    });
     const stale = await leaseOf(request.id, 'A');
     // A stalls past its lease; B takes the request over.
     vi.setSystemTime(Date.now() + TTL + 1);
     await leaseOf(request.id, 'B');
-    await expect(executor.run(request.id, { ...stale, confirm: async () => Date.now() + TTL })).rejects.toBeInstanceOf(FencedWriteError);
+    await expect(executor.run(request.id, { ...stale, confirm: async () => Date.now() + TTL })).rejects.toBeInstanceOf(
+      FencedWriteError,
+    );
     expect(executeCalls()).toHaveLength(0);
     expect((await get(request.id)).attempt?.sends).toBe(0);
   });
 
   it('sends nothing when the lease would not outlast the call (the count stays: the next run asks first)', async () => {
-    const request = await anApprovedRequest(store, { state: 'executing', attempt: { referenceId: REFERENCE, sessionId: '77', sends: 0 } });
+    const request = await anApprovedRequest(store, {
+      state: 'executing',
+      attempt: { referenceId: REFERENCE, sessionId: '77', sends: 0 },
+    });
     const lease = await leaseOf(request.id);
-    await expect(executor.run(request.id, { ...lease, confirm: async () => Date.now() - 1 })).rejects.toBeInstanceOf(FencedWriteError);
+    await expect(executor.run(request.id, { ...lease, confirm: async () => Date.now() - 1 })).rejects.toBeInstanceOf(
+      FencedWriteError,
+    );
     expect(executeCalls()).toHaveLength(0);
     expect((await get(request.id)).attempt?.sends).toBe(1);
   });

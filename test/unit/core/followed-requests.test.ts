@@ -3,7 +3,16 @@ import type { Following } from '../../../src/core/execute-request.ts';
 import { createFollowedRequests } from '../../../src/core/followed-requests.ts';
 import { createPollScheduler } from '../../../src/core/poll-scheduler.ts';
 
-const following = (id: string): Following => ({ id, kind: 'refund', referenceId: `ref-${id}`, fence: { lease: `request:${id}`, epoch: 1 }, attentionAt: undefined, status: 'PROCESSING', waitMs: 5, failures: 0 });
+const following = (id: string): Following => ({
+  id,
+  kind: 'refund',
+  referenceId: `ref-${id}`,
+  fence: { lease: `request:${id}`, epoch: 1 },
+  attentionAt: undefined,
+  status: 'PROCESSING',
+  waitMs: 5,
+  failures: 0,
+});
 
 /** A poll that reports final on each request's `finalAt`-th call. */
 function polls(finalAt: number) {
@@ -28,7 +37,12 @@ describe('createFollowedRequests', () => {
     followed.follow(following('b'));
     expect(scheduler.stats().sleeping).toBe(2);
     await expect.poll(() => ended.sort()).toEqual(['a', 'b']);
-    expect(p.count).toEqual(new Map([['a', 3], ['b', 3]]));
+    expect(p.count).toEqual(
+      new Map([
+        ['a', 3],
+        ['b', 3],
+      ]),
+    );
     expect(followed.has('a')).toBe(false);
     expect(scheduler.stats().sleeping).toBe(0);
   });
@@ -36,7 +50,11 @@ describe('createFollowedRequests', () => {
   it('reports a poll that throws, and stops following that request', async () => {
     const scheduler = createPollScheduler({ maxConcurrent: 1 });
     const ended: Array<[string, unknown]> = [];
-    const followed = createFollowedRequests({ scheduler, poll: () => Promise.reject(new Error('store down')), ended: (id, error) => ended.push([id, error]) });
+    const followed = createFollowedRequests({
+      scheduler,
+      poll: () => Promise.reject(new Error('store down')),
+      ended: (id, error) => ended.push([id, error]),
+    });
     followed.follow(following('a'));
     await expect.poll(() => ended.length).toBe(1);
     expect(String(ended[0]![1])).toContain('store down');

@@ -18,12 +18,17 @@ describe('parseAmount', () => {
     expect(parseAmount(text)).toBeUndefined();
   });
 
-  it.each(['25,50', '1,2,3,4', '1234,56', ',100', '100,', '1,23', '12,3456.00', '1,234,5'])('refuses a comma that is not a thousands separator: %j', (text) => {
-    expect(parseAmount(text)).toBeUndefined();
-    const parsed = amountField.safeParse(text);
-    expect(parsed.success).toBe(false);
-    expect(parsed.error?.issues[0]?.message).toBe('Use a dot for decimals: 25.50 (a comma only between thousands, as in 1,234.56).');
-  });
+  it.each(['25,50', '1,2,3,4', '1234,56', ',100', '100,', '1,23', '12,3456.00', '1,234,5'])(
+    'refuses a comma that is not a thousands separator: %j',
+    (text) => {
+      expect(parseAmount(text)).toBeUndefined();
+      const parsed = amountField.safeParse(text);
+      expect(parsed.success).toBe(false);
+      expect(parsed.error?.issues[0]?.message).toBe(
+        'Use a dot for decimals: 25.50 (a comma only between thousands, as in 1,234.56).',
+      );
+    },
+  );
 
   it('converts to minor units without float error', () => {
     expect(toMinor('0.29')).toBe(29);

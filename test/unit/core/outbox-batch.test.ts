@@ -3,7 +3,8 @@ import { nextBatch } from '../../../src/core/outbox.ts';
 import type { RequestEvent } from '../../../src/core/request.ts';
 
 const at = '2026-11-28T10:00:00.000Z';
-const ev = (type: string): RequestEvent => ({ type, at, by: 'U1', to: ['U2'], message: 'm' }) as unknown as RequestEvent;
+const ev = (type: string): RequestEvent =>
+  ({ type, at, by: 'U1', to: ['U2'], message: 'm' }) as unknown as RequestEvent;
 const batches = (types: string[]) => {
   const events = types.map(ev);
   const sizes: number[] = [];
@@ -13,7 +14,9 @@ const batches = (types: string[]) => {
 
 describe('nextBatch', () => {
   it('sends the card alone, then every waiting thread event as one message', () => {
-    expect(batches(['requested', 'approved', 'reference_minted', 'session_created', 'status', 'status'])).toEqual([1, 5]);
+    expect(batches(['requested', 'approved', 'reference_minted', 'session_created', 'status', 'status'])).toEqual([
+      1, 5,
+    ]);
   });
 
   it('sends a reminder (a direct message) alone, between thread messages', () => {

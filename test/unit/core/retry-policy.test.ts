@@ -7,7 +7,9 @@ const backoff = { initialMs: 1000, maxMs: 8000 };
 describe('retryDelayMs', () => {
   it('doubles per attempt up to the cap', () => {
     const full = () => 1; // no jitter reduction
-    expect([1, 2, 3, 4, 5].map((n) => retryDelayMs(n, new Error('x'), backoff, full))).toEqual([1000, 2000, 4000, 8000, 8000]);
+    expect([1, 2, 3, 4, 5].map((n) => retryDelayMs(n, new Error('x'), backoff, full))).toEqual([
+      1000, 2000, 4000, 8000, 8000,
+    ]);
   });
 
   it('jitters down to half, never more', () => {

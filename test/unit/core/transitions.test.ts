@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { ExecutionSnapshot, MoneyRequest } from '../../../src/core/request.ts';
-import { approve, cancel, expire, newRequest, recordExecution, recordReference, reject } from '../../../src/core/transitions.ts';
+import {
+  approve,
+  cancel,
+  expire,
+  newRequest,
+  recordExecution,
+  recordReference,
+  reject,
+} from '../../../src/core/transitions.ts';
 
 const now = new Date('2026-11-28T12:00:00Z');
 const requestNeeding = (approvalsRequired: number): MoneyRequest =>
@@ -48,7 +56,10 @@ describe('decisions', () => {
   });
 
   it('never lets the requester decide', () => {
-    expect(approve(request, 'UREQUESTER', undefined, now)).toMatchObject({ ok: false, code: 'self_approval_forbidden' });
+    expect(approve(request, 'UREQUESTER', undefined, now)).toMatchObject({
+      ok: false,
+      code: 'self_approval_forbidden',
+    });
     expect(reject(request, 'UREQUESTER', 'no', now)).toMatchObject({ ok: false, code: 'self_approval_forbidden' });
   });
 
@@ -85,7 +96,11 @@ describe('execution records', () => {
     const pending = recordExecution(executing, snapshot('PENDING'), now)!;
     expect(pending.state).toBe('pending');
     expect(recordExecution(pending, snapshot('PENDING'), now)).toBeUndefined();
-    const failed = recordExecution(pending, { ...snapshot('FAILED'), walletMessage: 'Insufficient wallet balance' }, now)!;
+    const failed = recordExecution(
+      pending,
+      { ...snapshot('FAILED'), walletMessage: 'Insufficient wallet balance' },
+      now,
+    )!;
     expect(failed.state).toBe('failed');
     expect(failed.failure).toBe('Insufficient wallet balance');
   });

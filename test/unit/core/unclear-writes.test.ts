@@ -14,7 +14,10 @@ import { aRequest } from '../../support/request-builder.ts';
 
 const clock = { now: () => new Date('2026-12-04T10:00:00Z'), sleep: async () => {} };
 const policy = createApprovalPolicy({}, approverSetFrom(['U_APP', 'U_APP2']));
-const directory: Directory = { isIn: async (user, set) => set.users.includes(user), expand: async (set) => [...set.users] };
+const directory: Directory = {
+  isIn: async (user, set) => set.users.includes(user),
+  expand: async (set) => [...set.users],
+};
 const timeout = () => new StoreError('store_unavailable', 'The store did not answer within 2000 ms (replace).');
 
 let store: Store;
@@ -30,7 +33,14 @@ function nextWrite(how: 'lands, answer lost' | 'lost' | 'lost, another writer wi
     if (how === 'lands, answer lost') await replace(next, basedOn, options);
     if (how === 'lost, another writer wins') {
       const current = (await store.get(next.id))!;
-      await replace({ ...current, version: current.version + 1, events: [...current.events, { type: 'reminded', to: [], at: current.createdAt }] }, current);
+      await replace(
+        {
+          ...current,
+          version: current.version + 1,
+          events: [...current.events, { type: 'reminded', to: [], at: current.createdAt }],
+        },
+        current,
+      );
     }
     throw timeout();
   };
@@ -50,7 +60,11 @@ describe('a decision whose write outlived its deadline', () => {
     await store.insert(request);
     nextWrite('lost');
     const outcome = await approveRequest({ store, clock, policy, directory }, request.id, 'U_APP');
-    expect(outcome).toMatchObject({ ok: false, code: 'unconfirmed', message: expect.stringContaining('cannot tell whether your decision was saved') });
+    expect(outcome).toMatchObject({
+      ok: false,
+      code: 'unconfirmed',
+      message: expect.stringContaining('cannot tell whether your decision was saved'),
+    });
     expect(outcome.ok || outcome.message).not.toMatch(/nothing was changed/i);
   });
 
@@ -72,7 +86,12 @@ describe('a new request whose insert outlived its deadline', () => {
     };
     const outcome = await requestMoney(
       { store, clock, policy, payoutsConfigured: true, requestsPerMinute: 30 },
-      { id: 'RSLOWINSERT', details: { kind: 'refund', originalPaymentIntentId: 4411, amount: '5.00', reason: 'r' }, requesterId: 'U_REQ', channelId: 'C1' },
+      {
+        id: 'RSLOWINSERT',
+        details: { kind: 'refund', originalPaymentIntentId: 4411, amount: '5.00', reason: 'r' },
+        requesterId: 'U_REQ',
+        channelId: 'C1',
+      },
     );
     expect(outcome).toMatchObject({ ok: true, value: { id: 'RSLOWINSERT' } });
   });

@@ -5,7 +5,13 @@ import { newRequest } from '../../../src/core/transitions.ts';
 
 const request = newRequest({
   id: 'R234567890',
-  details: { kind: 'payout', payoutAccountId: 7, amount: '1250.00', currency: 'USD', reason: '<!channel> pay <@U999> & <https://evil|click>' },
+  details: {
+    kind: 'payout',
+    payoutAccountId: 7,
+    amount: '1250.00',
+    currency: 'USD',
+    reason: '<!channel> pay <@U999> & <https://evil|click>',
+  },
   requesterId: 'UREQUESTER',
   channelId: 'CFINANCE',
   approvalsRequired: 1,

@@ -48,7 +48,9 @@ describe('refund modal', () => {
 
   it('asks for missing fields', () => {
     const parsed = parseRequestModal('refund', {});
-    expect(parsed.ok || Object.keys(parsed.errors).sort()).toEqual([FIELDS.amount, FIELDS.originalPaymentIntentId, FIELDS.reason].sort());
+    expect(parsed.ok || Object.keys(parsed.errors).sort()).toEqual(
+      [FIELDS.amount, FIELDS.originalPaymentIntentId, FIELDS.reason].sort(),
+    );
   });
 });
 

@@ -6,7 +6,9 @@ describe('createSlackQueues', () => {
     const queues = createSlackQueues({ postsPerSecond: 50, updatesPerMinute: 60, burst: 2 });
     const sent: Array<[number, number]> = [];
     const started = Date.now();
-    await Promise.all([1, 2, 3, 4, 5].map((n) => queues.post('C1', async () => void sent.push([n, Date.now() - started]))));
+    await Promise.all(
+      [1, 2, 3, 4, 5].map((n) => queues.post('C1', async () => void sent.push([n, Date.now() - started]))),
+    );
     expect(sent.map(([n]) => n)).toEqual([1, 2, 3, 4, 5]);
     // Two go at once; the other three wait about 20 ms each (50 per second).
     expect(sent[4]![1]).toBeGreaterThanOrEqual(50);
@@ -28,7 +30,12 @@ describe('createSlackQueues', () => {
     const sent: string[] = [];
     const first = queues.update('card', async () => void sent.push('v0'));
     await new Promise((resolve) => setTimeout(resolve, 5)); // v0 is on its way; v1-v3 wait behind it.
-    const updates = ['v1', 'v2', 'v3'].map((v) => queues.update('card', async () => (sent.push(v), v)));
+    const updates = ['v1', 'v2', 'v3'].map((v) =>
+      queues.update('card', async () => {
+        sent.push(v);
+        return v;
+      }),
+    );
     await first;
     expect(await Promise.all(updates)).toEqual(['v3', 'v3', 'v3']);
     expect(sent).toEqual(['v0', 'v3']);
@@ -39,7 +46,9 @@ describe('createSlackQueues', () => {
     const queues = createSlackQueues({ postsPerSecond: 1000, updatesPerMinute: 600, burst: 1 });
     const started = Date.now();
     const at: Record<string, number> = {};
-    const mark = (name: string) => async () => void (at[name] = Date.now() - started);
+    const mark = (name: string) => async () => {
+      at[name] = Date.now() - started;
+    };
     await Promise.all([
       queues.update('card:C1:1', mark('u1')),
       queues.update('card:C2:1', mark('u2')), // Another channel's card: the same lane.
@@ -58,7 +67,8 @@ describe('createSlackQueues', () => {
     const started = Date.now();
     const result = await queues.post('C1', async () => {
       tries++;
-      if (tries === 1) throw Object.assign(new Error('rate limited'), { code: 'slack_webapi_rate_limited_error', retryAfter: 1 });
+      if (tries === 1)
+        throw Object.assign(new Error('rate limited'), { code: 'slack_webapi_rate_limited_error', retryAfter: 1 });
       return 'ok';
     });
     expect(result).toBe('ok');
@@ -73,7 +83,11 @@ describe('createSlackQueues', () => {
       let tries = 0;
       const sent = queues.post('C1', async () => {
         tries++;
-        if (tries === 1) throw Object.assign(new Error('rate limited'), { code: 'slack_webapi_rate_limited_error', retryAfter: 3_000_000 });
+        if (tries === 1)
+          throw Object.assign(new Error('rate limited'), {
+            code: 'slack_webapi_rate_limited_error',
+            retryAfter: 3_000_000,
+          });
         return 'ok';
       });
       await vi.advanceTimersByTimeAsync(60 * 60_000 - 1000);

@@ -14,7 +14,8 @@ import { APPROVE_COMMENT_MODAL, decisionModal, REJECT_MODAL } from '../views/dec
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 type Handler = (requestId: string, args: Args) => Promise<Result<unknown> | undefined>;
 
-const STORE_DOWN = 'I cannot reach my store right now, so nothing was changed and nothing was sent to Dollr. Try again in a minute.';
+const STORE_DOWN =
+  'I cannot reach my store right now, so nothing was changed and nothing was sent to Dollr. Try again in a minute.';
 
 /** Acks, checks the button's request ID, runs the handler, and explains any refusal to the clicker. */
 function button(services: SlackServices, handle: Handler) {
@@ -28,7 +29,7 @@ function button(services: SlackServices, handle: Handler) {
     };
     const requestId = args.action.value ?? '';
     if (!REQUEST_ID_PATTERN.test(requestId)) return explain('This button does not belong to a request I know.');
-    let result;
+    let result: Result<unknown> | undefined;
     try {
       result = await handle(requestId, args);
     } catch (error) {
@@ -56,14 +57,16 @@ export function afterApproval(services: SlackServices, request: MoneyRequest, ap
 export const approveWithCommentButton = (services: SlackServices) =>
   button(services, async (requestId, { body, client }) => {
     const check = await checkDecider(services, requestId, body.user.id);
-    if (check.ok) await client.views.open({ trigger_id: body.trigger_id, view: decisionModal(APPROVE_COMMENT_MODAL, check.value) });
+    if (check.ok)
+      await client.views.open({ trigger_id: body.trigger_id, view: decisionModal(APPROVE_COMMENT_MODAL, check.value) });
     return check;
   });
 
 export const rejectButton = (services: SlackServices) =>
   button(services, async (requestId, { body, client }) => {
     const check = await checkDecider(services, requestId, body.user.id);
-    if (check.ok) await client.views.open({ trigger_id: body.trigger_id, view: decisionModal(REJECT_MODAL, check.value) });
+    if (check.ok)
+      await client.views.open({ trigger_id: body.trigger_id, view: decisionModal(REJECT_MODAL, check.value) });
     return check;
   });
 

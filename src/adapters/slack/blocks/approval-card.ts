@@ -36,15 +36,28 @@ export function approvalCard(request: MoneyRequest, freeze?: Freeze): SlackMessa
     { type: 'section', text: { type: 'mrkdwn', text: clip(`*Reason*\n${reasonText(request)}`, SECTION_TEXT_MAX) } },
   ];
   const checks = checkLines(request);
-  if (checks.length > 0) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(checks.join('\n'), CONTEXT_TEXT_MAX) }] });
+  if (checks.length > 0)
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(checks.join('\n'), CONTEXT_TEXT_MAX) }] });
   if (freeze && request.state === 'awaiting_approval') {
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `:ice_cube: *Executions are frozen*${freeze.by !== 'unknown' ? ` by ${mention(freeze.by)}` : ''}: nothing is executed until an admin runs \`/dollr unfreeze\`.` } });
+    blocks.push({
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: `:ice_cube: *Executions are frozen*${freeze.by !== 'unknown' ? ` by ${mention(freeze.by)}` : ''}: nothing is executed until an admin runs \`/dollr unfreeze\`.`,
+      },
+    });
   }
   const state = clip(stateLine(request), CONTEXT_TEXT_MAX);
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: state }] });
   if (request.state === 'awaiting_approval') blocks.push(decisionButtons(request));
   // The request ID in the text also lets the app recognise its own card in the channel's history.
-  return { text: clip(`${summary(details)}, requested by ${mention(request.requesterId)} (request ${request.id}): ${state}`, SECTION_TEXT_MAX), blocks };
+  return {
+    text: clip(
+      `${summary(details)}, requested by ${mention(request.requesterId)} (request ${request.id}): ${state}`,
+      SECTION_TEXT_MAX,
+    ),
+    blocks,
+  };
 }
 
 /** Duplicates, earlier refunds, fee estimate: what a careful approver wants to know first. */
@@ -53,16 +66,23 @@ function checkLines(request: MoneyRequest): string[] {
   const checks = request.checks;
   if (!checks) return lines;
   if (checks.possibleDuplicates.length > 0) {
-    lines.push(`:warning: *Possible duplicate* of ${checks.possibleDuplicates.map((id) => `\`${id}\``).join(', ')} (same ${request.details.kind === 'refund' ? 'payment' : 'account'} and amount)`);
+    lines.push(
+      `:warning: *Possible duplicate* of ${checks.possibleDuplicates.map((id) => `\`${id}\``).join(', ')} (same ${request.details.kind === 'refund' ? 'payment' : 'account'} and amount)`,
+    );
   }
   if (checks.refundedBeforeMinor !== undefined) {
-    lines.push(`Already refunded through this app against payment ${request.details.kind === 'refund' ? request.details.originalPaymentIntentId : ''}: ${displayAmount(formatMinor(checks.refundedBeforeMinor))}`);
+    lines.push(
+      `Already refunded through this app against payment ${request.details.kind === 'refund' ? request.details.originalPaymentIntentId : ''}: ${displayAmount(formatMinor(checks.refundedBeforeMinor))}`,
+    );
   }
   const fee = checks.feePreview;
   if (fee) {
-    lines.push(`Estimate from Dollr: fees ${escapeMrkdwn(`${fee.fees} ${fee.feeCurrency}`)}, payee receives ${escapeMrkdwn(`${fee.payeeAmount} ${fee.payeeCurrency}`)}`);
+    lines.push(
+      `Estimate from Dollr: fees ${escapeMrkdwn(`${fee.fees} ${fee.feeCurrency}`)}, payee receives ${escapeMrkdwn(`${fee.payeeAmount} ${fee.payeeCurrency}`)}`,
+    );
   }
-  if (request.ruleDescription && request.approvalsRequired > 1) lines.push(`Needs ${escapeMrkdwn(request.ruleDescription)}`);
+  if (request.ruleDescription && request.approvalsRequired > 1)
+    lines.push(`Needs ${escapeMrkdwn(request.ruleDescription)}`);
   return lines;
 }
 

@@ -3,7 +3,9 @@ import { escapeMrkdwn } from '../mrkdwn.ts';
 
 export function helpText(unknownWord?: string): string {
   const lines = [
-    ...(unknownWord ? [`I don't know \`${escapeMrkdwn(unknownWord.slice(0, 40))}\`. Here is what I can do:`] : ['*Dollr from Slack*: refunds and payouts behind an approval.']),
+    ...(unknownWord
+      ? [`I don't know \`${escapeMrkdwn(unknownWord.slice(0, 40))}\`. Here is what I can do:`]
+      : ['*Dollr from Slack*: refunds and payouts behind an approval.']),
     '• `/dollr refund [payment ID] [amount] [reason]`: ask for a refund of a completed Dollr payment',
     '• `/dollr payout [payout account ID] [amount] [USD|LRD|RWF] [reason]`: ask for a payout',
     '• `/dollr status <request ID or reference ID>`: where a request stands, with its trail',

@@ -6,11 +6,16 @@ import { amountText, operationName, STATE_LABELS } from './describe-request.ts';
 export function historyAnswer(requests: MoneyRequest[]): string {
   if (requests.length === 0) return 'No requests yet.';
   const lines = requests.map((r) => {
-    const approvers = approvalsOf(r).map((a) => mention(a.by)).join(', ');
+    const approvers = approvalsOf(r)
+      .map((a) => mention(a.by))
+      .join(', ');
     return (
       `• \`${r.id}\` ${r.createdAt.slice(0, 16).replace('T', ' ')} ${operationName(r.details)} ${amountText(r.details)}: ` +
       `*${STATE_LABELS[r.state]}*, requested by ${mention(r.requesterId)}${approvers ? `, approved by ${approvers}` : ''}`
     );
   });
-  return [`*The last ${requests.length} request${requests.length === 1 ? '' : 's'}* (newest first; \`/dollr status <ID>\` for one in full):`, ...lines].join('\n');
+  return [
+    `*The last ${requests.length} request${requests.length === 1 ? '' : 's'}* (newest first; \`/dollr status <ID>\` for one in full):`,
+    ...lines,
+  ].join('\n');
 }

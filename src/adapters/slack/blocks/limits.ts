@@ -6,11 +6,10 @@
  */
 export const SECTION_TEXT_MAX = 3000;
 export const CONTEXT_TEXT_MAX = 3000;
-export const FIELD_TEXT_MAX = 2000;
 export const MESSAGE_TEXT_MAX = 40_000;
 
 /** Where the full text of something shortened can be read: the trail, as the audit export writes it. */
-export const SHORTENED = '… (shortened; the audit export has it in full)';
+const SHORTENED = '… (shortened; the audit export has it in full)';
 
 /**
  * `text` (mrkdwn, already escaped) in at most `max` characters, ending with `note` when shortened.

@@ -27,7 +27,8 @@ export function statusAnswer(request: MoneyRequest): string {
 function withinLimit(head: string[], trail: string[], max = MESSAGE_TEXT_MAX): string {
   const whole = [...head, ...trail].join('\n');
   if (whole.length <= max) return whole;
-  const gap = (n: number) => `• … ${n} entr${n === 1 ? 'y' : 'ies'} left out here; \`npm run audit:export\` has every one`;
+  const gap = (n: number) =>
+    `• … ${n} entr${n === 1 ? 'y' : 'ies'} left out here; \`npm run audit:export\` has every one`;
   let budget = max - head.join('\n').length - gap(trail.length).length - 2;
   const first: string[] = [];
   const last: string[] = [];

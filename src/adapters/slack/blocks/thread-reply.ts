@@ -16,7 +16,9 @@ export function threadReply(request: MoneyRequest, event: RequestEvent): SlackMe
       const index = approvalsOf(request).findIndex((a) => a.by === event.by) + 1;
       const comment = event.comment ? `\n> ${escapeMrkdwn(event.comment)}` : '';
       if (index > 0 && index < request.approvalsRequired) {
-        return mrkdwn(`:ballot_box_with_check: Approval ${index} of ${request.approvalsRequired} by ${mention(event.by)}. It needs ${request.approvalsRequired - index} more.${comment}`);
+        return mrkdwn(
+          `:ballot_box_with_check: Approval ${index} of ${request.approvalsRequired} by ${mention(event.by)}. It needs ${request.approvalsRequired - index} more.${comment}`,
+        );
       }
       const of = request.approvalsRequired > 1 ? ` (${request.approvalsRequired} of ${request.approvalsRequired})` : '';
       return mrkdwn(`:white_check_mark: Approved by ${mention(event.by)}${of}. Sending it to Dollr.${comment}`);
@@ -24,19 +26,27 @@ export function threadReply(request: MoneyRequest, event: RequestEvent): SlackMe
     case 'cancelled':
       return mrkdwn(`:heavy_multiplication_x: Cancelled by ${mention(event.by)}. Nothing was sent to Dollr.`);
     case 'expired':
-      return mrkdwn(`:alarm_clock: Expired: nobody approved it in time. Nothing was sent to Dollr. ${mention(request.requesterId)}, ask again if it is still needed.`);
+      return mrkdwn(
+        `:alarm_clock: Expired: nobody approved it in time. Nothing was sent to Dollr. ${mention(request.requesterId)}, ask again if it is still needed.`,
+      );
     case 'rejected':
-      return mrkdwn(`:no_entry: Rejected by ${mention(event.by)}: ${escapeMrkdwn(event.reason)}\n${mention(request.requesterId)}, nothing was sent to Dollr.`);
+      return mrkdwn(
+        `:no_entry: Rejected by ${mention(event.by)}: ${escapeMrkdwn(event.reason)}\n${mention(request.requesterId)}, nothing was sent to Dollr.`,
+      );
     case 'status':
       return mrkdwn(statusText(request, event.execution));
     case 'failed':
       // "No money moved" only where it is proven: nothing was ever sent. A refused execute is said as such.
       return mrkdwn(
         `:red_circle: *FAILED* ${fromDollr(event.message)}\n${mention(request.requesterId)}, your ${request.details.kind} ${request.id} failed; ` +
-          (event.executeSent ? 'Dollr refused it, so it was not executed.' : 'nothing was sent to Dollr, so no money moved.'),
+          (event.executeSent
+            ? 'Dollr refused it, so it was not executed.'
+            : 'nothing was sent to Dollr, so no money moved.'),
       );
     case 'attention':
-      return mrkdwn(`:warning: *Needs attention* ${fromDollr(event.message)}\nReference \`${request.attempt?.referenceId ?? 'none'}\`. I keep checking with Dollr; \`/dollr status ${request.id}\` shows the latest.`);
+      return mrkdwn(
+        `:warning: *Needs attention* ${fromDollr(event.message)}\nReference \`${request.attempt?.referenceId ?? 'none'}\`. I keep checking with Dollr; \`/dollr status ${request.id}\` shows the latest.`,
+      );
     default:
       return undefined;
   }
@@ -62,9 +72,13 @@ export function executionLines(execution: ExecutionSnapshot): string[] {
 function statusText(request: MoneyRequest, execution: ExecutionSnapshot): string {
   const lines = [`${STATUS_ICONS[execution.status]} *${execution.status}*`, ...executionLines(execution)];
   if (execution.status === 'COMPLETED') {
-    lines.push(`${mention(request.requesterId)}, your ${operationName(request.details).toLowerCase()} ${request.id} completed.`);
+    lines.push(
+      `${mention(request.requesterId)}, your ${operationName(request.details).toLowerCase()} ${request.id} completed.`,
+    );
   } else if (execution.status === 'FAILED') {
-    lines.push(`${mention(request.requesterId)}, your ${operationName(request.details).toLowerCase()} ${request.id} failed at Dollr.`);
+    lines.push(
+      `${mention(request.requesterId)}, your ${operationName(request.details).toLowerCase()} ${request.id} failed at Dollr.`,
+    );
   }
   return lines.join('\n');
 }

@@ -21,7 +21,9 @@ export function dollrCommand(services: SlackServices) {
   return async ({ command, ack, client, respond }: Args): Promise<void> => {
     const ephemeral = (text: string) => ack({ response_type: 'ephemeral', text });
     if (services.allowedChannels && !services.allowedChannels.includes(command.channel_id)) {
-      await ephemeral(`\`/dollr\` is not available in this channel. It works in ${services.allowedChannels.map((c) => `<#${c}>`).join(', ')}.`);
+      await ephemeral(
+        `\`/dollr\` is not available in this channel. It works in ${services.allowedChannels.map((c) => `<#${c}>`).join(', ')}.`,
+      );
       return;
     }
     const parsed = parseCommand(command.text ?? '');
@@ -29,7 +31,7 @@ export function dollrCommand(services: SlackServices) {
     const later = async (work: () => Promise<string>) => {
       await ack();
       await services.afterAck();
-      let text;
+      let text: string;
       try {
         text = await work();
       } catch (error) {
@@ -67,7 +69,9 @@ export function dollrCommand(services: SlackServices) {
         }
         return later(async () => {
           const ids = await services.store.listRequestIds({ newestFirst: true, limit: count });
-          const requests = (await Promise.all(ids.map((id) => services.store.get(id)))).filter((r): r is MoneyRequest => r !== undefined);
+          const requests = (await Promise.all(ids.map((id) => services.store.get(id)))).filter(
+            (r): r is MoneyRequest => r !== undefined,
+          );
           return historyAnswer(requests);
         });
       }

@@ -22,7 +22,11 @@ export function parseCommand(text: string): DollrCommand {
       return { kind: 'help' };
     case 'refund':
     case 'payout':
-      return { kind: 'request', operation: first.toLowerCase() as Operation, prefill: prefillFrom(first.toLowerCase() as Operation, rest) };
+      return {
+        kind: 'request',
+        operation: first.toLowerCase() as Operation,
+        prefill: prefillFrom(first.toLowerCase() as Operation, rest),
+      };
     case 'status':
       return { kind: 'status', key: rest[0] };
     case 'history':

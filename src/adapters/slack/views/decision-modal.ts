@@ -11,7 +11,7 @@ import { CALLBACKS, FIELD_ACTION, FIELDS, REQUEST_ID_PATTERN } from '../ids.ts';
 import { escapeMrkdwn } from '../mrkdwn.ts';
 import type { ViewValues } from './request-modal.ts';
 
-export const DECISION_TEXT_MAX = 500;
+const DECISION_TEXT_MAX = 500;
 
 export interface DecisionModalSpec {
   callbackId: string;
@@ -53,7 +53,13 @@ export function decisionModal(spec: DecisionModalSpec, request: MoneyRequest): M
     submit: { type: 'plain_text', text: spec.submit },
     close: { type: 'plain_text', text: 'Cancel' },
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: `*${escapeMrkdwn(summary(request.details))}*\nRequest \`${request.id}\`. ${spec.note}` } },
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: `*${escapeMrkdwn(summary(request.details))}*\nRequest \`${request.id}\`. ${spec.note}`,
+        },
+      },
       {
         type: 'input',
         block_id: spec.field,
@@ -64,9 +70,15 @@ export function decisionModal(spec: DecisionModalSpec, request: MoneyRequest): M
   };
 }
 
-export type DecisionInput = { ok: true; requestId: string; text: string } | { ok: false; errors: Record<string, string> };
+export type DecisionInput =
+  | { ok: true; requestId: string; text: string }
+  | { ok: false; errors: Record<string, string> };
 
-export function parseDecisionModal(spec: DecisionModalSpec, privateMetadata: string, values: ViewValues): DecisionInput {
+export function parseDecisionModal(
+  spec: DecisionModalSpec,
+  privateMetadata: string,
+  values: ViewValues,
+): DecisionInput {
   const parsed = z
     .object({
       requestId: z.string().regex(REQUEST_ID_PATTERN, 'This form does not belong to a known request.'),

@@ -17,7 +17,8 @@ type Args = SlackViewMiddlewareArgs & AllMiddlewareArgs;
 
 /** Slack gives a view submission 3 s; the answer must leave well within that. */
 const ACK_BUDGET_MS = 2500;
-const NOT_SAVED = 'It could not be saved right now: my store is unreachable. Nothing was changed; try again in a minute.';
+const NOT_SAVED =
+  'It could not be saved right now: my store is unreachable. Nothing was changed; try again in a minute.';
 
 function decisionSubmission(
   services: SlackServices,
@@ -49,7 +50,9 @@ function decisionSubmission(
     if (result.ok) return after(result.value, userId);
     await client.chat
       .postMessage({ channel: userId, text: `Your decision on request \`${parsed.requestId}\`: ${result.message}` })
-      .catch((error: unknown) => services.logger.warn('could not tell a decider the outcome', { requestId: parsed.requestId, error }));
+      .catch((error: unknown) =>
+        services.logger.warn('could not tell a decider the outcome', { requestId: parsed.requestId, error }),
+      );
   };
 }
 

@@ -4,7 +4,13 @@
  */
 import type { ModalView, PlainTextInput, StaticSelect } from '@slack/types';
 import { CURRENCIES } from '../../../core/money.ts';
-import { payoutInputSchema, refundInputSchema, REASON_MAX, type Operation, type RequestDetails } from '../../../core/request.ts';
+import {
+  payoutInputSchema,
+  refundInputSchema,
+  REASON_MAX,
+  type Operation,
+  type RequestDetails,
+} from '../../../core/request.ts';
 import { firstChars } from '../blocks/limits.ts';
 import { CALLBACKS, FIELD_ACTION, FIELDS } from '../ids.ts';
 
@@ -27,10 +33,18 @@ const AMOUNT_MAX = 20;
 export function requestModal(operation: Operation, prefill: RequestPrefill, context: ModalContext): ModalView {
   const idField = operation === 'refund' ? FIELDS.originalPaymentIntentId : FIELDS.payoutAccountId;
   const blocks: ModalView['blocks'] = [
-    textInput(idField, operation === 'refund' ? 'Original payment ID' : 'Payout account ID', prefill.id && firstChars(prefill.id, ID_MAX), {
-      maxLength: ID_MAX,
-      hint: operation === 'refund' ? "Dollr's ID of the completed payment to refund, e.g. 4411" : "Dollr's ID of the payout account, e.g. 7",
-    }),
+    textInput(
+      idField,
+      operation === 'refund' ? 'Original payment ID' : 'Payout account ID',
+      prefill.id && firstChars(prefill.id, ID_MAX),
+      {
+        maxLength: ID_MAX,
+        hint:
+          operation === 'refund'
+            ? "Dollr's ID of the completed payment to refund, e.g. 4411"
+            : "Dollr's ID of the payout account, e.g. 7",
+      },
+    ),
     textInput(FIELDS.amount, 'Amount', prefill.amount && firstChars(prefill.amount, AMOUNT_MAX), {
       maxLength: AMOUNT_MAX,
       hint: operation === 'refund' ? "In the original payment's currency, e.g. 25.50" : 'For example 100 or 25.50',
@@ -44,7 +58,11 @@ export function requestModal(operation: Operation, prefill: RequestPrefill, cont
     textInput(FIELDS.reason, 'Reason', reason, {
       multiline: true,
       maxLength: REASON_MAX,
-      ...(shortened ? { hint: `What you typed after the command was longer than ${REASON_MAX} characters: it was shortened to fit. Check it.` } : {}),
+      ...(shortened
+        ? {
+            hint: `What you typed after the command was longer than ${REASON_MAX} characters: it was shortened to fit. Check it.`,
+          }
+        : {}),
     }),
   );
   return {
@@ -64,7 +82,11 @@ function textInput(
   initial: string | undefined,
   options: { hint?: string; multiline?: boolean; maxLength?: number },
 ): ModalView['blocks'][number] {
-  const element: PlainTextInput = { type: 'plain_text_input', action_id: FIELD_ACTION, multiline: options.multiline ?? false };
+  const element: PlainTextInput = {
+    type: 'plain_text_input',
+    action_id: FIELD_ACTION,
+    multiline: options.multiline ?? false,
+  };
   if (initial) element.initial_value = initial;
   if (options.maxLength) element.max_length = options.maxLength;
   return {
@@ -90,7 +112,10 @@ function currencySelect(initial: string | undefined): ModalView['blocks'][number
 }
 
 /** Slack's view.state.values: block_id -> action_id -> the input's state. */
-export type ViewValues = Record<string, Record<string, { type?: string; value?: string | null; selected_option?: { value: string } | null }>>;
+export type ViewValues = Record<
+  string,
+  Record<string, { type?: string; value?: string | null; selected_option?: { value: string } | null }>
+>;
 
 export type ModalParse = { ok: true; details: RequestDetails } | { ok: false; errors: Record<string, string> };
 
@@ -135,7 +160,9 @@ const BLOCK_OF_FIELD: Record<string, string> = {
 export function parseModalContext(privateMetadata: string): ModalContext | undefined {
   try {
     const value = JSON.parse(privateMetadata) as { channelId?: unknown };
-    return typeof value.channelId === 'string' && /^[CGDU][A-Z0-9]+$/.test(value.channelId) ? { channelId: value.channelId } : undefined;
+    return typeof value.channelId === 'string' && /^[CGDU][A-Z0-9]+$/.test(value.channelId)
+      ? { channelId: value.channelId }
+      : undefined;
   } catch {
     return undefined;
   }

@@ -26,7 +26,7 @@ export function requestSubmission(operation: Operation, services: SlackServices)
     const requesterId = body.user.id;
     const channelId = services.approvalChannel ?? context.channelId;
     const id = requestIdFor(body.team?.id ?? '', view.id);
-    let result;
+    let result: Awaited<ReturnType<typeof requestMoney>>;
     try {
       // Stored before the modal closes, so that a store outage is said in the modal, not lost.
       result = await requestMoney(services, { id, details: parsed.details, requesterId, channelId });
@@ -41,7 +41,8 @@ export function requestSubmission(operation: Operation, services: SlackServices)
       return;
     }
     if (!result.ok && result.code !== 'duplicate_submission') {
-      const field = result.code === 'over_maximum' || result.code === 'over_daily_limit' ? FIELDS.amount : FIELDS.reason;
+      const field =
+        result.code === 'over_maximum' || result.code === 'over_daily_limit' ? FIELDS.amount : FIELDS.reason;
       await ack({ response_action: 'errors', errors: { [field]: result.message } });
       return;
     }
