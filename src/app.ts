@@ -21,16 +21,16 @@ import { slackAgent } from './adapters/slack/slack-agent.ts';
 import { createSlackNotifier } from './adapters/slack/slack-notifier.ts';
 import { createStore, type Store } from './adapters/store/create-store.ts';
 import { secretsOf, type Config } from './config.ts';
-import { createExecutor } from './core/execute-request.ts';
-import { createOutbox } from './core/outbox.ts';
-import { currentFreeze } from './core/freeze.ts';
+import { createExecutor } from './core/execution/executor.ts';
+import { createOutbox } from './core/delivery/outbox.ts';
+import { currentFreeze } from './core/approval/freeze.ts';
 import type { Checkpoint, Clock, IdGenerator } from './core/ports.ts';
-import { createPollScheduler } from './core/poll-scheduler.ts';
+import { createPollScheduler } from './core/execution/poll-scheduler.ts';
 import { createRequestWorker } from './core/request-worker.ts';
-import { watchIsDue, watchPending } from './core/watch-pending.ts';
+import { watchIsDue, watchPending } from './core/approval/watch-pending.ts';
 import { loadApprovalPolicy } from './adapters/policy/load-policy.ts';
 import { createUserDirectory } from './adapters/slack/user-directory.ts';
-import type { Backoff } from './core/retry-policy.ts';
+import type { Backoff } from './core/execution/retry-policy.ts';
 
 export interface AppOverrides {
   store?: Store;

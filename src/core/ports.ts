@@ -2,9 +2,9 @@
  * What the core needs from the outside world. Adapters implement these; tests use the real adapters
  * against fakes over HTTP, or in-memory implementations of these same interfaces.
  */
-import type { ApproverSet } from './approval-policy.ts';
-import type { Currency } from './money.ts';
-import type { ExecutionSnapshot, FeePreview, MoneyRequest, Operation, RequestEvent } from './request.ts';
+import type { ApproverSet } from './approval/approval-policy.ts';
+import type { Currency } from './request/money.ts';
+import type { ExecutionSnapshot, FeePreview, MoneyRequest, Operation, RequestEvent } from './request/request.ts';
 
 export interface RequestStore {
   /** Stores a new request. Resolves false, writing nothing, when a request with that ID exists. */
@@ -86,7 +86,7 @@ export interface Leases {
   releaseLease(name: string, owner: string): Promise<void>;
 }
 
-/** Dollr, as the core needs it. Failures are thrown as DollrError (see dollr-error.ts). */
+/** Dollr, as the core needs it. Failures are thrown as DollrError (see execution/dollr-error.ts). */
 export interface PaymentsGateway {
   /** Creates a refund session and returns its ID (Dollr sends an integer; we keep it as text). */
   createRefundSession(input: {
@@ -127,7 +127,7 @@ export interface Notifier {
    * Tells one message about the request's next untold events (`request.events[request.toldCount]`
    * on). Which ones is settled by `claim`, called once, when Slack would take the message now: a
    * thread reply first waits its turn in the channel, so the events stored meanwhile go along (see
-   * outbox.ts nextBatch). Nothing is sent when `claim` resolves undefined. A `requested` event alone
+   * delivery/outbox.ts nextBatch). Nothing is sent when `claim` resolves undefined. A `requested` event alone
    * posts the card and resolves its ts. With `maybeSent` (an earlier attempt may have landed) it
    * first looks for the message in Slack and does not post it twice.
    */

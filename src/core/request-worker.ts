@@ -8,14 +8,14 @@
  *
  * The lease's epoch fences every write of the execution's steps, and it is renewed right before
  * each execute: a process that stalled past its lease can neither write nor send (see
- * execute-request.ts). A kick is never lost: one that comes while a run is ending starts the next.
+ * execution/executor.ts). A kick is never lost: one that comes while a run is ending starts the next.
  */
-import type { Executor, HeldLease } from './execute-request.ts';
-import { createFollowedRequests } from './followed-requests.ts';
-import type { Outbox } from './outbox.ts';
-import type { PollScheduler } from './poll-scheduler.ts';
+import type { Executor, HeldLease } from './execution/executor.ts';
+import { createFollowedRequests } from './execution/followed-requests.ts';
+import type { Outbox } from './delivery/outbox.ts';
+import type { PollScheduler } from './execution/poll-scheduler.ts';
 import type { Clock, Leases, Logger, RequestStore } from './ports.ts';
-import { IN_FLIGHT_STATES, type MoneyRequest } from './request.ts';
+import { IN_FLIGHT_STATES, type MoneyRequest } from './request/request.ts';
 import { FencedWriteError } from './store-refusals.ts';
 
 export interface RequestWorkerOptions {

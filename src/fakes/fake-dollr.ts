@@ -43,7 +43,7 @@
  *   GET  /__fake/balances                       {USD: "1000000.00", ...}
  *   GET  /__fake/counts/{reference_id}          {executionCount, executeRequestCount, statusRequestCount}
  */
-import { formatMinor } from '../core/money.ts';
+import { formatMinor } from '../core/request/money.ts';
 import { expireTokens } from './dollr/auth.ts';
 import { createControl } from './dollr/control.ts';
 import { executionView, settleExecution } from './dollr/executions.ts';

@@ -7,7 +7,7 @@ import { queryObjects, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, expect, it } from 'vitest';
 import { createStore, type Store } from '../../src/adapters/store/create-store.ts';
-import type { MoneyRequest } from '../../src/core/request.ts';
+import type { MoneyRequest } from '../../src/core/request/request.ts';
 import { APPROVER, person, REQUESTER, startSystem, waitForThread, type System } from '../support/system.ts';
 
 // A full GC on demand, without starting the test process with --expose-gc.

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ACTIONS } from '../../src/adapters/slack/ids.ts';
 import { createStore } from '../../src/adapters/store/create-store.ts';
-import type { RequestEvent } from '../../src/core/request.ts';
+import type { RequestEvent } from '../../src/core/request/request.ts';
 import { aRequest } from '../support/request-builder.ts';
 import {
   APPROVER,

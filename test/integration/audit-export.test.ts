@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStore, type Store } from '../../src/adapters/store/create-store.ts';
-import type { RequestEvent } from '../../src/core/request.ts';
+import type { RequestEvent } from '../../src/core/request/request.ts';
 import { AUDIT_COLUMNS } from '../../src/tools/audit/audit-rows.ts';
 import { exportAudit, type AuditFormat } from '../../src/tools/audit/export-audit.ts';
 import { createProgress } from '../../src/tools/audit/progress.ts';

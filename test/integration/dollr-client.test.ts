@@ -7,7 +7,7 @@ import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDollrClient, type DollrClient, type DollrClientOptions } from '../../src/adapters/dollr/dollr-client.ts';
-import { DollrError } from '../../src/core/dollr-error.ts';
+import { DollrError } from '../../src/core/execution/dollr-error.ts';
 import type { Logger } from '../../src/core/ports.ts';
 import { startFakeDollr, type FakeDollr } from '../../src/fakes/fake-dollr.ts';
 

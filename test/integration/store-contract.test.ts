@@ -15,7 +15,7 @@ import { createKeyvStore } from '../../src/adapters/store/keyv-store.ts';
 import { openMemoryBackend } from '../../src/adapters/store/memory-backend.ts';
 import { openRedisBackend } from '../../src/adapters/store/redis-backend.ts';
 import { openSqliteBackend } from '../../src/adapters/store/sqlite-backend.ts';
-import type { MoneyRequest } from '../../src/core/request.ts';
+import type { MoneyRequest } from '../../src/core/request/request.ts';
 import { FencedWriteError, LimitReachedError } from '../../src/core/store-refusals.ts';
 import { aRequest, nextVersion } from '../support/request-builder.ts';
 

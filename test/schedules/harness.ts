@@ -20,7 +20,7 @@ import { createStore, type Store } from '../../src/adapters/store/create-store.t
 import { StoreError } from '../../src/adapters/store/store-error.ts';
 import { loadConfig, secretsOf } from '../../src/config.ts';
 import type { Checkpoint } from '../../src/core/ports.ts';
-import { isFinal, type MoneyRequest } from '../../src/core/request.ts';
+import { isFinal, type MoneyRequest } from '../../src/core/request/request.ts';
 import { startFakeDollr, type FakeDollr } from '../../src/fakes/fake-dollr.ts';
 import { startFakeSlack, type FakeSlack } from '../../src/fakes/fake-slack.ts';
 import { personAt } from '../support/people.ts';

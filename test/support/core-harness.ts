@@ -5,9 +5,9 @@
  */
 import { vi } from 'vitest';
 import { createStore, type Store } from '../../src/adapters/store/create-store.ts';
-import { DollrError, type DollrErrorOptions } from '../../src/core/dollr-error.ts';
+import { DollrError, type DollrErrorOptions } from '../../src/core/execution/dollr-error.ts';
 import type { Clock, Logger, PaymentsGateway } from '../../src/core/ports.ts';
-import type { ExecutionSnapshot, MoneyRequest, Operation } from '../../src/core/request.ts';
+import type { ExecutionSnapshot, MoneyRequest, Operation } from '../../src/core/request/request.ts';
 import { anExecution, aRequest } from './request-builder.ts';
 
 /** A clock on vitest's fake timers: `now` is the faked Date, `sleep` a faked setTimeout. */

@@ -2,7 +2,7 @@
  * Test data: a valid MoneyRequest that tests change only where it matters to them.
  */
 import { randomUUID } from 'node:crypto';
-import type { ExecutionSnapshot, MoneyRequest, RequestEvent } from '../../src/core/request.ts';
+import type { ExecutionSnapshot, MoneyRequest, RequestEvent } from '../../src/core/request/request.ts';
 
 const AT = '2026-11-28T12:00:00.000Z';
 

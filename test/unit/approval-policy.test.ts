@@ -6,9 +6,9 @@ import {
   type AppliedRule,
   type ApprovalPolicy,
   type PolicyConfig,
-} from '../../src/core/approval-policy.ts';
-import type { Currency } from '../../src/core/money.ts';
-import type { RequestDetails } from '../../src/core/request.ts';
+} from '../../src/core/approval/approval-policy.ts';
+import type { Currency } from '../../src/core/request/money.ts';
+import type { RequestDetails } from '../../src/core/request/request.ts';
 
 const APPROVERS = approverSetFrom(['U0ALICE', 'S0TEAM']);
 const FINANCE = { users: [], groups: ['S0FINANCE'] };

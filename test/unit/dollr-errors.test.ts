@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fromTransportError, toDollrError } from '../../src/adapters/dollr/dollr-errors.ts';
-import { DollrError } from '../../src/core/dollr-error.ts';
+import { DollrError } from '../../src/core/execution/dollr-error.ts';
 
 describe('toDollrError', () => {
   it.each([

@@ -5,9 +5,9 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadApprovalPolicy, PolicyFileError } from '../../src/adapters/policy/load-policy.ts';
 import { distinctApprovers } from '../../src/adapters/policy/policy-checks.ts';
-import type { ApprovalPolicy, AppliedRule } from '../../src/core/approval-policy.ts';
-import type { Currency } from '../../src/core/money.ts';
-import type { RequestDetails } from '../../src/core/request.ts';
+import type { ApprovalPolicy, AppliedRule } from '../../src/core/approval/approval-policy.ts';
+import type { Currency } from '../../src/core/request/money.ts';
+import type { RequestDetails } from '../../src/core/request/request.ts';
 
 const APPROVERS = ['U0DEFAULT1'];
 const dir = mkdtempSync(join(tmpdir(), 'policy-file-'));

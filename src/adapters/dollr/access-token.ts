@@ -2,7 +2,7 @@
  * Dollr's Bearer token: obtained with the client credentials, cached, renewed before it runs out,
  * and shared: concurrent callers wait on one token request instead of each starting their own.
  */
-import { DollrError, isDollrError } from '../../core/dollr-error.ts';
+import { DollrError, isDollrError } from '../../core/execution/dollr-error.ts';
 import type { DollrHttp } from './dollr-http.ts';
 import { parseAnswer, tokenResponseSchema } from './dollr-schemas.ts';
 

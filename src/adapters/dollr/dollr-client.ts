@@ -4,7 +4,7 @@
  * core knows whether money may already have moved.
  */
 import { Agent, type Dispatcher } from 'undici';
-import { DollrError, isDollrError } from '../../core/dollr-error.ts';
+import { DollrError, isDollrError } from '../../core/execution/dollr-error.ts';
 import type { Logger, PaymentsGateway } from '../../core/ports.ts';
 import { raceDeadline } from '../deadline.ts';
 import { createAccessTokens } from './access-token.ts';
@@ -17,7 +17,7 @@ import {
   predictionQuery,
   providerOfMethod,
   toFeePreview,
-} from './fee-preview.ts';
+} from './fee-prediction.ts';
 import { DEFAULT_DEVICE, USER_AGENT, passcodeBody, type DeviceInfo, type PayoutPasscode } from './payout-passcode.ts';
 
 export interface DollrClientOptions {

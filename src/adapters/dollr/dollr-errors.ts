@@ -3,7 +3,7 @@
  * failures (refused connections, resets, our own timeout) in `fromTransportError`. Nothing else in
  * the app looks at a status code.
  */
-import { DollrError, type DollrErrorCode, type DollrRefusal } from '../../core/dollr-error.ts';
+import { DollrError, type DollrErrorCode, type DollrRefusal } from '../../core/execution/dollr-error.ts';
 import { serverWaitMs } from '../server-wait.ts';
 import { errorBodySchema } from './dollr-schemas.ts';
 

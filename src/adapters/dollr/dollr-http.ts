@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { request, type Dispatcher } from 'undici';
-import { DollrError } from '../../core/dollr-error.ts';
+import { DollrError } from '../../core/execution/dollr-error.ts';
 import type { Logger } from '../../core/ports.ts';
 import { fromTransportError, isSuccess, toDollrError } from './dollr-errors.ts';
 

@@ -4,8 +4,8 @@
  * wrong type is a `bad_response`.
  */
 import { z } from 'zod';
-import { EXECUTION_STATUSES } from '../../core/request.ts';
-import { DollrError } from '../../core/dollr-error.ts';
+import { EXECUTION_STATUSES } from '../../core/request/request.ts';
+import { DollrError } from '../../core/execution/dollr-error.ts';
 
 /** `POST /v1/jwt/client/obtain/token`. `expires_in` is in MINUTES (unlike realtime keys, in seconds). */
 export const tokenResponseSchema = z.looseObject({

@@ -2,7 +2,7 @@
  * Dollr's ExecutionResponse as the core sees it. Dollr sends amounts as JSON numbers in major units;
  * the core keeps amounts as text with two decimals, so that what is stored is what is shown.
  */
-import type { ExecutionSnapshot } from '../../core/request.ts';
+import type { ExecutionSnapshot } from '../../core/request/request.ts';
 import type { ExecutionResponse } from './dollr-schemas.ts';
 
 /** 25.5 -> "25.50". Rounded to cents: Dollr's currencies have two decimals. */

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
-import { approverSetFrom, createApprovalPolicy, type ApprovalPolicy } from '../../core/approval-policy.ts';
+import { approverSetFrom, createApprovalPolicy, type ApprovalPolicy } from '../../core/approval/approval-policy.ts';
 import { policyFileSchema } from './policy-schema.ts';
 
 const WHAT_TO_DO =

@@ -7,7 +7,7 @@
  * is reported at once), hence the defensive reads: a failed field may hold anything.
  */
 import type { z } from 'zod';
-import { displayAmount, formatMinor } from '../../core/money.ts';
+import { displayAmount, formatMinor } from '../../core/request/money.ts';
 
 export const ANY_CURRENCY = 'any';
 

@@ -5,8 +5,8 @@
  * so that one start-up reports every problem of the file at once.
  */
 import { z } from 'zod';
-import { approverSetFrom, type PolicyConfig } from '../../core/approval-policy.ts';
-import { CURRENCIES, parseAmount, toMinor } from '../../core/money.ts';
+import { approverSetFrom, type PolicyConfig } from '../../core/approval/approval-policy.ts';
+import { CURRENCIES, parseAmount, toMinor } from '../../core/request/money.ts';
 import { ANY_CURRENCY, checkPolicyFile } from './policy-checks.ts';
 
 const OPERATIONS = ['refund', 'payout'] as const;

@@ -1,5 +1,5 @@
 /** What the Slack listeners may use: the core's use cases' collaborators, wired in app.ts. */
-import type { ApprovalPolicy } from '../../core/approval-policy.ts';
+import type { ApprovalPolicy } from '../../core/approval/approval-policy.ts';
 import type {
   Checkpoint,
   Clock,

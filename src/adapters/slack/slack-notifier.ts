@@ -4,9 +4,9 @@
  * switch), so a late update never shows stale state.
  */
 import type { WebClient } from '@slack/web-api';
-import type { Freeze } from '../../core/freeze.ts';
+import type { Freeze } from '../../core/approval/freeze.ts';
 import type { Claim, Logger, Notifier } from '../../core/ports.ts';
-import type { MoneyRequest, RequestEvent, RequestState } from '../../core/request.ts';
+import type { MoneyRequest, RequestEvent, RequestState } from '../../core/request/request.ts';
 import { approvalCard, type SlackMessage } from './blocks/approval-card.ts';
 import { NOTHING_SENT, type SlackQueues } from './slack-queues.ts';
 import { summary } from './blocks/describe-request.ts';

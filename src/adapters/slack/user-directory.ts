@@ -6,7 +6,7 @@
  * or with none seen, the lookup fails and the caller refuses rather than guesses.
  */
 import type { WebClient } from '@slack/web-api';
-import type { ApproverSet } from '../../core/approval-policy.ts';
+import type { ApproverSet } from '../../core/approval/approval-policy.ts';
 import type { Directory, Logger } from '../../core/ports.ts';
 
 export interface UserDirectoryOptions {

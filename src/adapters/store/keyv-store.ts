@@ -19,7 +19,7 @@
  * from the one counter `<ns>:lease-epoch`, which never expires.
  */
 import type { RequestStore, WriteOptions } from '../../core/ports.ts';
-import { hasWorkLeft, type MoneyRequest } from '../../core/request.ts';
+import { hasWorkLeft, type MoneyRequest } from '../../core/request/request.ts';
 import { FencedWriteError, LimitReachedError } from '../../core/store-refusals.ts';
 import type { Backend, WriteConditions } from './backend.ts';
 import type { Leases } from './leases.ts';

@@ -5,7 +5,7 @@
  */
 import type { Keyv } from 'keyv';
 import { z } from 'zod';
-import { REQUEST_STATES, type MoneyRequest } from '../../core/request.ts';
+import { REQUEST_STATES, type MoneyRequest } from '../../core/request/request.ts';
 import { StoreError } from './store-error.ts';
 
 /** The fields the store and recovery rely on; the rest is trusted as written by this app. */

@@ -10,7 +10,7 @@
  * insert carries the same record), so an entry never contradicts its record.
  */
 import type { RequestStore } from '../../core/ports.ts';
-import { subjectOf, type MoneyRequest } from '../../core/request.ts';
+import { subjectOf, type MoneyRequest } from '../../core/request/request.ts';
 import type { AtomicPrimitives, ScoreRange } from './backend.ts';
 import { StoreError } from './store-error.ts';
 

@@ -2,7 +2,7 @@
  * The life of an execution in the fake: created once per reference (moving money at most once),
  * advanced by status polls or settled by a test, and shown as Dollr's ExecutionResponse.
  */
-import { formatMinor } from '../../core/money.ts';
+import { formatMinor } from '../../core/request/money.ts';
 import { bump, type FakeState } from './state.ts';
 import type { ExecutionRecord, ExecutionView, FakeExecutionStatus, FakeOperation, SettleOutcome } from './types.ts';
 

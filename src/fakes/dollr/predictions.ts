@@ -8,7 +8,7 @@
  * the same (422 on `query.target_currency` otherwise). With `predictionsAvailable: false` it answers
  * 503, as a Dollr whose pricing service is down.
  */
-import { formatMinor } from '../../core/money.ts';
+import { formatMinor } from '../../core/request/money.ts';
 import type { FakeState } from './state.ts';
 import { reply, type Reply } from './types.ts';
 import { SUPPORTED_CURRENCIES, validationError, type ValidationIssue } from './validation.ts';

@@ -2,7 +2,7 @@
  * Refund and payout sessions: short-lived, single-use intents that an execution consumes.
  * Refunds take their expiry from the client (at most 24 h ahead); payouts get the fake's lifetime.
  */
-import { formatMinor } from '../../core/money.ts';
+import { formatMinor } from '../../core/request/money.ts';
 import { refundableMinor, WALLET_IDS, type FakeState } from './state.ts';
 import { reply, type FakeOperation, type Reply, type SessionRecord } from './types.ts';
 import { BodyReader, fieldError, validationError } from './validation.ts';

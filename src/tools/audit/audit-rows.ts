@@ -2,7 +2,7 @@
  * The audit trail of a request as rows: one row per event (the `events` array is append-only, so it
  * is the trail), sorted by time, each carrying the request's own columns too.
  */
-import { subjectOf, type MoneyRequest } from '../../core/request.ts';
+import { subjectOf, type MoneyRequest } from '../../core/request/request.ts';
 import { describeEvent } from './describe-event.ts';
 
 export const AUDIT_COLUMNS = [

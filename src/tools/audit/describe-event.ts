@@ -7,7 +7,7 @@
  * their main fields their own way; every other field (`comment`, `to`, a new type's fields) follows
  * generically as `name: value`.
  */
-import type { MoneyRequest } from '../../core/request.ts';
+import type { MoneyRequest } from '../../core/request/request.ts';
 
 type LooseEvent = Record<string, unknown>;
 

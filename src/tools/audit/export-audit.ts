@@ -5,7 +5,7 @@
  */
 import type { Writable } from 'node:stream';
 import type { RequestStore } from '../../core/ports.ts';
-import type { MoneyRequest } from '../../core/request.ts';
+import type { MoneyRequest } from '../../core/request/request.ts';
 import { auditRows } from './audit-rows.ts';
 import { csvHeader, csvRow } from './write-csv.ts';
 import { jsonlRow } from './write-jsonl.ts';

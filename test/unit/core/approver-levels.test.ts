@@ -1,9 +1,9 @@
 /** Who may give each approval is fixed when a request is made: a policy change applies to new requests only. */
 import { describe, expect, it } from 'vitest';
-import { approverSetFrom, createApprovalPolicy } from '../../../src/core/approval-policy.ts';
-import { approveRequest } from '../../../src/core/decide-request.ts';
+import { approverSetFrom, createApprovalPolicy } from '../../../src/core/approval/approval-policy.ts';
+import { approveRequest } from '../../../src/core/approval/decide-request.ts';
 import type { Directory } from '../../../src/core/ports.ts';
-import { requestMoney } from '../../../src/core/request-money.ts';
+import { requestMoney } from '../../../src/core/request/request-money.ts';
 import { memoryStore } from '../../support/core-harness.ts';
 
 const clock = { now: () => new Date('2026-12-04T10:00:00Z'), sleep: async () => {} };

@@ -5,10 +5,10 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Store } from '../../../src/adapters/store/create-store.ts';
-import { approverSetFrom, createApprovalPolicy } from '../../../src/core/approval-policy.ts';
-import { approveRequest } from '../../../src/core/decide-request.ts';
+import { approverSetFrom, createApprovalPolicy } from '../../../src/core/approval/approval-policy.ts';
+import { approveRequest } from '../../../src/core/approval/decide-request.ts';
 import type { Directory } from '../../../src/core/ports.ts';
-import { requestMoney } from '../../../src/core/request-money.ts';
+import { requestMoney } from '../../../src/core/request/request-money.ts';
 import { fakeTimersClock, memoryStore } from '../../support/core-harness.ts';
 
 const policy = createApprovalPolicy(

@@ -4,12 +4,12 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Store } from '../../../src/adapters/store/create-store.ts';
-import { createExecutor, type Executor, type HeldLease } from '../../../src/core/execute-request.ts';
-import { createPollScheduler } from '../../../src/core/poll-scheduler.ts';
-import type { MoneyRequest } from '../../../src/core/request.ts';
+import { createExecutor, type Executor, type HeldLease } from '../../../src/core/execution/executor.ts';
+import { createPollScheduler } from '../../../src/core/execution/poll-scheduler.ts';
+import type { MoneyRequest } from '../../../src/core/request/request.ts';
 import { FencedWriteError } from '../../../src/core/store-refusals.ts';
-import { approve } from '../../../src/core/transitions.ts';
-import { writeOptions } from '../../../src/core/update-request.ts';
+import { approve } from '../../../src/core/request/transitions.ts';
+import { writeOptions } from '../../../src/core/request/update-request.ts';
 import {
   anApprovedRequest,
   capturingLogger,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Following } from '../../../src/core/execute-request.ts';
-import { createFollowedRequests } from '../../../src/core/followed-requests.ts';
-import { createPollScheduler } from '../../../src/core/poll-scheduler.ts';
+import type { Following } from '../../../src/core/execution/executor.ts';
+import { createFollowedRequests } from '../../../src/core/execution/followed-requests.ts';
+import { createPollScheduler } from '../../../src/core/execution/poll-scheduler.ts';
 
 const following = (id: string): Following => ({
   id,

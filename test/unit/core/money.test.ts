@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { amountField, displayAmount, parseAmount, toMinor } from '../../../src/core/money.ts';
+import { amountField, displayAmount, parseAmount, toMinor } from '../../../src/core/request/money.ts';
 
 describe('parseAmount', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { nextBatch } from '../../../src/core/outbox.ts';
-import type { RequestEvent } from '../../../src/core/request.ts';
+import { nextBatch } from '../../../src/core/delivery/outbox.ts';
+import type { RequestEvent } from '../../../src/core/request/request.ts';
 
 const at = '2026-11-28T10:00:00.000Z';
 const ev = (type: string): RequestEvent =>

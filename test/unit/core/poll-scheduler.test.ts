@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createPollScheduler } from '../../../src/core/poll-scheduler.ts';
+import { createPollScheduler } from '../../../src/core/execution/poll-scheduler.ts';
 
 describe('createPollScheduler', () => {
   it('wakes sleepers in time order on one timer', async () => {

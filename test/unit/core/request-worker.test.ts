@@ -4,13 +4,13 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Store } from '../../../src/adapters/store/create-store.ts';
-import { createExecutor } from '../../../src/core/execute-request.ts';
-import { createOutbox } from '../../../src/core/outbox.ts';
-import { createPollScheduler } from '../../../src/core/poll-scheduler.ts';
+import { createExecutor } from '../../../src/core/execution/executor.ts';
+import { createOutbox } from '../../../src/core/delivery/outbox.ts';
+import { createPollScheduler } from '../../../src/core/execution/poll-scheduler.ts';
 import type { Notifier } from '../../../src/core/ports.ts';
 import { createRequestWorker, type RequestWorker } from '../../../src/core/request-worker.ts';
-import { approve } from '../../../src/core/transitions.ts';
-import { writeOptions } from '../../../src/core/update-request.ts';
+import { approve } from '../../../src/core/request/transitions.ts';
+import { writeOptions } from '../../../src/core/request/update-request.ts';
 import { capturingLogger, elapse, fakeTimersClock, memoryStore, scriptedDollr } from '../../support/core-harness.ts';
 import { aRequest } from '../../support/request-builder.ts';
 

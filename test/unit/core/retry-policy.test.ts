@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DollrError } from '../../../src/core/dollr-error.ts';
-import { retryDelayMs } from '../../../src/core/retry-policy.ts';
+import { DollrError } from '../../../src/core/execution/dollr-error.ts';
+import { retryDelayMs } from '../../../src/core/execution/retry-policy.ts';
 
 const backoff = { initialMs: 1000, maxMs: 8000 };
 

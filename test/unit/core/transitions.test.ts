@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ExecutionSnapshot, MoneyRequest } from '../../../src/core/request.ts';
+import type { ExecutionSnapshot, MoneyRequest } from '../../../src/core/request/request.ts';
 import {
   approve,
   cancel,
@@ -8,7 +8,7 @@ import {
   recordExecution,
   recordReference,
   reject,
-} from '../../../src/core/transitions.ts';
+} from '../../../src/core/request/transitions.ts';
 
 const now = new Date('2026-11-28T12:00:00Z');
 const requestNeeding = (approvalsRequired: number): MoneyRequest =>

@@ -5,10 +5,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../../src/adapters/store/create-store.ts';
 import { StoreError } from '../../../src/adapters/store/store-error.ts';
-import { approverSetFrom, createApprovalPolicy } from '../../../src/core/approval-policy.ts';
-import { approveRequest } from '../../../src/core/decide-request.ts';
+import { approverSetFrom, createApprovalPolicy } from '../../../src/core/approval/approval-policy.ts';
+import { approveRequest } from '../../../src/core/approval/decide-request.ts';
 import type { Directory } from '../../../src/core/ports.ts';
-import { requestMoney } from '../../../src/core/request-money.ts';
+import { requestMoney } from '../../../src/core/request/request-money.ts';
 import { memoryStore } from '../../support/core-harness.ts';
 import { aRequest } from '../../support/request-builder.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { approvalCard } from '../../../src/adapters/slack/blocks/approval-card.ts';
 import { escapeMrkdwn } from '../../../src/adapters/slack/mrkdwn.ts';
-import { newRequest } from '../../../src/core/transitions.ts';
+import { newRequest } from '../../../src/core/request/transitions.ts';
 
 const request = newRequest({
   id: 'R234567890',

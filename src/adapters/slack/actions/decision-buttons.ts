@@ -3,8 +3,8 @@
  * Anyone who may not do what they pressed gets an ephemeral explanation, and nothing changes.
  */
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { approveRequest, cancelRequest, checkDecider } from '../../../core/decide-request.ts';
-import type { MoneyRequest } from '../../../core/request.ts';
+import { approveRequest, cancelRequest, checkDecider } from '../../../core/approval/decide-request.ts';
+import type { MoneyRequest } from '../../../core/request/request.ts';
 import type { Result } from '../../../core/result.ts';
 import { REQUEST_ID_PATTERN } from '../ids.ts';
 import { UserGroupUnavailableError } from '../user-directory.ts';

@@ -3,9 +3,9 @@
  * (while awaiting approval) the buttons. Always rendered from the stored record.
  */
 import type { KnownBlock } from '@slack/types';
-import type { Freeze } from '../../../core/freeze.ts';
-import { displayAmount, formatMinor } from '../../../core/money.ts';
-import { approvalsOf, type MoneyRequest } from '../../../core/request.ts';
+import type { Freeze } from '../../../core/approval/freeze.ts';
+import { displayAmount, formatMinor } from '../../../core/request/money.ts';
+import { approvalsOf, type MoneyRequest } from '../../../core/request/request.ts';
 import { ACTIONS } from '../ids.ts';
 import { escapeMrkdwn, mention } from '../mrkdwn.ts';
 import { amountText, idFields, operationName, reasonText, summary } from './describe-request.ts';

@@ -1,6 +1,6 @@
 /** Words and fields that describe a request the same way on the card, in the thread and in answers. */
-import { displayAmount } from '../../../core/money.ts';
-import type { MoneyRequest, RequestDetails, RequestState } from '../../../core/request.ts';
+import { displayAmount } from '../../../core/request/money.ts';
+import type { MoneyRequest, RequestDetails, RequestState } from '../../../core/request/request.ts';
 import { escapeMrkdwn } from '../mrkdwn.ts';
 
 export const operationName = (details: RequestDetails): string => (details.kind === 'refund' ? 'Refund' : 'Payout');

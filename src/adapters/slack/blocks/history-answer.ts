@@ -1,5 +1,5 @@
 /** The ephemeral answer to `/dollr history [n]`: the latest requests, one line each. */
-import { approvalsOf, type MoneyRequest } from '../../../core/request.ts';
+import { approvalsOf, type MoneyRequest } from '../../../core/request/request.ts';
 import { mention } from '../mrkdwn.ts';
 import { amountText, operationName, STATE_LABELS } from './describe-request.ts';
 

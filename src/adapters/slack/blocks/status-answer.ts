@@ -1,5 +1,5 @@
 /** The ephemeral answer to `/dollr status <id>`. */
-import type { MoneyRequest } from '../../../core/request.ts';
+import type { MoneyRequest } from '../../../core/request/request.ts';
 import { mention } from '../mrkdwn.ts';
 import { stateLine } from './approval-card.ts';
 import { reasonText, STATE_LABELS, summary } from './describe-request.ts';

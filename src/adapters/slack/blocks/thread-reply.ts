@@ -1,5 +1,10 @@
 /** What the card's thread says about one event; undefined for events people need not see. */
-import { approvalsOf, type ExecutionSnapshot, type MoneyRequest, type RequestEvent } from '../../../core/request.ts';
+import {
+  approvalsOf,
+  type ExecutionSnapshot,
+  type MoneyRequest,
+  type RequestEvent,
+} from '../../../core/request/request.ts';
 import { escapeMrkdwn, mention } from '../mrkdwn.ts';
 import type { SlackMessage } from './approval-card.ts';
 import { operationName } from './describe-request.ts';

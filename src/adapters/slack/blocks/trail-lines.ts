@@ -1,5 +1,5 @@
 /** A request's trail, one line per event, for `/dollr status`. */
-import type { MoneyRequest, RequestEvent } from '../../../core/request.ts';
+import type { MoneyRequest, RequestEvent } from '../../../core/request/request.ts';
 import { escapeMrkdwn, mention } from '../mrkdwn.ts';
 import { clip } from './limits.ts';
 

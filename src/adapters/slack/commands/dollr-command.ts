@@ -1,9 +1,9 @@
 /** `/dollr ...`: help, a request modal, status, history, the freeze switch. Acks first, always. */
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { switchFreeze } from '../../../core/freeze-switch.ts';
-import type { MoneyRequest } from '../../../core/request.ts';
-import { PAYOUTS_NOT_CONFIGURED } from '../../../core/request-money.ts';
-import { requestStatus } from '../../../core/request-status.ts';
+import { switchFreeze } from '../../../core/approval/freeze.ts';
+import type { MoneyRequest } from '../../../core/request/request.ts';
+import { PAYOUTS_NOT_CONFIGURED } from '../../../core/request/request-money.ts';
+import { requestStatus } from '../../../core/request/request-status.ts';
 import { helpText } from '../blocks/help-text.ts';
 import { historyAnswer } from '../blocks/history-answer.ts';
 import { statusAnswer } from '../blocks/status-answer.ts';

@@ -1,6 +1,6 @@
 /** Reads the text after `/dollr` into what the person asked for. Pure; nothing here is validated
  * beyond shape: the modal shows every prefilled value for confirmation and validates it there. */
-import type { Operation } from '../../../core/request.ts';
+import type { Operation } from '../../../core/request/request.ts';
 import type { RequestPrefill } from '../views/request-modal.ts';
 
 export type DollrCommand =

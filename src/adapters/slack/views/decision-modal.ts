@@ -5,7 +5,7 @@
  */
 import type { ModalView } from '@slack/types';
 import { z } from 'zod';
-import type { MoneyRequest } from '../../../core/request.ts';
+import type { MoneyRequest } from '../../../core/request/request.ts';
 import { summary } from '../blocks/describe-request.ts';
 import { CALLBACKS, FIELD_ACTION, FIELDS, REQUEST_ID_PATTERN } from '../ids.ts';
 import { escapeMrkdwn } from '../mrkdwn.ts';

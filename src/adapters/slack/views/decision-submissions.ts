@@ -5,8 +5,8 @@
  * outcome by direct message once it is known.
  */
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
-import { approveRequest, rejectRequest } from '../../../core/decide-request.ts';
-import type { MoneyRequest } from '../../../core/request.ts';
+import { approveRequest, rejectRequest } from '../../../core/approval/decide-request.ts';
+import type { MoneyRequest } from '../../../core/request/request.ts';
 import { refuse, type Result } from '../../../core/result.ts';
 import { afterApproval } from '../actions/decision-buttons.ts';
 import type { SlackServices } from '../services.ts';

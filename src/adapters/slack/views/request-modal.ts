@@ -3,14 +3,14 @@
  * operation's one zod schema, with each problem mapped to the input block it belongs to.
  */
 import type { ModalView, PlainTextInput, StaticSelect } from '@slack/types';
-import { CURRENCIES } from '../../../core/money.ts';
+import { CURRENCIES } from '../../../core/request/money.ts';
 import {
   payoutInputSchema,
   refundInputSchema,
   REASON_MAX,
   type Operation,
   type RequestDetails,
-} from '../../../core/request.ts';
+} from '../../../core/request/request.ts';
 import { firstChars } from '../blocks/limits.ts';
 import { CALLBACKS, FIELD_ACTION, FIELDS } from '../ids.ts';
 

@@ -1,8 +1,8 @@
 /** A submitted refund or payout modal: validate, store, ack, then post the card. */
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
-import type { Operation } from '../../../core/request.ts';
-import { attachFeePreview } from '../../../core/fee-preview.ts';
-import { requestMoney } from '../../../core/request-money.ts';
+import type { Operation } from '../../../core/request/request.ts';
+import { attachFeePreview } from '../../../core/request/fee-estimate.ts';
+import { requestMoney } from '../../../core/request/request-money.ts';
 import { FIELDS, requestIdFor } from '../ids.ts';
 import type { SlackServices } from '../services.ts';
 import { parseModalContext, parseRequestModal, type ViewValues } from './request-modal.ts';

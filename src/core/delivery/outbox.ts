@@ -5,10 +5,10 @@
  * so a crash or a Slack outage delays a message but never loses it.
  */
 import { setMaxListeners } from 'node:events';
-import type { Claim, Clock, Logger, Notifier, RequestStore } from './ports.ts';
-import type { MoneyRequest, RequestEvent } from './request.ts';
-import { recordSending, recordSlackFailure, recordTold } from './transitions.ts';
-import { updateRequest } from './update-request.ts';
+import type { Claim, Clock, Logger, Notifier, RequestStore } from '../ports.ts';
+import type { MoneyRequest, RequestEvent } from '../request/request.ts';
+import { recordSending, recordSlackFailure, recordTold } from '../request/transitions.ts';
+import { updateRequest } from '../request/update-request.ts';
 
 const PERMANENT_FAILURE_LIMIT = 3;
 /** At most this many events in one message (a thread reply holds one block per event). */

@@ -2,7 +2,7 @@
  * Before the card goes out, a payout gets Dollr's estimate of its fees and of what the payee
  * receives. It is only an estimate: when Dollr cannot say, the card simply goes out without it.
  */
-import type { Logger, PaymentsGateway, RequestStore } from './ports.ts';
+import type { Logger, PaymentsGateway, RequestStore } from '../ports.ts';
 import type { MoneyRequest } from './request.ts';
 import { updateRequest } from './update-request.ts';
 

@@ -1,12 +1,12 @@
 /** Use case: a person asks for a refund or payout; it is checked, stored, and its approval card goes out. */
-import type { ApprovalPolicy } from './approval-policy.ts';
-import { usedTodayMinor } from './daily-limit.ts';
-import { dailyLimitMessage } from './decide-request.ts';
+import type { ApprovalPolicy } from '../approval/approval-policy.ts';
+import { usedTodayMinor } from '../approval/daily-limit.ts';
+import { dailyLimitMessage } from '../approval/decide-request.ts';
 import { toMinor } from './money.ts';
-import type { Clock, RequestStore } from './ports.ts';
+import type { Clock, RequestStore } from '../ports.ts';
 import { requestChecks } from './request-checks.ts';
 import type { MoneyRequest, RequestDetails } from './request.ts';
-import { refuse, ok, type Result } from './result.ts';
+import { refuse, ok, type Result } from '../result.ts';
 import { newRequest } from './transitions.ts';
 
 export interface RequestMoneyInput {

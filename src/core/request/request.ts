@@ -3,7 +3,7 @@
  * `details` never changes after the request is created; what is approved is what the card shows.
  */
 import { z } from 'zod';
-import type { ApproverSet } from './approval-policy.ts';
+import type { ApproverSet } from '../approval/approval-policy.ts';
 import { CURRENCIES, amountField } from './money.ts';
 
 export const REASON_MAX = 500;

@@ -4,7 +4,7 @@
  * same payment through this app.
  */
 import { toMinor } from './money.ts';
-import type { RequestStore } from './ports.ts';
+import type { RequestStore } from '../ports.ts';
 import { subjectOf, type MoneyRequest, type RequestChecks, type RequestDetails, type RequestState } from './request.ts';
 
 const RECENT_MS = 24 * 60 * 60_000;

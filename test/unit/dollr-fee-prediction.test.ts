@@ -4,8 +4,8 @@ import {
   predictionQuery,
   providerOfMethod,
   toFeePreview,
-} from '../../src/adapters/dollr/fee-preview.ts';
-import { DollrError } from '../../src/core/dollr-error.ts';
+} from '../../src/adapters/dollr/fee-prediction.ts';
+import { DollrError } from '../../src/core/execution/dollr-error.ts';
 
 const answer = (fields: Record<string, unknown> = {}) => ({
   payer_amount: '11.50',

@@ -6,9 +6,9 @@
  * The requester never counts and nobody counts twice: that is enforced where approvals are recorded
  * (transitions), not here, because it depends on the request's trail, not on the policy.
  */
-import { displayAmount, formatMinor, toMinor, type Currency } from './money.ts';
-import type { Operation, RequestDetails } from './request.ts';
-import { ok, refuse, type Result } from './result.ts';
+import { displayAmount, formatMinor, toMinor, type Currency } from '../request/money.ts';
+import type { Operation, RequestDetails } from '../request/request.ts';
+import { ok, refuse, type Result } from '../result.ts';
 
 /** Slack users (U…, W…) and user groups (S…). */
 export interface ApproverSet {

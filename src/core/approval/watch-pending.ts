@@ -4,10 +4,10 @@
  */
 import type { ApprovalPolicy } from './approval-policy.ts';
 import { eligibleSet } from './decide-request.ts';
-import type { Clock, Directory, Logger, RequestStore } from './ports.ts';
-import { approvalsOf, type MoneyRequest } from './request.ts';
-import { expire, recordReminder } from './transitions.ts';
-import { updateRequest } from './update-request.ts';
+import type { Clock, Directory, Logger, RequestStore } from '../ports.ts';
+import { approvalsOf, type MoneyRequest } from '../request/request.ts';
+import { expire, recordReminder } from '../request/transitions.ts';
+import { updateRequest } from '../request/update-request.ts';
 
 export interface WatchPendingDeps {
   store: RequestStore;

@@ -17,10 +17,16 @@
  */
 import { isDollrError, type DollrError } from './dollr-error.ts';
 import type { PollScheduler } from './poll-scheduler.ts';
-import type { Checkpoint, Clock, Fence, IdGenerator, Logger, PaymentsGateway, RequestStore } from './ports.ts';
-import { isFinal, type ExecutionSnapshot, type ExecutionStatus, type MoneyRequest, type Operation } from './request.ts';
+import type { Checkpoint, Clock, Fence, IdGenerator, Logger, PaymentsGateway, RequestStore } from '../ports.ts';
+import {
+  isFinal,
+  type ExecutionSnapshot,
+  type ExecutionStatus,
+  type MoneyRequest,
+  type Operation,
+} from '../request/request.ts';
 import { retryDelayMs, type Backoff } from './retry-policy.ts';
-import { FencedWriteError } from './store-refusals.ts';
+import { FencedWriteError } from '../store-refusals.ts';
 import {
   approvedAt,
   recordAttention,
@@ -29,8 +35,8 @@ import {
   recordReference,
   recordSend,
   recordSession,
-} from './transitions.ts';
-import { updateRequest } from './update-request.ts';
+} from '../request/transitions.ts';
+import { updateRequest } from '../request/update-request.ts';
 
 export interface ExecutorOptions {
   store: RequestStore;

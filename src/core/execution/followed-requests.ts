@@ -3,7 +3,7 @@
  * request holds its Following (a few fields) and one sleeper: no suspended async function, promise
  * or AbortController, which would cost kilobytes per request when a batch of a thousand is followed.
  */
-import type { Following } from './execute-request.ts';
+import type { Following } from './executor.ts';
 import type { PollScheduler, Sleeper } from './poll-scheduler.ts';
 
 export interface FollowedRequests {

@@ -1,5 +1,5 @@
-import type { Fence, RequestStore } from './ports.ts';
-import { counterChanges } from './daily-limit.ts';
+import type { Fence, RequestStore } from '../ports.ts';
+import { counterChanges } from '../approval/daily-limit.ts';
 import type { MoneyRequest } from './request.ts';
 
 /**

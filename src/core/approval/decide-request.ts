@@ -4,13 +4,13 @@
  */
 import type { ApprovalPolicy, ApproverSet } from './approval-policy.ts';
 import { currentFreeze, frozenMessage } from './freeze.ts';
-import { displayAmount, formatMinor } from './money.ts';
-import type { Clock, Directory, RequestStore } from './ports.ts';
-import { approvalsOf, type MoneyRequest } from './request.ts';
-import { refuse, ok, type Result } from './result.ts';
-import { LimitReachedError } from './store-refusals.ts';
-import { approve, cancel, checkDecision, reject, type DecisionRefusal } from './transitions.ts';
-import { readBack, writeOptions } from './update-request.ts';
+import { displayAmount, formatMinor } from '../request/money.ts';
+import type { Clock, Directory, RequestStore } from '../ports.ts';
+import { approvalsOf, type MoneyRequest } from '../request/request.ts';
+import { refuse, ok, type Result } from '../result.ts';
+import { LimitReachedError } from '../store-refusals.ts';
+import { approve, cancel, checkDecision, reject, type DecisionRefusal } from '../request/transitions.ts';
+import { readBack, writeOptions } from '../request/update-request.ts';
 
 type DecideRefusal =
   | DecisionRefusal

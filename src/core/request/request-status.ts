@@ -1,5 +1,5 @@
 /** Use case: `/dollr status <id>` — one request, from the store, refreshed from Dollr when not final. */
-import type { Clock, Logger, PaymentsGateway, RequestStore } from './ports.ts';
+import type { Clock, Logger, PaymentsGateway, RequestStore } from '../ports.ts';
 import { isFinal, type MoneyRequest } from './request.ts';
 import { recordExecution } from './transitions.ts';
 import { updateRequest } from './update-request.ts';

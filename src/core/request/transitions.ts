@@ -3,9 +3,9 @@
  * event appended) or a refusal; the store applies it with compare-and-set, so of two writers that
  * started from the same record only one wins.
  */
-import type { ApproverSet } from './approval-policy.ts';
-import { released, reservationFor } from './daily-limit.ts';
-import { refuse, ok, type Result } from './result.ts';
+import type { ApproverSet } from '../approval/approval-policy.ts';
+import { released, reservationFor } from '../approval/daily-limit.ts';
+import { refuse, ok, type Result } from '../result.ts';
 import {
   approvalsOf,
   type ExecutionSnapshot,

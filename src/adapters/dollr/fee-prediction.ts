@@ -4,8 +4,8 @@
  * its failures), so the client gives it a short deadline.
  */
 import { z } from 'zod';
-import { formatMinor, type Currency } from '../../core/money.ts';
-import type { FeePreview } from '../../core/request.ts';
+import { formatMinor, type Currency } from '../../core/request/money.ts';
+import type { FeePreview } from '../../core/request/request.ts';
 import { parseAnswer } from './dollr-schemas.ts';
 
 export const PREDICTION_PATH = '/v1/predictions/amount-and-fees';

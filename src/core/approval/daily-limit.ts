@@ -6,9 +6,9 @@
  * money moved gives its amount back in the write that records it. Usage is read from the counter,
  * however long requests waited for approval.
  */
-import { toMinor } from './money.ts';
-import type { CounterChange, RequestStore } from './ports.ts';
-import type { MoneyRequest, RequestDetails, Reservation } from './request.ts';
+import { toMinor } from '../request/money.ts';
+import type { CounterChange, RequestStore } from '../ports.ts';
+import type { MoneyRequest, RequestDetails, Reservation } from '../request/request.ts';
 
 const DAY_MS = 24 * 60 * 60_000;
 /** A day's counter outlives its day: a request may fail (and give back) a while after. */

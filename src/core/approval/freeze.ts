@@ -1,0 +1,70 @@
+/**
+ * The freeze switch: while on, no new execution starts (approvals that already claimed a request
+ * finish). Kept in the store, so it survives restarts and holds for every replica. Admins switch it
+ * with `/dollr freeze` and `/dollr unfreeze`; every pending card shows it.
+ */
+import type { Clock, Logger, Notifier, RequestStore } from '../ports.ts';
+import { ok, refuse, type Result } from '../result.ts';
+
+export interface Freeze {
+  by: string;
+  at: string;
+}
+
+const SETTING = 'freeze';
+
+export async function currentFreeze(store: RequestStore): Promise<Freeze | undefined> {
+  const raw = await store.getSetting(SETTING);
+  if (!raw) return undefined;
+  try {
+    const value = JSON.parse(raw) as Partial<Freeze>;
+    return typeof value.by === 'string' && typeof value.at === 'string'
+      ? { by: value.by, at: value.at }
+      : { by: 'unknown', at: '' };
+  } catch {
+    // A damaged value must not unfreeze by accident.
+    return { by: 'unknown', at: '' };
+  }
+}
+
+async function setFreeze(store: RequestStore, freeze: Freeze | undefined): Promise<void> {
+  await store.setSetting(SETTING, freeze ? JSON.stringify(freeze) : undefined);
+}
+
+export const frozenMessage = (freeze: Freeze): string =>
+  `Executions are frozen${freeze.by !== 'unknown' ? ` by <@${freeze.by}>` : ''}${freeze.at ? ` since ${freeze.at.slice(0, 16).replace('T', ' ')} UTC` : ''}: nothing new is executed. An admin lifts it with \`/dollr unfreeze\`.`;
+
+export interface FreezeDeps {
+  store: RequestStore;
+  clock: Clock;
+  notifier: Notifier;
+  logger: Logger;
+  admins: readonly string[];
+}
+
+export async function switchFreeze(
+  deps: FreezeDeps,
+  userId: string,
+  on: boolean,
+): Promise<Result<string, 'not_an_admin'>> {
+  if (!deps.admins.includes(userId)) {
+    return refuse(
+      'not_an_admin',
+      'Only the admins configured for this app (ADMINS) can freeze or unfreeze executions.',
+    );
+  }
+  await setFreeze(deps.store, on ? { by: userId, at: deps.clock.now().toISOString() } : undefined);
+  deps.logger.warn(on ? 'executions frozen' : 'executions unfrozen', { by: userId });
+  // Best effort: the switch itself is stored; a card that misses the update shows it on its next change.
+  for (const request of await deps.store.listWithWorkLeft()) {
+    if (request.state !== 'awaiting_approval') continue;
+    await deps.notifier
+      .refreshCard(request)
+      .catch((error: unknown) => deps.logger.warn('card not refreshed', { requestId: request.id, error }));
+  }
+  return ok(
+    on
+      ? ':ice_cube: Executions are frozen. Approvals that already started finish; nothing new is executed until `/dollr unfreeze`.'
+      : ':sunny: Executions are unfrozen. Approvals work again.',
+  );
+}
