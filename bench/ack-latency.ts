@@ -229,8 +229,13 @@ export async function ackLatency(options: AckOptions): Promise<Omit<ScenarioResu
       met: rows.every((r) => r.pass !== false),
       headline: `ack p99 ratio ${worst.toFixed(2)}`,
       notes: [
-        `1. ${n} concurrent signed requests per burst; ${options.commandRounds} bursts per command kind and ${options.approveRounds} Approve bursts per process, alternating which goes first; samples pooled.`,
-        `1. App and baseline each run in their own process (bench/app-child.ts); the fakes run in the bench's main thread, the bursts are sent from a worker thread. ${warm + options.approveRounds * n} pending requests were made through /dollr refund + modal beforehand, spread over ${n} channels (${creationSeconds.toFixed(1)} s). Card updates unpaced (SLACK_UPDATES_PER_MINUTE=60000; the fake enforces no limits here).`,
+        `1. ${n} concurrent signed requests per burst; ${options.commandRounds} bursts per command kind ` +
+          `and ${options.approveRounds} Approve bursts per process, alternating which goes first; samples pooled.`,
+        `1. App and baseline each run in their own process (bench/app-child.ts); the fakes run in the bench's ` +
+          `main thread, the bursts are sent from a worker thread. ${warm + options.approveRounds * n} pending ` +
+          `requests were made through /dollr refund + modal beforehand, spread over ${n} channels ` +
+          `(${creationSeconds.toFixed(1)} s). Card updates unpaced (SLACK_UPDATES_PER_MINUTE=60000; ` +
+          `the fake enforces no limits here).`,
         `1. p99 ratio burst by burst (min-max): ${spread.join('; ')}. The table pools all bursts.`,
         ...(unsettled > 0
           ? [`1. ${unsettled} wait(s) for the app to finish a burst timed out; the next burst met a busy app.`]

@@ -84,7 +84,7 @@ async function startApp(
   const app = await createApp(loadConfig(env), { logger, host: '127.0.0.1' });
   const running: RunningApp = await app.start();
   const slack = new WebClient(env.SLACK_BOT_TOKEN, { slackApiUrl: env.SLACK_API_URL });
-  timeCalls = (calls) => timeEach(calls, app.services.gateway, slack);
+  timeCalls = (calls) => timeEach(calls, app.gateway, slack);
   return { port: running.port!, stop: () => running.stop() };
 }
 

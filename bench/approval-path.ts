@@ -149,7 +149,10 @@ async function approveOne(rig: Rig, card: CardRecord): Promise<Run> {
   };
 }
 
-/** Median time of a signed Approve click answered by a Bolt app that only acks, sent as the scenario sends its clicks. */
+/**
+ * Median time of a signed Approve click answered by a Bolt app that only acks, sent as the scenario sends its
+ * clicks.
+ */
 async function timeClicks(rig: Rig, card: CardRecord, times: number): Promise<number> {
   const baseline = await startBaselineBeside(rig);
   try {
@@ -264,13 +267,14 @@ export async function approvalPath(options: { runs: number }): Promise<Omit<Scen
       met: reply.ratio <= 1.2 && final.ratio <= 1.2,
       headline: `approval->reply ${reply.ratio.toFixed(2)}, ->final card ${final.ratio.toFixed(2)}`,
       notes: [
-        `2. ${options.runs} approvals one at a time (medians; ratio = median of per-run ratios); fake Dollr ${DOLLR_MS} ms and fake Slack ${SLACK_MS} ms per call; DOLLR_POLL_INTERVAL_MS=10; ${QUIET_MS / 1000} s quiet before each. Baseline = the calls the app waited on, each at its own latency as the app's clients see it, measured in the same run (median of 20: ${Object.entries(
-          latencies,
-        )
-          .map(([kind, ms]) => `${kind} ${ms.toFixed(1)} ms`)
-          .join(
-            ', ',
-          )}; see bench/approval-path.ts). Final-update path of a typical run: ${typical.finalPath.join(' > ')}.`,
+        `2. ${options.runs} approvals one at a time (medians; ratio = median of per-run ratios); ` +
+          `fake Dollr ${DOLLR_MS} ms and fake Slack ${SLACK_MS} ms per call; DOLLR_POLL_INTERVAL_MS=10; ` +
+          `${QUIET_MS / 1000} s quiet before each. Baseline = the calls the app waited on, each at its own ` +
+          `latency as the app's clients see it, measured in the same run (median of 20: ` +
+          `${Object.entries(latencies)
+            .map(([kind, ms]) => `${kind} ${ms.toFixed(1)} ms`)
+            .join(', ')}; see bench/approval-path.ts). ` +
+          `Final-update path of a typical run: ${typical.finalPath.join(' > ')}.`,
       ],
       figures: {
         dollrLatencyMs: DOLLR_MS,

@@ -48,7 +48,10 @@ function rateLimitFloor(
   return { ...floor, perBucket };
 }
 
-/** The defaults of SLACK_POSTS_PER_SECOND, SLACK_UPDATES_PER_MINUTE and SLACK_POST_BURST, spelled out to replace the lifted ones. */
+/**
+ * The defaults of SLACK_POSTS_PER_SECOND, SLACK_UPDATES_PER_MINUTE and SLACK_POST_BURST, spelled out to replace the
+ * lifted ones.
+ */
 const PRODUCTION_PACING = { SLACK_POSTS_PER_SECOND: '1', SLACK_UPDATES_PER_MINUTE: '50', SLACK_POST_BURST: '4' };
 
 export async function batchUnderRateLimits(options: {
@@ -139,7 +142,10 @@ export async function batchUnderRateLimits(options: {
       },
       {
         metric: 'where the cards were at the end',
-        measured: `${cards.filter((c) => c.replies.length > 0).length} replied to, ${cards.filter(hasCompletedReply).length} COMPLETED replies, ${cards.filter(isCompletedCard).length} cards Completed`,
+        measured:
+          `${cards.filter((c) => c.replies.length > 0).length} replied to, ` +
+          `${cards.filter(hasCompletedReply).length} COMPLETED replies, ` +
+          `${cards.filter(isCompletedCard).length} cards Completed`,
       },
       { metric: `Slack calls in window (${posts} posts in channel, ${updates} card updates)`, measured: window.length },
       { metric: 'rate-limit time for the final states alone', measured: finalOnly, unit: 's' },
@@ -149,9 +155,14 @@ export async function batchUnderRateLimits(options: {
       name: '100 approvals, one channel',
       rows,
       met: rows.every((r) => r.pass !== false),
-      headline: `${n} approvals ${complete ? '' : '>='}${timeRatio.toFixed(2)} with ${limited.length} 429s${complete ? '' : `, ${settledAt.size}/${n} done at the ${options.capSeconds} s cap`}`,
+      headline:
+        `${n} approvals ${complete ? '' : '>='}${timeRatio.toFixed(2)} with ${limited.length} 429s` +
+        `${complete ? '' : `, ${settledAt.size}/${n} done at the ${options.capSeconds} s cap`}`,
       notes: [
-        `3. ${n} cards posted before the window (${creationSeconds.toFixed(1)} s, limits off, by an app with pacing lifted; then the measured app on the same SQLite store, production settings); limits then on (${JSON.stringify(limits)}); ${n} Approve clicks over ${spreadMs / 1000} s. Baseline = max over buckets of (calls - burst) / rate for the calls made (deciding bucket: ${floor.bucket}).`,
+        `3. ${n} cards posted before the window (${creationSeconds.toFixed(1)} s, limits off, by an app with ` +
+          `pacing lifted; then the measured app on the same SQLite store, production settings); limits then on ` +
+          `(${JSON.stringify(limits)}); ${n} Approve clicks over ${spreadMs / 1000} s. Baseline = max over buckets ` +
+          `of (calls - burst) / rate for the calls made (deciding bucket: ${floor.bucket}).`,
         `3. The measured app runs with production settings (DOLLR_POLL_INTERVAL_MS 3000, ${Object.entries(
           PRODUCTION_PACING,
         )

@@ -201,7 +201,11 @@ export async function followMany(options: {
       { metric: 'cards completed (1st, 2nd round)', measured: `${first.completed}/${n}, ${second.completed}/${n}` },
     ];
     const describe = (name: string, r: Round) =>
-      `4. ${name} round: ${n} requests made through /dollr refund + modal, 4 per channel (${r.creationSeconds.toFixed(1)} s), approved by signed clicks (${r.approveSeconds.toFixed(1)} s, 100 in flight; all executing at Dollr ${r.executingSeconds.toFixed(1)} s after the first click${r.executing ? '' : ': NOT all, timed out'}), held PROCESSING ${options.holdSeconds} s, settled; every card completed ${r.settleSeconds.toFixed(1)} s later${r.completed === n ? '' : ' (NOT all: timed out)'}.`;
+      `4. ${name} round: ${n} requests made through /dollr refund + modal, 4 per channel ` +
+      `(${r.creationSeconds.toFixed(1)} s), approved by signed clicks (${r.approveSeconds.toFixed(1)} s, ` +
+      `100 in flight; all executing at Dollr ${r.executingSeconds.toFixed(1)} s after the first click` +
+      `${r.executing ? '' : ': NOT all, timed out'}), held PROCESSING ${options.holdSeconds} s, settled; ` +
+      `every card completed ${r.settleSeconds.toFixed(1)} s later${r.completed === n ? '' : ' (NOT all: timed out)'}.`;
     return {
       id: 4,
       name: '1,000 followed at once',
@@ -211,7 +215,14 @@ export async function followMany(options: {
       notes: [
         describe('1st', first),
         describe('2nd', second),
-        `4. Measured in the app's process, per 1,000 requests; the idle baseline is the same process with no request for ${options.idleSeconds} s (CPU baseline scaled to the window). GC ${idleStart.gcAvailable ? 'forced' : 'NOT available'} before every GC'd sample; its RSS is the lowest reading in the 100 ms after the GC, once V8's background threads have returned the freed pages (read at once, it counted up to 90 MB more). The target is judged on the 2nd round: the RSS while its requests are followed against the RSS once they were made. The 1st round's peak is what a fresh process's first burst grows by (V8 sizes its heap for the burst and keeps it). Store: SQLite in a temporary directory; card updates unpaced (SLACK_UPDATES_PER_MINUTE=60000).`,
+        `4. Measured in the app's process, per 1,000 requests; the idle baseline is the same process with no ` +
+          `request for ${options.idleSeconds} s (CPU baseline scaled to the window). ` +
+          `GC ${idleStart.gcAvailable ? 'forced' : 'NOT available'} before every GC'd sample; its RSS is the ` +
+          `lowest reading in the 100 ms after the GC, once V8's background threads have returned the freed pages ` +
+          `(read at once, it counted up to 90 MB more). The target is judged on the 2nd round: the RSS while its ` +
+          `requests are followed against the RSS once they were made. The 1st round's peak is what a fresh ` +
+          `process's first burst grows by (V8 sizes its heap for the burst and keeps it). Store: SQLite in a ` +
+          `temporary directory; card updates unpaced (SLACK_UPDATES_PER_MINUTE=60000).`,
       ],
       figures: {
         requests: n,

@@ -1,36 +1,39 @@
 /**
- * The composition root: builds every collaborator from the configuration and wires them together.
- * Tests call createApp with overrides (a fast clock, a captured logger); main.ts calls it with none.
+ * The composition root: builds every collaborator from the configuration and wires them together,
+ * in the order a request travels: the policy and the store, Dollr, the Slack app, the work on
+ * requests (outbox, executor, worker), the use cases, the listeners. Tests call createApp with
+ * overrides (a captured logger, a shared store, a crash hook); main.ts calls it with none.
  */
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
-import { createDollrClient } from './adapters/dollr/dollr-client.ts';
+import { createDollrClient, type DollrClient } from './adapters/dollr/dollr-client.ts';
 import { healthRoutes, startHealthServer } from './adapters/http/health.ts';
 import { toSlackLogger } from './adapters/log/bolt-logger.ts';
 import { createJsonLogger, type JsonLogger } from './adapters/log/json-logger.ts';
-import { registerListeners } from './adapters/slack/register-listeners.ts';
-import type { SlackServices } from './adapters/slack/services.ts';
+import { loadApprovalPolicy } from './adapters/policy/load-policy.ts';
 import { createAckPriority } from './adapters/slack/after-ack.ts';
-import { createSlackQueues } from './adapters/slack/slack-queues.ts';
+import { registerListeners } from './adapters/slack/register-listeners.ts';
 import { slackAgent } from './adapters/slack/slack-agent.ts';
 import { createSlackNotifier } from './adapters/slack/slack-notifier.ts';
-import { createStore, type Store } from './adapters/store/create-store.ts';
-import { secretsOf, type Config } from './config.ts';
-import { createExecutor } from './core/execution/executor.ts';
-import { createOutbox } from './core/delivery/outbox.ts';
-import { currentFreeze } from './core/approval/freeze.ts';
-import type { Checkpoint, Clock, IdGenerator } from './core/ports.ts';
-import { createPollScheduler } from './core/execution/poll-scheduler.ts';
-import { createRequestWorker } from './core/request-worker.ts';
-import { watchIsDue, watchPending } from './core/approval/watch-pending.ts';
-import { loadApprovalPolicy } from './adapters/policy/load-policy.ts';
+import { createSlackQueues } from './adapters/slack/slack-queues.ts';
 import { createUserDirectory } from './adapters/slack/user-directory.ts';
+import { createStore, type Store } from './adapters/store/create-store.ts';
+import { systemClock } from './adapters/system-clock.ts';
+import { secretsOf, type Config } from './config.ts';
+import type { ApprovalPolicy } from './core/approval/approval-policy.ts';
+import { currentFreeze } from './core/approval/freeze.ts';
+import { watchIsDue, watchPending } from './core/approval/watch-pending.ts';
+import { createOutbox } from './core/delivery/outbox.ts';
+import { createExecutor } from './core/execution/executor.ts';
+import { createPollScheduler } from './core/execution/poll-scheduler.ts';
 import type { Backoff } from './core/execution/retry-policy.ts';
+import { createOperations } from './core/operations.ts';
+import type { Checkpoint, Clock, Directory, IdGenerator, Logger, Notifier } from './core/ports.ts';
+import { createRequestWorker, type RequestWorker } from './core/request-worker.ts';
 
 export interface AppOverrides {
   store?: Store;
@@ -56,18 +59,19 @@ export interface RunningApp {
 
 export interface DollrSlackApp {
   start(): Promise<RunningApp>;
-  services: SlackServices;
+  logger: Logger;
+  /** The Dollr client, for the benchmark's timing of its calls. */
+  gateway: DollrClient;
 }
 
 /** Status polls in flight at once, for every followed request together (the Dollr Agent keeps 16 connections). */
 const DOLLR_CALLS_IN_FLIGHT = 16;
 
-const realClock: Clock = { now: () => new Date(), sleep: (ms, signal) => sleep(ms, undefined, { signal }) };
 const randomIds: IdGenerator = { referenceId: () => randomUUID() };
 
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<DollrSlackApp> {
   const logger = overrides.logger ?? createJsonLogger({ level: config.logLevel, secrets: secretsOf(config) });
-  const clock = overrides.clock ?? realClock;
+  const clock = overrides.clock ?? systemClock;
   // First: a bad policy file stops the start before anything is opened.
   const policy = loadApprovalPolicy(config.approvalPolicyFile, config.approvers);
   const store =
@@ -82,9 +86,82 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     payoutMethod: config.dollr.payoutMethod,
     logger: logger.child({ component: 'dollr' }),
   });
-
   let stopping = false;
   const health = healthRoutes(store, () => stopping);
+  const slack = slackApp(config, health, logger);
+  const directory = createUserDirectory({ client: slack.app.client, logger });
+  const notifier = createSlackNotifier(
+    slack.app.client,
+    createSlackQueues(config.slack),
+    () => currentFreeze(store),
+    logger,
+  );
+  const worker = requestWorker({
+    config,
+    overrides,
+    store,
+    gateway,
+    clock,
+    logger,
+    notifier,
+    policy,
+    directory,
+    checkpoint,
+  });
+  const operations = createOperations({
+    store,
+    gateway,
+    clock,
+    policy,
+    directory,
+    notifier,
+    worker,
+    logger,
+    payoutsConfigured: config.dollr.payoutPasscode !== undefined,
+    admins: config.admins,
+    requestsPerMinute: config.requestsPerMinute,
+    checkpoint,
+  });
+  registerListeners(slack.app, {
+    operations,
+    logger,
+    approvalChannel: config.approvalChannel,
+    allowedChannels: config.allowedChannels,
+    afterAck: slack.afterAck,
+  });
+
+  return {
+    logger,
+    gateway,
+    async start() {
+      await checkSlackToken(slack.app);
+      const { port, healthServer } = await listen(slack.app, config, health, overrides.host);
+      logger.info('dollr-slack started', { mode: config.slack.appToken ? 'socket' : 'http', port });
+      // Resume whatever a previous run (or a dead replica) left: in-flight executions, untold events.
+      worker.start();
+      return {
+        port,
+        async stop() {
+          stopping = true;
+          logger.info('dollr-slack stopping');
+          await slack.app.stop(); // No new requests from Slack.
+          // A Dollr call under way may take DOLLR_TIMEOUT_MS; give it that long to finish and be stored.
+          await worker.stop(config.dollr.timeoutMs + 5000);
+          healthServer?.close();
+          await gateway.close();
+          await store.close();
+          logger.info('dollr-slack stopped');
+        },
+      };
+    },
+  };
+}
+
+/**
+ * The Bolt app over HTTP (with the health routes beside /slack/events) or Socket Mode, and the ack
+ * priority its listeners wait on after each ack.
+ */
+function slackApp(config: Config, health: ReturnType<typeof healthRoutes>, logger: JsonLogger) {
   // Slack calls are retried by our outbox, which keeps the order of a thread; web-api's own
   // retries are kept short so that one stuck call does not hold a thread for half an hour.
   const clientOptions: WebClientOptions = {
@@ -109,6 +186,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         customRoutes: health,
       });
   const ackPriority = createAckPriority();
+  // Acks first: Bolt's receiver gives no hook on when an HTTP answer has been sent, so its request
+  // listener is wrapped to count the answers still owed; work after an ack waits for them (after-ack.ts).
   if (receiver instanceof HTTPReceiver) receiver.requestListener = ackPriority.track(receiver.requestListener);
   // Initialisation (auth.test) waits for start(), so that a bad token stops the start with a clear error.
   const app = new App({
@@ -118,12 +197,28 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     clientOptions,
     deferInitialization: true,
   });
+  app.error(async (error) => {
+    logger.error('unhandled error in a Slack listener', { error });
+  });
+  return { app, afterAck: ackPriority.afterAck };
+}
 
-  const directory = createUserDirectory({ client: app.client, logger });
-  const queues = createSlackQueues(config.slack);
-  const notifier = createSlackNotifier(app.client, queues, () => currentFreeze(store), logger);
+/** Telling Slack what happened, and driving the money: the outbox, the executor and the worker that runs both. */
+function requestWorker(parts: {
+  config: Config;
+  overrides: AppOverrides;
+  store: Store;
+  gateway: DollrClient;
+  clock: Clock;
+  logger: Logger;
+  notifier: Notifier;
+  policy: ApprovalPolicy;
+  directory: Directory;
+  checkpoint: (name: Checkpoint) => void;
+}): RequestWorker {
+  const { config, overrides, store, gateway, clock, logger, notifier, policy, directory, checkpoint } = parts;
   const outbox = createOutbox({ store, notifier, clock, logger, retryDelayMs: overrides.slackRetryDelayMs });
-  const scheduler = createPollScheduler({ maxConcurrent: DOLLR_CALLS_IN_FLIGHT });
+  const scheduler = createPollScheduler({ maxConcurrent: DOLLR_CALLS_IN_FLIGHT, clock });
   const executor = createExecutor({
     store,
     gateway,
@@ -146,7 +241,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     expiresAfterMs: config.pendingExpiresAfterMs,
     remindAfterMs: config.remindAfterMs,
   };
-  const worker = createRequestWorker({
+  return createRequestWorker({
     store,
     leases: store,
     outbox,
@@ -161,70 +256,33 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     watchPending: (request) => watchPending(watch, request),
     watchDue: (request) => watchIsDue(watch, request, clock.now()),
   });
-  const services: SlackServices = {
-    store,
-    gateway,
-    clock,
-    policy,
-    directory,
-    notifier,
-    worker,
-    logger,
-    payoutsConfigured: config.dollr.payoutPasscode !== undefined,
-    approvalChannel: config.approvalChannel,
-    allowedChannels: config.allowedChannels,
-    admins: config.admins,
-    requestsPerMinute: config.requestsPerMinute,
-    checkpoint,
-    afterAck: ackPriority.afterAck,
-  };
-  registerListeners(app, services);
-  app.error(async (error) => {
-    logger.error('unhandled error in a Slack listener', { error });
-  });
+}
 
-  return {
-    services,
-    async start() {
-      try {
-        await app.init();
-      } catch (error) {
-        const code =
-          (error as { data?: { error?: string } }).data?.error ??
-          (error instanceof Error ? error.message : String(error));
-        throw new Error(
-          `Slack did not accept SLACK_BOT_TOKEN (auth.test: ${code}). Check the token and SLACK_API_URL.`,
-        );
-      }
-      const listen = { port: config.port, ...(overrides.host ? { host: overrides.host } : {}) };
-      let healthServer: Server | undefined;
-      let port: number | undefined;
-      if (config.slack.appToken) {
-        await app.start();
-        ({ server: healthServer, port } = await startHealthServer(health, listen.port, listen.host));
-      } else {
-        const server = (await app.start(listen)) as Server;
-        port = (server.address() as AddressInfo).port;
-      }
-      logger.info('dollr-slack started', { mode: config.slack.appToken ? 'socket' : 'http', port });
-      // Resume whatever a previous run (or a dead replica) left: in-flight executions, untold events.
-      worker.start();
-      return {
-        port,
-        async stop() {
-          stopping = true;
-          logger.info('dollr-slack stopping');
-          await app.stop(); // No new requests from Slack.
-          // A Dollr call under way may take DOLLR_TIMEOUT_MS; give it that long to finish and be stored.
-          await worker.stop(config.dollr.timeoutMs + 5000);
-          healthServer?.close();
-          await gateway.close();
-          await store.close();
-          logger.info('dollr-slack stopped');
-        },
-      };
-    },
-  };
+/** auth.test, with a message that names what to check. */
+async function checkSlackToken(app: App): Promise<void> {
+  try {
+    await app.init();
+  } catch (error) {
+    const code =
+      (error as { data?: { error?: string } }).data?.error ?? (error instanceof Error ? error.message : String(error));
+    throw new Error(`Slack did not accept SLACK_BOT_TOKEN (auth.test: ${code}). Check the token and SLACK_API_URL.`);
+  }
+}
+
+/** Starts taking Slack's requests; in Socket Mode the health routes get an HTTP server of their own. */
+async function listen(
+  app: App,
+  config: Config,
+  health: ReturnType<typeof healthRoutes>,
+  host: string | undefined,
+): Promise<{ port: number | undefined; healthServer?: Server }> {
+  if (config.slack.appToken) {
+    await app.start();
+    const { server, port } = await startHealthServer(health, config.port, host);
+    return { port, healthServer: server };
+  }
+  const server = (await app.start({ port: config.port, ...(host ? { host } : {}) })) as Server;
+  return { port: (server.address() as AddressInfo).port };
 }
 
 /** With DOLLR_SLACK_CRASH_AT set (tests only), the process dies at that point, as a crash would. */

@@ -93,7 +93,8 @@ const envSchema = z.object({
             .string()
             .regex(
               slackUserOrGroupId,
-              'APPROVERS must hold Slack user IDs such as U0123ABCD (a profile: ⋮ > Copy member ID) or user group IDs such as S0123ABCD.',
+              'APPROVERS must hold Slack user IDs such as U0123ABCD (a profile: ⋮ > Copy member ID) ' +
+                'or user group IDs such as S0123ABCD.',
             ),
         )
         .min(1, 'APPROVERS is empty: list at least one Slack user ID.'),
@@ -154,7 +155,8 @@ function crossFieldProblems(env: Record<string, string | undefined>): string[] {
   const problems: string[] = [];
   if (!set('SLACK_APP_TOKEN') && !set('SLACK_SIGNING_SECRET')) {
     problems.push(
-      'SLACK_SIGNING_SECRET is missing: set it (Basic Information > Signing Secret) for HTTP mode, or set SLACK_APP_TOKEN for Socket Mode.',
+      'SLACK_SIGNING_SECRET is missing: set it (Basic Information > Signing Secret) for HTTP mode, ' +
+        'or set SLACK_APP_TOKEN for Socket Mode.',
     );
   }
   const passcode = set('DOLLR_PAYOUT_PASSCODE');
@@ -171,13 +173,15 @@ function crossFieldProblems(env: Record<string, string | undefined>): string[] {
   const dollrTimeout = ms('DOLLR_TIMEOUT_MS', DEFAULT_DOLLR_TIMEOUT_MS);
   if (Number.isFinite(leaseTtl) && Number.isFinite(dollrTimeout) && leaseTtl < 2 * dollrTimeout) {
     problems.push(
-      `LEASE_TTL_MS (${leaseTtl}) must be at least twice DOLLR_TIMEOUT_MS (${dollrTimeout}): an execute is sent only while the lease ` +
-        'will outlast the call, so that no other replica can take the request over while it is under way. Raise LEASE_TTL_MS.',
+      `LEASE_TTL_MS (${leaseTtl}) must be at least twice DOLLR_TIMEOUT_MS (${dollrTimeout}): ` +
+        'an execute is sent only while the lease will outlast the call, ' +
+        'so that no other replica can take the request over while it is under way. Raise LEASE_TTL_MS.',
     );
   }
   if (passcode && !phone && !userId) {
     problems.push(
-      'DOLLR_PAYOUT_PASSCODE needs DOLLR_PAYOUT_PHONE or DOLLR_PAYOUT_USER_ID (the phone or user tied to the passcode in the Dollr portal).',
+      'DOLLR_PAYOUT_PASSCODE needs DOLLR_PAYOUT_PHONE or DOLLR_PAYOUT_USER_ID ' +
+        '(the phone or user tied to the passcode in the Dollr portal).',
     );
   }
   return problems;
@@ -238,7 +242,8 @@ export class ConfigError extends Error {
   readonly problems: string[];
   constructor(problems: string[]) {
     super(
-      `The configuration has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example and the README's Configuration section.`,
+      `The configuration has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}\n` +
+        "See .env.example and the README's Configuration section.",
     );
     this.problems = problems;
   }

@@ -30,9 +30,7 @@ async function main(): Promise<void> {
   }
   // The last resort: every failure is meant to be handled where it happens, but a rejection that
   // slips through must not end a process that may be following money. Logged (redacted), not fatal.
-  process.on('unhandledRejection', (error) =>
-    app.services.logger.error('unhandled rejection; the app goes on', { error }),
-  );
+  process.on('unhandledRejection', (error) => app.logger.error('unhandled rejection; the app goes on', { error }));
   const running = await app.start();
 
   let stopping = false;

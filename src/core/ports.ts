@@ -31,7 +31,10 @@ export interface RequestStore {
    * inclusive, `until` exclusive. For `/dollr history` and the audit export.
    */
   listRequestIds(query: { since?: Date; until?: Date; limit?: number; newestFirst?: boolean }): Promise<string[]>;
-  /** IDs of every request about this subject (see subjectOf: one original payment, one payout account), oldest first. */
+  /**
+   * IDs of every request about this subject (see subjectOf: one original payment, one payout
+   * account), oldest first.
+   */
   listRequestIdsFor(subject: string): Promise<string[]>;
   /** A small named setting that survives restarts (the freeze switch); undefined when unset. */
   getSetting(name: string): Promise<string | undefined>;
@@ -148,10 +151,20 @@ export interface Directory {
   expand(set: ApproverSet): Promise<string[]>;
 }
 
+/**
+ * Time and chance, as the core uses them: the app gives it the real ones, unit tests a fake clock
+ * (test/support/fake-clock.ts) that they move by hand, so that no unit test sleeps.
+ */
 export interface Clock {
   now(): Date;
   /** Resolves after ms; rejects (with the signal's reason) as soon as the signal aborts. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /** Calls `wake` once after ms; returns what cancels it. Does not keep the process alive. */
+  after(ms: number, wake: () => void): () => void;
+  /** Calls `tick` every ms until cancelled. Does not keep the process alive. */
+  every(ms: number, tick: () => void): () => void;
+  /** A number in [0, 1), for jitter. */
+  random(): number;
 }
 
 /**

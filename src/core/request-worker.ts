@@ -59,7 +59,7 @@ export function createRequestWorker(options: RequestWorkerOptions): RequestWorke
   /** Requests whose lease this process holds: those running and those followed. */
   const held = new Set<string>();
   let stopped = false;
-  let sweeper: ReturnType<typeof setInterval> | undefined;
+  let stopSweeping: (() => void) | undefined;
   const leaseName = (id: string) => `request:${id}`;
 
   async function letGo(id: string): Promise<void> {
@@ -88,18 +88,14 @@ export function createRequestWorker(options: RequestWorkerOptions): RequestWorke
   }
 
   // One renewal loop for every lease held, not a timer per request.
-  const renewer = setInterval(
-    () => {
-      for (const id of held) {
-        leases.renewLease(leaseName(id), owner, leaseTtlMs).then(
-          (kept) => kept || leaseLost(id, new Error('lease lost')),
-          () => leaseLost(id, new Error('lease not renewed')),
-        );
-      }
-    },
-    Math.max(10, Math.floor(leaseTtlMs / 3)),
-  );
-  renewer.unref();
+  const stopRenewing = clock.every(Math.max(10, Math.floor(leaseTtlMs / 3)), () => {
+    for (const id of held) {
+      leases.renewLease(leaseName(id), owner, leaseTtlMs).then(
+        (kept) => kept || leaseLost(id, new Error('lease lost')),
+        () => leaseLost(id, new Error('lease not renewed')),
+      );
+    }
+  });
 
   function heldLease(id: string, epoch: number): HeldLease {
     const lease = leaseName(id);
@@ -196,11 +192,11 @@ export function createRequestWorker(options: RequestWorkerOptions): RequestWorke
     sweep,
     start() {
       void sweep();
-      sweeper = setInterval(() => void sweep(), options.sweepIntervalMs);
+      stopSweeping = clock.every(options.sweepIntervalMs, () => void sweep());
     },
     async stop(timeoutMs) {
       stopped = true;
-      clearInterval(sweeper);
+      stopSweeping?.();
       outbox.stop();
       for (const { controller } of running.values()) controller.abort(new Error('shutting down'));
       // Runs end at their next wait and polls under way finish (their answers stored); deliveries
@@ -210,7 +206,7 @@ export function createRequestWorker(options: RequestWorkerOptions): RequestWorke
       const deadline = new AbortController();
       await Promise.race([all, clock.sleep(timeoutMs, deadline.signal).catch(() => {})]);
       deadline.abort();
-      clearInterval(renewer);
+      stopRenewing();
     },
   };
 }

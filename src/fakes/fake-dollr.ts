@@ -21,19 +21,23 @@
  * They are not recorded in `calls` and get no latency or faults.
  *   POST /__fake/reset                          forget calls, faults, sessions, executions; default seeds and settings
  *   POST /__fake/inject                         {route: token|session|execute|status|prediction|any, times?, fault}
- *                                               fault: {kind:'status',status,body?} | {kind:'rate_limit',retryAfterSeconds}
- *                                               | {kind:'delay',ms} | {kind:'late',ms} | {kind:'drop'} | {kind:'drop_before'}
- *   POST /__fake/settle/{reference_id}          {status: COMPLETED|FAILED, gatewayMessage?, walletMessage?} -> the execution
+ *                                               fault: {kind:'status',status,body?}
+ *                                               | {kind:'rate_limit',retryAfterSeconds}
+ *                                               | {kind:'delay',ms} | {kind:'late',ms} | {kind:'drop'}
+ *                                               | {kind:'drop_before'}
+ *   POST /__fake/settle/{reference_id}          {status: COMPLETED|FAILED, gatewayMessage?, walletMessage?}
+ *                                               -> the execution
  *   POST /__fake/executions/{reference_id}/settle   same as above
  *   POST /__fake/hold-next                      the next new execution stays PROCESSING until settled
- *   POST /__fake/fail-next                      {walletMessage?, gatewayMessage?}: the next new execution answers FAILED
+ *   POST /__fake/fail-next                      {walletMessage?, gatewayMessage?}: the next new execution
+ *                                               answers FAILED
  *   POST /__fake/expire-tokens                  every issued token answers 401 "Could not validate credentials"
  *   POST /__fake/advance-clock                  {ms}: moves the fake's clock (token and session expiry)
  *   POST /__fake/seed/collection                {id, amount, currency}: a completed collection to refund
  *   POST /__fake/seed/payout-account            {id}
  *   POST /__fake/balance                        {currency, amount}
- *   POST /__fake/config                         {verified?, progression?: auto|manual, pollsPerStep?, fee?, predictionFee?,
- *                                                predictionsAvailable?, latencyMs?,
+ *   POST /__fake/config                         {verified?, progression?: auto|manual, pollsPerStep?, fee?,
+ *                                                predictionFee?, predictionsAvailable?, latencyMs?,
  *                                                strict?: {replays?: replay|duplicate|session_used, statusLag?: N}}
  * Strict mode (the readings the docs leave open, at their strictest): a replayed execute is refused
  * with 422 "reference_id already exists" (duplicate) or "session is not active" (session_used), and

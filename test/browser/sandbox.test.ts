@@ -30,7 +30,8 @@ const pageErrors: string[] = [];
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
-      `The browser test needs Debian's chromium at ${CHROMIUM}; it never downloads a browser. Install it with: apt-get install chromium`,
+      `The browser test needs Debian's chromium at ${CHROMIUM}; it never downloads a browser. ` +
+        'Install it with: apt-get install chromium',
     );
   }
   // A short poll interval keeps the run quick; everything else is the sandbox as `npm run sandbox` starts it.

@@ -73,27 +73,31 @@ describe('cancel', () => {
 });
 
 describe('expiry and reminders', () => {
-  it('reminds the approvers once, then expires the request: no buttons, nothing executes, a late click is explained', async () => {
-    const s = await start({
-      env: { REMIND_AFTER_MS: '100', PENDING_EXPIRES_AFTER_MS: '600', SWEEP_INTERVAL_MS: '50' },
-    });
-    const card = await person(s, REQUESTER).request('payout 7 10 USD slow');
-    const dm = await s.slack.waitFor((f) =>
-      f.calls.find((c) => c.method === 'chat.postMessage' && c.args.channel === APPROVER),
-    );
-    expect(String(dm.args.text)).toContain(card.requestId);
-    await waitForThread(s, card, /Expired/);
-    await waitForCard(s, card, 'Expired');
-    expect(cardText(s, card)).not.toContain('dollr_approve');
-    const reminders = s.slack.calls.filter(
-      (c) => c.method === 'chat.postMessage' && (c.args.channel === APPROVER || c.args.channel === APPROVER_2),
-    );
-    expect(reminders).toHaveLength(2);
-    expect(reminders.some((c) => c.args.channel === REQUESTER)).toBe(false);
-    await person(s, APPROVER).press(card, 'approve');
-    await s.slack.waitFor((f) => f.ephemerals({ user: APPROVER }).find((e) => /expired/.test(e.text ?? '')));
-    expect(dollrWork(s)).toHaveLength(0);
-  });
+  it(
+    'reminds the approvers once, then expires the request: ' +
+      'no buttons, nothing executes, a late click is explained',
+    async () => {
+      const s = await start({
+        env: { REMIND_AFTER_MS: '100', PENDING_EXPIRES_AFTER_MS: '600', SWEEP_INTERVAL_MS: '50' },
+      });
+      const card = await person(s, REQUESTER).request('payout 7 10 USD slow');
+      const dm = await s.slack.waitFor((f) =>
+        f.calls.find((c) => c.method === 'chat.postMessage' && c.args.channel === APPROVER),
+      );
+      expect(String(dm.args.text)).toContain(card.requestId);
+      await waitForThread(s, card, /Expired/);
+      await waitForCard(s, card, 'Expired');
+      expect(cardText(s, card)).not.toContain('dollr_approve');
+      const reminders = s.slack.calls.filter(
+        (c) => c.method === 'chat.postMessage' && (c.args.channel === APPROVER || c.args.channel === APPROVER_2),
+      );
+      expect(reminders).toHaveLength(2);
+      expect(reminders.some((c) => c.args.channel === REQUESTER)).toBe(false);
+      await person(s, APPROVER).press(card, 'approve');
+      await s.slack.waitFor((f) => f.ephemerals({ user: APPROVER }).find((e) => /expired/.test(e.text ?? '')));
+      expect(dollrWork(s)).toHaveLength(0);
+    },
+  );
 });
 
 describe('the sweep', () => {

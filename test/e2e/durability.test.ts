@@ -32,27 +32,30 @@ function sqliteUrl(): string {
 }
 
 describe('restart', () => {
-  it('resumes an execution in flight after a graceful restart, and keeps the buttons of older cards working', async () => {
-    // A long lease: the new app can only take over if the old one released its leases on stop.
-    system = await startSystem({ env: { STORE_URL: sqliteUrl(), LEASE_TTL_MS: '60000', SWEEP_INTERVAL_MS: '50' } });
-    const waiting = await person(system, REQUESTER).request('refund 4411 10 waiting');
-    system.dollr.holdNext();
-    const running = await person(system, REQUESTER).request('payout 7 10 USD running');
-    await person(system, APPROVER).press(running, 'approve');
-    await waitForThread(system, running, /PROCESSING/);
+  it(
+    'resumes an execution in flight after a graceful restart, ' + 'and keeps the buttons of older cards working',
+    async () => {
+      // A long lease: the new app can only take over if the old one released its leases on stop.
+      system = await startSystem({ env: { STORE_URL: sqliteUrl(), LEASE_TTL_MS: '60000', SWEEP_INTERVAL_MS: '50' } });
+      const waiting = await person(system, REQUESTER).request('refund 4411 10 waiting');
+      system.dollr.holdNext();
+      const running = await person(system, REQUESTER).request('payout 7 10 USD running');
+      await person(system, APPROVER).press(running, 'approve');
+      await waitForThread(system, running, /PROCESSING/);
 
-    await system.restart();
-    const [execution] = system.dollr.executions();
-    system.dollr.settle(execution!.referenceId, 'COMPLETED');
-    await waitForThread(system, running, /COMPLETED/);
-    expect(system.dollr.executionCount(execution!.referenceId)).toBe(1);
+      await system.restart();
+      const [execution] = system.dollr.executions();
+      system.dollr.settle(execution!.referenceId, 'COMPLETED');
+      await waitForThread(system, running, /COMPLETED/);
+      expect(system.dollr.executionCount(execution!.referenceId)).toBe(1);
 
-    // The card posted before the restart still works.
-    await person(system, APPROVER).press(waiting, 'approve');
-    await waitForThread(system, waiting, /COMPLETED/);
-    expect(system.dollr.executions()).toHaveLength(2);
-    expect(threadTexts(system, running).filter((t) => t.includes('PROCESSING'))).toHaveLength(1);
-  });
+      // The card posted before the restart still works.
+      await person(system, APPROVER).press(waiting, 'approve');
+      await waitForThread(system, waiting, /COMPLETED/);
+      expect(system.dollr.executions()).toHaveLength(2);
+      expect(threadTexts(system, running).filter((t) => t.includes('PROCESSING'))).toHaveLength(1);
+    },
+  );
 });
 
 describe('a lease lost while following', () => {
@@ -165,17 +168,20 @@ describe('a Slack outage', () => {
     await waitForCard(system, card, 'Completed');
   });
 
-  it('writes a reply when its turn in a busy channel comes, so it carries everything that happened while it waited', async () => {
-    // One post every 2 s in a channel: the card takes the only token, so the reply to the approval
-    // waits about 2 s for its turn, while Dollr finishes (polled every 20 ms).
-    system = await startSystem({ env: { SLACK_POSTS_PER_SECOND: '0.5', SLACK_POST_BURST: '1' } });
-    const card = await person(system, REQUESTER).request('refund 4411 10 busy channel');
-    await person(system, APPROVER).press(card, 'approve');
-    await waitForCard(system, card, 'Completed', 10_000);
-    const replies = threadTexts(system, card);
-    expect(replies).toHaveLength(1);
-    expect(statusesIn(replies)).toEqual(['Approved', 'PENDING', 'PROCESSING', 'COMPLETED']);
-  });
+  it(
+    'writes a reply when its turn in a busy channel comes, ' + 'so it carries everything that happened while it waited',
+    async () => {
+      // One post every 2 s in a channel: the card takes the only token, so the reply to the approval
+      // waits about 2 s for its turn, while Dollr finishes (polled every 20 ms).
+      system = await startSystem({ env: { SLACK_POSTS_PER_SECOND: '0.5', SLACK_POST_BURST: '1' } });
+      const card = await person(system, REQUESTER).request('refund 4411 10 busy channel');
+      await person(system, APPROVER).press(card, 'approve');
+      await waitForCard(system, card, 'Completed', 10_000);
+      const replies = threadTexts(system, card);
+      expect(replies).toHaveLength(1);
+      expect(statusesIn(replies)).toEqual(['Approved', 'PENDING', 'PROCESSING', 'COMPLETED']);
+    },
+  );
 
   it('sends only the newest card update while an older one is held up, and the final one for sure', async () => {
     system = await startSystem();

@@ -74,7 +74,8 @@ describe('hostile text', () => {
     const card = await person(system, REQUESTER).request(`refund 4411 10 ${reason}`);
     await person(system, APPROVER).press(card, 'approve');
     await waitForThread(system, card, /COMPLETED/);
-    // Every message; a modal's input keeps the raw text in its editable initial value, which Slack never renders as mrkdwn.
+    // Every message; a modal's input keeps the raw text in its editable initial value, which Slack never renders as
+    // mrkdwn.
     const everything = JSON.stringify(
       system.slack.calls.filter((c) => c.method.startsWith('chat.')).map((c) => c.args),
     );

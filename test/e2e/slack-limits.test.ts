@@ -65,7 +65,7 @@ async function approveWithComment(
 }
 
 describe("Slack's limits", () => {
-  it('keeps a card updating to its final state with two comments full of & (each 2,500 characters escaped)', async () => {
+  it('keeps a card updating to its end with two comments full of & (2,500 characters each, escaped)', async () => {
     system = await startSystem({ env: { APPROVAL_POLICY: join(dir, 'two.yml') } });
     const s = system;
     const card = await person(s, REQUESTER).request('refund 4411 10 ampersands');
@@ -116,7 +116,7 @@ describe("Slack's limits", () => {
     expect(text).toContain('79 '); // The latest entry is kept.
   });
 
-  it('opens the form with a reason typed after the command longer than the form takes, shortened and said so', async () => {
+  it('opens the form with a reason typed after the command too long for it, shortened and said so', async () => {
     system = await startSystem();
     const s = system;
     const view = await person(s, REQUESTER).openModal(`refund 4411 10 ${'r'.repeat(600)}`);
@@ -127,7 +127,7 @@ describe("Slack's limits", () => {
     expect(reason.hint?.text).toMatch(/shortened to fit/);
   });
 
-  it('goes on when the final reply and the final card update are both refused (the channel archived while money moved)', async () => {
+  it('goes on when the final reply and card update are both refused (the channel archived meanwhile)', async () => {
     system = await startSystem();
     const s = system;
     const card = await person(s, REQUESTER).request('refund 4411 10 archived meanwhile');

@@ -54,7 +54,8 @@ async function runCase(
 }
 
 // Each case has its own Redis, fakes and app, so the cases run side by side. The 503 case takes longest:
-// between sends the app backs off (DOLLR_RETRY_INITIAL_MS doubling up to DOLLR_RETRY_MAX_MS, jittered; short in the rig).
+// between sends the app backs off (DOLLR_RETRY_INITIAL_MS doubling up to DOLLR_RETRY_MAX_MS, jittered; short in the
+// rig).
 describe.concurrent('Dollr faults around execute', { timeout: 40_000 }, () => {
   it('answer lost after processing (answered after the timeout): asks with the same reference, executes once', ({
     expect,

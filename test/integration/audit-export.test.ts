@@ -408,7 +408,8 @@ describe('npm run audit:export (the CLI, as a child process)', () => {
     const { code, stderr } = await cli(['--since', '2026-01-01'], { STORE_URL: `sqlite://${missing}` });
     expect(code).toBe(1);
     expect(stderr).toBe(
-      `audit-export: There is no store at ${missing}. Set STORE_URL (or run from the app's directory) to export the app's store.\n`,
+      `audit-export: There is no store at ${missing}. ` +
+        "Set STORE_URL (or run from the app's directory) to export the app's store.\n",
     );
     expect(existsSync(missing)).toBe(false);
   });

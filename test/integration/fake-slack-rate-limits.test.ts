@@ -62,40 +62,45 @@ describe('fake Slack rate limits', () => {
     expect(fake.channel('C1')).toHaveLength(20);
   });
 
-  it('let a burst of chat.postMessage through per channel, then answer 429 with Retry-After until a token is back', async () => {
-    const { fake, client } = await start({ rateLimits: {} });
-    expect(fake.rateLimits).toEqual({ postMessagePerChannelPerSecond: 1, burst: 4, tiers: true, tierBurst: 4 });
-    for (let i = 0; i < 4; i++) await client.chat.postMessage({ channel: 'C1', text: `burst ${i}` });
+  it(
+    'let a burst of chat.postMessage through per channel, ' + 'then answer 429 with Retry-After until a token is back',
+    async () => {
+      const { fake, client } = await start({ rateLimits: {} });
+      expect(fake.rateLimits).toEqual({ postMessagePerChannelPerSecond: 1, burst: 4, tiers: true, tierBurst: 4 });
+      for (let i = 0; i < 4; i++) await client.chat.postMessage({ channel: 'C1', text: `burst ${i}` });
 
-    const refused = await rateLimited(client.chat.postMessage({ channel: 'C1', text: 'one too many' }));
-    expect(refused.code).toBe(ErrorCode.RateLimitedError);
-    expect(refused.retryAfter).toBe(1);
-    // Thread replies count in their channel; another channel has its own bucket.
-    await rateLimited(client.chat.postMessage({ channel: 'C1', thread_ts: fake.channel('C1')[0]!.ts, text: 'reply' }));
-    await client.chat.postMessage({ channel: 'C2', text: 'elsewhere' });
+      const refused = await rateLimited(client.chat.postMessage({ channel: 'C1', text: 'one too many' }));
+      expect(refused.code).toBe(ErrorCode.RateLimitedError);
+      expect(refused.retryAfter).toBe(1);
+      // Thread replies count in their channel; another channel has its own bucket.
+      await rateLimited(
+        client.chat.postMessage({ channel: 'C1', thread_ts: fake.channel('C1')[0]!.ts, text: 'reply' }),
+      );
+      await client.chat.postMessage({ channel: 'C2', text: 'elsewhere' });
 
-    clock += 999;
-    await rateLimited(client.chat.postMessage({ channel: 'C1', text: 'not yet' }));
-    clock += 1;
-    await client.chat.postMessage({ channel: 'C1', text: 'one second later' });
-    await rateLimited(client.chat.postMessage({ channel: 'C1', text: 'and only one' }));
+      clock += 999;
+      await rateLimited(client.chat.postMessage({ channel: 'C1', text: 'not yet' }));
+      clock += 1;
+      await client.chat.postMessage({ channel: 'C1', text: 'one second later' });
+      await rateLimited(client.chat.postMessage({ channel: 'C1', text: 'and only one' }));
 
-    expect(fake.channel('C1').map((m) => m.text)).toEqual([
-      'burst 0',
-      'burst 1',
-      'burst 2',
-      'burst 3',
-      'one second later',
-    ]);
-    const limited = fake.calls.filter((c) => c.status === 429);
-    expect(limited).toHaveLength(4);
-    expect(limited[0]).toMatchObject({
-      method: 'chat.postMessage',
-      result: { ok: false, error: 'ratelimited' },
-      rateLimited: { bucket: 'chat.postMessage:C1', retryAfterSeconds: 1 },
-    });
-    expect(limited[0]!.fault).toBeUndefined();
-  });
+      expect(fake.channel('C1').map((m) => m.text)).toEqual([
+        'burst 0',
+        'burst 1',
+        'burst 2',
+        'burst 3',
+        'one second later',
+      ]);
+      const limited = fake.calls.filter((c) => c.status === 429);
+      expect(limited).toHaveLength(4);
+      expect(limited[0]).toMatchObject({
+        method: 'chat.postMessage',
+        result: { ok: false, error: 'ratelimited' },
+        rateLimited: { bucket: 'chat.postMessage:C1', retryAfterSeconds: 1 },
+      });
+      expect(limited[0]!.fault).toBeUndefined();
+    },
+  );
 
   it('say how long to wait, in whole seconds, from the refill rate', async () => {
     const { fake } = await start({ rateLimits: { postMessagePerChannelPerSecond: 0.25, burst: 1 } });

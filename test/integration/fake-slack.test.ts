@@ -230,45 +230,49 @@ describe('fake Slack Web API through @slack/web-api', () => {
     expect(fake.channel('C1')).toEqual([]);
   });
 
-  it('refuses section and context text over 3,000 characters, message text over 40,000, and an initial value past max_length', async () => {
-    const section = await platformError(
-      client.chat.postMessage({
+  it(
+    'refuses section and context text over 3,000 characters, ' +
+      'message text over 40,000, and an initial value past max_length',
+    async () => {
+      const section = await platformError(
+        client.chat.postMessage({
+          channel: 'C1',
+          text: 'x',
+          blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'a'.repeat(3001) } }],
+        }),
+      );
+      expect(section.response_metadata?.messages).toEqual([
+        '[ERROR] must be less than 3001 characters [json-pointer:/blocks/0/text/text]',
+      ]);
+      const context = await platformError(
+        client.chat.postMessage({
+          channel: 'C1',
+          text: 'x',
+          blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: 'a'.repeat(3001) }] }],
+        }),
+      );
+      expect(context.error).toBe('invalid_blocks');
+      expect((await platformError(client.chat.postMessage({ channel: 'C1', text: 'a'.repeat(40_001) }))).error).toBe(
+        'msg_too_long',
+      );
+      await client.chat.postMessage({
         channel: 'C1',
-        text: 'x',
-        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'a'.repeat(3001) } }],
-      }),
-    );
-    expect(section.response_metadata?.messages).toEqual([
-      '[ERROR] must be less than 3001 characters [json-pointer:/blocks/0/text/text]',
-    ]);
-    const context = await platformError(
-      client.chat.postMessage({
-        channel: 'C1',
-        text: 'x',
-        blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: 'a'.repeat(3001) }] }],
-      }),
-    );
-    expect(context.error).toBe('invalid_blocks');
-    expect((await platformError(client.chat.postMessage({ channel: 'C1', text: 'a'.repeat(40_001) }))).error).toBe(
-      'msg_too_long',
-    );
-    await client.chat.postMessage({
-      channel: 'C1',
-      text: 'a'.repeat(40_000),
-      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'a'.repeat(3000) } }],
-    });
-    const input = (initial: string) => ({
-      type: 'input' as const,
-      block_id: 'reason',
-      label: { type: 'plain_text' as const, text: 'Reason' },
-      element: { type: 'plain_text_input' as const, action_id: 'value', max_length: 500, initial_value: initial },
-    });
-    const tooLong = await platformError(
-      client.views.open({ trigger_id: fake.triggerId(), view: modal({ blocks: [input('r'.repeat(501))] }) }),
-    );
-    expect(tooLong.response_metadata?.messages?.[0]).toContain('/view/blocks/0/element/initial_value');
-    await client.views.open({ trigger_id: fake.triggerId(), view: modal({ blocks: [input('r'.repeat(500))] }) });
-  });
+        text: 'a'.repeat(40_000),
+        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'a'.repeat(3000) } }],
+      });
+      const input = (initial: string) => ({
+        type: 'input' as const,
+        block_id: 'reason',
+        label: { type: 'plain_text' as const, text: 'Reason' },
+        element: { type: 'plain_text_input' as const, action_id: 'value', max_length: 500, initial_value: initial },
+      });
+      const tooLong = await platformError(
+        client.views.open({ trigger_id: fake.triggerId(), view: modal({ blocks: [input('r'.repeat(501))] }) }),
+      );
+      expect(tooLong.response_metadata?.messages?.[0]).toContain('/view/blocks/0/element/initial_value');
+      await client.views.open({ trigger_id: fake.triggerId(), view: modal({ blocks: [input('r'.repeat(500))] }) });
+    },
+  );
 
   it('refuses posts where the bot cannot post, and reads where it cannot read, as Slack does', async () => {
     fake.setConversation('GPRIVATE1', { member: false });

@@ -357,33 +357,36 @@ function storeContract(backend: Backend): void {
   });
 
   describe('fenced writes', () => {
-    it('writes while the lease is held with the fence epoch, and refuses a stale holder once another took over', async () => {
-      const request = aRequest();
-      await store.insert(request);
-      const epochA = (await store.acquireLease(`request:${request.id}`, 'A', 100))!;
-      const fenceA = { lease: `request:${request.id}`, epoch: epochA };
-      const v2 = nextVersion(request, { approverId: 'U_A' });
-      expect(await store.replace(v2, undefined, { fence: fenceA })).toBe(true);
-      clock.now += 200;
-      const epochB = await vi.waitFor(
-        async () => {
-          const epoch = await store.acquireLease(`request:${request.id}`, 'B', 10_000);
-          expect(epoch).toBeDefined();
-          return epoch!;
-        },
-        { timeout: 2000, interval: 20 },
-      );
-      // A stalled past its lease: its next write, made from what it read before, is refused.
-      await expect(
-        store.replace(nextVersion(v2, { approverId: 'U_STALE' }), undefined, { fence: fenceA }),
-      ).rejects.toBeInstanceOf(FencedWriteError);
-      expect(await store.get(request.id)).toEqual(v2);
-      expect(
-        await store.replace(nextVersion(v2, { approverId: 'U_B' }), undefined, {
-          fence: { lease: `request:${request.id}`, epoch: epochB },
-        }),
-      ).toBe(true);
-    });
+    it(
+      'writes while the lease is held with the fence epoch, ' + 'and refuses a stale holder once another took over',
+      async () => {
+        const request = aRequest();
+        await store.insert(request);
+        const epochA = (await store.acquireLease(`request:${request.id}`, 'A', 100))!;
+        const fenceA = { lease: `request:${request.id}`, epoch: epochA };
+        const v2 = nextVersion(request, { approverId: 'U_A' });
+        expect(await store.replace(v2, undefined, { fence: fenceA })).toBe(true);
+        clock.now += 200;
+        const epochB = await vi.waitFor(
+          async () => {
+            const epoch = await store.acquireLease(`request:${request.id}`, 'B', 10_000);
+            expect(epoch).toBeDefined();
+            return epoch!;
+          },
+          { timeout: 2000, interval: 20 },
+        );
+        // A stalled past its lease: its next write, made from what it read before, is refused.
+        await expect(
+          store.replace(nextVersion(v2, { approverId: 'U_STALE' }), undefined, { fence: fenceA }),
+        ).rejects.toBeInstanceOf(FencedWriteError);
+        expect(await store.get(request.id)).toEqual(v2);
+        expect(
+          await store.replace(nextVersion(v2, { approverId: 'U_B' }), undefined, {
+            fence: { lease: `request:${request.id}`, epoch: epochB },
+          }),
+        ).toBe(true);
+      },
+    );
 
     it('refuses a fenced write when nobody holds the lease (released or never taken)', async () => {
       const request = aRequest();
@@ -650,30 +653,33 @@ function storeContract(backend: Backend): void {
 }
 
 describe('the embedded default store', () => {
-  it('admits one app process at a time, with a reader beside it, and takes over every lease at once on opening', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'dollr-lock-'));
-    const url = `sqlite://${join(dir, 'store.sqlite')}`;
-    try {
-      const first = await createStore(url);
-      const request = aRequest();
-      await first.insert(request);
-      expect(await first.acquireLease(`request:${request.id}`, 'dead-process', 60_000)).toBeGreaterThan(0);
-      await expect(createStore(url)).rejects.toMatchObject({
-        code: 'store_locked',
-        message: expect.stringContaining('STORE_URL=redis://'),
-      });
-      const reader = await createStore(url, { role: 'reader' });
-      expect((await reader.get(request.id))?.id).toBe(request.id);
-      await reader.close();
-      await first.close();
-      // The next app finds the lease of the one before free: its holder cannot be alive.
-      const next = await createStore(url);
-      expect(await next.acquireLease(`request:${request.id}`, 'next-process', 60_000)).toBeGreaterThan(0);
-      await next.close();
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
+  it(
+    'admits one app process at a time, with a reader beside it, ' + 'and takes over every lease at once on opening',
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'dollr-lock-'));
+      const url = `sqlite://${join(dir, 'store.sqlite')}`;
+      try {
+        const first = await createStore(url);
+        const request = aRequest();
+        await first.insert(request);
+        expect(await first.acquireLease(`request:${request.id}`, 'dead-process', 60_000)).toBeGreaterThan(0);
+        await expect(createStore(url)).rejects.toMatchObject({
+          code: 'store_locked',
+          message: expect.stringContaining('STORE_URL=redis://'),
+        });
+        const reader = await createStore(url, { role: 'reader' });
+        expect((await reader.get(request.id))?.id).toBe(request.id);
+        await reader.close();
+        await first.close();
+        // The next app finds the lease of the one before free: its holder cannot be alive.
+        const next = await createStore(url);
+        expect(await next.acquireLease(`request:${request.id}`, 'next-process', 60_000)).toBeGreaterThan(0);
+        await next.close();
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('creates ./data/dollr-slack.sqlite under the working directory', async () => {
     const cwd = await mkdtemp(join(tmpdir(), 'dollr-default-'));

@@ -64,7 +64,8 @@ function policy(): string {
     policyFile = join(mkdtempSync(join(tmpdir(), 'dollr-schedules-')), 'policy.yml');
     writeFileSync(
       policyFile,
-      `rules:\n  - operation: payout\n    currency: USD\n    daily_limit: ${PAYOUT_DAILY_LIMIT_CENTS / 100}\n    tiers: []\n`,
+      'rules:\n  - operation: payout\n    currency: USD\n' +
+        `    daily_limit: ${PAYOUT_DAILY_LIMIT_CENTS / 100}\n    tiers: []\n`,
     );
   }
   return policyFile;
@@ -198,7 +199,11 @@ export async function runSchedule(plan: SchedulePlan, index: number): Promise<Sc
     for (const { route, fault, times } of plan.faults) dollr.inject({ route, fault, times });
     if (plan.firstExecutionFails) dollr.failNextWith({ gatewayMessage: 'Declined by the provider' });
     step(
-      `dollr: ${JSON.stringify({ strict: plan.strict, faults: plan.faults, firstExecutionFails: plan.firstExecutionFails })}`,
+      `dollr: ${JSON.stringify({
+        strict: plan.strict,
+        faults: plan.faults,
+        firstExecutionFails: plan.firstExecutionFails,
+      })}`,
     );
 
     if (plan.leasesExpireAfterMs !== undefined) {
@@ -258,6 +263,7 @@ export async function runSchedule(plan: SchedulePlan, index: number): Promise<Sc
   );
 
   async function finish(violations: string[]): Promise<ScheduleOutcome> {
+    const involved = new Set(violations.map((v) => v.split(':')[0] ?? v));
     const outcome = {
       index,
       plan,
@@ -265,7 +271,8 @@ export async function runSchedule(plan: SchedulePlan, index: number): Promise<Sc
       executions: dollr.executions().length,
       violations,
       steps,
-      logTail: logLines.slice(-80),
+      // Every line about a request that broke an invariant, and the last ones.
+      logTail: [...logLines.filter((l) => [...involved].some((id) => l.includes(id))), ...logLines.slice(-30)],
     };
     await Promise.allSettled([slack.close(), dollr.close(), shared.close()]);
     return outcome;

@@ -18,15 +18,19 @@ export async function runSchedules(options: {
   seed: number;
   count: number;
   concurrency: number;
+  /** Plays only the schedule with this index (of the `count` drawn). */
+  only?: number;
   onOutcome?: (outcome: ScheduleOutcome) => void;
 }): Promise<Summary> {
-  const plans = drawSchedules(options.seed, options.count);
+  const drawn = drawSchedules(options.seed, options.count);
+  const plans = options.only === undefined ? drawn : [drawn[options.only]!];
+  const indexOf = (i: number) => options.only ?? i;
   const summary: Summary = { seed: options.seed, schedules: 0, faults: 0, executions: 0, failed: [] };
   let next = 0;
   async function worker(): Promise<void> {
     while (next < plans.length) {
       const index = next++;
-      const outcome = await runSchedule(plans[index]!, index);
+      const outcome = await runSchedule(plans[index]!, indexOf(index));
       summary.schedules++;
       summary.faults += outcome.faults;
       summary.executions += outcome.executions;
@@ -41,12 +45,14 @@ export async function runSchedules(options: {
 
 /** The one line a run ends with. */
 export const summaryLine = (s: Summary): string =>
-  `schedules=${s.schedules} violations=${s.failed.reduce((n, o) => n + o.violations.length, 0)} executions=${s.executions} faults=${s.faults} seed=${s.seed}`;
+  `schedules=${s.schedules} violations=${s.failed.reduce((n, o) => n + o.violations.length, 0)} ` +
+  `executions=${s.executions} faults=${s.faults} seed=${s.seed}`;
 
 /** Everything needed to look into a failed schedule and play it again. */
 export function failureReport(outcome: ScheduleOutcome, seed: number): string {
   return [
-    `schedule ${outcome.index} of seed ${seed} (play it again: npm run soak -- --seed ${seed} --schedules ${outcome.index + 1})`,
+    `schedule ${outcome.index} of seed ${seed} ` +
+      `(play it again: npm run soak -- --seed ${seed} --schedules ${outcome.index + 1} --only ${outcome.index})`,
     `violations:\n${outcome.violations.map((v) => `  - ${v}`).join('\n')}`,
     `plan: ${JSON.stringify(outcome.plan)}`,
     `steps:\n${outcome.steps.map((s) => `  ${s}`).join('\n')}`,

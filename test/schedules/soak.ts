@@ -1,12 +1,12 @@
 /**
- * `npm run soak -- --schedules 5000 [--seed S] [--concurrency C] [--steps]`: plays that many fault
+ * `npm run soak -- --schedules 5000 [--seed S] [--concurrency C] [--only I] [--steps]`: plays that many fault
  * schedules and prints one summary line (`schedules=5000 violations=0 executions=… seed=…`); every
  * failed schedule is reported on stderr with its seed, plan and steps. Exit code 1 on a violation.
  */
 import { parseArgs } from 'node:util';
 import { failureReport, runSchedules, summaryLine } from './run-schedules.ts';
 
-const USAGE = `Usage: npm run soak -- [--schedules N] [--seed S] [--concurrency C] [--steps]
+const USAGE = `Usage: npm run soak -- [--schedules N] [--seed S] [--concurrency C] [--only I] [--steps]
 
 Plays N randomized fault schedules (default 1000) against the real app in-process, with a fake Slack
 and a fake Dollr, and checks after each that money moved at most once, failures were told truthfully,
@@ -17,18 +17,27 @@ daily limit was passed.
   --seed S          the seed to draw them from (default: a random one, printed); the same seed draws
                     the same schedules
   --concurrency C   schedules played at once (default 12)
+  --only I          play only schedule I of those the seed draws (as a failure report names it)
   --steps           print what happened in every schedule, not only in failed ones
   --help            this text
 `;
 
 function main(): Promise<number> | number {
-  let values: { schedules?: string; seed?: string; concurrency?: string; steps?: boolean; help?: boolean };
+  let values: {
+    schedules?: string;
+    seed?: string;
+    concurrency?: string;
+    only?: string;
+    steps?: boolean;
+    help?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       options: {
         schedules: { type: 'string' },
         seed: { type: 'string' },
         concurrency: { type: 'string' },
+        only: { type: 'string' },
         steps: { type: 'boolean' },
         help: { type: 'boolean' },
       },
@@ -45,8 +54,13 @@ function main(): Promise<number> | number {
   const count = whole(values.schedules, 1000, 'schedules');
   const seed = whole(values.seed, Math.floor(Math.random() * 2 ** 31), 'seed');
   const concurrency = whole(values.concurrency, 12, 'concurrency');
-  if (count === undefined || seed === undefined || concurrency === undefined) return 2;
-  return soak(count, seed, concurrency, values.steps === true);
+  const only = values.only === undefined ? undefined : whole(String(Number(values.only) + 1), 0, 'only');
+  if (count === undefined || seed === undefined || concurrency === undefined || only === undefined) return 2;
+  if (values.only !== undefined && only > count) {
+    process.stderr.write(`--only ${values.only} must be below --schedules ${count}.\n`);
+    return 2;
+  }
+  return soak(count, seed, concurrency, values.steps === true, values.only === undefined ? undefined : only - 1);
 }
 
 function whole(text: string | undefined, fallback: number, name: string): number | undefined {
@@ -57,18 +71,20 @@ function whole(text: string | undefined, fallback: number, name: string): number
   return undefined;
 }
 
-async function soak(count: number, seed: number, concurrency: number, steps: boolean): Promise<number> {
+async function soak(count: number, seed: number, concurrency: number, steps: boolean, only?: number): Promise<number> {
   const started = Date.now();
   let played = 0;
   const summary = await runSchedules({
     seed,
     count,
     concurrency,
+    ...(only === undefined ? {} : { only }),
     onOutcome(outcome) {
       played++;
       if (steps)
         process.stderr.write(
-          `schedule ${outcome.index}: ${JSON.stringify(outcome.plan)}\n${outcome.steps.map((s) => `  ${s}`).join('\n')}\n`,
+          `schedule ${outcome.index}: ${JSON.stringify(outcome.plan)}\n` +
+            `${outcome.steps.map((s) => `  ${s}`).join('\n')}\n`,
         );
       if (played % 100 === 0)
         process.stderr.write(

@@ -1,32 +1,13 @@
 /**
  * The core's ports in memory, for unit tests of the executor and the worker: the memory store,
- * a scripted Dollr (each call answered by the next scripted answer, or by a default), a logger that
- * keeps its lines, and a clock over vitest's fake timers (so waits cost no real time).
+ * a scripted Dollr (each call answered by the next scripted answer, or by a default) and a logger
+ * that keeps its lines. Time is a fake clock's (fake-clock.ts).
  */
-import { vi } from 'vitest';
 import { createStore, type Store } from '../../src/adapters/store/create-store.ts';
 import { DollrError, type DollrErrorOptions } from '../../src/core/execution/dollr-error.ts';
 import type { Clock, Logger, PaymentsGateway } from '../../src/core/ports.ts';
 import type { ExecutionSnapshot, MoneyRequest, Operation } from '../../src/core/request/request.ts';
 import { anExecution, aRequest } from './request-builder.ts';
-
-/** A clock on vitest's fake timers: `now` is the faked Date, `sleep` a faked setTimeout. */
-export const fakeTimersClock: Clock = {
-  now: () => new Date(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const timer = setTimeout(resolve, ms);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(timer);
-          reject(signal.reason);
-        },
-        { once: true },
-      );
-    }),
-};
 
 export interface LogLine {
   level: string;
@@ -98,11 +79,17 @@ export function scriptedDollr(otherwise: { status?: () => ExecutionSnapshot | un
 export const dollrError = (code: DollrError['code'], message: string, options: DollrErrorOptions = {}) =>
   new DollrError(code, message, options);
 
-export const memoryStore = (): Promise<Store> => createStore('memory://', { now: () => Date.now() });
+/** The memory store, its leases and counters on `clock`'s time. */
+export const memoryStore = (clock: Clock): Promise<Store> =>
+  createStore('memory://', { now: () => clock.now().getTime() });
 
-/** A refund approved by U_APP, stored: what the executor starts from. */
-export async function anApprovedRequest(store: Store, overrides: Partial<MoneyRequest> = {}): Promise<MoneyRequest> {
-  const now = new Date().toISOString();
+/** A refund approved by U_APP at `now`, stored: what the executor starts from. */
+export async function anApprovedRequest(
+  store: Store,
+  clock: Clock,
+  overrides: Partial<MoneyRequest> = {},
+): Promise<MoneyRequest> {
+  const now = clock.now().toISOString();
   const request = aRequest({
     createdAt: now,
     state: 'approved',
@@ -116,9 +103,4 @@ export async function anApprovedRequest(store: Store, overrides: Partial<MoneyRe
   });
   await store.insert(request);
   return request;
-}
-
-/** Lets every pending promise and due fake timer run, `ms` of fake time at most. */
-export async function elapse(ms: number): Promise<void> {
-  await vi.advanceTimersByTimeAsync(ms);
 }

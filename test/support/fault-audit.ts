@@ -91,7 +91,8 @@ export async function waitForFinalStates(
       .filter((r) => !isSettledInSlack(slack, r))
       .map(
         (r) =>
-          `  ${r.card.requestId} (expected ${r.final}): ${JSON.stringify(threadTextsOf(slack, r.card).map((t) => t.split('\n')[0]))}`,
+          `  ${r.card.requestId} (expected ${r.final}): ` +
+          `${JSON.stringify(threadTextsOf(slack, r.card).map((t) => t.split('\n')[0]))}`,
       );
     throw new Error(`not every request reached its final state within ${timeoutMs} ms:\n${unfinished.join('\n')}`, {
       cause: error,
@@ -182,7 +183,9 @@ export function summarise(
   caseName: string,
   counts: { faults: number; requests: number; executions: number; lost: number; duplicated: number },
 ): string {
-  const line = `faults[${caseName}] faults=${counts.faults} requests=${counts.requests} executions=${counts.executions} lost=${counts.lost} duplicated=${counts.duplicated}`;
+  const line =
+    `faults[${caseName}] faults=${counts.faults} requests=${counts.requests} executions=${counts.executions} ` +
+    `lost=${counts.lost} duplicated=${counts.duplicated}`;
   console.log(line);
   return line;
 }

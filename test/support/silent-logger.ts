@@ -1,4 +1,6 @@
-/** A Slack SDK logger that says nothing: WebClient logs Slack's refusals at error level, and tests read them instead. */
+/**
+ * A Slack SDK logger that says nothing: WebClient logs Slack's refusals at error level, and tests read them instead.
+ */
 import { LogLevel, type Logger } from '@slack/bolt';
 
 export const silentLogger: Logger = {

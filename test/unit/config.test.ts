@@ -27,24 +27,27 @@ describe('loadConfig', () => {
     expect(config.dollr.apiUrl).toBe('https://api.heydollr.app');
   });
 
-  it('refuses a lease that would not outlast a Dollr call twice over, in the one message with every other problem', () => {
-    expect(() => loadConfig({ ...valid, LEASE_TTL_MS: '20000' })).toThrow(
-      /LEASE_TTL_MS \(20000\) must be at least twice DOLLR_TIMEOUT_MS \(15000\)/,
-    );
-    expect(() => loadConfig({ ...valid, DOLLR_TIMEOUT_MS: '20000' })).toThrow(
-      /LEASE_TTL_MS \(30000\) must be at least twice DOLLR_TIMEOUT_MS \(20000\)/,
-    );
-    expect(loadConfig({ ...valid, LEASE_TTL_MS: '30000', DOLLR_TIMEOUT_MS: '15000' }).leaseTtlMs).toBe(30000);
-    const refusal = (() => {
-      try {
-        loadConfig({ ...valid, LEASE_TTL_MS: '100', PORT: 'x' });
-      } catch (error) {
-        return error;
-      }
-      return undefined;
-    })();
-    expect((refusal as ConfigError).problems).toHaveLength(2);
-  });
+  it(
+    'refuses a lease that would not outlast a Dollr call twice over, ' + 'in the one message with every other problem',
+    () => {
+      expect(() => loadConfig({ ...valid, LEASE_TTL_MS: '20000' })).toThrow(
+        /LEASE_TTL_MS \(20000\) must be at least twice DOLLR_TIMEOUT_MS \(15000\)/,
+      );
+      expect(() => loadConfig({ ...valid, DOLLR_TIMEOUT_MS: '20000' })).toThrow(
+        /LEASE_TTL_MS \(30000\) must be at least twice DOLLR_TIMEOUT_MS \(20000\)/,
+      );
+      expect(loadConfig({ ...valid, LEASE_TTL_MS: '30000', DOLLR_TIMEOUT_MS: '15000' }).leaseTtlMs).toBe(30000);
+      const refusal = (() => {
+        try {
+          loadConfig({ ...valid, LEASE_TTL_MS: '100', PORT: 'x' });
+        } catch (error) {
+          return error;
+        }
+        return undefined;
+      })();
+      expect((refusal as ConfigError).problems).toHaveLength(2);
+    },
+  );
 
   it('lists every problem at once', () => {
     try {

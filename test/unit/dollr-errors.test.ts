@@ -40,7 +40,8 @@ describe('toDollrError', () => {
     });
     expect(error.code).toBe('rejected');
     expect(error.message).toBe(
-      "session_id: session not found or expired; passcode.token.code: field required; version: unexpected value; permitted: 'v1'; value is not a valid dict",
+      'session_id: session not found or expired; passcode.token.code: field required; version: unexpected value; ' +
+        "permitted: 'v1'; value is not a valid dict",
     );
   });
 

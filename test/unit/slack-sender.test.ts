@@ -92,7 +92,8 @@ describe('createSlackSender', () => {
     await sender.raw('a=1&b=two+words', 'application/x-www-form-urlencoded');
     const [request] = captured;
     expect(request!.headers['x-slack-request-timestamp']).toBe('1700000000');
-    // Known answer computed independently: printf 'v0:1700000000:a=1&b=two+words' | openssl dgst -sha256 -hmac test-signing-secret
+    // Known answer computed independently:
+    // printf 'v0:1700000000:a=1&b=two+words' | openssl dgst -sha256 -hmac test-signing-secret
     expect(request!.headers['x-slack-signature']).toBe(
       'v0=92324e9c453856f0195327b8676d953524e5c794621a6ebef7954fd668575f01',
     );

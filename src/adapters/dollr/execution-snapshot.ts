@@ -6,15 +6,15 @@ import type { ExecutionSnapshot } from '../../core/request/request.ts';
 import type { ExecutionResponse } from './dollr-schemas.ts';
 
 /** 25.5 -> "25.50". Rounded to cents: Dollr's currencies have two decimals. */
-const amountText = (amount: number): string => amount.toFixed(2);
+const twoDecimals = (amount: number): string => amount.toFixed(2);
 
 export function toExecutionSnapshot(response: ExecutionResponse): ExecutionSnapshot {
   return {
     referenceId: response.reference_id,
     status: response.status,
-    payerAmount: amountText(response.payer_amount),
+    payerAmount: twoDecimals(response.payer_amount),
     payerCurrency: response.payer_currency,
-    payeeAmount: amountText(response.payee_amount),
+    payeeAmount: twoDecimals(response.payee_amount),
     payeeCurrency: response.payee_currency,
     gatewayMessage: response.gateway_message ?? null,
     walletMessage: response.wallet_message ?? null,

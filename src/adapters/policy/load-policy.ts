@@ -11,7 +11,8 @@ import { approverSetFrom, createApprovalPolicy, type ApprovalPolicy } from '../.
 import { policyFileSchema } from './policy-schema.ts';
 
 const WHAT_TO_DO =
-  'approval-policy.example.yml shows every setting; unset APPROVAL_POLICY to require one approval from APPROVERS instead.';
+  'approval-policy.example.yml shows every setting; ' +
+  'unset APPROVAL_POLICY to require one approval from APPROVERS instead.';
 
 export class PolicyFileError extends Error {
   override readonly name = 'PolicyFileError';
@@ -20,7 +21,8 @@ export class PolicyFileError extends Error {
   constructor(file: string, problems: readonly string[]) {
     super(
       `The approval policy ${file} (APPROVAL_POLICY) has ${problems.length} problem(s):\n` +
-        `${problems.map((p) => `  - ${p}`).join('\n')}\nFix ${problems.length === 1 ? 'it' : 'them'} and start again. ${WHAT_TO_DO}`,
+        `${problems.map((p) => `  - ${p}`).join('\n')}\n` +
+        `Fix ${problems.length === 1 ? 'it' : 'them'} and start again. ${WHAT_TO_DO}`,
     );
     this.file = file;
     this.problems = problems;

@@ -38,7 +38,8 @@ export function checkPolicyFile(parsed: unknown, defaultApprovers: readonly stri
     if (rule.operation === 'refund' && currency) {
       problem(
         at('currency'),
-        `refund rules cannot name a currency: a refund is in its original payment's currency, which the app does not know. ` +
+        "refund rules cannot name a currency: a refund is in its original payment's currency, " +
+          'which the app does not know. ' +
           `Leave currency out (or write ${ANY_CURRENCY}); the rule's amounts then apply to every refund`,
       );
     }
@@ -60,7 +61,8 @@ export function checkPolicyFile(parsed: unknown, defaultApprovers: readonly stri
         if (previousAbove !== undefined && above <= previousAbove) {
           problem(
             at('tiers', j, 'above'),
-            `must be above the previous tier's ${shown(previousAbove)}: list tiers from the lowest amount to the highest`,
+            `must be above the previous tier's ${shown(previousAbove)}: ` +
+              'list tiers from the lowest amount to the highest',
           );
         }
         if (maxAmount !== undefined && above >= maxAmount) {
@@ -77,7 +79,8 @@ export function checkPolicyFile(parsed: unknown, defaultApprovers: readonly stri
       if (levels && levels.length !== required) {
         problem(
           at('tiers', j, 'levels'),
-          `lists ${levels.length} approver list(s) but approvers_required is ${required}: give one list per approval, in the order they are given`,
+          `lists ${levels.length} approver list(s) but approvers_required is ${required}: ` +
+            'give one list per approval, in the order they are given',
         );
         return;
       }
@@ -98,7 +101,8 @@ export function checkPolicyFile(parsed: unknown, defaultApprovers: readonly stri
       if (reachable < required) {
         problem(
           at('tiers', j, 'approvers_required'),
-          `needs ${required} distinct approvers but ${source} can only ever provide ${reachable}, and nobody counts twice: ` +
+          `needs ${required} distinct approvers but ${source} can only ever provide ${reachable}, ` +
+            'and nobody counts twice: ' +
             'name more people, a user group, or lower approvers_required',
         );
       }

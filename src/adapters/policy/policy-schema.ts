@@ -23,7 +23,8 @@ const mapping = <Shape extends z.ZodRawShape>(shape: Shape, what: string) =>
   z.strictObject(shape, {
     error: (issue) =>
       issue.code === 'unrecognized_keys'
-        ? `unknown setting ${issue.keys.map((k) => `"${k}"`).join(', ')}: ${what} takes ${Object.keys(shape).join(', ')}`
+        ? `unknown setting ${issue.keys.map((k) => `"${k}"`).join(', ')}: ` +
+          `${what} takes ${Object.keys(shape).join(', ')}`
         : `must be ${what} with ${Object.keys(shape).join(', ')}`,
   });
 
@@ -33,7 +34,8 @@ const slackId = z
   })
   .regex(SLACK_ID, {
     error: (issue) =>
-      `must be a Slack user ID (U…, W…: a profile's ⋮ > Copy member ID) or user group ID (S…), such as U0123ABCD; ${JSON.stringify(issue.input)} is neither`,
+      "must be a Slack user ID (U…, W…: a profile's ⋮ > Copy member ID) or user group ID (S…), such as U0123ABCD; " +
+      `${JSON.stringify(issue.input)} is neither`,
   });
 
 /** A list of IDs, or one ID, or IDs separated by commas as in APPROVERS. Never empty: a level must name someone. */
@@ -51,7 +53,9 @@ const idList = z
 
 /** Amounts as YAML numbers or strings ("500", 500.5, "1,250.00"), with at most 2 decimals, in minor units. */
 const amount = (zeroAllowed: boolean) => {
-  const expected = `must be an amount ${zeroAllowed ? 'of 0 or more' : 'above 0'} with at most 2 decimals, such as 500 or 1250.50`;
+  const expected =
+    `must be an amount ${zeroAllowed ? 'of 0 or more' : 'above 0'} ` +
+    'with at most 2 decimals, such as 500 or 1250.50';
   return z
     .union([z.number(), z.string()], { error: says('is missing: give an amount such as 500', expected) })
     .transform((value, ctx) => {

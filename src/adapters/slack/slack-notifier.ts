@@ -9,7 +9,7 @@ import type { Claim, Logger, Notifier } from '../../core/ports.ts';
 import type { MoneyRequest, RequestEvent, RequestState } from '../../core/request/request.ts';
 import { approvalCard, type SlackMessage } from './blocks/approval-card.ts';
 import { NOTHING_SENT, type SlackQueues } from './slack-queues.ts';
-import { summary } from './blocks/describe-request.ts';
+import { summary, utcMinute } from './blocks/describe-request.ts';
 import { threadReply } from './blocks/thread-reply.ts';
 
 /** States after which the card surely changes again (the request is on its way to a final state). */
@@ -49,7 +49,9 @@ export function createSlackNotifier(
       .getPermalink({ channel: request.channelId, message_ts: request.cardTs ?? '' })
       .then((r) => (r.permalink ? ` <${r.permalink}|Open the card>` : ''))
       .catch(() => '');
-    const text = `:bell: ${summary(request.details)} (request \`${request.id}\`) has been waiting for your approval since ${request.createdAt.slice(0, 16).replace('T', ' ')} UTC, in <#${request.channelId}>.${link}`;
+    const text =
+      `:bell: ${summary(request.details)} (request \`${request.id}\`) has been waiting for your approval ` +
+      `since ${utcMinute(request.createdAt)} UTC, in <#${request.channelId}>.${link}`;
     for (const user of to) await queues.post(user, () => client.chat.postMessage({ channel: user, text }));
   }
 

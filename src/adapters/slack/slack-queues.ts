@@ -61,7 +61,10 @@ interface Item {
   waiters: Array<{ resolve: (value: unknown) => void; reject: (error: unknown) => void }>;
 }
 
-/** Slack's 429, as @slack/web-api reports it with rejectRateLimitedCalls: seconds to wait (bounded, see server-wait.ts). */
+/**
+ * Slack's 429, as @slack/web-api reports it with rejectRateLimitedCalls: seconds to wait (bounded,
+ * see server-wait.ts).
+ */
 function retryAfterMs(error: unknown): number | undefined {
   const e = error as { code?: string; retryAfter?: number } | null;
   return e?.code === 'slack_webapi_rate_limited_error'

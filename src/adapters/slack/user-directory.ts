@@ -39,7 +39,8 @@ export class UserGroupUnavailableError extends Error {
         ? ''
         : ` (last read ${options.lastReadMinutesAgo} min ago, too long to trust)`;
     super(
-      `The members of Slack user group ${groupId} could not be read from Slack${since}, so who may approve cannot be checked. ` +
+      `The members of Slack user group ${groupId} could not be read from Slack${since}, ` +
+        'so who may approve cannot be checked. ' +
         'Nothing was changed; try again in a minute.',
       options,
     );

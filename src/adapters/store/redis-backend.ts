@@ -1,6 +1,7 @@
 /**
  * Redis backend: Keyv over @keyv/redis, and the atomic primitives as single commands (SET NX, ZADD GT)
- * or Lua scripts (redis-scripts.ts: compare-and-set, the fixed-window counter) on the node-redis client @keyv/redis holds; one connection.
+ * or Lua scripts (redis-scripts.ts: compare-and-set, the fixed-window counter) on the node-redis client @keyv/redis
+ * holds; one connection.
  *
  * Outage behaviour is configured here: node-redis queues commands while disconnected by default,
  * which would make every call hang until Redis returns. With `disableOfflineQueue` a command sent

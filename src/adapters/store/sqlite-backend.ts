@@ -119,7 +119,8 @@ export function openSqliteBackend(options: SqliteBackendOptions): Backend {
       sql(
         `INSERT INTO ${COUNTERS} (key, count, expires_at) VALUES (?, ?, ?)
          ON CONFLICT(key) DO UPDATE SET
-           count = CASE WHEN ${COUNTERS}.expires_at <= ? THEN excluded.count ELSE ${COUNTERS}.count + excluded.count END,
+           count = CASE WHEN ${COUNTERS}.expires_at <= ? THEN excluded.count
+                        ELSE ${COUNTERS}.count + excluded.count END,
            expires_at = excluded.expires_at`,
       ).run(key, delta, expiresAt, now());
     } else {
@@ -160,7 +161,8 @@ export function openSqliteBackend(options: SqliteBackendOptions): Backend {
       async addToIndex(indexKey, member, version) {
         sql(
           `INSERT INTO ${TABLE} (key, value) VALUES (?, ?)
-           ON CONFLICT(key) DO UPDATE SET value = max(CAST(${TABLE}.value AS INTEGER), CAST(excluded.value AS INTEGER))`,
+           ON CONFLICT(key) DO UPDATE SET
+             value = max(CAST(${TABLE}.value AS INTEGER), CAST(excluded.value AS INTEGER))`,
         ).run(memberKey(indexKey, member), String(version));
       },
       async removeFromIndex(indexKey, member, upToVersion) {
@@ -184,7 +186,8 @@ export function openSqliteBackend(options: SqliteBackendOptions): Backend {
         const { where, parameters } = scoreBounds(range);
         const order = range.reverse ? 'DESC' : 'ASC';
         const rows = sql(
-          `SELECT member FROM ${SORTED} WHERE index_key = ?${where} ORDER BY score ${order}, member ${order} LIMIT ? OFFSET ?`,
+          `SELECT member FROM ${SORTED} WHERE index_key = ?${where}
+           ORDER BY score ${order}, member ${order} LIMIT ? OFFSET ?`,
         ).all(indexKey, ...parameters, range.count ?? -1, range.offset ?? 0);
         return rows.map((row) => String(row.member));
       },
@@ -267,7 +270,8 @@ function holdProcessLock(file: string): DatabaseSync {
     if ((error as { errcode?: unknown }).errcode === SQLITE_BUSY) {
       throw new StoreError(
         'store_locked',
-        `Another dollr-slack process is using the embedded store ${file}. The embedded store serves one process: stop the other one, ` +
+        `Another dollr-slack process is using the embedded store ${file}. ` +
+          'The embedded store serves one process: stop the other one, ' +
           'or run several replicas on Redis (STORE_URL=redis://host:6379).',
       );
     }
@@ -291,7 +295,8 @@ function prepareFile(db: DatabaseSync, now: () => number): void {
   );
   db.exec(`CREATE INDEX IF NOT EXISTS ${SORTED}_by_score ON ${SORTED} (index_key, score, member)`);
   db.exec(
-    `CREATE TABLE IF NOT EXISTS ${COUNTERS} (key TEXT PRIMARY KEY, count INTEGER NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID`,
+    `CREATE TABLE IF NOT EXISTS ${COUNTERS} (key TEXT PRIMARY KEY, count INTEGER NOT NULL, expires_at INTEGER NOT NULL)
+     WITHOUT ROWID`,
   );
   // Counters whose window ran out are as good as absent; dropping them keeps the table small.
   db.prepare(`DELETE FROM ${COUNTERS} WHERE expires_at <= ?`).run(now());

@@ -8,7 +8,7 @@
  */
 import { displayAmount, formatMinor, toMinor, type Currency } from '../request/money.ts';
 import type { Operation, RequestDetails } from '../request/request.ts';
-import { ok, refuse, type Result } from '../result.ts';
+import { ok, refuse, type RefusalOf, type Result } from '../result.ts';
 
 /** Slack users (U…, W…) and user groups (S…). */
 export interface ApproverSet {
@@ -63,7 +63,7 @@ export interface AppliedRule {
 
 export interface ApprovalPolicy {
   /** The rule for this request, or a refusal when the amount is above the maximum. */
-  ruleFor(details: RequestDetails): Result<AppliedRule, 'over_maximum'>;
+  ruleFor(details: RequestDetails): Result<AppliedRule, RefusalOf<'over_maximum'>>;
   /** Everyone named anywhere in the policy, APPROVERS included; groups are not expanded. */
   readonly everyApproverSet: ApproverSet;
 }
@@ -82,7 +82,6 @@ const union = (sets: readonly ApproverSet[]): ApproverSet => ({
 const approvals = (n: number) => `${n} approval${n === 1 ? '' : 's'}`;
 const money = (minor: number, details: RequestDetails) =>
   `${displayAmount(formatMinor(minor))}${details.kind === 'payout' ? ` ${details.currency}` : ''}`;
-const capitalised = (text: string) => `${text[0]!.toUpperCase()}${text.slice(1)}`;
 
 /** A payout rule for its currency wins over one for any currency; refunds only match currency-less rules. */
 function ruleOf(rules: readonly PolicyRule[], details: RequestDetails): PolicyRule | undefined {
@@ -118,11 +117,7 @@ export function createApprovalPolicy(config: PolicyConfig, defaultApprovers: App
       const amountMinor = toMinor(details.amount);
       if (!rule) return ok({ approvalsRequired: 1, eligibleFor: () => fallback, description: approvals(1) });
       if (rule.maxAmountMinor !== undefined && amountMinor > rule.maxAmountMinor) {
-        return refuse(
-          'over_maximum',
-          `${capitalised(details.kind)}s above ${money(rule.maxAmountMinor, details)} are not allowed here (the approval policy's maximum); ` +
-            'this one was not submitted. If the amount is right, ask an admin to raise the maximum in the approval policy.',
-        );
+        return refuse({ code: 'over_maximum', details, maxMinor: rule.maxAmountMinor });
       }
       const ruleApprovers = rule.approvers ?? fallback;
       const tier = tierOf(rule.tiers, amountMinor);

@@ -3,23 +3,17 @@
  * number of concurrent clicks exactly one wins each step; the others are refused with the reason.
  */
 import type { ApprovalPolicy, ApproverSet } from './approval-policy.ts';
-import { currentFreeze, frozenMessage } from './freeze.ts';
-import { displayAmount, formatMinor } from '../request/money.ts';
+import { currentFreeze } from './freeze.ts';
 import type { Clock, Directory, RequestStore } from '../ports.ts';
 import { approvalsOf, type MoneyRequest } from '../request/request.ts';
-import { refuse, ok, type Result } from '../result.ts';
+import { ok, refuse, type RefusalOf, type Result } from '../result.ts';
 import { LimitReachedError } from '../store-refusals.ts';
 import { approve, cancel, checkDecision, reject, type DecisionRefusal } from '../request/transitions.ts';
 import { readBack, writeOptions } from '../request/update-request.ts';
 
 type DecideRefusal =
   | DecisionRefusal
-  | 'unknown_request'
-  | 'not_an_approver'
-  | 'frozen'
-  | 'over_maximum'
-  | 'over_daily_limit'
-  | 'unconfirmed';
+  | RefusalOf<'unknown_request' | 'not_an_approver' | 'frozen' | 'over_maximum' | 'over_daily_limit' | 'unconfirmed'>;
 
 export interface DecideDeps {
   store: RequestStore;
@@ -30,11 +24,7 @@ export interface DecideDeps {
 
 type Outcome = Result<MoneyRequest, DecideRefusal>;
 
-const unknown = (id: string) => refuse('unknown_request' as const, `There is no request ${id}.`);
-
-/** Names a set of approvers in mrkdwn: mentions and user-group mentions. */
-const nameSet = (set: ApproverSet): string =>
-  [...set.users.map((u) => `<@${u}>`), ...set.groups.map((g) => `<!subteam^${g}>`)].join(', ') || 'nobody';
+const unknown = (requestId: string) => refuse({ code: 'unknown_request', requestId });
 
 /** May this user approve or reject now? (Before asking an approver for a reason or a comment.) */
 export async function checkDecider(deps: DecideDeps, requestId: string, userId: string): Promise<Outcome> {
@@ -54,7 +44,7 @@ export function eligibleSet(
   policy: ApprovalPolicy,
   request: MoneyRequest,
   index: number,
-): Result<ApproverSet, 'over_maximum'> {
+): Result<ApproverSet, RefusalOf<'over_maximum'>> {
   const at = Math.min(index, request.approvalsRequired - 1);
   const levels = request.approverLevels;
   if (levels && levels.length > 0) return ok(levels[Math.min(at, levels.length - 1)]!);
@@ -73,11 +63,7 @@ async function eligibleNow(
   if (!eligible.ok) return eligible;
   const set = eligible.value;
   if (await deps.directory.isIn(userId, set)) return ok(true);
-  const message =
-    request.approvalsRequired > 1
-      ? `Approval ${index + 1} of ${request.approvalsRequired} can only be given by ${nameSet(set)}. Nothing was changed.`
-      : `Only ${nameSet(set)} can approve or reject this request. Nothing was changed.`;
-  return refuse('not_an_approver', message);
+  return refuse({ code: 'not_an_approver', approval: index + 1, of: request.approvalsRequired, set });
 }
 
 /**
@@ -99,7 +85,7 @@ export function approveRequest(
     const completes = approvalsOf(request).length + 1 >= request.approvalsRequired;
     if (completes) {
       const freeze = await currentFreeze(deps.store);
-      if (freeze) return refuse('frozen', `${frozenMessage(freeze)} Your approval was not recorded.`);
+      if (freeze) return refuse({ code: 'frozen', freeze });
     }
     return approve(request, userId, comment, deps.clock.now());
   });
@@ -119,19 +105,6 @@ export function cancelRequest(deps: DecideDeps, requestId: string, userId: strin
   return decide(deps, requestId, async (request) => cancel(request, userId, deps.clock.now()));
 }
 
-export function dailyLimitMessage(request: MoneyRequest, usedMinor: number, limitMinor: number): string {
-  const currency = request.details.kind === 'payout' ? ` ${request.details.currency}` : '';
-  return (
-    `This ${request.details.kind} of ${displayAmount(request.details.amount)}${currency} would pass today's limit of ` +
-    `${displayAmount(formatMinor(limitMinor))}${currency} (${displayAmount(formatMinor(usedMinor))}${currency} already executed today). ` +
-    'It can be approved tomorrow, or an admin can raise the limit in the approval policy.'
-  );
-}
-
-const UNCONFIRMED =
-  'The store did not answer in time, so I cannot tell whether your decision was saved. If it was, the card shows it within a ' +
-  'minute: look there before you press again.';
-
 async function decide(
   deps: DecideDeps,
   requestId: string,
@@ -146,11 +119,16 @@ async function decide(
       if (await deps.store.replace(next.value, current, writeOptions(current, next.value))) return next;
     } catch (error) {
       if (error instanceof LimitReachedError && current.dailyLimitMinor !== undefined) {
-        return refuse('over_daily_limit', dailyLimitMessage(current, error.current, current.dailyLimitMinor));
+        return refuse({
+          code: 'over_daily_limit',
+          details: current.details,
+          usedMinor: error.current,
+          limitMinor: current.dailyLimitMinor,
+        });
       }
       // A write that outlived its deadline may still land: what the store holds now tells.
       const landed = await readBack(deps.store, next.value);
-      if (landed === 'unknown') return refuse('unconfirmed', UNCONFIRMED);
+      if (landed === 'unknown') return refuse({ code: 'unconfirmed' });
       if (landed) return ok(landed);
     }
     // Lost the race: read again; the transition now sees the winner's decision.

@@ -4,7 +4,7 @@
  * with `/dollr freeze` and `/dollr unfreeze`; every pending card shows it.
  */
 import type { Clock, Logger, Notifier, RequestStore } from '../ports.ts';
-import { ok, refuse, type Result } from '../result.ts';
+import { ok, refuse, type RefusalOf, type Result } from '../result.ts';
 
 export interface Freeze {
   by: string;
@@ -31,9 +31,6 @@ async function setFreeze(store: RequestStore, freeze: Freeze | undefined): Promi
   await store.setSetting(SETTING, freeze ? JSON.stringify(freeze) : undefined);
 }
 
-export const frozenMessage = (freeze: Freeze): string =>
-  `Executions are frozen${freeze.by !== 'unknown' ? ` by <@${freeze.by}>` : ''}${freeze.at ? ` since ${freeze.at.slice(0, 16).replace('T', ' ')} UTC` : ''}: nothing new is executed. An admin lifts it with \`/dollr unfreeze\`.`;
-
 export interface FreezeDeps {
   store: RequestStore;
   clock: Clock;
@@ -46,13 +43,8 @@ export async function switchFreeze(
   deps: FreezeDeps,
   userId: string,
   on: boolean,
-): Promise<Result<string, 'not_an_admin'>> {
-  if (!deps.admins.includes(userId)) {
-    return refuse(
-      'not_an_admin',
-      'Only the admins configured for this app (ADMINS) can freeze or unfreeze executions.',
-    );
-  }
+): Promise<Result<'frozen' | 'unfrozen', RefusalOf<'not_an_admin'>>> {
+  if (!deps.admins.includes(userId)) return refuse({ code: 'not_an_admin' });
   await setFreeze(deps.store, on ? { by: userId, at: deps.clock.now().toISOString() } : undefined);
   deps.logger.warn(on ? 'executions frozen' : 'executions unfrozen', { by: userId });
   // Best effort: the switch itself is stored; a card that misses the update shows it on its next change.
@@ -62,9 +54,5 @@ export async function switchFreeze(
       .refreshCard(request)
       .catch((error: unknown) => deps.logger.warn('card not refreshed', { requestId: request.id, error }));
   }
-  return ok(
-    on
-      ? ':ice_cube: Executions are frozen. Approvals that already started finish; nothing new is executed until `/dollr unfreeze`.'
-      : ':sunny: Executions are unfrozen. Approvals work again.',
-  );
+  return ok(on ? 'frozen' : 'unfrozen');
 }

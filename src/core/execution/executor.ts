@@ -106,7 +106,10 @@ export interface Executor {
    * its next wait when signal aborts; rejects with FencedWriteError when the lease is lost.
    */
   run(requestId: string, lease: HeldLease, signal?: AbortSignal): Promise<Following | undefined>;
-  /** Asks Dollr the status of a followed request once and stores any news; updates `following` for the next poll. True once final. */
+  /**
+   * Asks Dollr the status of a followed request once and stores any news; updates `following` for
+   * the next poll. True once final.
+   */
   poll(following: Following): Promise<boolean>;
 }
 
@@ -188,7 +191,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
       } catch (error) {
         // No money moves when a session is created, so an unclear answer is simply asked again.
         if (isDollrError(error) && error.transient && tries < maxSessionTries) {
-          await scheduler.sleep(retryDelayMs(tries, error, backoff), signal);
+          await scheduler.sleep(retryDelayMs(tries, error, backoff, clock.random), signal);
           continue;
         }
         if (!isDollrError(error)) throw error;
@@ -291,7 +294,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
         lastError = 'refused' in sent ? sent.refused : sent.unclear;
         maybeSent = true;
       }
-      await scheduler.sleep(retryDelayMs(round, lastError, backoff), signal);
+      await scheduler.sleep(retryDelayMs(round, lastError, backoff, clock.random), signal);
       request = await attentionIfOverdue(
         request,
         fence,
@@ -309,9 +312,11 @@ export function createExecutor(options: ExecutorOptions): Executor {
     if (request.state === 'needs_attention') return request;
     const referenceId = request.attempt?.referenceId;
     const why = refusal
-      ? `Dollr refused to take reference ${referenceId} again (${refusal.message}) and does not show it yet: the first send may have moved ` +
+      ? `Dollr refused to take reference ${referenceId} again (${refusal.message}) and does not show it yet: ` +
+        'the first send may have moved ' +
         'money. Do not ask for this again until Dollr shows what happened; I keep asking, but will not send it again.'
-      : `Dollr did not confirm reference ${referenceId} after ${request.attempt?.sends} sends; I keep asking, but will not send it again.`;
+      : `Dollr did not confirm reference ${referenceId} after ${request.attempt?.sends} sends; ` +
+        'I keep asking, but will not send it again.';
     return markAttention(request.id, fence, why);
   }
 
@@ -334,12 +339,12 @@ export function createExecutor(options: ExecutorOptions): Executor {
       }
       // Back off while Dollr works on it (doubling, capped), jittered so that a batch approved
       // together does not poll in step.
-      following.waitMs = Math.min(Math.round(following.waitMs * (1.6 + Math.random() * 0.4)), maxPollMs);
+      following.waitMs = Math.min(Math.round(following.waitMs * (1.6 + clock.random() * 0.4)), maxPollMs);
     } catch (error) {
       if (!isDollrError(error)) throw error;
       const failures = ++following.failures;
       following.waitMs = Math.max(
-        Math.min(retryDelayMs(failures, error, backoff), maxPollMs),
+        Math.min(retryDelayMs(failures, error, backoff, clock.random), maxPollMs),
         error.options.retryAfterMs ?? 0,
       );
       logger.warn('status poll failed; backing off', {

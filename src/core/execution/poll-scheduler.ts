@@ -21,13 +21,16 @@ export interface Sleeper {
   wake: () => void;
 }
 
+import type { Clock } from '../ports.ts';
+
 /** Node's longest timer (2^31 - 1 ms); longer ones fire at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-export function createPollScheduler(options: { maxConcurrent: number; now?: () => number }): PollScheduler {
-  const now = options.now ?? Date.now;
+export function createPollScheduler(options: { maxConcurrent: number; clock: Clock }): PollScheduler {
+  const { clock } = options;
+  const now = () => clock.now().getTime();
   const sleepers = new Set<Sleeper>();
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let cancelTimer: (() => void) | undefined;
   let timerAt = Infinity;
 
   /**
@@ -36,9 +39,9 @@ export function createPollScheduler(options: { maxConcurrent: number; now?: () =
    */
   function armBy(at: number): void {
     if (at >= timerAt) return;
-    clearTimeout(timer);
+    cancelTimer?.();
     timerAt = Math.min(at, now() + MAX_TIMER_MS);
-    timer = setTimeout(tick, Math.max(0, timerAt - now()));
+    cancelTimer = clock.after(Math.max(0, timerAt - now()), tick);
   }
 
   function tick(): void {
@@ -67,7 +70,7 @@ export function createPollScheduler(options: { maxConcurrent: number; now?: () =
   /** The timer stays armed (it finds nothing due and rearms) unless nobody sleeps any more. */
   function cancel(sleeper: Sleeper): void {
     if (sleepers.delete(sleeper) && sleepers.size === 0) {
-      clearTimeout(timer);
+      cancelTimer?.();
       timerAt = Infinity;
     }
   }

@@ -17,12 +17,7 @@ export interface Backoff {
  * - Jittered between 50% and 100%, so that many requests hit by one outage do not retry in step.
  * - Never shorter than Dollr's own Retry-After, when it sent one: it knows its limits better.
  */
-export function retryDelayMs(
-  attempt: number,
-  error: unknown,
-  backoff: Backoff,
-  random: () => number = Math.random,
-): number {
+export function retryDelayMs(attempt: number, error: unknown, backoff: Backoff, random: () => number): number {
   const exponential = Math.min(backoff.initialMs * 2 ** Math.max(0, attempt - 1), backoff.maxMs);
   const jittered = Math.round(exponential * (0.5 + random() / 2));
   const retryAfter = isDollrError(error) ? (error.options.retryAfterMs ?? 0) : 0;

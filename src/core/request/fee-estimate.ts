@@ -6,7 +6,7 @@ import type { Logger, PaymentsGateway, RequestStore } from '../ports.ts';
 import type { MoneyRequest } from './request.ts';
 import { updateRequest } from './update-request.ts';
 
-export async function attachFeePreview(
+export async function attachFeeEstimate(
   deps: { store: RequestStore; gateway: PaymentsGateway; logger: Logger },
   request: MoneyRequest,
 ): Promise<void> {

@@ -1,12 +1,11 @@
 /** Use case: a person asks for a refund or payout; it is checked, stored, and its approval card goes out. */
 import type { ApprovalPolicy } from '../approval/approval-policy.ts';
 import { usedTodayMinor } from '../approval/daily-limit.ts';
-import { dailyLimitMessage } from '../approval/decide-request.ts';
 import { toMinor } from './money.ts';
 import type { Clock, RequestStore } from '../ports.ts';
 import { requestChecks } from './request-checks.ts';
 import type { MoneyRequest, RequestDetails } from './request.ts';
-import { refuse, ok, type Result } from '../result.ts';
+import { ok, refuse, type RefusalOf, type Result } from '../result.ts';
 import { newRequest } from './transitions.ts';
 
 export interface RequestMoneyInput {
@@ -17,12 +16,9 @@ export interface RequestMoneyInput {
   channelId: string;
 }
 
-export type RequestMoneyRefusal =
-  | 'duplicate_submission'
-  | 'payouts_not_configured'
-  | 'over_maximum'
-  | 'over_daily_limit'
-  | 'too_many_requests';
+type RequestMoneyRefusal = RefusalOf<
+  'duplicate_submission' | 'payouts_not_configured' | 'over_maximum' | 'over_daily_limit' | 'too_many_requests'
+>;
 
 export interface RequestMoneyDeps {
   store: RequestStore;
@@ -38,18 +34,12 @@ export async function requestMoney(
   input: RequestMoneyInput,
 ): Promise<Result<MoneyRequest, RequestMoneyRefusal>> {
   const { store, clock } = deps;
-  if (input.details.kind === 'payout' && !deps.payoutsConfigured)
-    return refuse('payouts_not_configured', PAYOUTS_NOT_CONFIGURED);
-  if (await store.get(input.id)) return refuse('duplicate_submission', `Request ${input.id} was already submitted.`);
+  if (input.details.kind === 'payout' && !deps.payoutsConfigured) return refuse({ code: 'payouts_not_configured' });
+  if (await store.get(input.id)) return refuse({ code: 'duplicate_submission', requestId: input.id });
   const rule = deps.policy.ruleFor(input.details);
   if (!rule.ok) return rule;
   const count = await store.increment(`requests-by:${input.requesterId}`, 60_000);
-  if (count > deps.requestsPerMinute) {
-    return refuse(
-      'too_many_requests',
-      `You have made ${deps.requestsPerMinute} requests in the last minute, the most allowed. Wait a minute and submit again.`,
-    );
-  }
+  if (count > deps.requestsPerMinute) return refuse({ code: 'too_many_requests', perMinute: deps.requestsPerMinute });
   const now = clock.now();
   const { approvalsRequired, description, dailyLimitMinor } = rule.value;
   const approverLevels = Array.from({ length: approvalsRequired }, (_, index) => rule.value.eligibleFor(index));
@@ -63,8 +53,9 @@ export async function requestMoney(
   });
   if (dailyLimitMinor !== undefined) {
     const used = await usedTodayMinor(store, input.details, now);
-    if (used + toMinor(input.details.amount) > dailyLimitMinor)
-      return refuse('over_daily_limit', dailyLimitMessage(draft, used, dailyLimitMinor));
+    if (used + toMinor(input.details.amount) > dailyLimitMinor) {
+      return refuse({ code: 'over_daily_limit', details: input.details, usedMinor: used, limitMinor: dailyLimitMinor });
+    }
   }
   const request = { ...draft, checks: await requestChecks(store, input.details, now) };
   let inserted: boolean;
@@ -76,9 +67,6 @@ export async function requestMoney(
     if (stored) return ok(stored);
     throw error;
   }
-  if (!inserted) return refuse('duplicate_submission', `Request ${input.id} was already submitted.`);
+  if (!inserted) return refuse({ code: 'duplicate_submission', requestId: input.id });
   return ok(request);
 }
-
-export const PAYOUTS_NOT_CONFIGURED =
-  'Payouts are not set up in this app yet: an admin must set DOLLR_PAYOUT_PASSCODE and DOLLR_PAYOUT_PHONE (or DOLLR_PAYOUT_USER_ID). Refunds work.';

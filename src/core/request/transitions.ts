@@ -5,7 +5,7 @@
  */
 import type { ApproverSet } from '../approval/approval-policy.ts';
 import { released, reservationFor } from '../approval/daily-limit.ts';
-import { refuse, ok, type Result } from '../result.ts';
+import { ok, refuse, type RefusalOf, type Result } from '../result.ts';
 import {
   approvalsOf,
   type ExecutionSnapshot,
@@ -60,42 +60,20 @@ export function newRequest(input: {
   };
 }
 
-export type DecisionRefusal =
-  | 'self_approval_forbidden'
-  | 'already_decided'
-  | 'already_approved_by_you'
-  | 'not_the_requester';
+export type DecisionRefusal = RefusalOf<
+  'self_approval_forbidden' | 'already_decided' | 'already_approved_by_you' | 'not_the_requester'
+>;
 
 /**
  * The checks that need nothing but the record: the request is still open, the requester does not
  * decide on their own request, and nobody approves twice. (Who is an approver is the policy's.)
  */
 export function checkDecision(request: MoneyRequest, userId: string): Result<true, DecisionRefusal> {
-  if (request.state !== 'awaiting_approval') return refuse('already_decided', closedMessage(request));
-  if (userId === request.requesterId) {
-    return refuse('self_approval_forbidden', 'You asked for this request, so someone else must approve or reject it.');
-  }
-  if (approvalsOf(request).some((a) => a.by === userId)) {
-    return refuse(
-      'already_approved_by_you',
-      `You have already approved request ${request.id}; it needs another approver.`,
-    );
-  }
+  if (request.state !== 'awaiting_approval') return refuse({ code: 'already_decided', request });
+  if (userId === request.requesterId) return refuse({ code: 'self_approval_forbidden', requestId: request.id });
+  if (approvalsOf(request).some((a) => a.by === userId))
+    return refuse({ code: 'already_approved_by_you', requestId: request.id });
   return ok(true);
-}
-
-/** Why a request no longer takes decisions, in words. */
-function closedMessage(request: MoneyRequest): string {
-  switch (request.state) {
-    case 'rejected':
-      return `Request ${request.id} was already rejected.`;
-    case 'cancelled':
-      return `Request ${request.id} was cancelled by its requester.`;
-    case 'expired':
-      return `Request ${request.id} expired before it was approved. Nothing was sent to Dollr; ask for it again if it is still needed.`;
-    default:
-      return `Request ${request.id} was already approved${request.approverId ? ` by <@${request.approverId}>` : ''}; it is ${request.state.replace('_', ' ')}.`;
-  }
 }
 
 /**
@@ -130,12 +108,9 @@ export function reject(
 
 /** Only the requester cancels, and only while nothing has been claimed for execution. */
 export function cancel(request: MoneyRequest, by: string, now: Date): Result<MoneyRequest, DecisionRefusal> {
-  if (request.state !== 'awaiting_approval') return refuse('already_decided', closedMessage(request));
+  if (request.state !== 'awaiting_approval') return refuse({ code: 'already_decided', request });
   if (by !== request.requesterId)
-    return refuse(
-      'not_the_requester',
-      `Only <@${request.requesterId}>, who asked for request ${request.id}, can cancel it.`,
-    );
+    return refuse({ code: 'not_the_requester', requestId: request.id, requesterId: request.requesterId });
   return ok(advance(request, now, { state: 'cancelled' }, { type: 'cancelled', by }));
 }
 

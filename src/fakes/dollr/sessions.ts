@@ -30,7 +30,8 @@ export function createRefundSession(state: FakeState, body: unknown): Reply {
   if (amountMinor > remaining) {
     return fieldError(
       'amount',
-      `refund amount exceeds the refundable amount of the original payment (${formatMinor(Math.max(0, remaining))} ${collection.currency} left)`,
+      'refund amount exceeds the refundable amount of the original payment ' +
+        `(${formatMinor(Math.max(0, remaining))} ${collection.currency} left)`,
     );
   }
 

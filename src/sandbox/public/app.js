@@ -80,8 +80,10 @@ function peopleHtml(/** @type {Snapshot} */ s) {
   return s.people
     .map(
       (p) =>
-        `<button type="button" class="person${p.id === me ? ' active' : ''}" data-user="${escapeHtml(p.id)}" data-testid="user-${escapeHtml(p.id)}" aria-pressed="${p.id === me}">` +
-        `<span class="person-avatar">${escapeHtml(p.name.slice(0, 1))}</span><span><span class="person-name">${escapeHtml(p.name)}</span>` +
+        `<button type="button" class="person${p.id === me ? ' active' : ''}" data-user="${escapeHtml(p.id)}" ` +
+        `data-testid="user-${escapeHtml(p.id)}" aria-pressed="${p.id === me}">` +
+        `<span class="person-avatar">${escapeHtml(p.name.slice(0, 1))}</span>` +
+        `<span><span class="person-name">${escapeHtml(p.name)}</span>` +
         `<span class="person-role">${escapeHtml(p.role)}</span></span></button>`,
     )
     .join('');
@@ -152,7 +154,8 @@ function askToConfirm(/** @type {any} */ dialog, /** @type {() => void} */ onCon
   confirmRoot.innerHTML =
     '<div class="overlay"><div class="confirm" role="alertdialog" aria-modal="true" data-testid="confirm-dialog">' +
     '<h2></h2><p></p><div class="modal-foot"><button type="button" class="btn" data-testid="confirm-deny"></button>' +
-    `<button type="button" class="btn ${dialog.style === 'danger' ? 'btn-danger' : 'btn-primary'}" data-testid="confirm-ok"></button></div></div></div>`;
+    `<button type="button" class="btn ${dialog.style === 'danger' ? 'btn-danger' : 'btn-primary'}" ` +
+    'data-testid="confirm-ok"></button></div></div></div>';
   // textContent, never innerHTML: the dialog's texts come from the app.
   $('#confirm-root h2').textContent = text(dialog.title, 'Are you sure?');
   $('#confirm-root p').textContent = text(dialog.text, '');

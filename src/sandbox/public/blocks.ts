@@ -52,7 +52,10 @@ function renderElement(element: Element, blockId: string, ctx: RenderContext): s
     case 'plain_text':
       return `<span>${renderText(element, ctx)}</span>`;
     case 'image':
-      return `<img class="ctx-image" src="${escapeHtml(safeImage(element.image_url))}" alt="${escapeHtml(str(element.alt_text))}">`;
+      return (
+        `<img class="ctx-image" src="${escapeHtml(safeImage(element.image_url))}" ` +
+        `alt="${escapeHtml(str(element.alt_text))}">`
+      );
     default:
       return `<span class="unsupported">[${escapeHtml(str(element.type))}]</span>`;
   }
@@ -71,7 +74,9 @@ function renderBlock(block: Block, ctx: RenderContext): string {
       const grid =
         fields.length === 0
           ? ''
-          : `<div class="b-fields">${fields.map((f) => `<div class="b-field">${renderText(f, ctx)}</div>`).join('')}</div>`;
+          : `<div class="b-fields">${fields
+              .map((f) => `<div class="b-field">${renderText(f, ctx)}</div>`)
+              .join('')}</div>`;
       const accessory =
         block.accessory === undefined
           ? ''
@@ -89,7 +94,10 @@ function renderBlock(block: Block, ctx: RenderContext): string {
         .map((e) => renderElement(e, blockId, ctx))
         .join('')}</div>`;
     case 'image':
-      return `<img class="b-image" src="${escapeHtml(safeImage(block.image_url))}" alt="${escapeHtml(str(block.alt_text))}">`;
+      return (
+        `<img class="b-image" src="${escapeHtml(safeImage(block.image_url))}" ` +
+        `alt="${escapeHtml(str(block.alt_text))}">`
+      );
     default:
       return `<div class="unsupported">[${escapeHtml(str(block.type))} block]</div>`;
   }

@@ -16,15 +16,18 @@ function renderItem(item: ChannelItem, ctx: RenderContext): string {
   const replies =
     item.replies.length === 0
       ? ''
-      : `<div class="thread" data-testid="thread"><div class="thread-count">${item.replies.length} ${item.replies.length === 1 ? 'reply' : 'replies'}</div>` +
+      : '<div class="thread" data-testid="thread">' +
+        `<div class="thread-count">${item.replies.length} ${item.replies.length === 1 ? 'reply' : 'replies'}</div>` +
         item.replies.map((reply) => renderItem(reply, ctx)).join('') +
         '</div>';
   return (
     `<div class="${classes}" data-testid="${ephemeral ? 'ephemeral' : 'message'}"${ts}>` +
     note +
-    `<div class="msg-row"><div class="avatar${slackbot ? ' avatar-slackbot' : ''}" aria-hidden="true">${slackbot ? 'S' : 'D'}</div>` +
+    `<div class="msg-row"><div class="avatar${slackbot ? ' avatar-slackbot' : ''}" aria-hidden="true">` +
+    `${slackbot ? 'S' : 'D'}</div>` +
     '<div class="msg-main">' +
-    `<div class="msg-head"><span class="name">${slackbot ? 'Slackbot' : 'Dollr'}</span>${slackbot ? '' : '<span class="app-badge">APP</span>'}` +
+    `<div class="msg-head"><span class="name">${slackbot ? 'Slackbot' : 'Dollr'}</span>` +
+    `${slackbot ? '' : '<span class="app-badge">APP</span>'}` +
     `<span class="time">${time(item.at)}</span>${edited}</div>` +
     `<div class="msg-body">${renderMessageBody(item.text, item.blocks, ctx)}</div>` +
     replies +
@@ -35,8 +38,10 @@ function renderItem(item: ChannelItem, ctx: RenderContext): string {
 export function renderChannel(items: ChannelItem[], channelName: string, ctx: RenderContext): string {
   if (items.length === 0) {
     return (
-      `<div class="empty" data-testid="channel-empty"><h3>This is the very beginning of #${escapeHtml(channelName)}</h3>` +
-      '<p>Try <code>/dollr refund 4411 25.50 duplicate charge</code> or <code>/dollr payout 7 100 USD salary advance</code> below. ' +
+      '<div class="empty" data-testid="channel-empty">' +
+      `<h3>This is the very beginning of #${escapeHtml(channelName)}</h3>` +
+      '<p>Try <code>/dollr refund 4411 25.50 duplicate charge</code> ' +
+      'or <code>/dollr payout 7 100 USD salary advance</code> below. ' +
       'Requests go to an approval card; switch to Kofi or Esi to approve.</p></div>'
     );
   }

@@ -4,8 +4,10 @@ import { escapeHtml } from './escape-html.ts';
 
 function toggle(id: string, armed: boolean, label: string, detail: string): string {
   return (
-    `<button type="button" class="switch${armed ? ' on' : ''}" data-dollr="${id}" data-testid="dollr-${id}" aria-pressed="${armed}"${armed ? ' disabled' : ''}>` +
-    `<span class="knob" aria-hidden="true"></span><span class="switch-text"><span class="switch-label">${label}</span>` +
+    `<button type="button" class="switch${armed ? ' on' : ''}" data-dollr="${id}" data-testid="dollr-${id}" ` +
+    `aria-pressed="${armed}"${armed ? ' disabled' : ''}>` +
+    '<span class="knob" aria-hidden="true"></span>' +
+    `<span class="switch-text"><span class="switch-label">${label}</span>` +
     `<span class="switch-detail">${armed ? 'Armed: applies to the next execution' : detail}</span></span></button>`
   );
 }
@@ -13,8 +15,10 @@ function toggle(id: string, armed: boolean, label: string, detail: string): stri
 /** A lasting setting: pressed again, it switches off. */
 function setting(id: string, on: boolean, label: string, detail: string): string {
   return (
-    `<button type="button" class="switch${on ? ' on' : ''}" data-dollr="${id}" data-testid="dollr-${id}" aria-pressed="${on}">` +
-    `<span class="knob" aria-hidden="true"></span><span class="switch-text"><span class="switch-label">${label}</span>` +
+    `<button type="button" class="switch${on ? ' on' : ''}" data-dollr="${id}" data-testid="dollr-${id}" ` +
+    `aria-pressed="${on}">` +
+    '<span class="knob" aria-hidden="true"></span>' +
+    `<span class="switch-text"><span class="switch-label">${label}</span>` +
     `<span class="switch-detail">${detail}</span></span></button>`
   );
 }
@@ -33,12 +37,15 @@ export function renderDollrPanel(panel: DollrPanel): string {
     .map(
       (e) =>
         `<tr data-testid="execution" data-reference-id="${escapeHtml(e.referenceId)}">` +
-        `<td class="ref"><code>${escapeHtml(e.referenceId)}</code>${e.message ? `<div class="exec-note">${escapeHtml(e.message)}</div>` : ''}</td>` +
+        `<td class="ref"><code>${escapeHtml(e.referenceId)}</code>` +
+        `${e.message ? `<div class="exec-note">${escapeHtml(e.message)}</div>` : ''}</td>` +
         `<td>${escapeHtml(e.operation)}</td>` +
         `<td class="amount">${escapeHtml(`${e.amount} ${e.currency}`)}</td>` +
-        `<td><span class="status status-${escapeHtml(e.status.toLowerCase())}" data-testid="execution-status">${escapeHtml(e.status)}</span>` +
+        `<td><span class="status status-${escapeHtml(e.status.toLowerCase())}" data-testid="execution-status">` +
+        `${escapeHtml(e.status)}</span>` +
         (e.releasable
-          ? `<button type="button" class="btn btn-small" data-release="${escapeHtml(e.referenceId)}" data-testid="dollr-release">Release</button>`
+          ? `<button type="button" class="btn btn-small" data-release="${escapeHtml(e.referenceId)}" ` +
+            'data-testid="dollr-release">Release</button>'
           : '') +
         '</td></tr>',
     )
@@ -46,7 +53,9 @@ export function renderDollrPanel(panel: DollrPanel): string {
   const table =
     panel.executions.length === 0
       ? '<p class="muted" data-testid="dollr-no-executions">No executions yet. Money moves only after an approval.</p>'
-      : `<table class="executions" data-testid="dollr-executions"><thead><tr><th>Reference ID</th><th>Operation</th><th>Amount</th><th>Status</th></tr></thead><tbody>${rows}</tbody></table>`;
+      : '<table class="executions" data-testid="dollr-executions"><thead><tr>' +
+        '<th>Reference ID</th><th>Operation</th><th>Amount</th><th>Status</th>' +
+        `</tr></thead><tbody>${rows}</tbody></table>`;
   return (
     `<div class="balances">${balances}</div>` +
     '<h3>Next execution</h3>' +

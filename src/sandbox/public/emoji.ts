@@ -21,12 +21,17 @@ const PICTURES: Record<string, string> = {
     '<rect x="9" y="7" width="2" height="6" rx="1" fill="#333"/><circle cx="10" cy="15.2" r="1.1" fill="#333"/>',
   hourglass_flowing_sand:
     `<path d="M5 2.5h10M5 17.5h10" ${STROKE} stroke="#9b6b3d" stroke-width="2"/>` +
-    '<path d="M6.3 3.5c0 4 3.2 4.8 3.2 6.5s-3.2 2.5-3.2 6.5h7.4c0-4-3.2-4.8-3.2-6.5s3.2-2.5 3.2-6.5z" fill="#dbeefa" stroke="#7fa7c9"/>' +
-    '<path d="M7.6 15.8c.4-1.8 2.4-2.3 2.4-3.8 0 1.5 2 2 2.4 3.8zM8 5.6h4c-.4 1.2-1.5 1.8-2 2.5-.5-.7-1.6-1.3-2-2.5z" fill="#f4b942"/>',
+    '<path d="M6.3 3.5c0 4 3.2 4.8 3.2 6.5s-3.2 2.5-3.2 6.5h7.4c0-4-3.2-4.8-3.2-6.5s3.2-2.5 3.2-6.5z" ' +
+    'fill="#dbeefa" stroke="#7fa7c9"/>' +
+    '<path d="M7.6 15.8c.4-1.8 2.4-2.3 2.4-3.8 0 1.5 2 2 2.4 3.8z' +
+    'M8 5.6h4c-.4 1.2-1.5 1.8-2 2.5-.5-.7-1.6-1.3-2-2.5z" fill="#f4b942"/>',
   arrows_counterclockwise:
-    `${ROUNDED('#3b88c3')}<path d="M14.6 8.2A4.9 4.9 0 0 0 5.7 7M5.4 11.8a4.9 4.9 0 0 0 8.9 1.2" ${STROKE} stroke="#fff" stroke-width="1.8"/>` +
+    `${ROUNDED('#3b88c3')}<path d="M14.6 8.2A4.9 4.9 0 0 0 5.7 7M5.4 11.8a4.9 4.9 0 0 0 8.9 1.2" ` +
+    `${STROKE} stroke="#fff" stroke-width="1.8"/>` +
     `<path d="M5.2 4.2v3.2h3.2M14.8 15.8v-3.2h-3.2" ${STROKE} stroke="#fff" stroke-width="1.8"/>`,
-  information_source: `${ROUNDED('#3b88c3')}<circle cx="10" cy="5.8" r="1.4" fill="#fff"/><rect x="8.8" y="8.2" width="2.4" height="7.2" rx="1" fill="#fff"/>`,
+  information_source:
+    `${ROUNDED('#3b88c3')}<circle cx="10" cy="5.8" r="1.4" fill="#fff"/>` +
+    '<rect x="8.8" y="8.2" width="2.4" height="7.2" rx="1" fill="#fff"/>',
 };
 
 /** The picture for `:name:` as HTML, or undefined when the name is unknown. */
@@ -34,7 +39,8 @@ export function emojiHtml(name: string): string | undefined {
   const picture = PICTURES[name];
   return picture === undefined
     ? undefined
-    : `<svg class="emoji" viewBox="0 0 20 20" width="18" height="18" role="img" aria-label=":${name}:">${picture}</svg>`;
+    : `<svg class="emoji" viewBox="0 0 20 20" width="18" height="18" role="img" aria-label=":${name}:">` +
+        `${picture}</svg>`;
 }
 
 /** Replaces known `:shortcode:`s in already HTML-escaped text with their pictures. */

@@ -42,18 +42,25 @@ function renderControl(element: InputElement, id: string): string {
   if (element.type === 'static_select') {
     const chosen = element.initial_option?.value;
     const option = (o: Option) =>
-      `<option value="${attr(o.value)}"${o.value === chosen ? ' selected' : ''}>${escapeHtml(o.text?.text ?? '')}</option>`;
+      `<option value="${attr(o.value)}"${o.value === chosen ? ' selected' : ''}>` +
+      `${escapeHtml(o.text?.text ?? '')}</option>`;
     const groups = (element.option_groups ?? [])
       .map((g) => `<optgroup label="${attr(g.label?.text)}">${(g.options ?? []).map(option).join('')}</optgroup>`)
       .join('');
-    const none = `<option value=""${chosen === undefined ? ' selected' : ''} disabled>${escapeHtml(element.placeholder?.text ?? 'Choose an option')}</option>`;
+    const none =
+      `<option value=""${chosen === undefined ? ' selected' : ''} disabled>` +
+      `${escapeHtml(element.placeholder?.text ?? 'Choose an option')}</option>`;
     return `<select ${common}>${none}${(element.options ?? []).map(option).join('')}${groups}</select>`;
   }
   if (element.type === 'plain_text_input') {
     const max = typeof element.max_length === 'number' ? ` maxlength="${element.max_length}"` : '';
     if (element.multiline)
       return `<textarea ${common} rows="4"${max}${placeholder}>${escapeHtml(element.initial_value ?? '')}</textarea>`;
-    return `<input type="text" ${common} value="${attr(element.initial_value)}"${max}${placeholder} autocomplete="off">`;
+    return (
+      `<input type="text" ${common} ` +
+      `value="${attr(element.initial_value)}"${max}${placeholder} ` +
+      'autocomplete="off">'
+    );
   }
   return `<div class="unsupported">[${escapeHtml(element.type ?? 'unknown')} input]</div>`;
 }
@@ -90,7 +97,9 @@ export function renderModal(view: Record<string, unknown>, ctx: RenderContext): 
     `<header class="modal-head"><h2 data-testid="modal-title">${renderText(view.title, ctx)}</h2>` +
     `<button type="button" class="modal-x" data-close aria-label="Close">\u00D7</button></header>` +
     `<div class="modal-body"><div class="form-error" data-testid="error-" role="alert"></div>${body}</div>` +
-    `<footer class="modal-foot"><button type="button" class="btn" data-close data-testid="modal-close">${text(view.close, 'Cancel')}</button>${submit}</footer>` +
+    '<footer class="modal-foot">' +
+    `<button type="button" class="btn" data-close data-testid="modal-close">${text(view.close, 'Cancel')}</button>` +
+    `${submit}</footer>` +
     '</form>'
   );
 }

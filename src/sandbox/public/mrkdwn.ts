@@ -66,7 +66,8 @@ export function renderMrkdwn(text: string, ctx: RenderContext): string {
   const pieces: string[] = [];
   const keep = (html: string) => `${OPEN}${pieces.push(html) - 1}${CLOSE}`;
 
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: \u0001 and \u0002 are this renderer's own placeholders; a text must not carry them in.
+  /* biome-ignore lint/suspicious/noControlCharactersInRegex: \u0001 and \u0002 are this renderer's own placeholders;
+     a text must not carry them in. */
   let rest = text.replace(/[\u0001\u0002]/g, '');
   // Code first: nothing inside it is formatted.
   rest = rest.replace(/```([\s\S]*?)```/g, (_, code: string) =>

@@ -5,8 +5,9 @@
 import { parseArgs } from 'node:util';
 import { AUDIT_FORMATS, type AuditFormat } from './export-audit.ts';
 
-export const USAGE = `Usage: npm run audit:export -- --since YYYY-MM-DD [--until YYYY-MM-DD] [--format csv|jsonl] [--out FILE]
-
+export const USAGE =
+  'Usage: npm run audit:export -- --since YYYY-MM-DD [--until YYYY-MM-DD] [--format csv|jsonl] [--out FILE]\n' +
+  `
 Writes the audit trail, one row per event, of the requests created from --since up to --until,
 read from the store named by STORE_URL (also read from .env; unset: ./data/dollr-slack.sqlite).
 

@@ -68,7 +68,8 @@ async function openStore(url: string | undefined, cwd: string): Promise<Opened> 
     return {
       ok: false,
       error:
-        "STORE_URL is memory://, which holds nothing outside the running app. Point STORE_URL at the app's SQLite file or Redis.",
+        'STORE_URL is memory://, which holds nothing outside the running app. ' +
+        "Point STORE_URL at the app's SQLite file or Redis.",
     };
   }
   const where = location.kind === 'sqlite' ? location.file : location.url.replace(/\/\/[^/@]*@/, '//***@');
@@ -76,7 +77,9 @@ async function openStore(url: string | undefined, cwd: string): Promise<Opened> 
   if (location.kind === 'sqlite' && !existsSync(location.file)) {
     return {
       ok: false,
-      error: `There is no store at ${where}. Set STORE_URL (or run from the app's directory) to export the app's store.`,
+      error:
+        `There is no store at ${where}. ` +
+        "Set STORE_URL (or run from the app's directory) to export the app's store.",
     };
   }
   let store: Store | undefined;

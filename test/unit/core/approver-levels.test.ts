@@ -5,16 +5,17 @@ import { approveRequest } from '../../../src/core/approval/decide-request.ts';
 import type { Directory } from '../../../src/core/ports.ts';
 import { requestMoney } from '../../../src/core/request/request-money.ts';
 import { memoryStore } from '../../support/core-harness.ts';
+import { createFakeClock } from '../../support/fake-clock.ts';
 
-const clock = { now: () => new Date('2026-12-04T10:00:00Z'), sleep: async () => {} };
+const clock = createFakeClock(Date.parse('2026-12-04T10:00:00Z'));
 const directory: Directory = {
   isIn: async (user, set) => set.users.includes(user),
   expand: async (set) => [...set.users],
 };
 
 describe('approvers fixed at request time', () => {
-  it('keeps the approvers a request was made with when the policy changes, and gives new requests the new ones', async () => {
-    const store = await memoryStore();
+  it('keeps the approvers a request was made with after a policy change; new requests get the new ones', async () => {
+    const store = await memoryStore(clock);
     const before = createApprovalPolicy(
       {
         rules: [

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Following } from '../../../src/core/execution/executor.ts';
 import { createFollowedRequests } from '../../../src/core/execution/followed-requests.ts';
 import { createPollScheduler } from '../../../src/core/execution/poll-scheduler.ts';
+import { createFakeClock } from '../../support/fake-clock.ts';
 
 const following = (id: string): Following => ({
   id,
@@ -29,14 +30,16 @@ function polls(finalAt: number) {
 
 describe('createFollowedRequests', () => {
   it('polls on the shared timer until final, then reports the request ended', async () => {
-    const scheduler = createPollScheduler({ maxConcurrent: 2 });
+    const clock = createFakeClock();
+    const scheduler = createPollScheduler({ maxConcurrent: 2, clock });
     const p = polls(3);
     const ended: string[] = [];
     const followed = createFollowedRequests({ scheduler, poll: p.poll, ended: (id) => ended.push(id) });
     followed.follow(following('a'));
     followed.follow(following('b'));
     expect(scheduler.stats().sleeping).toBe(2);
-    await expect.poll(() => ended.sort()).toEqual(['a', 'b']);
+    await clock.advance(3 * 5);
+    expect(ended.sort()).toEqual(['a', 'b']);
     expect(p.count).toEqual(
       new Map([
         ['a', 3],
@@ -48,7 +51,8 @@ describe('createFollowedRequests', () => {
   });
 
   it('reports a poll that throws, and stops following that request', async () => {
-    const scheduler = createPollScheduler({ maxConcurrent: 1 });
+    const clock = createFakeClock();
+    const scheduler = createPollScheduler({ maxConcurrent: 1, clock });
     const ended: Array<[string, unknown]> = [];
     const followed = createFollowedRequests({
       scheduler,
@@ -56,13 +60,15 @@ describe('createFollowedRequests', () => {
       ended: (id, error) => ended.push([id, error]),
     });
     followed.follow(following('a'));
-    await expect.poll(() => ended.length).toBe(1);
+    await clock.advance(5);
+    expect(ended).toHaveLength(1);
     expect(String(ended[0]![1])).toContain('store down');
     expect(followed.has('a')).toBe(false);
   });
 
   it('drops a request: its sleeper is cancelled and a poll under way ends without reporting', async () => {
-    const scheduler = createPollScheduler({ maxConcurrent: 1 });
+    const clock = createFakeClock();
+    const scheduler = createPollScheduler({ maxConcurrent: 1, clock });
     const ended: string[] = [];
     let polled = 0;
     let release!: () => void;
@@ -75,16 +81,18 @@ describe('createFollowedRequests', () => {
     expect(followed.drop('sleeping')).toBe(true);
     expect(scheduler.stats().sleeping).toBe(0);
     followed.follow(following('polling'));
-    await expect.poll(() => polled).toBe(1);
+    await clock.advance(5);
+    expect(polled).toBe(1);
     expect(followed.drop('polling')).toBe(true);
     release();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await clock.settle();
     expect(ended).toEqual([]);
     expect(followed.drop('polling')).toBe(false);
   });
 
   it('stop drops every request and waits for the polls under way', async () => {
-    const scheduler = createPollScheduler({ maxConcurrent: 2 });
+    const clock = createFakeClock();
+    const scheduler = createPollScheduler({ maxConcurrent: 2, clock });
     let release!: () => void;
     let polling = false;
     const poll = () => {
@@ -93,11 +101,14 @@ describe('createFollowedRequests', () => {
     };
     const followed = createFollowedRequests({ scheduler, poll, ended: () => {} });
     followed.follow(following('a'));
-    await expect.poll(() => polling).toBe(true);
+    await clock.advance(5);
+    expect(polling).toBe(true);
     followed.follow({ ...following('b'), waitMs: 60_000 });
     let stopped: string[] | undefined;
-    const stopping = followed.stop().then((ids) => (stopped = ids));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    const stopping = followed.stop().then((ids) => {
+      stopped = ids;
+    });
+    await clock.settle();
     expect(stopped).toBeUndefined(); // a's poll is still under way
     release();
     await stopping;

@@ -2,7 +2,7 @@
  * The request worker against in-memory ports: the real executor and outbox, a scripted Dollr, a
  * notifier that records what Slack would be told, and a store whose lease release can be held open.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../../src/adapters/store/create-store.ts';
 import { createExecutor } from '../../../src/core/execution/executor.ts';
 import { createOutbox } from '../../../src/core/delivery/outbox.ts';
@@ -11,9 +11,11 @@ import type { Notifier } from '../../../src/core/ports.ts';
 import { createRequestWorker, type RequestWorker } from '../../../src/core/request-worker.ts';
 import { approve } from '../../../src/core/request/transitions.ts';
 import { writeOptions } from '../../../src/core/request/update-request.ts';
-import { capturingLogger, elapse, fakeTimersClock, memoryStore, scriptedDollr } from '../../support/core-harness.ts';
+import { capturingLogger, memoryStore, scriptedDollr } from '../../support/core-harness.ts';
+import { createFakeClock, type FakeClock } from '../../support/fake-clock.ts';
 import { aRequest } from '../../support/request-builder.ts';
 
+let clock: FakeClock;
 let store: Store;
 let dollr: ReturnType<typeof scriptedDollr>;
 let worker: RequestWorker;
@@ -33,8 +35,8 @@ const notifier: Notifier = {
 };
 
 beforeEach(async () => {
-  vi.useFakeTimers({ now: new Date('2026-12-04T10:00:00Z') });
-  store = await memoryStore();
+  clock = createFakeClock(Date.parse('2026-12-04T10:00:00Z'));
+  store = await memoryStore(clock);
   const release = store.releaseLease.bind(store);
   store.releaseLease = async (name, owner) => {
     releasesStarted++;
@@ -46,12 +48,12 @@ beforeEach(async () => {
   releasesStarted = 0;
   releaseHeld = undefined;
   const logger = capturingLogger();
-  const scheduler = createPollScheduler({ maxConcurrent: 4 });
-  const outbox = createOutbox({ store, notifier, clock: fakeTimersClock, logger });
+  const scheduler = createPollScheduler({ maxConcurrent: 4, clock });
+  const outbox = createOutbox({ store, notifier, clock, logger });
   const executor = createExecutor({
     store,
     gateway: dollr.gateway,
-    clock: fakeTimersClock,
+    clock,
     ids: { referenceId: () => '0b7e2c1a-8f5d-4e3b-9a6c-2d1f0e9b8a7c' },
     logger,
     announce: (id) => void outbox.flush(id),
@@ -64,7 +66,7 @@ beforeEach(async () => {
     outbox,
     executor,
     scheduler,
-    clock: fakeTimersClock,
+    clock,
     logger,
     owner: 'worker-A',
     leaseTtlMs: 10_000,
@@ -77,25 +79,27 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   releaseHeld = undefined;
-  await worker.stop(1000);
-  vi.useRealTimers();
+  const stopped = worker.stop(1000);
+  await clock.advance(1000);
+  await stopped;
 });
 
 async function approveInStore(id: string): Promise<void> {
   const current = (await store.get(id))!;
-  const next = approve(current, 'U_APP', undefined, new Date());
-  if (!next.ok) throw new Error(next.message);
+  const next = approve(current, 'U_APP', undefined, clock.now());
+  if (!next.ok) throw new Error(next.code);
   expect(await store.replace(next.value, current, writeOptions(current, next.value))).toBe(true);
 }
 
 describe('kicks', () => {
-  it('are never lost: an approval kicked while the previous run gives its lease back starts the next run at once', async () => {
-    const request = aRequest({ createdAt: new Date().toISOString() });
+  it('are never lost: an approval kicked while the last run gives its lease back starts a run at once', async () => {
+    const request = aRequest({ createdAt: clock.now().toISOString() });
     await store.insert(request);
     let letGo!: () => void;
     releaseHeld = new Promise((resolve) => (letGo = resolve));
     const first = worker.kick(request.id); // Posts the card, then gives the lease back (held open).
-    await vi.waitFor(() => expect(releasesStarted).toBe(1));
+    await clock.settle();
+    expect(releasesStarted).toBe(1);
     expect(told).toEqual([`${request.id}:requested`]);
 
     // The approval lands while the first run is on its way out.
@@ -105,19 +109,19 @@ describe('kicks', () => {
     letGo();
     await first;
     await second;
-    await elapse(100);
-    await vi.waitFor(() => expect(dollr.count('executeRefund')).toBe(1));
+    await clock.advance(100);
+    expect(dollr.count('executeRefund')).toBe(1);
     expect((await store.get(request.id))?.state).toBe('pending');
   });
 
   it('while a run works on the request, make it look again before it ends', async () => {
-    const request = aRequest({ createdAt: new Date().toISOString() });
+    const request = aRequest({ createdAt: clock.now().toISOString() });
     await store.insert(request);
     const run = worker.kick(request.id);
     await approveInStore(request.id);
     void worker.kick(request.id);
     await run;
-    await elapse(100);
-    await vi.waitFor(() => expect(dollr.count('executeRefund')).toBe(1));
+    await clock.advance(100);
+    expect(dollr.count('executeRefund')).toBe(1);
   });
 });

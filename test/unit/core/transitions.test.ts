@@ -29,8 +29,8 @@ const snapshot = (status: ExecutionSnapshot['status']): ExecutionSnapshot => ({
   payeeAmount: '25.50',
   payeeCurrency: 'USD',
 });
-const value = <T>(r: { ok: true; value: T } | { ok: false; message: string }): T => {
-  if (!r.ok) throw new Error(r.message);
+const value = <T>(r: { ok: true; value: T } | { ok: false; code: string }): T => {
+  if (!r.ok) throw new Error(r.code);
   return r.value;
 };
 

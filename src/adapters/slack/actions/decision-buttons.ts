@@ -3,13 +3,12 @@
  * Anyone who may not do what they pressed gets an ephemeral explanation, and nothing changes.
  */
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { approveRequest, cancelRequest, checkDecider } from '../../../core/approval/decide-request.ts';
-import type { MoneyRequest } from '../../../core/request/request.ts';
 import type { Result } from '../../../core/result.ts';
+import { refusalText } from '../blocks/outcome-text.ts';
 import { REQUEST_ID_PATTERN } from '../ids.ts';
 import { UserGroupUnavailableError } from '../user-directory.ts';
 import type { SlackServices } from '../services.ts';
-import { APPROVE_COMMENT_MODAL, decisionModal, REJECT_MODAL } from '../views/decision-modal.ts';
+import { APPROVE_COMMENT_MODAL, decisionModal, type DecisionModalSpec, REJECT_MODAL } from '../views/decision-modal.ts';
 
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 type Handler = (requestId: string, args: Args) => Promise<Result<unknown> | undefined>;
@@ -36,43 +35,23 @@ function button(services: SlackServices, handle: Handler) {
       services.logger.error('a button could not be handled', { requestId, action: args.action.action_id, error });
       return explain(error instanceof UserGroupUnavailableError ? error.message : STORE_DOWN);
     }
-    if (result && !result.ok) await explain(result.message);
+    if (result && !result.ok) await explain(refusalText(result));
   };
 }
 
 export const approveButton = (services: SlackServices) =>
-  button(services, async (requestId, { body }) => {
-    const result = await approveRequest(services, requestId, body.user.id);
-    if (result.ok) afterApproval(services, result.value, body.user.id);
-    return result;
-  });
+  button(services, (requestId, { body }) => services.operations.approve(requestId, body.user.id));
 
-/** Shared by the one-tap button and the comment modal. */
-export function afterApproval(services: SlackServices, request: MoneyRequest, approverId: string): void {
-  services.logger.info('approval recorded', { requestId: request.id, approverId, state: request.state });
-  if (request.state === 'approved') services.checkpoint('after_claim');
-  void services.worker.kick(request.id);
-}
-
-export const approveWithCommentButton = (services: SlackServices) =>
+/** Approve with comment, and Reject: a modal asks for the text, once the clicker may decide. */
+const modalButton = (services: SlackServices, spec: DecisionModalSpec) =>
   button(services, async (requestId, { body, client }) => {
-    const check = await checkDecider(services, requestId, body.user.id);
-    if (check.ok)
-      await client.views.open({ trigger_id: body.trigger_id, view: decisionModal(APPROVE_COMMENT_MODAL, check.value) });
+    const check = await services.operations.checkDecider(requestId, body.user.id);
+    if (check.ok) await client.views.open({ trigger_id: body.trigger_id, view: decisionModal(spec, check.value) });
     return check;
   });
 
-export const rejectButton = (services: SlackServices) =>
-  button(services, async (requestId, { body, client }) => {
-    const check = await checkDecider(services, requestId, body.user.id);
-    if (check.ok)
-      await client.views.open({ trigger_id: body.trigger_id, view: decisionModal(REJECT_MODAL, check.value) });
-    return check;
-  });
+export const approveWithCommentButton = (services: SlackServices) => modalButton(services, APPROVE_COMMENT_MODAL);
+export const rejectButton = (services: SlackServices) => modalButton(services, REJECT_MODAL);
 
 export const cancelButton = (services: SlackServices) =>
-  button(services, async (requestId, { body }) => {
-    const result = await cancelRequest(services, requestId, body.user.id);
-    if (result.ok) void services.worker.kick(requestId);
-    return result;
-  });
+  button(services, (requestId, { body }) => services.operations.cancel(requestId, body.user.id));

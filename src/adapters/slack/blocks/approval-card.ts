@@ -10,6 +10,7 @@ import { ACTIONS } from '../ids.ts';
 import { escapeMrkdwn, mention } from '../mrkdwn.ts';
 import { amountText, idFields, operationName, reasonText, summary } from './describe-request.ts';
 import { clip, CONTEXT_TEXT_MAX, SECTION_TEXT_MAX } from './limits.ts';
+import { frozenText } from './outcome-text.ts';
 
 /** What one approver's comment, or Dollr's failure text, may take of the card; the trail has them whole. */
 const COMMENT_ON_CARD_MAX = 280;
@@ -43,7 +44,7 @@ export function approvalCard(request: MoneyRequest, freeze?: Freeze): SlackMessa
       type: 'section',
       text: {
         type: 'mrkdwn',
-        text: `:ice_cube: *Executions are frozen*${freeze.by !== 'unknown' ? ` by ${mention(freeze.by)}` : ''}: nothing is executed until an admin runs \`/dollr unfreeze\`.`,
+        text: `:ice_cube: ${frozenText(freeze)}`,
       },
     });
   }
@@ -67,18 +68,21 @@ function checkLines(request: MoneyRequest): string[] {
   if (!checks) return lines;
   if (checks.possibleDuplicates.length > 0) {
     lines.push(
-      `:warning: *Possible duplicate* of ${checks.possibleDuplicates.map((id) => `\`${id}\``).join(', ')} (same ${request.details.kind === 'refund' ? 'payment' : 'account'} and amount)`,
+      `:warning: *Possible duplicate* of ${checks.possibleDuplicates.map((id) => `\`${id}\``).join(', ')} ` +
+        `(same ${request.details.kind === 'refund' ? 'payment' : 'account'} and amount)`,
     );
   }
-  if (checks.refundedBeforeMinor !== undefined) {
+  if (checks.refundedBeforeMinor !== undefined && request.details.kind === 'refund') {
+    const refunded = displayAmount(formatMinor(checks.refundedBeforeMinor));
     lines.push(
-      `Already refunded through this app against payment ${request.details.kind === 'refund' ? request.details.originalPaymentIntentId : ''}: ${displayAmount(formatMinor(checks.refundedBeforeMinor))}`,
+      `Already refunded through this app against payment ${request.details.originalPaymentIntentId}: ${refunded}`,
     );
   }
   const fee = checks.feePreview;
   if (fee) {
     lines.push(
-      `Estimate from Dollr: fees ${escapeMrkdwn(`${fee.fees} ${fee.feeCurrency}`)}, payee receives ${escapeMrkdwn(`${fee.payeeAmount} ${fee.payeeCurrency}`)}`,
+      `Estimate from Dollr: fees ${escapeMrkdwn(`${fee.fees} ${fee.feeCurrency}`)}, ` +
+        `payee receives ${escapeMrkdwn(`${fee.payeeAmount} ${fee.payeeCurrency}`)}`,
     );
   }
   if (request.ruleDescription && request.approvalsRequired > 1)
@@ -120,11 +124,14 @@ export function stateLine(request: MoneyRequest): string {
   const by = request.approverId ? mention(request.approverId) : 'someone';
   const approvals = approvalsOf(request);
   const approvedBy = approvals.map((a) => mention(a.by)).join(', ') || by;
+  const reference = request.attempt?.referenceId;
+  const comments = commentText(request);
+  const of = request.approvalsRequired;
   switch (request.state) {
     case 'awaiting_approval':
       return approvals.length > 0
-        ? `:hourglass_flowing_sand: ${approvals.length} of ${request.approvalsRequired} approvals: ${approvedBy}${commentText(request)}`
-        : `:hourglass_flowing_sand: Awaiting approval${request.approvalsRequired > 1 ? ` (0 of ${request.approvalsRequired})` : ''}`;
+        ? `:hourglass_flowing_sand: ${approvals.length} of ${of} approvals: ${approvedBy}${comments}`
+        : `:hourglass_flowing_sand: Awaiting approval${of > 1 ? ` (0 of ${of})` : ''}`;
     case 'rejected': {
       const rejection = request.events.findLast((e) => e.type === 'rejected');
       return `:no_entry: Rejected by ${by}: ${escapeMrkdwn(rejection?.type === 'rejected' ? rejection.reason : '')}`;
@@ -135,16 +142,25 @@ export function stateLine(request: MoneyRequest): string {
       return ':alarm_clock: Expired before it was approved. Nothing was sent to Dollr.';
     case 'approved':
     case 'executing':
-      return `:white_check_mark: Approved by ${approvedBy}, executing${commentText(request)}`;
+      return `:white_check_mark: Approved by ${approvedBy}, executing${comments}`;
     case 'pending':
     case 'processing':
-      return `:arrows_counterclockwise: Approved by ${approvedBy}; ${request.state} at Dollr (reference \`${request.attempt?.referenceId}\`)${commentText(request)}`;
+      return (
+        `:arrows_counterclockwise: Approved by ${approvedBy}; ${request.state} at Dollr ` +
+        `(reference \`${reference}\`)${comments}`
+      );
     case 'completed':
-      return `:large_green_circle: Completed. Approved by ${approvedBy}; reference \`${request.attempt?.referenceId}\`${commentText(request)}`;
+      return `:large_green_circle: Completed. Approved by ${approvedBy}; reference \`${reference}\`${comments}`;
     case 'failed':
-      return `:red_circle: Failed: ${clip(escapeMrkdwn(request.failure ?? 'no reason given'), FAILURE_ON_CARD_MAX)}. Approved by ${approvedBy}`;
+      return (
+        `:red_circle: Failed: ${clip(escapeMrkdwn(request.failure ?? 'no reason given'), FAILURE_ON_CARD_MAX)}. ` +
+        `Approved by ${approvedBy}`
+      );
     case 'needs_attention':
-      return `:warning: Needs attention: no final status from Dollr yet. Approved by ${approvedBy}; reference \`${request.attempt?.referenceId}\``;
+      return (
+        ':warning: Needs attention: no final status from Dollr yet. ' +
+        `Approved by ${approvedBy}; reference \`${reference}\``
+      );
   }
 }
 

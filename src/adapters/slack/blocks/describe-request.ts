@@ -3,6 +3,11 @@ import { displayAmount } from '../../../core/request/money.ts';
 import type { MoneyRequest, RequestDetails, RequestState } from '../../../core/request/request.ts';
 import { escapeMrkdwn } from '../mrkdwn.ts';
 
+/** An ISO time as people read it in Slack, to the minute (then " UTC"): 2026-12-04 10:15. */
+export const utcMinute = (iso: string): string => iso.slice(0, 16).replace('T', ' ');
+/** To the second, for the trail. */
+export const utcSecond = (iso: string): string => iso.slice(0, 19).replace('T', ' ');
+
 export const operationName = (details: RequestDetails): string => (details.kind === 'refund' ? 'Refund' : 'Payout');
 
 /** "25.50 USD", or for refunds "25.50 (in the original payment's currency)". Plain text, safe. */

@@ -12,7 +12,8 @@ export function helpText(unknownWord?: string): string {
     '• `/dollr history [n]`: the last n requests (10 unless you say)',
     '• `/dollr freeze` and `/dollr unfreeze`: stop or restart new executions (admins only)',
     '• `/dollr help`: this text',
-    'Each request opens a form to check, then waits on its card for an approver: nothing moves until someone other than you presses Approve.',
+    'Each request opens a form to check, then waits on its card for an approver: nothing moves until someone ' +
+      'other than you presses Approve.',
   ];
   return lines.join('\n');
 }

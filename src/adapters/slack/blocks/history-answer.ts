@@ -1,7 +1,7 @@
 /** The ephemeral answer to `/dollr history [n]`: the latest requests, one line each. */
 import { approvalsOf, type MoneyRequest } from '../../../core/request/request.ts';
 import { mention } from '../mrkdwn.ts';
-import { amountText, operationName, STATE_LABELS } from './describe-request.ts';
+import { amountText, operationName, STATE_LABELS, utcMinute } from './describe-request.ts';
 
 export function historyAnswer(requests: MoneyRequest[]): string {
   if (requests.length === 0) return 'No requests yet.';
@@ -10,12 +10,14 @@ export function historyAnswer(requests: MoneyRequest[]): string {
       .map((a) => mention(a.by))
       .join(', ');
     return (
-      `• \`${r.id}\` ${r.createdAt.slice(0, 16).replace('T', ' ')} ${operationName(r.details)} ${amountText(r.details)}: ` +
-      `*${STATE_LABELS[r.state]}*, requested by ${mention(r.requesterId)}${approvers ? `, approved by ${approvers}` : ''}`
+      `• \`${r.id}\` ${utcMinute(r.createdAt)} ${operationName(r.details)} ${amountText(r.details)}: ` +
+      `*${STATE_LABELS[r.state]}*, requested by ${mention(r.requesterId)}` +
+      (approvers ? `, approved by ${approvers}` : '')
     );
   });
   return [
-    `*The last ${requests.length} request${requests.length === 1 ? '' : 's'}* (newest first; \`/dollr status <ID>\` for one in full):`,
+    `*The last ${requests.length} request${requests.length === 1 ? '' : 's'}* ` +
+      '(newest first; `/dollr status <ID>` for one in full):',
     ...lines,
   ].join('\n');
 }

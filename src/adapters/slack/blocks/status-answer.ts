@@ -2,7 +2,7 @@
 import type { MoneyRequest } from '../../../core/request/request.ts';
 import { mention } from '../mrkdwn.ts';
 import { stateLine } from './approval-card.ts';
-import { reasonText, STATE_LABELS, summary } from './describe-request.ts';
+import { reasonText, STATE_LABELS, summary, utcMinute } from './describe-request.ts';
 import { MESSAGE_TEXT_MAX } from './limits.ts';
 import { executionLines } from './thread-reply.ts';
 import { trailLines } from './trail-lines.ts';
@@ -10,7 +10,7 @@ import { trailLines } from './trail-lines.ts';
 export function statusAnswer(request: MoneyRequest): string {
   const head = [
     `*${summary(request.details)}*: ${STATE_LABELS[request.state]}`,
-    `Request \`${request.id}\`, requested by ${mention(request.requesterId)} on ${request.createdAt.slice(0, 16).replace('T', ' ')} UTC`,
+    `Request \`${request.id}\`, requested by ${mention(request.requesterId)} on ${utcMinute(request.createdAt)} UTC`,
     `Reason: ${reasonText(request)}`,
     stateLine(request),
   ];

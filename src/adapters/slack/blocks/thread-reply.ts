@@ -22,7 +22,8 @@ export function threadReply(request: MoneyRequest, event: RequestEvent): SlackMe
       const comment = event.comment ? `\n> ${escapeMrkdwn(event.comment)}` : '';
       if (index > 0 && index < request.approvalsRequired) {
         return mrkdwn(
-          `:ballot_box_with_check: Approval ${index} of ${request.approvalsRequired} by ${mention(event.by)}. It needs ${request.approvalsRequired - index} more.${comment}`,
+          `:ballot_box_with_check: Approval ${index} of ${request.approvalsRequired} by ${mention(event.by)}. ` +
+            `It needs ${request.approvalsRequired - index} more.${comment}`,
         );
       }
       const of = request.approvalsRequired > 1 ? ` (${request.approvalsRequired} of ${request.approvalsRequired})` : '';
@@ -32,25 +33,30 @@ export function threadReply(request: MoneyRequest, event: RequestEvent): SlackMe
       return mrkdwn(`:heavy_multiplication_x: Cancelled by ${mention(event.by)}. Nothing was sent to Dollr.`);
     case 'expired':
       return mrkdwn(
-        `:alarm_clock: Expired: nobody approved it in time. Nothing was sent to Dollr. ${mention(request.requesterId)}, ask again if it is still needed.`,
+        ':alarm_clock: Expired: nobody approved it in time. Nothing was sent to Dollr. ' +
+          `${mention(request.requesterId)}, ask again if it is still needed.`,
       );
     case 'rejected':
       return mrkdwn(
-        `:no_entry: Rejected by ${mention(event.by)}: ${escapeMrkdwn(event.reason)}\n${mention(request.requesterId)}, nothing was sent to Dollr.`,
+        `:no_entry: Rejected by ${mention(event.by)}: ${escapeMrkdwn(event.reason)}\n` +
+          `${mention(request.requesterId)}, nothing was sent to Dollr.`,
       );
     case 'status':
       return mrkdwn(statusText(request, event.execution));
     case 'failed':
       // "No money moved" only where it is proven: nothing was ever sent. A refused execute is said as such.
       return mrkdwn(
-        `:red_circle: *FAILED* ${fromDollr(event.message)}\n${mention(request.requesterId)}, your ${request.details.kind} ${request.id} failed; ` +
+        `:red_circle: *FAILED* ${fromDollr(event.message)}\n` +
+          `${mention(request.requesterId)}, your ${request.details.kind} ${request.id} failed; ` +
           (event.executeSent
             ? 'Dollr refused it, so it was not executed.'
             : 'nothing was sent to Dollr, so no money moved.'),
       );
     case 'attention':
       return mrkdwn(
-        `:warning: *Needs attention* ${fromDollr(event.message)}\nReference \`${request.attempt?.referenceId ?? 'none'}\`. I keep checking with Dollr; \`/dollr status ${request.id}\` shows the latest.`,
+        `:warning: *Needs attention* ${fromDollr(event.message)}\n` +
+          `Reference \`${request.attempt?.referenceId ?? 'none'}\`. I keep checking with Dollr; ` +
+          `\`/dollr status ${request.id}\` shows the latest.`,
       );
     default:
       return undefined;
@@ -67,7 +73,8 @@ const STATUS_ICONS: Record<ExecutionSnapshot['status'], string> = {
 export function executionLines(execution: ExecutionSnapshot): string[] {
   const lines = [
     `Reference \`${escapeMrkdwn(execution.referenceId)}\``,
-    `Payer: ${escapeMrkdwn(`${execution.payerAmount} ${execution.payerCurrency}`)} · Payee: ${escapeMrkdwn(`${execution.payeeAmount} ${execution.payeeCurrency}`)}`,
+    `Payer: ${escapeMrkdwn(`${execution.payerAmount} ${execution.payerCurrency}`)} · ` +
+      `Payee: ${escapeMrkdwn(`${execution.payeeAmount} ${execution.payeeCurrency}`)}`,
   ];
   if (execution.gatewayMessage) lines.push(`Gateway: ${fromDollr(execution.gatewayMessage)}`);
   if (execution.walletMessage) lines.push(`Wallet: ${fromDollr(execution.walletMessage)}`);
@@ -82,7 +89,8 @@ function statusText(request: MoneyRequest, execution: ExecutionSnapshot): string
     );
   } else if (execution.status === 'FAILED') {
     lines.push(
-      `${mention(request.requesterId)}, your ${operationName(request.details).toLowerCase()} ${request.id} failed at Dollr.`,
+      `${mention(request.requesterId)}, your ${operationName(request.details).toLowerCase()} ${request.id} ` +
+        'failed at Dollr.',
     );
   }
   return lines.join('\n');

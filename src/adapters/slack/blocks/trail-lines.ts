@@ -1,6 +1,7 @@
 /** A request's trail, one line per event, for `/dollr status`. */
 import type { MoneyRequest, RequestEvent } from '../../../core/request/request.ts';
 import { escapeMrkdwn, mention } from '../mrkdwn.ts';
+import { utcSecond } from './describe-request.ts';
 import { clip } from './limits.ts';
 
 /** One entry's longest text (a comment, Dollr's words): the audit export has it whole. */
@@ -8,7 +9,7 @@ const ENTRY_TEXT_MAX = 1000;
 const told = (text: string) => clip(escapeMrkdwn(text), ENTRY_TEXT_MAX);
 
 export function trailLines(request: MoneyRequest): string[] {
-  return request.events.map((event) => `• ${event.at.slice(0, 19).replace('T', ' ')} ${describeEvent(event)}`);
+  return request.events.map((event) => `• ${utcSecond(event.at)} ${describeEvent(event)}`);
 }
 
 function describeEvent(event: RequestEvent): string {

@@ -1,10 +1,7 @@
 /** `/dollr ...`: help, a request modal, status, history, the freeze switch. Acks first, always. */
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { switchFreeze } from '../../../core/approval/freeze.ts';
-import type { MoneyRequest } from '../../../core/request/request.ts';
-import { PAYOUTS_NOT_CONFIGURED } from '../../../core/request/request-money.ts';
-import { requestStatus } from '../../../core/request/request-status.ts';
 import { helpText } from '../blocks/help-text.ts';
+import { freezeSwitchText, refusalText } from '../blocks/outcome-text.ts';
 import { historyAnswer } from '../blocks/history-answer.ts';
 import { statusAnswer } from '../blocks/status-answer.ts';
 import { escapeMrkdwn } from '../mrkdwn.ts';
@@ -22,7 +19,8 @@ export function dollrCommand(services: SlackServices) {
     const ephemeral = (text: string) => ack({ response_type: 'ephemeral', text });
     if (services.allowedChannels && !services.allowedChannels.includes(command.channel_id)) {
       await ephemeral(
-        `\`/dollr\` is not available in this channel. It works in ${services.allowedChannels.map((c) => `<#${c}>`).join(', ')}.`,
+        `\`/dollr\` is not available in this channel. ` +
+          `It works in ${services.allowedChannels.map((c) => `<#${c}>`).join(', ')}.`,
       );
       return;
     }
@@ -45,7 +43,8 @@ export function dollrCommand(services: SlackServices) {
       case 'unknown':
         return ephemeral(helpText(parsed.kind === 'unknown' ? parsed.word : undefined));
       case 'request':
-        if (parsed.operation === 'payout' && !services.payoutsConfigured) return ephemeral(PAYOUTS_NOT_CONFIGURED);
+        if (parsed.operation === 'payout' && !services.operations.payoutsConfigured)
+          return ephemeral(refusalText({ code: 'payouts_not_configured' }));
         await ack();
         await services.afterAck();
         // The trigger_id lives 3 seconds: open the modal before anything else.
@@ -58,7 +57,7 @@ export function dollrCommand(services: SlackServices) {
         if (!parsed.key) return ephemeral('Which request? Use `/dollr status <request ID or reference ID>`.');
         const key = parsed.key.slice(0, 64);
         return later(async () => {
-          const request = await requestStatus({ ...services, announce: (id) => void services.worker.kick(id) }, key);
+          const request = await services.operations.status(key);
           return request ? statusAnswer(request) : `I found no request with ID or reference \`${escapeMrkdwn(key)}\`.`;
         });
       }
@@ -68,17 +67,14 @@ export function dollrCommand(services: SlackServices) {
           return ephemeral(`Say how many requests, from 1 to ${HISTORY_MAX}: \`/dollr history 20\`.`);
         }
         return later(async () => {
-          const ids = await services.store.listRequestIds({ newestFirst: true, limit: count });
-          const requests = (await Promise.all(ids.map((id) => services.store.get(id)))).filter(
-            (r): r is MoneyRequest => r !== undefined,
-          );
+          const requests = await services.operations.history(count);
           return historyAnswer(requests);
         });
       }
       case 'freeze':
         return later(async () => {
-          const result = await switchFreeze(services, command.user_id, parsed.on);
-          return result.ok ? result.value : result.message;
+          const result = await services.operations.switchFreeze(command.user_id, parsed.on);
+          return result.ok ? freezeSwitchText(result.value) : refusalText(result);
         });
     }
   };

@@ -5,10 +5,9 @@
  * outcome by direct message once it is known.
  */
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
-import { approveRequest, rejectRequest } from '../../../core/approval/decide-request.ts';
 import type { MoneyRequest } from '../../../core/request/request.ts';
-import { refuse, type Result } from '../../../core/result.ts';
-import { afterApproval } from '../actions/decision-buttons.ts';
+import type { Result } from '../../../core/result.ts';
+import { refusalText } from '../blocks/outcome-text.ts';
 import type { SlackServices } from '../services.ts';
 import { APPROVE_COMMENT_MODAL, parseDecisionModal, REJECT_MODAL, type DecisionModalSpec } from './decision-modal.ts';
 import type { ViewValues } from './request-modal.ts';
@@ -24,7 +23,6 @@ function decisionSubmission(
   services: SlackServices,
   spec: DecisionModalSpec,
   decide: (requestId: string, userId: string, text: string) => Promise<Result<MoneyRequest>>,
-  after: (request: MoneyRequest, userId: string) => void,
 ) {
   return async ({ ack, body, view, client }: Args): Promise<void> => {
     const parsed = parseDecisionModal(spec, view.private_metadata, view.state.values as ViewValues);
@@ -32,24 +30,25 @@ function decisionSubmission(
     const userId = body.user.id;
     // The decision's own refusals and "unconfirmed" come back as results; a thrown error happened
     // before anything was written (the first read failed), so nothing was changed.
-    const decision = decide(parsed.requestId, userId, parsed.text).catch((error: unknown) => {
-      services.logger.error('could not store a decision', { requestId: parsed.requestId, error });
-      return refuse('store_down', NOT_SAVED);
-    });
+    const decision = decide(parsed.requestId, userId, parsed.text).then(
+      (result) => (result.ok ? result : { ok: false as const, text: refusalText(result) }),
+      (error: unknown) => {
+        services.logger.error('could not store a decision', { requestId: parsed.requestId, error });
+        return { ok: false as const, text: NOT_SAVED };
+      },
+    );
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ACK_BUDGET_MS)));
     const first = await Promise.race([decision, late]).finally(() => clearTimeout(timer));
     if (first !== 'late') {
-      if (!first.ok) return ack({ response_action: 'errors', errors: { [spec.field]: first.message } });
-      await ack();
-      await services.afterAck();
-      return after(first.value, userId);
+      if (!first.ok) return ack({ response_action: 'errors', errors: { [spec.field]: first.text } });
+      return ack();
     }
     await ack(); // Closes the modal; the outcome follows by direct message.
     const result = await decision;
-    if (result.ok) return after(result.value, userId);
+    if (result.ok) return;
     await client.chat
-      .postMessage({ channel: userId, text: `Your decision on request \`${parsed.requestId}\`: ${result.message}` })
+      .postMessage({ channel: userId, text: `Your decision on request \`${parsed.requestId}\`: ${result.text}` })
       .catch((error: unknown) =>
         services.logger.warn('could not tell a decider the outcome', { requestId: parsed.requestId, error }),
       );
@@ -57,17 +56,9 @@ function decisionSubmission(
 }
 
 export const rejectSubmission = (services: SlackServices) =>
-  decisionSubmission(
-    services,
-    REJECT_MODAL,
-    (id, user, reason) => rejectRequest(services, id, user, reason),
-    (request) => void services.worker.kick(request.id),
-  );
+  decisionSubmission(services, REJECT_MODAL, (id, user, reason) => services.operations.reject(id, user, reason));
 
 export const approveCommentSubmission = (services: SlackServices) =>
-  decisionSubmission(
-    services,
-    APPROVE_COMMENT_MODAL,
-    (id, user, comment) => approveRequest(services, id, user, comment),
-    (request, user) => afterApproval(services, request, user),
+  decisionSubmission(services, APPROVE_COMMENT_MODAL, (id, user, comment) =>
+    services.operations.approve(id, user, comment),
   );

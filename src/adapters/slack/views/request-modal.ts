@@ -60,7 +60,9 @@ export function requestModal(operation: Operation, prefill: RequestPrefill, cont
       maxLength: REASON_MAX,
       ...(shortened
         ? {
-            hint: `What you typed after the command was longer than ${REASON_MAX} characters: it was shortened to fit. Check it.`,
+            hint:
+              `What you typed after the command was longer than ${REASON_MAX} characters: ` +
+              'it was shortened to fit. Check it.',
           }
         : {}),
     }),

@@ -1,8 +1,8 @@
 /** A submitted refund or payout modal: validate, store, ack, then post the card. */
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
-import type { Operation } from '../../../core/request/request.ts';
-import { attachFeePreview } from '../../../core/request/fee-estimate.ts';
-import { requestMoney } from '../../../core/request/request-money.ts';
+import type { MoneyRequest, Operation } from '../../../core/request/request.ts';
+import type { Result } from '../../../core/result.ts';
+import { refusalText } from '../blocks/outcome-text.ts';
 import { FIELDS, requestIdFor } from '../ids.ts';
 import type { SlackServices } from '../services.ts';
 import { parseModalContext, parseRequestModal, type ViewValues } from './request-modal.ts';
@@ -26,15 +26,16 @@ export function requestSubmission(operation: Operation, services: SlackServices)
     const requesterId = body.user.id;
     const channelId = services.approvalChannel ?? context.channelId;
     const id = requestIdFor(body.team?.id ?? '', view.id);
-    let result: Awaited<ReturnType<typeof requestMoney>>;
+    let result: Result<MoneyRequest>;
     try {
       // Stored before the modal closes, so that a store outage is said in the modal, not lost.
-      result = await requestMoney(services, { id, details: parsed.details, requesterId, channelId });
+      result = await services.operations.requestMoney({ id, details: parsed.details, requesterId, channelId });
     } catch (error) {
       services.logger.error('could not store a new request', { requestId: id, error });
       await ack(
         formError(
-          'I could not confirm that this request was saved (my store did not answer in time). Nothing was sent to Dollr. ' +
+          'I could not confirm that this request was saved (my store did not answer in time). ' +
+            'Nothing was sent to Dollr. ' +
             'Submit again in a minute: if it was saved, it is not made twice.',
         ),
       );
@@ -43,18 +44,20 @@ export function requestSubmission(operation: Operation, services: SlackServices)
     if (!result.ok && result.code !== 'duplicate_submission') {
       const field =
         result.code === 'over_maximum' || result.code === 'over_daily_limit' ? FIELDS.amount : FIELDS.reason;
-      await ack({ response_action: 'errors', errors: { [field]: result.message } });
+      await ack({ response_action: 'errors', errors: { [field]: refusalText(result) } });
       return;
     }
     await ack();
     if (!result.ok) return; // The same submission delivered again: its request exists already.
     await services.afterAck();
-    await attachFeePreview(services, result.value);
-    await services.worker.kick(id); // Posts the card.
+    await services.operations.publish(result.value); // Posts the card.
     await client.chat.postEphemeral({
       channel: context.channelId,
       user: requesterId,
-      text: `Your ${operation} request \`${id}\` is waiting for approval${channelId === context.channelId ? '' : ` in <#${channelId}>`}. Nothing moves until an approver presses Approve.`,
+      text:
+        `Your ${operation} request \`${id}\` is waiting for approval` +
+        `${channelId === context.channelId ? '' : ` in <#${channelId}>`}. ` +
+        'Nothing moves until an approver presses Approve.',
     });
   };
 }

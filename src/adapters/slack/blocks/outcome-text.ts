@@ -1,0 +1,111 @@
+/**
+ * The words for what the core decided: every refusal (a code and its data, see core/result.ts) and
+ * the freeze switch's results, as Slack shows them. One place, so that the same refusal reads the
+ * same on a button, in a form and in a direct message.
+ */
+import type { ApproverSet } from '../../../core/approval/approval-policy.ts';
+import type { Freeze } from '../../../core/approval/freeze.ts';
+import { displayAmount, formatMinor, toMinor } from '../../../core/request/money.ts';
+import type { MoneyRequest, RequestDetails } from '../../../core/request/request.ts';
+import type { Refusal } from '../../../core/result.ts';
+import { mention } from '../mrkdwn.ts';
+import { utcMinute } from './describe-request.ts';
+
+export function refusalText(refusal: Refusal): string {
+  switch (refusal.code) {
+    case 'unknown_request':
+      return `There is no request ${refusal.requestId}.`;
+    case 'already_decided':
+      return closedText(refusal.request);
+    case 'self_approval_forbidden':
+      return 'You asked for this request, so someone else must approve or reject it.';
+    case 'already_approved_by_you':
+      return `You have already approved request ${refusal.requestId}; it needs another approver.`;
+    case 'not_the_requester':
+      return `Only ${mention(refusal.requesterId)}, who asked for request ${refusal.requestId}, can cancel it.`;
+    case 'not_an_approver':
+      return refusal.of > 1
+        ? `Approval ${refusal.approval} of ${refusal.of} can only be given by ${nameSet(refusal.set)}. ` +
+            'Nothing was changed.'
+        : `Only ${nameSet(refusal.set)} can approve or reject this request. Nothing was changed.`;
+    case 'frozen':
+      return `${frozenText(refusal.freeze)} Your approval was not recorded.`;
+    case 'over_maximum':
+      return (
+        `${operation(refusal.details)}s above ${money(refusal.maxMinor, refusal.details)} are not allowed here ` +
+        "(the approval policy's maximum); this one was not submitted. If the amount is right, ask an admin to raise " +
+        'the maximum in the approval policy.'
+      );
+    case 'over_daily_limit': {
+      const { details, usedMinor, limitMinor } = refusal;
+      return (
+        `This ${details.kind} of ${money(toMinor(details.amount), details)} would pass today's limit of ` +
+        `${money(limitMinor, details)} (${money(usedMinor, details)} already executed today). ` +
+        'It can be approved tomorrow, or an admin can raise the limit in the approval policy.'
+      );
+    }
+    case 'unconfirmed':
+      return (
+        'The store did not answer in time, so I cannot tell whether your decision was saved. If it was, the card ' +
+        'shows it within a minute: look there before you press again.'
+      );
+    case 'duplicate_submission':
+      return `Request ${refusal.requestId} was already submitted.`;
+    case 'payouts_not_configured':
+      return (
+        'Payouts are not set up in this app yet: an admin must set DOLLR_PAYOUT_PASSCODE and DOLLR_PAYOUT_PHONE ' +
+        '(or DOLLR_PAYOUT_USER_ID). Refunds work.'
+      );
+    case 'too_many_requests':
+      return (
+        `You have made ${refusal.perMinute} requests in the last minute, the most allowed. ` +
+        'Wait a minute and submit again.'
+      );
+    case 'not_an_admin':
+      return 'Only the admins configured for this app (ADMINS) can freeze or unfreeze executions.';
+  }
+}
+
+/** The freeze switch, as every place that mentions it says it. */
+export function frozenText(freeze: Freeze): string {
+  const by = freeze.by !== 'unknown' ? ` by ${mention(freeze.by)}` : '';
+  const since = freeze.at ? ` since ${utcMinute(freeze.at)} UTC` : '';
+  return `Executions are frozen${by}${since}: nothing new is executed. An admin lifts it with \`/dollr unfreeze\`.`;
+}
+
+/** What `/dollr freeze` and `/dollr unfreeze` answer. */
+export const freezeSwitchText = (state: 'frozen' | 'unfrozen'): string =>
+  state === 'frozen'
+    ? ':ice_cube: Executions are frozen. Approvals that already started finish; nothing new is executed until ' +
+      '`/dollr unfreeze`.'
+    : ':sunny: Executions are unfrozen. Approvals work again.';
+
+/** Why a request no longer takes decisions. */
+function closedText(request: MoneyRequest): string {
+  switch (request.state) {
+    case 'rejected':
+      return `Request ${request.id} was already rejected.`;
+    case 'cancelled':
+      return `Request ${request.id} was cancelled by its requester.`;
+    case 'expired':
+      return (
+        `Request ${request.id} expired before it was approved. Nothing was sent to Dollr; ask for it again if it is ` +
+        'still needed.'
+      );
+    default: {
+      const by = request.approverId ? ` by ${mention(request.approverId)}` : '';
+      return `Request ${request.id} was already approved${by}; it is ${request.state.replace('_', ' ')}.`;
+    }
+  }
+}
+
+/** A set of approvers as mentions: users and user groups. */
+const nameSet = (set: ApproverSet): string =>
+  [...set.users.map(mention), ...set.groups.map((g) => `<!subteam^${g.replace(/[^A-Z0-9]/gi, '')}>`)].join(', ') ||
+  'nobody';
+
+const operation = (details: RequestDetails) => (details.kind === 'refund' ? 'Refund' : 'Payout');
+
+/** An amount in minor units with the payout's currency (a refund's is the original payment's). */
+const money = (minor: number, details: RequestDetails) =>
+  `${displayAmount(formatMinor(minor))}${details.kind === 'payout' ? ` ${details.currency}` : ''}`;

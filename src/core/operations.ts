@@ -1,0 +1,83 @@
+/**
+ * The use cases the outside world calls (Slack's listeners), bound to what they need: one object
+ * per process, built by the composition root. A decision that changes a request wakes the worker,
+ * so that what follows (the card, the execution, the thread) starts at once.
+ */
+import type { ApprovalPolicy } from './approval/approval-policy.ts';
+import { approveRequest, cancelRequest, checkDecider, rejectRequest } from './approval/decide-request.ts';
+import { switchFreeze } from './approval/freeze.ts';
+import type { Checkpoint, Clock, Directory, Logger, Notifier, PaymentsGateway, RequestStore } from './ports.ts';
+import { attachFeeEstimate } from './request/fee-estimate.ts';
+import type { MoneyRequest } from './request/request.ts';
+import { requestMoney, type RequestMoneyInput } from './request/request-money.ts';
+import { requestStatus } from './request/request-status.ts';
+import type { RequestWorker } from './request-worker.ts';
+import type { Result } from './result.ts';
+
+export interface OperationsDeps {
+  store: RequestStore;
+  gateway: PaymentsGateway;
+  clock: Clock;
+  policy: ApprovalPolicy;
+  directory: Directory;
+  notifier: Notifier;
+  worker: RequestWorker;
+  logger: Logger;
+  payoutsConfigured: boolean;
+  admins: readonly string[];
+  requestsPerMinute: number;
+  checkpoint: (name: Checkpoint) => void;
+}
+
+export interface Operations {
+  /** False: payout requests are refused (no passcode configured). */
+  readonly payoutsConfigured: boolean;
+  /** Checks and stores a new request; `publish` then posts its card. */
+  requestMoney(input: RequestMoneyInput): Promise<Result<MoneyRequest>>;
+  /** Adds Dollr's fee estimate (payouts) and posts the card; resolves once the card is out (or failed). */
+  publish(request: MoneyRequest): Promise<void>;
+  /** Whether the user may decide on the request now, before they are asked for a comment or a reason. */
+  checkDecider(requestId: string, userId: string): Promise<Result<MoneyRequest>>;
+  approve(requestId: string, userId: string, comment?: string): Promise<Result<MoneyRequest>>;
+  reject(requestId: string, userId: string, reason: string): Promise<Result<MoneyRequest>>;
+  cancel(requestId: string, userId: string): Promise<Result<MoneyRequest>>;
+  /** One request by its ID or Dollr reference, refreshed from Dollr when not final. */
+  status(idOrReference: string): Promise<MoneyRequest | undefined>;
+  /** The latest requests, newest first. */
+  history(count: number): Promise<MoneyRequest[]>;
+  switchFreeze(userId: string, on: boolean): Promise<Result<'frozen' | 'unfrozen'>>;
+}
+
+export function createOperations(deps: OperationsDeps): Operations {
+  const { store, worker, logger } = deps;
+  /** Wakes the worker after a decision was stored; the claim of an approval is a crash test's checkpoint. */
+  const decided = (outcome: Result<MoneyRequest>, what: string, userId: string): Result<MoneyRequest> => {
+    if (!outcome.ok) return outcome;
+    logger.info(`${what} recorded`, { requestId: outcome.value.id, by: userId, state: outcome.value.state });
+    if (outcome.value.state === 'approved') deps.checkpoint('after_claim');
+    void worker.kick(outcome.value.id);
+    return outcome;
+  };
+
+  return {
+    payoutsConfigured: deps.payoutsConfigured,
+    requestMoney: (input) => requestMoney(deps, input),
+    async publish(request) {
+      await attachFeeEstimate(deps, request);
+      await worker.kick(request.id);
+    },
+    checkDecider: (requestId, userId) => checkDecider(deps, requestId, userId),
+    approve: async (requestId, userId, comment) =>
+      decided(await approveRequest(deps, requestId, userId, comment), 'approval', userId),
+    reject: async (requestId, userId, reason) =>
+      decided(await rejectRequest(deps, requestId, userId, reason), 'rejection', userId),
+    cancel: async (requestId, userId) => decided(await cancelRequest(deps, requestId, userId), 'cancellation', userId),
+    status: (idOrReference) => requestStatus({ ...deps, announce: (id) => void worker.kick(id) }, idOrReference),
+    async history(count) {
+      const ids = await store.listRequestIds({ newestFirst: true, limit: count });
+      const requests = await Promise.all(ids.map((id) => store.get(id)));
+      return requests.filter((r): r is MoneyRequest => r !== undefined);
+    },
+    switchFreeze: (userId, on) => switchFreeze(deps, userId, on),
+  };
+}
