@@ -58,6 +58,31 @@ describe('restart', () => {
   );
 });
 
+describe('a card whose post was not recorded', () => {
+  it('is found in the channel and used, never posted a second time', async () => {
+    const store = await createStore('memory://');
+    const replace = store.replace.bind(store);
+    let failed = false;
+    // The card is posted, then the store does not take the write that records it (an outage).
+    store.replace = (next, basedOn, options) => {
+      if (!failed && next.cardTs !== undefined && basedOn?.cardTs === undefined) {
+        failed = true;
+        return Promise.reject(new Error('the store did not answer'));
+      }
+      return replace(next, basedOn, options);
+    };
+    system = await startSystem({ overrides: { store } });
+    const card = await person(system, REQUESTER).request('refund 4411 10 recorded late');
+    expect(failed).toBe(true);
+    await person(system, APPROVER).press(card, 'approve');
+    await waitForThread(system, card, /COMPLETED/);
+    const cards = system.slack
+      .channel(CHANNEL)
+      .filter((m) => !m.thread_ts && JSON.stringify(m.blocks).includes(card.requestId));
+    expect(cards).toHaveLength(1);
+  });
+});
+
 describe('a lease lost while following', () => {
   it('stops polling the request and gives it up; the next sweep follows it again once the lease is free', async () => {
     const store = await createStore('memory://');

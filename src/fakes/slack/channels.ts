@@ -37,20 +37,20 @@ export interface ConversationSettings {
 
 type Access = 'post' | 'read';
 
-/** Seconds part of the first message ts; each message adds 100 microseconds, so ts values sort as posted. */
-const FIRST_TS_SECONDS = 1_700_000_000;
-
 export function createChannelStore(bot: BotIdentity, now: () => number) {
   const channels = new Map<string, FakeMessage[]>();
   const settings = new Map<string, ConversationSettings>();
   let ephemeralList: FakeEphemeral[] = [];
-  let tick = 0;
+  let lastMicros = 0;
 
-  /** Unique, increasing message timestamps like `1700000000.000100`; never reused, even after reset. */
+  /**
+   * Message timestamps as Slack makes them, from the clock (seconds.microseconds: a message's ts is
+   * when it was posted, which `conversations.history`'s `oldest` compares against); unique and
+   * increasing, never reused, even after reset.
+   */
   function nextTs(): string {
-    tick += 100;
-    const seconds = FIRST_TS_SECONDS + Math.floor(tick / 1_000_000);
-    return `${seconds}.${String(tick % 1_000_000).padStart(6, '0')}`;
+    lastMicros = Math.max(Math.floor(now() * 1000), lastMicros + 100);
+    return `${Math.floor(lastMicros / 1_000_000)}.${String(lastMicros % 1_000_000).padStart(6, '0')}`;
   }
 
   /** Posting to a user ID lands in the DM with that user, as Slack does; Slack answers with the DM's ID. */
