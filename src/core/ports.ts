@@ -4,6 +4,7 @@
  */
 import type { ApproverSet } from './approval/approval-policy.ts';
 import type { Currency } from './request/money.ts';
+import type { Delivery } from './delivery/delivery.ts';
 import type { ExecutionSnapshot, FeePreview, MoneyRequest, Operation, RequestEvent } from './request/request.ts';
 
 export interface RequestStore {
@@ -24,8 +25,20 @@ export interface RequestStore {
   replace(next: MoneyRequest, basedOn?: MoneyRequest, options?: WriteOptions): Promise<boolean>;
   /** The request that holds this Dollr reference_id, if any. */
   getByReference(referenceId: string): Promise<MoneyRequest | undefined>;
-  /** Every request for which hasWorkLeft() was true at its last write (for recovery after a restart). */
-  listWithWorkLeft(): Promise<MoneyRequest[]>;
+  /** Every request with work left (see delivery.ts hasWorkLeft), with its delivery: for recovery after a restart. */
+  listWithWorkLeft(): Promise<WorkLeft[]>;
+  /** Where telling Slack about the request stands; nothing told for a request the outbox never wrote. */
+  getDelivery(id: string): Promise<Delivery>;
+  /**
+   * Compare-and-set on the delivery: writes `next` only if the stored one is still `basedOn` (as
+   * getDelivery returned it). Resolves false, writing nothing, when another writer got there first.
+   */
+  replaceDelivery(id: string, next: Delivery, basedOn: Delivery): Promise<boolean>;
+  /**
+   * The request is final and Slack was told everything, as of `version`: it has no work left, unless
+   * a newer write (with more to tell) came after that version.
+   */
+  settled(id: string, version: number): Promise<void>;
   /**
    * IDs of requests by creation time (`createdAt`), oldest first unless newestFirst; `since`
    * inclusive, `until` exclusive. For `/dollr history` and the audit export.
@@ -115,9 +128,16 @@ export interface PaymentsGateway {
   previewPayoutFees(input: { amount: string; currency: Currency }): Promise<FeePreview | undefined>;
 }
 
-/** The events one message tells, as marked sending in the store, and the record they were marked in. */
+/** A request and where telling Slack about it stands. */
+export interface WorkLeft {
+  request: MoneyRequest;
+  delivery: Delivery;
+}
+
+/** The events one message tells, as marked sending in the store, with the records they were marked in. */
 export interface Claim {
   request: MoneyRequest;
+  delivery: Delivery;
   events: readonly RequestEvent[];
 }
 
@@ -127,20 +147,21 @@ export interface Claim {
  */
 export interface Notifier {
   /**
-   * Tells one message about the request's next untold events (`request.events[request.toldCount]`
-   * on). Which ones is settled by `claim`, called once, when Slack would take the message now: a
-   * thread reply first waits its turn in the channel, so the events stored meanwhile go along (see
-   * delivery/outbox.ts nextBatch). Nothing is sent when `claim` resolves undefined. A `requested` event alone
-   * posts the card and resolves its ts. With `maybeSent` (an earlier attempt may have landed) it
-   * first looks for the message in Slack and does not post it twice.
+   * Tells one message about the request's next untold events (`request.events[delivery.told]` on).
+   * Which ones is settled by `claim`, called once, when Slack would take the message now: a thread
+   * reply first waits its turn in the channel, so the events stored meanwhile go along (see
+   * delivery.ts nextBatch). Nothing is sent when `claim` resolves undefined. A `requested` event
+   * alone posts the card and resolves its ts. With `maybeSent` (an earlier attempt may have landed)
+   * it first looks for the message in Slack and does not post it twice.
    */
   tell(
     request: MoneyRequest,
+    delivery: Delivery,
     claim: () => Promise<Claim | undefined>,
     options: { maybeSent: boolean },
   ): Promise<{ cardTs?: string }>;
-  /** Renders the card again from the record (after the freeze switch changed, say). */
-  refreshCard(request: MoneyRequest): Promise<void>;
+  /** Renders the card again from the record (after the freeze switch changed, say), if it is out. */
+  refreshCard(request: MoneyRequest, cardTs: string | undefined): Promise<void>;
 }
 
 /** Who belongs to which Slack user group. */

@@ -14,7 +14,7 @@ import type { Executor, HeldLease } from './execution/executor.ts';
 import { createFollowedRequests } from './execution/followed-requests.ts';
 import type { Outbox } from './delivery/outbox.ts';
 import type { PollScheduler } from './execution/poll-scheduler.ts';
-import type { Clock, Leases, Logger, RequestStore } from './ports.ts';
+import type { Clock, Leases, Logger, RequestStore, WorkLeft } from './ports.ts';
 import { IN_FLIGHT_STATES, type MoneyRequest } from './request/request.ts';
 import { FencedWriteError } from './store-refusals.ts';
 
@@ -174,14 +174,15 @@ export function createRequestWorker(options: RequestWorkerOptions): RequestWorke
    * A request waiting for approval with everything told has nothing to do until its reminder or
    * expiry: a sweep leaves it be, so that hundreds of pending requests do not all run every sweep.
    */
-  const workIsDue = (request: MoneyRequest) =>
-    request.state !== 'awaiting_approval' || request.toldCount < request.events.length || options.watchDue(request);
+  const workIsDue = ({ request, delivery }: WorkLeft) =>
+    request.state !== 'awaiting_approval' || delivery.told < request.events.length || options.watchDue(request);
 
   async function sweep(): Promise<void> {
     try {
-      const requests = await store.listWithWorkLeft();
-      for (const request of requests)
-        if (!running.has(request.id) && !followed.has(request.id) && workIsDue(request)) void kick(request.id);
+      for (const work of await store.listWithWorkLeft()) {
+        const { id } = work.request;
+        if (!running.has(id) && !followed.has(id) && workIsDue(work)) void kick(id);
+      }
     } catch (error) {
       logger.warn('sweep failed; will try again', { error });
     }

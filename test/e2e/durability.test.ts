@@ -61,15 +61,15 @@ describe('restart', () => {
 describe('a card whose post was not recorded', () => {
   it('is found in the channel and used, never posted a second time', async () => {
     const store = await createStore('memory://');
-    const replace = store.replace.bind(store);
+    const replaceDelivery = store.replaceDelivery.bind(store);
     let failed = false;
     // The card is posted, then the store does not take the write that records it (an outage).
-    store.replace = (next, basedOn, options) => {
-      if (!failed && next.cardTs !== undefined && basedOn?.cardTs === undefined) {
+    store.replaceDelivery = (id, next, basedOn) => {
+      if (!failed && next.cardTs !== undefined && basedOn.cardTs === undefined) {
         failed = true;
         return Promise.reject(new Error('the store did not answer'));
       }
-      return replace(next, basedOn, options);
+      return replaceDelivery(id, next, basedOn);
     };
     system = await startSystem({ overrides: { store } });
     const card = await person(system, REQUESTER).request('refund 4411 10 recorded late');

@@ -103,9 +103,9 @@ describe("Slack's limits", () => {
       requesterId: REQUESTER,
       state: 'rejected',
       events,
-      toldCount: events.length,
     });
     await store.insert(request);
+    await store.replaceDelivery(request.id, { told: events.length }, await store.getDelivery(request.id));
     const { responseUrl } = await person(s, REQUESTER).command('status RLONGTRA1L');
     const post = await s.slack.waitFor((f) => f.responseUrlPosts().find((p) => p.url === responseUrl));
     const text = String(post.body.text);

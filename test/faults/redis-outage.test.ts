@@ -61,9 +61,14 @@ describe('Redis stopped mid-flow and started again', () => {
           );
           await pollUntil(
             async () =>
-              (await Promise.all(following.map((r) => probe.get(r.card.requestId)))).every(
-                (x) => x && x.toldCount === x.events.length,
-              ),
+              (
+                await Promise.all(
+                  following.map(async (r) => {
+                    const request = await probe.get(r.card.requestId);
+                    return request && (await probe.getDelivery(request.id)).told === request.events.length;
+                  }),
+                )
+              ).every(Boolean),
             5000,
             'A and B fully told',
           );

@@ -29,7 +29,6 @@ function fixtures() {
     attempt: { referenceId: 'ref-1', sessionId: '9001', execution: anExecution({ gatewayMessage: 'Approved, ok' }) },
     // Out of time order in the array, to see that rows are sorted by time.
     events: reorder(aCompletedTrail('2026-01-05T10:00:00.000Z', { gatewayMessage: 'Approved, ok' })),
-    toldCount: 6,
   });
   const rejectedPayout = aRequest({
     id: 'R_B_REJECTED',

@@ -15,6 +15,7 @@ import { createKeyvStore } from '../../src/adapters/store/keyv-store.ts';
 import { openMemoryBackend } from '../../src/adapters/store/memory-backend.ts';
 import { openRedisBackend } from '../../src/adapters/store/redis-backend.ts';
 import { openSqliteBackend } from '../../src/adapters/store/sqlite-backend.ts';
+import type { WorkLeft } from '../../src/core/ports.ts';
 import type { MoneyRequest } from '../../src/core/request/request.ts';
 import { FencedWriteError, LimitReachedError } from '../../src/core/store-refusals.ts';
 import { aRequest, nextVersion } from '../support/request-builder.ts';
@@ -159,10 +160,19 @@ function storeContract(backend: Backend): void {
   });
   afterEach(() => store.close());
 
-  const ids = (requests: MoneyRequest[]) => requests.map((r) => r.id).sort();
+  const ids = (work: WorkLeft[]) => work.map((w) => w.request.id).sort();
+  const idsOf = (requests: MoneyRequest[]) => requests.map((r) => r.id).sort();
+  /** Records Slack as told about every event of the request so far. */
+  const tellAll = async (request: MoneyRequest) =>
+    store.replaceDelivery(request.id, { told: request.events.length }, await store.getDelivery(request.id));
+  /** The same version with one more event (a reminder): news to tell. */
+  const withEvent = (request: MoneyRequest): MoneyRequest => ({
+    ...request,
+    events: [...request.events, { type: 'reminded', to: [], at: request.createdAt }],
+  });
 
   it('returns what was inserted, and undefined for an unknown ID', async () => {
-    const request = aRequest({ cardTs: '1700000000.000100', approverId: undefined });
+    const request = aRequest({ approverId: undefined });
     expect(await store.insert(request)).toBe(true);
     expect(await store.get(request.id)).toEqual(JSON.parse(JSON.stringify(request)));
     expect(await store.get('R_UNKNOWN')).toBeUndefined();
@@ -235,22 +245,21 @@ function storeContract(backend: Backend): void {
     expect(await store.get(request.id)).toMatchObject({ version: 3, approverId: 'U_NEXT' });
   });
 
-  it('keeps the work-left index right when replacing based on earlier reads', async () => {
+  it('takes a final request with news back into the work-left index, even after it was settled', async () => {
     const request = aRequest();
     await store.insert(request);
     let read = (await store.get(request.id))!;
-    const rejected = nextVersion(read, { state: 'rejected' });
+    const rejected = withEvent(nextVersion(read, { state: 'rejected' }));
     expect(await store.replace(rejected, read)).toBe(true);
-    read = (await store.get(request.id))!;
-    const told = nextVersion(read, { toldCount: 1 });
-    expect(await store.replace(told, read)).toBe(true);
+    await tellAll(rejected);
+    await store.settled(request.id, rejected.version);
     expect(await store.listWithWorkLeft()).toEqual([]);
     // Work again (an event to tell): back in the index.
     read = (await store.get(request.id))!;
-    const reminded = nextVersion(read, {
-      events: [...read.events, { type: 'reminded', at: read.createdAt }],
-    } as Partial<MoneyRequest>);
-    expect(await store.replace(reminded, read)).toBe(true);
+    expect(await store.replace(nextVersion(withEvent(read)), read)).toBe(true);
+    expect(ids(await store.listWithWorkLeft())).toEqual([request.id]);
+    // A settle as of an older version cannot take out what the newer write put back.
+    await store.settled(request.id, rejected.version);
     expect(ids(await store.listWithWorkLeft())).toEqual([request.id]);
   });
 
@@ -272,29 +281,70 @@ function storeContract(backend: Backend): void {
     expect(await store.getByReference('ref-lost')).toBeUndefined();
   });
 
-  it('lists requests with work left as their state changes', async () => {
+  it('lists requests with work left, with their delivery, until they are final and told', async () => {
     const request = aRequest();
     const other = aRequest();
     await store.insert(request);
     await store.insert(other);
-    expect(ids(await store.listWithWorkLeft())).toEqual(ids([request, other]));
+    expect(ids(await store.listWithWorkLeft())).toEqual(idsOf([request, other]));
+    expect((await store.listWithWorkLeft())[0]!.delivery).toEqual({ told: 0 });
 
     // Final, but Slack not told yet: still work left.
-    const rejected = nextVersion(request, { state: 'rejected' });
+    const rejected = withEvent(nextVersion(request, { state: 'rejected' }));
     await store.replace(rejected);
-    expect(ids(await store.listWithWorkLeft())).toEqual(ids([request, other]));
-
-    const told = nextVersion(rejected, { toldCount: 1 });
-    await store.replace(told);
+    expect(ids(await store.listWithWorkLeft())).toEqual(idsOf([request, other]));
+    await tellAll(rejected);
     expect(ids(await store.listWithWorkLeft())).toEqual([other.id]);
 
-    const approved = nextVersion(other, { state: 'approved', toldCount: 1 });
+    // Told, but not final: work left (it is followed, or waits for approval).
+    const approved = nextVersion(other, { state: 'approved' });
     await store.replace(approved);
+    await tellAll(approved);
     expect(ids(await store.listWithWorkLeft())).toEqual([other.id]);
-
-    const completed = nextVersion(approved, { state: 'completed' });
+    const completed = withEvent(nextVersion(approved, { state: 'completed' }));
     await store.replace(completed);
+    expect(ids(await store.listWithWorkLeft())).toEqual([other.id]);
+    await tellAll(completed);
     expect(await store.listWithWorkLeft()).toEqual([]);
+  });
+
+  describe('deliveries', () => {
+    it('starts at nothing told, and takes a compare-and-set against what getDelivery handed out', async () => {
+      const request = aRequest();
+      await store.insert(request);
+      const fresh = await store.getDelivery(request.id);
+      expect(fresh).toEqual({ told: 0 });
+      const marked = { told: 0, sending: { index: 0, count: 1 } };
+      expect(await store.replaceDelivery(request.id, marked, fresh)).toBe(true);
+      // A second writer that read the same (absent) delivery loses.
+      expect(await store.replaceDelivery(request.id, { told: 1 }, fresh)).toBe(false);
+      const read = await store.getDelivery(request.id);
+      expect(read).toEqual(marked);
+      expect(await store.replaceDelivery(request.id, { told: 1, cardTs: '1.000100' }, read)).toBe(true);
+      expect(await store.replaceDelivery(request.id, { told: 2 }, read)).toBe(false);
+      expect(await store.getDelivery(request.id)).toEqual({ told: 1, cardTs: '1.000100' });
+      // Telling Slack never bumps the request.
+      expect((await store.get(request.id))?.version).toBe(1);
+    });
+
+    it('lets exactly one of 20 concurrent writers from the same read win', async () => {
+      const request = aRequest();
+      await store.insert(request);
+      const read = await store.getDelivery(request.id);
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => store.replaceDelivery(request.id, { told: i + 1 }, read)),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('reads where a record from before deliveries had their own record stood', async () => {
+      const legacy = { ...aRequest(), toldCount: 1, sendingIndex: 1, sendingCount: 2, cardTs: '1700000000.000100' };
+      await store.insert(legacy as MoneyRequest);
+      const delivery = await store.getDelivery(legacy.id);
+      expect(delivery).toEqual({ told: 1, sending: { index: 1, count: 2 }, cardTs: '1700000000.000100' });
+      expect(await store.replaceDelivery(legacy.id, { told: 3, cardTs: '1700000000.000100' }, delivery)).toBe(true);
+      expect(await store.getDelivery(legacy.id)).toEqual({ told: 3, cardTs: '1700000000.000100' });
+    });
   });
 
   itWhenPersistent('keeps records, references and work across closing and reopening', async () => {
@@ -306,7 +356,7 @@ function storeContract(backend: Backend): void {
     store = await open();
     expect(await store.get(request.id)).toEqual(executing);
     expect(await store.getByReference('ref-9')).toEqual(executing);
-    expect(await store.listWithWorkLeft()).toEqual([executing]);
+    expect(await store.listWithWorkLeft()).toEqual([{ request: executing, delivery: { told: 0 } }]);
     expect(await store.replace(nextVersion(executing, { state: 'pending' }))).toBe(true);
   });
 

@@ -71,7 +71,7 @@ describe('a Redis store during an outage', () => {
     const again = aRequest();
     expect(await store.insert(again)).toBe(true);
     expect(await store.replace(nextVersion(again, { state: 'approved' }))).toBe(true);
-    expect(await store.listWithWorkLeft()).toMatchObject([{ id: again.id, version: 2 }]);
+    expect(await store.listWithWorkLeft()).toMatchObject([{ request: { id: again.id, version: 2 } }]);
   });
 
   it('rejects at the timeout when Redis stops answering, and recovers when it answers again', async () => {

@@ -20,7 +20,7 @@ import { createStore, type Store } from '../../src/adapters/store/create-store.t
 import { StoreError } from '../../src/adapters/store/store-error.ts';
 import { loadConfig, secretsOf } from '../../src/config.ts';
 import type { Checkpoint } from '../../src/core/ports.ts';
-import { isFinal, type MoneyRequest } from '../../src/core/request/request.ts';
+import { isFinal } from '../../src/core/request/request.ts';
 import { startFakeDollr, type FakeDollr } from '../../src/fakes/fake-dollr.ts';
 import { startFakeSlack, type FakeSlack } from '../../src/fakes/fake-slack.ts';
 import { personAt } from '../support/people.ts';
@@ -284,10 +284,15 @@ async function waitForSettled(store: Store, requests: TrackedRequest[], world: W
   const deadline = Date.now() + SETTLE_WITHIN_MS;
   while (Date.now() < deadline) {
     if (Date.now() >= world.outageUntil) {
-      const records = await Promise.all(requests.map((r) => store.get(r.card.requestId)));
-      const done = (r: MoneyRequest | undefined) =>
-        !!r && (r.state === 'awaiting_approval' || isFinal(r.state)) && r.toldCount === r.events.length;
-      if (records.every(done)) return true;
+      const done = async (id: string) => {
+        const r = await store.get(id);
+        return (
+          !!r &&
+          (r.state === 'awaiting_approval' || isFinal(r.state)) &&
+          (await store.getDelivery(id)).told === r.events.length
+        );
+      };
+      if ((await Promise.all(requests.map((r) => done(r.card.requestId)))).every(Boolean)) return true;
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

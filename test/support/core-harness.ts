@@ -98,7 +98,6 @@ export async function anApprovedRequest(
       { type: 'requested', by: 'U_REQ', at: now },
       { type: 'approved', by: 'U_APP', at: now },
     ],
-    toldCount: 2,
     ...overrides,
   });
   await store.insert(request);

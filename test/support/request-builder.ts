@@ -18,7 +18,6 @@ export function aRequest(overrides: Partial<MoneyRequest> = {}): MoneyRequest {
     state: 'awaiting_approval',
     approvalsRequired: 1,
     events: [{ type: 'requested', by: 'U_REQ', at: AT }],
-    toldCount: 0,
     ...overrides,
   };
 }

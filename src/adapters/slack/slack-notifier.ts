@@ -5,6 +5,7 @@
  */
 import type { WebClient } from '@slack/web-api';
 import type { Freeze } from '../../core/approval/freeze.ts';
+import type { Delivery } from '../../core/delivery/delivery.ts';
 import type { Claim, Logger, Notifier } from '../../core/ports.ts';
 import type { MoneyRequest, RequestEvent, RequestState } from '../../core/request/request.ts';
 import { approvalCard, type SlackMessage } from './blocks/approval-card.ts';
@@ -34,8 +35,7 @@ export function createSlackNotifier(
     return approvalCard(request, request.state === 'awaiting_approval' ? await currentFreeze() : undefined);
   }
 
-  async function updateCard(request: MoneyRequest): Promise<void> {
-    const ts = request.cardTs;
+  async function updateCard(request: MoneyRequest, ts: string | undefined): Promise<void> {
     if (!ts) throw new Error(`Request ${request.id} has no card yet`);
     const message = await card(request);
     // A newer rendering of the same card replaces this one while it waits: only the newest goes out.
@@ -44,9 +44,9 @@ export function createSlackNotifier(
     );
   }
 
-  async function remind(request: MoneyRequest, to: string[]): Promise<void> {
+  async function remind(request: MoneyRequest, to: string[], cardTs: string | undefined): Promise<void> {
     const link = await client.chat
-      .getPermalink({ channel: request.channelId, message_ts: request.cardTs ?? '' })
+      .getPermalink({ channel: request.channelId, message_ts: cardTs ?? '' })
       .then((r) => (r.permalink ? ` <${r.permalink}|Open the card>` : ''))
       .catch(() => '');
     const text =
@@ -82,14 +82,14 @@ export function createSlackNotifier(
     );
 
   /** Whether an earlier attempt already put this reply in the card's thread. */
-  const replyLanded = (request: MoneyRequest, text: string) =>
+  const replyLanded = (request: MoneyRequest, cardTs: string | undefined, text: string) =>
     lookUp(
       'an earlier reply',
       request,
       async () => {
         const thread = await client.conversations.replies({
           channel: request.channelId,
-          ts: request.cardTs!,
+          ts: cardTs ?? '',
           limit: 1000,
         });
         return (thread.messages ?? []).slice(1).some((m) => m.text === text);
@@ -97,9 +97,9 @@ export function createSlackNotifier(
       false,
     );
 
-  async function postCard(request: MoneyRequest, maybeSent: boolean): Promise<{ cardTs?: string }> {
+  async function postCard(request: MoneyRequest, delivery: Delivery, maybeSent: boolean): Promise<{ cardTs?: string }> {
     // Posted once: a retry after a lost answer would post a second card, so reuse a known one.
-    if (request.cardTs) return { cardTs: request.cardTs };
+    if (delivery.cardTs) return { cardTs: delivery.cardTs };
     const landed = maybeSent ? await findCard(request) : undefined;
     if (landed) return { cardTs: landed };
     const message = await card(request);
@@ -111,9 +111,9 @@ export function createSlackNotifier(
   }
 
   /** Starts the card update these events call for; awaited only when no newer rendering will follow. */
-  function cardUpdateFor(request: MoneyRequest, events: readonly RequestEvent[]): Promise<void> | undefined {
+  function cardUpdateFor({ request, delivery, events }: Claim): Promise<void> | undefined {
     if (!events.some(changesCard)) return undefined;
-    const update = updateCard(request);
+    const update = updateCard(request, delivery.cardTs);
     if (!MORE_NEWS_STATES.includes(request.state)) return update;
     // Money is moving, so a newer rendering will follow (the final one is always waited for): not
     // waiting lets it replace this one while it queues, one update instead of several.
@@ -141,15 +141,16 @@ export function createSlackNotifier(
     const startCardUpdate = () => {
       if (!claimed || cardStarted) return;
       cardStarted = true;
-      cardUpdate = cardUpdateFor(claimed.request, claimed.events);
+      cardUpdate = cardUpdateFor(claimed);
     };
     const prepare = async () => {
       claimed = await claim();
       if (!claimed) return undefined;
       const latest = claimed.request;
+      const cardTs = claimed.delivery.cardTs;
       const reply = oneReply(claimed.events.map((event) => threadReply(latest, event)));
-      if (!reply || (maybeSent && (await replyLanded(latest, reply.text)))) return undefined;
-      return { channel: latest.channelId, thread_ts: latest.cardTs, ...reply };
+      if (!reply || (maybeSent && (await replyLanded(latest, cardTs, reply.text)))) return undefined;
+      return { channel: latest.channelId, thread_ts: cardTs, ...reply };
     };
     let prepared: ReturnType<typeof prepare> | undefined;
     // The card and the thread are paced apart (see slack-queues.ts): neither waits for the other.
@@ -174,31 +175,32 @@ export function createSlackNotifier(
 
   async function tell(
     request: MoneyRequest,
+    delivery: Delivery,
     claim: () => Promise<Claim | undefined>,
     maybeSent: boolean,
   ): Promise<{ cardTs?: string }> {
-    const first = request.events[request.toldCount];
+    const first = request.events[delivery.told];
     if (first?.type !== 'requested' && first?.type !== 'reminded') {
       await tellInThread(request, claim, maybeSent);
       return {};
     }
     const claimed = await claim();
     if (!claimed) return {};
-    if (first.type === 'requested') return postCard(claimed.request, maybeSent);
-    await remind(claimed.request, first.to);
+    if (first.type === 'requested') return postCard(claimed.request, claimed.delivery, maybeSent);
+    await remind(claimed.request, first.to, claimed.delivery.cardTs);
     return {};
   }
 
   return {
-    async tell(request, claim, { maybeSent }) {
+    async tell(request, delivery, claim, { maybeSent }) {
       try {
-        return await tell(request, claim, maybeSent);
+        return await tell(request, delivery, claim, maybeSent);
       } catch (error) {
         throw withPermanence(error);
       }
     },
-    async refreshCard(request) {
-      if (request.cardTs) await updateCard(request);
+    async refreshCard(request, cardTs) {
+      if (cardTs) await updateCard(request, cardTs);
     },
   };
 }

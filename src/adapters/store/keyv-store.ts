@@ -7,21 +7,25 @@
  * - `<ns>:reference:<referenceId>` -> request ID, written before the record that carries the
  *   reference. A crash in between leaves an entry pointing at a record without that reference;
  *   getByReference checks and ignores it.
- * - `<ns>:work-left`, the IDs for which hasWorkLeft() was true. Added before the record is written,
- *   removed after. Members carry the version that added them and a writer of version n only removes
- *   members up to n, so a slow writer cannot remove what a newer writer added (a plain set would
- *   lose the newer member in the window between the newer writer's add and its write).
+ * - `<ns>:work-left`, the IDs of requests that may have work left (delivery.ts hasWorkLeft): added
+ *   when a request is inserted, and again before a final request is written with news to tell;
+ *   removed once it is final and told (`settled`, from the outbox, or by listWithWorkLeft finding
+ *   it so). Members carry the version that added them and a removal as of version n only takes out
+ *   members up to n, so it cannot remove what a newer write added.
  * - `<ns>:created` and `<ns>:subject:<subject>`, requests by creation time (request-index.ts), also
  *   written before the record; readers skip IDs whose record does not exist.
  *
- * Settings are plain Keyv values under `<ns>:setting:<name>`; counters are `<ns>:counter:<name>`,
+ * Deliveries are `<ns>:delivery:<id>` (delivery-records.ts). Settings are plain Keyv values under
+ * `<ns>:setting:<name>`; counters are `<ns>:counter:<name>`,
  * kept by the backend's own atomic operations. Leases are `<ns>:lease:<name>`, their epochs drawn
  * from the one counter `<ns>:lease-epoch`, which never expires.
  */
 import type { RequestStore, WriteOptions } from '../../core/ports.ts';
-import { hasWorkLeft, type MoneyRequest } from '../../core/request/request.ts';
+import { hasWorkLeft } from '../../core/delivery/delivery.ts';
+import { isFinal, type MoneyRequest } from '../../core/request/request.ts';
 import { FencedWriteError, LimitReachedError } from '../../core/store-refusals.ts';
 import type { Backend, WriteConditions } from './backend.ts';
+import { createDeliveryRecords } from './delivery-records.ts';
 import type { Leases } from './leases.ts';
 import { createRecordCodec } from './record-codec.ts';
 import { checkListQuery, createRequestIndex } from './request-index.ts';
@@ -46,6 +50,7 @@ export function createKeyvStore(backend: Backend, options: KeyvStoreOptions): Re
   const settingKey = (name: string) => `${ns}:setting:${name}`;
   const counterKey = (name: string) => `${ns}:counter:${name}`;
   const index = createRequestIndex(atomic, ns, requestKey);
+  const deliveries = createDeliveryRecords(keyv, atomic, ns);
   const guard = <T>(label: string, work: () => Promise<T>) => withinDeadline(options.timeoutMs, label, work);
 
   /** Keyv's stored text for a key: compareAndSet needs the exact bytes, not a re-serialization. */
@@ -92,7 +97,7 @@ export function createKeyvStore(backend: Backend, options: KeyvStoreOptions): Re
       guard(`insert ${request.id}`, async () => {
         const referenceId = request.attempt?.referenceId;
         if (referenceId !== undefined) await keyv.set(referenceKey(referenceId), request.id);
-        if (hasWorkLeft(request)) await atomic.addToIndex(workLeftKey, request.id, request.version);
+        await atomic.addToIndex(workLeftKey, request.id, request.version);
         await index.add(request);
         return atomic.insertIfAbsent(requestKey(request.id), await codec.encode(request));
       }),
@@ -110,17 +115,12 @@ export function createKeyvStore(backend: Backend, options: KeyvStoreOptions): Re
         if (referenceId !== undefined && referenceId !== current.record.attempt?.referenceId) {
           await keyv.set(referenceKey(referenceId), next.id);
         }
-        const workLeft = hasWorkLeft(next);
-        // A record with work left is in the index already (added before it was written).
-        if (workLeft && !hasWorkLeft(current.record)) await atomic.addToIndex(workLeftKey, next.id, next.version);
-        const written = await atomic.compareAndSet(
-          requestKey(next.id),
-          current.raw,
-          await codec.encode(next),
-          conditionsOf(options),
-        );
-        if (written === 'written' && !workLeft) await atomic.removeFromIndex(workLeftKey, next.id, next.version);
-        return written;
+        // A request that is not final is in the index already; a final one with news to tell may
+        // have left it, and comes back (before the write, so that a crash cannot lose the news).
+        if (isFinal(next.state) && next.events.length > current.record.events.length) {
+          await atomic.addToIndex(workLeftKey, next.id, next.version);
+        }
+        return atomic.compareAndSet(requestKey(next.id), current.raw, await codec.encode(next), conditionsOf(options));
       });
       // Refusals, not outages: thrown outside the deadline guard, which would take them for one.
       if (outcome === 'fenced') throw new FencedWriteError(options!.fence!.lease);
@@ -141,16 +141,30 @@ export function createKeyvStore(backend: Backend, options: KeyvStoreOptions): Re
     listWithWorkLeft: () =>
       guard('list with work left', async () => {
         const ids = await atomic.indexMembers(workLeftKey);
-        const found = await Promise.all(ids.map(async (id) => (await read(id))?.record));
-        const withWork: MoneyRequest[] = [];
-        for (const record of found) {
-          if (record === undefined) continue;
-          if (hasWorkLeft(record)) withWork.push(record);
-          // Left behind by a crash after a write: safe to drop, a newer writer's entry has a higher version.
-          else await atomic.removeFromIndex(workLeftKey, record.id, record.version);
+        const found = await Promise.all(
+          ids.map(async (id) => {
+            const request = (await read(id))?.record;
+            return request && { request, delivery: await deliveries.get(id, async () => request) };
+          }),
+        );
+        const withWork = [];
+        for (const work of found) {
+          if (work === undefined) continue;
+          if (hasWorkLeft(work.request, work.delivery)) withWork.push(work);
+          // Final and told: safe to drop, a newer write's entry has a higher version.
+          else await atomic.removeFromIndex(workLeftKey, work.request.id, work.request.version);
         }
-        return withWork.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+        const order = (a: MoneyRequest, b: MoneyRequest) =>
+          a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
+        return withWork.sort((a, b) => order(a.request, b.request));
       }),
+
+    getDelivery: (id) => guard(`get delivery ${id}`, () => deliveries.get(id, async () => (await read(id))?.record)),
+
+    replaceDelivery: (id, next, basedOn) =>
+      guard(`replace delivery ${id}`, () => deliveries.replace(id, next, basedOn)),
+
+    settled: (id, version) => guard(`settle ${id}`, () => atomic.removeFromIndex(workLeftKey, id, version)),
 
     // async, so that a bad query rejects (with a RangeError, not as an outage) instead of throwing.
     listRequestIds: async (query) => {

@@ -15,7 +15,6 @@ const storedRecordSchema = z.looseObject({
   state: z.enum(REQUEST_STATES),
   details: z.looseObject({ kind: z.enum(['refund', 'payout']) }),
   events: z.array(z.looseObject({ type: z.string(), at: z.string() })),
-  toldCount: z.int().nonnegative(),
 });
 
 export interface RecordCodec {

@@ -48,10 +48,10 @@ export async function switchFreeze(
   await setFreeze(deps.store, on ? { by: userId, at: deps.clock.now().toISOString() } : undefined);
   deps.logger.warn(on ? 'executions frozen' : 'executions unfrozen', { by: userId });
   // Best effort: the switch itself is stored; a card that misses the update shows it on its next change.
-  for (const request of await deps.store.listWithWorkLeft()) {
+  for (const { request, delivery } of await deps.store.listWithWorkLeft()) {
     if (request.state !== 'awaiting_approval') continue;
     await deps.notifier
-      .refreshCard(request)
+      .refreshCard(request, delivery.cardTs)
       .catch((error: unknown) => deps.logger.warn('card not refreshed', { requestId: request.id, error }));
   }
   return ok(on ? 'frozen' : 'unfrozen');

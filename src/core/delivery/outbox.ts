@@ -1,32 +1,21 @@
 /**
  * Tells Slack about each stored event of a request, in order, exactly once per successful delivery;
- * the events that wait together go as one message.
- * The record's `toldCount` is the outbox cursor: a state change is written first and told after,
+ * the events that wait together go as one message. A state change is written first and told after,
  * so a crash or a Slack outage delays a message but never loses it.
+ *
+ * Where it stands is the request's Delivery (delivery.ts), written here only. One message at a
+ * time: read where it stands; let Slack's pace decide when (the notifier's lane); claim the events
+ * that go (marked as sending before they are sent, so that whoever tries next after a crash looks
+ * in Slack before sending again); send; record them as told.
  */
 import { setMaxListeners } from 'node:events';
 import type { Claim, Clock, Logger, Notifier, RequestStore } from '../ports.ts';
-import type { MoneyRequest, RequestEvent } from '../request/request.ts';
-import { recordSending, recordSlackFailure, recordTold } from '../request/transitions.ts';
+import { isFinal } from '../request/request.ts';
+import { recordSlackFailure } from '../request/transitions.ts';
 import { updateRequest } from '../request/update-request.ts';
+import { nextBatch, sending, told } from './delivery.ts';
 
 const PERMANENT_FAILURE_LIMIT = 3;
-/** At most this many events in one message (a thread reply holds one block per event). */
-const MAX_BATCH = 10;
-
-/**
- * How many untold events, from `index`, go to Slack as one message: all that are waiting, so that a
- * request whose messages queue behind a busy channel sends one reply with every change in order
- * instead of one reply each. The card (`requested`) and a reminder (`reminded`, a direct message)
- * go alone: they are not thread replies.
- */
-export function nextBatch(events: readonly RequestEvent[], index: number): number {
-  const alone = (e: RequestEvent) => e.type === 'requested' || e.type === 'reminded';
-  if (alone(events[index]!)) return 1;
-  let end = index + 1;
-  while (end < events.length && end - index < MAX_BATCH && !alone(events[end]!)) end++;
-  return end - index;
-}
 
 const isPermanent = (error: unknown): boolean => (error as { permanent?: unknown } | null)?.permanent === true;
 
@@ -59,45 +48,57 @@ export function createOutbox(options: OutboxOptions): Outbox {
   // One signal for every delivery's retry wait: hundreds may wait at once in a Slack outage.
   setMaxListeners(0, stopping.signal);
 
+  /** Records the events before `upTo` as told (and the card's ts), whoever wrote the delivery meanwhile. */
+  async function recordTold(id: string, upTo: number, cardTs?: string): Promise<void> {
+    for (;;) {
+      const current = await store.getDelivery(id);
+      if (current.told >= upTo && (!cardTs || current.cardTs)) return;
+      if (await store.replaceDelivery(id, told(current, upTo, cardTs), current)) return;
+    }
+  }
+
+  /**
+   * Marks the next message as being sent, with every event waiting by now; undefined when someone
+   * else sent it meanwhile (another replica, a crash's recovery).
+   */
+  async function claimNext(id: string, index: number): Promise<Claim | undefined> {
+    const request = await store.get(id);
+    const current = await store.getDelivery(id);
+    if (!request || current.told !== index || index >= request.events.length) return undefined;
+    const count = nextBatch(request.events, index);
+    const delivery = sending(current, index, count);
+    if (!(await store.replaceDelivery(id, delivery, current))) return undefined;
+    return { request, delivery, events: request.events.slice(index, index + count) };
+  }
+
   async function deliverAll(id: string): Promise<void> {
-    let request = await store.get(id);
     let delay = retryDelayMs;
     let permanentFailures = 0;
     let failedIndex = -1;
-    while (request && request.toldCount < request.events.length) {
-      const index = request.toldCount;
-      // Slack messages cannot be taken back: mark the attempt first, so that whoever tries next
-      // (after a crash, a lost answer, on another replica) checks Slack before sending again, for
-      // the very same events.
-      const maybeSent = request.sendingIndex === index;
+    for (;;) {
+      const request = await store.get(id);
+      if (!request) return;
+      const delivery = await store.getDelivery(id);
+      const index = delivery.told;
+      if (index >= request.events.length) {
+        if (isFinal(request.state)) await store.settled(id, request.version);
+        return;
+      }
       const first = request.events[index]!;
-      const read: MoneyRequest = request;
+      // An attempt marked and never recorded as told may have landed: the notifier looks first.
+      const maybeSent = delivery.sending?.index === index;
       let claimed: Claim | undefined;
       // Called when Slack would take the message now: the events stored while it waited its turn
       // (behind a busy channel, say) go along in the same message.
       const claim = async (): Promise<Claim | undefined> => {
-        if (maybeSent) {
-          claimed = { request: read, events: read.events.slice(index, index + (read.sendingCount ?? 1)) };
-          return claimed;
-        }
-        const marked = await updateRequest(store, id, (current) =>
-          current.toldCount === index ? recordSending(current, index, nextBatch(current.events, index)) : undefined,
-        );
-        if (marked.toldCount !== index || marked.sendingIndex !== index) return undefined; // Told meanwhile.
-        claimed = { request: marked, events: marked.events.slice(index, index + marked.sendingCount!) };
+        claimed = maybeSent
+          ? { request, delivery, events: request.events.slice(index, index + (delivery.sending?.count ?? 1)) }
+          : await claimNext(id, index);
         return claimed;
       };
       try {
-        const { cardTs } = await notifier.tell(request, claim, { maybeSent });
-        if (!claimed) {
-          request = await store.get(id);
-          continue;
-        }
-        const count = claimed.events.length;
-        request = await updateRequest(store, id, (current) => {
-          const told = recordTold(current, index + count);
-          return cardTs && !current.cardTs ? { ...told, cardTs } : told;
-        });
+        const { cardTs } = await notifier.tell(request, delivery, claim, { maybeSent });
+        if (claimed) await recordTold(id, index + claimed.events.length, cardTs);
         delay = retryDelayMs;
         permanentFailures = 0;
       } catch (error) {
@@ -112,21 +113,20 @@ export function createOutbox(options: OutboxOptions): Outbox {
         // Slack refusing the message itself (a deleted channel, say) cannot get better by waiting:
         // after a few tries that message is skipped so that the ones after it still arrive.
         if (isPermanent(error) && ++permanentFailures >= PERMANENT_FAILURE_LIMIT) {
-          const count = claimed?.events.length ?? nextBatch(read.events, index);
+          const count = claimed?.events.length ?? nextBatch(request.events, index);
           logger.error('slack refused a message; skipping it', {
             requestId: id,
             event: first.type,
             events: count,
             error,
           });
-          request = await updateRequest(store, id, (current) => recordTold(current, index + count));
+          await recordTold(id, index + count);
           permanentFailures = 0;
           continue;
         }
         logger.warn('slack delivery failed; will retry', { requestId: id, event: first.type, error, retryInMs: delay });
         await clock.sleep(delay, stopping.signal);
         delay = Math.min(delay * 2, maxRetryDelayMs);
-        request = await store.get(id);
       }
     }
   }

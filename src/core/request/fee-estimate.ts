@@ -15,12 +15,14 @@ export async function attachFeeEstimate(
   try {
     const feePreview = await deps.gateway.previewPayoutFees({ amount: details.amount, currency: details.currency });
     if (!feePreview) return;
-    // The preview is written only while the card is not out yet: what reviewers see does not change under them.
-    await updateRequest(deps.store, request.id, (r) =>
-      r.cardTs || r.toldCount > 0
-        ? undefined
-        : { ...r, version: r.version + 1, checks: { possibleDuplicates: [], ...r.checks, feePreview } },
-    );
+    // Written only while the card is not out yet: what reviewers see does not change under them.
+    const delivery = await deps.store.getDelivery(request.id);
+    if (delivery.told > 0 || delivery.sending) return;
+    await updateRequest(deps.store, request.id, (r) => ({
+      ...r,
+      version: r.version + 1,
+      checks: { possibleDuplicates: [], ...r.checks, feePreview },
+    }));
   } catch (error) {
     deps.logger.info('no fee estimate from Dollr; the card goes out without it', { requestId: request.id, error });
   }

@@ -162,8 +162,6 @@ export interface MoneyRequest {
   requesterId: string;
   /** Channel the card goes to. */
   channelId: string;
-  /** Slack ts of the approval card, once posted. */
-  cardTs?: string;
   createdAt: string;
   state: RequestState;
   /** Distinct approvals needed, fixed when the request was made (the policy's rule then). */
@@ -187,16 +185,6 @@ export interface MoneyRequest {
   /** Why it failed, in Dollr's or our words. */
   failure?: string;
   events: RequestEvent[];
-  /** How many of `events` Slack has been told about. */
-  toldCount: number;
-  /**
-   * Set to `toldCount` just before its events are sent to Slack, cleared when they are recorded as
-   * told: when it is still set on the next attempt, the message may have landed, so Slack is asked
-   * first (about the same `sendingCount` events, so that it looks for the same message).
-   */
-  sendingIndex?: number;
-  /** How many events, from `sendingIndex`, that attempt carries; absent means one. */
-  sendingCount?: number;
 }
 
 /** What a request is about, for finding others about the same thing: `refund:4411`, `payout:7`. */
@@ -204,15 +192,6 @@ export const subjectOf = (details: RequestDetails): string =>
   details.kind === 'refund' ? `refund:${details.originalPaymentIntentId}` : `payout:${details.payoutAccountId}`;
 
 export const isFinal = (state: RequestState): boolean => FINAL_STATES.includes(state);
-
-/**
- * True while the app still owes this request work: following money, telling Slack, or watching a
- * pending request (it expires, and its approvers are reminded).
- */
-export const hasWorkLeft = (request: MoneyRequest): boolean =>
-  request.state === 'awaiting_approval' ||
-  IN_FLIGHT_STATES.includes(request.state) ||
-  request.toldCount < request.events.length;
 
 /** The approvals given so far, in order. */
 export const approvalsOf = (request: MoneyRequest) =>

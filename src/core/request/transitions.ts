@@ -56,7 +56,6 @@ export function newRequest(input: {
     ...(input.dailyLimitMinor === undefined ? {} : { dailyLimitMinor: input.dailyLimitMinor }),
     ...(input.checks ? { checks: input.checks } : {}),
     events: [{ type: 'requested', by: input.requesterId, at }],
-    toldCount: 0,
   };
 }
 
@@ -227,15 +226,4 @@ export function recordAttention(request: MoneyRequest, message: string, now: Dat
 export function approvedAt(request: MoneyRequest): Date | undefined {
   const approval = request.events.find((e) => e.type === 'approved');
   return approval ? new Date(approval.at) : undefined;
-}
-
-/** Slack has been told about events up to (not including) index `count`. */
-export function recordTold(request: MoneyRequest, count: number): MoneyRequest {
-  const { sendingIndex: _, sendingCount: __, ...rest } = request;
-  return { ...rest, toldCount: Math.max(request.toldCount, count), version: request.version + 1 };
-}
-
-/** The `count` events from `index` are about to be sent to Slack. */
-export function recordSending(request: MoneyRequest, index: number, count: number): MoneyRequest {
-  return { ...request, sendingIndex: index, sendingCount: count, version: request.version + 1 };
 }

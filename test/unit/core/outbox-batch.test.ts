@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextBatch } from '../../../src/core/delivery/outbox.ts';
+import { nextBatch } from '../../../src/core/delivery/delivery.ts';
 import type { RequestEvent } from '../../../src/core/request/request.ts';
 
 const at = '2026-11-28T10:00:00.000Z';

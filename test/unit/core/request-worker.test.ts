@@ -25,7 +25,7 @@ let releaseHeld: Promise<void> | undefined;
 let releasesStarted = 0;
 
 const notifier: Notifier = {
-  async tell(request, claim) {
+  async tell(request, _delivery, claim) {
     const claimed = await claim();
     if (!claimed) return {};
     told.push(...claimed.events.map((e) => `${request.id}:${e.type}`));
