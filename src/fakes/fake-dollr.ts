@@ -1,6 +1,7 @@
 /**
- * A fake Dollr API: a real HTTP server on 127.0.0.1 (ephemeral port), faithful to
- * /work/shared/dollr-api.md and its "choices our fake makes". Used by integration and e2e tests,
+ * A fake Dollr API: a real HTTP server on 127.0.0.1 (ephemeral port), faithful to Dollr's documented
+ * API (docs.heydollr.app) and, where the docs are silent, to the choices listed below, with a strict
+ * mode for the readings that could hurt a client most. Used by integration and e2e tests,
  * by fault-injection tests that run the app as a child process, and by the sandbox.
  *
  * API routes: POST /v1/jwt/client/obtain/token, POST /v1/sessions/{refund|payout},

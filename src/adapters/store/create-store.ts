@@ -5,7 +5,7 @@
 import type { Logger, RequestStore } from '../../core/ports.ts';
 import type { Backend } from './backend.ts';
 import { createKeyvStore } from './keyv-store.ts';
-import type { Leases } from './leases.ts';
+import type { Leases } from '../../core/ports.ts';
 import { openMemoryBackend } from './memory-backend.ts';
 import { openRedisBackend } from './redis-backend.ts';
 import { openSqliteBackend } from './sqlite-backend.ts';

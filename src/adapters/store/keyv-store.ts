@@ -26,7 +26,7 @@ import { isFinal, type MoneyRequest } from '../../core/request/request.ts';
 import { FencedWriteError, LimitReachedError } from '../../core/store-refusals.ts';
 import type { Backend, WriteConditions } from './backend.ts';
 import { createDeliveryRecords } from './delivery-records.ts';
-import type { Leases } from './leases.ts';
+import type { Leases } from '../../core/ports.ts';
 import { createRecordCodec } from './record-codec.ts';
 import { checkListQuery, createRequestIndex } from './request-index.ts';
 import { withinDeadline } from './within-deadline.ts';

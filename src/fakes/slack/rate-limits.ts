@@ -2,7 +2,7 @@
  * Slack's rate limits, opt-in: a token bucket per limit, and HTTP 429 with `Retry-After` (whole
  * seconds) and `{ok: false, error: 'ratelimited'}` past it, as Slack answers.
  *
- * What is modelled (see /work/shared/slack-facts.md):
+ * What is modelled (Slack's documented limits: api.slack.com/apis/rate-limits and each method's page):
  * - `chat.postMessage`: one bucket per channel (thread replies count in their channel), refilled at
  *   `postMessagePerChannelPerSecond` (default 1) and holding `burst` calls (default 4): after a quiet
  *   moment 4 messages go at once, then one a second.
