@@ -54,13 +54,13 @@ function main(): Promise<number> | number {
   const count = whole(values.schedules, 1000, 'schedules');
   const seed = whole(values.seed, Math.floor(Math.random() * 2 ** 31), 'seed');
   const concurrency = whole(values.concurrency, 12, 'concurrency');
-  const only = values.only === undefined ? undefined : whole(String(Number(values.only) + 1), 0, 'only');
-  if (count === undefined || seed === undefined || concurrency === undefined || only === undefined) return 2;
-  if (values.only !== undefined && only > count) {
-    process.stderr.write(`--only ${values.only} must be below --schedules ${count}.\n`);
+  if (count === undefined || seed === undefined || concurrency === undefined) return 2;
+  const only = values.only === undefined ? undefined : Number(values.only);
+  if (only !== undefined && !(Number.isSafeInteger(only) && only >= 0 && only < count)) {
+    process.stderr.write(`--only must be a schedule from 0 to ${count - 1}, not "${values.only}".\n\n${USAGE}`);
     return 2;
   }
-  return soak(count, seed, concurrency, values.steps === true, values.only === undefined ? undefined : only - 1);
+  return soak(count, seed, concurrency, values.steps === true, only);
 }
 
 function whole(text: string | undefined, fallback: number, name: string): number | undefined {
