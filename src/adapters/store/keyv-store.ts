@@ -20,13 +20,12 @@
  * kept by the backend's own atomic operations. Leases are `<ns>:lease:<name>`, their epochs drawn
  * from the one counter `<ns>:lease-epoch`, which never expires.
  */
-import type { RequestStore, WriteOptions } from '../../core/ports.ts';
+import type { Leases, RequestStore, WriteOptions } from '../../core/ports.ts';
 import { hasWorkLeft } from '../../core/delivery/delivery.ts';
 import { isFinal, type MoneyRequest } from '../../core/request/request.ts';
 import { FencedWriteError, LimitReachedError } from '../../core/store-refusals.ts';
 import type { Backend, WriteConditions } from './backend.ts';
 import { createDeliveryRecords } from './delivery-records.ts';
-import type { Leases } from '../../core/ports.ts';
 import { createRecordCodec } from './record-codec.ts';
 import { checkListQuery, createRequestIndex } from './request-index.ts';
 import { withinDeadline } from './within-deadline.ts';
