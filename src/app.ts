@@ -18,8 +18,8 @@ import { loadApprovalPolicy } from './adapters/policy/load-policy.ts';
 import { createAckPriority } from './adapters/slack/after-ack.ts';
 import { registerListeners } from './adapters/slack/register-listeners.ts';
 import { slackAgent } from './adapters/slack/slack-agent.ts';
-import { createSlackNotifier } from './adapters/slack/slack-notifier.ts';
-import { createSlackQueues } from './adapters/slack/slack-queues.ts';
+import { createMessageSender } from './adapters/slack/message-sender.ts';
+import { createSlackPacing } from './adapters/slack/slack-pacing.ts';
 import { createUserDirectory } from './adapters/slack/user-directory.ts';
 import { createStore, type Store } from './adapters/store/create-store.ts';
 import { systemClock } from './adapters/system-clock.ts';
@@ -27,12 +27,13 @@ import { secretsOf, type Config } from './config.ts';
 import type { ApprovalPolicy } from './core/approval/approval-policy.ts';
 import { currentFreeze } from './core/approval/freeze.ts';
 import { watchIsDue, watchPending } from './core/approval/watch-pending.ts';
+import { createCardUpdates, type CardUpdates } from './core/delivery/card-updates.ts';
 import { createOutbox } from './core/delivery/outbox.ts';
 import { createExecutor } from './core/execution/executor.ts';
 import { createPollScheduler } from './core/execution/poll-scheduler.ts';
 import type { Backoff } from './core/execution/retry-policy.ts';
 import { createOperations } from './core/operations.ts';
-import type { Checkpoint, Clock, Directory, IdGenerator, Logger, Notifier } from './core/ports.ts';
+import type { Checkpoint, Clock, Directory, IdGenerator, Logger, Pacing, Sender } from './core/ports.ts';
 import { createRequestWorker, type RequestWorker } from './core/request-worker.ts';
 
 export interface AppOverrides {
@@ -90,12 +91,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const health = healthRoutes(store, () => stopping);
   const slack = slackApp(config, health, logger);
   const directory = createUserDirectory({ client: slack.app.client, logger });
-  const notifier = createSlackNotifier(
-    slack.app.client,
-    createSlackQueues(config.slack),
-    () => currentFreeze(store),
-    logger,
-  );
+  const pacing = createSlackPacing({ ...config.slack, clock });
+  const sender = createMessageSender(slack.app.client, () => currentFreeze(store), logger);
+  const cards = createCardUpdates({ store, pacing, sender });
   const worker = requestWorker({
     config,
     overrides,
@@ -103,7 +101,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     gateway,
     clock,
     logger,
-    notifier,
+    pacing,
+    sender,
+    cards,
     policy,
     directory,
     checkpoint,
@@ -114,7 +114,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     clock,
     policy,
     directory,
-    notifier,
+    cards,
     worker,
     logger,
     payoutsConfigured: config.dollr.payoutPasscode !== undefined,
@@ -211,13 +211,17 @@ function requestWorker(parts: {
   gateway: DollrClient;
   clock: Clock;
   logger: Logger;
-  notifier: Notifier;
+  pacing: Pacing;
+  sender: Sender;
+  cards: CardUpdates;
   policy: ApprovalPolicy;
   directory: Directory;
   checkpoint: (name: Checkpoint) => void;
 }): RequestWorker {
-  const { config, overrides, store, gateway, clock, logger, notifier, policy, directory, checkpoint } = parts;
-  const outbox = createOutbox({ store, notifier, clock, logger, retryDelayMs: overrides.slackRetryDelayMs });
+  const { config, overrides, store, gateway, clock, logger, policy, directory, checkpoint } = parts;
+  const { pacing, sender, cards } = parts;
+  const retryDelayMs = overrides.slackRetryDelayMs;
+  const outbox = createOutbox({ store, pacing, sender, cards, clock, logger, retryDelayMs });
   const scheduler = createPollScheduler({ maxConcurrent: DOLLR_CALLS_IN_FLIGHT, clock });
   const executor = createExecutor({
     store,

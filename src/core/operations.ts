@@ -6,7 +6,8 @@
 import type { ApprovalPolicy } from './approval/approval-policy.ts';
 import { approveRequest, cancelRequest, checkDecider, rejectRequest } from './approval/decide-request.ts';
 import { switchFreeze } from './approval/freeze.ts';
-import type { Checkpoint, Clock, Directory, Logger, Notifier, PaymentsGateway, RequestStore } from './ports.ts';
+import type { CardUpdates } from './delivery/card-updates.ts';
+import type { Checkpoint, Clock, Directory, Logger, PaymentsGateway, RequestStore } from './ports.ts';
 import { attachFeeEstimate } from './request/fee-estimate.ts';
 import type { MoneyRequest } from './request/request.ts';
 import { requestMoney, type RequestMoneyInput } from './request/request-money.ts';
@@ -20,7 +21,7 @@ export interface OperationsDeps {
   clock: Clock;
   policy: ApprovalPolicy;
   directory: Directory;
-  notifier: Notifier;
+  cards: CardUpdates;
   worker: RequestWorker;
   logger: Logger;
   payoutsConfigured: boolean;

@@ -141,27 +141,55 @@ export interface Claim {
   events: readonly RequestEvent[];
 }
 
+/** A lane of Slack's pace: a channel's messages (thread replies, cards, reminders), or the card updates. */
+export type Lane = { channel: string } | 'card_updates';
+
 /**
- * Tells Slack about one event of a request. Resolves when Slack accepted it; rejects otherwise, with
- * an error whose `permanent` property is true when retrying cannot help (Slack refused the message).
+ * Slack's pace, in lanes: one call at a time in a lane, in order, no faster than Slack allows it
+ * (about one post a second per channel; about fifty card updates a minute for the whole workspace).
+ * A delivery takes its turn before it decides what to say, so the events stored while it waited go
+ * along in the same message.
  */
-export interface Notifier {
+export interface Pacing {
+  turn(lane: Lane): Promise<Turn>;
+}
+
+export interface Turn {
+  /** Slack asked to wait (a 429): the lane pauses that long, then the turn goes on, for the same call again. */
+  pause(ms: number): Promise<void>;
+  /** Ends the turn (again: nothing). With `spent` false nothing was sent, and the lane gets its token back. */
+  end(spent: boolean): void;
+}
+
+/** What the sender rendered, for the sender to send: the core only passes it along. */
+export interface OutgoingMessage {
+  readonly kind: 'card' | 'reply' | 'reminder';
+}
+
+/**
+ * Renders a request's messages and sends them to Slack. Every call rejects with an error whose
+ * `permanent` is true when trying again cannot help (Slack refused the message) and whose
+ * `retryAfterMs` is set when Slack asked to wait (see delivery/send-failure.ts).
+ */
+export interface Sender {
   /**
-   * Tells one message about the request's next untold events (`request.events[delivery.told]` on).
-   * Which ones is settled by `claim`, called once, when Slack would take the message now: a thread
-   * reply first waits its turn in the channel, so the events stored meanwhile go along (see
-   * delivery.ts nextBatch). Nothing is sent when `claim` resolves undefined. A `requested` event
-   * alone posts the card and resolves its ts. With `maybeSent` (an earlier attempt may have landed)
-   * it first looks for the message in Slack and does not post it twice.
+   * The message that tells the claimed events: the card for `requested`, direct messages to the
+   * approvers for `reminded`, else one thread reply with them all; undefined when they say nothing
+   * in Slack.
    */
-  tell(
-    request: MoneyRequest,
-    delivery: Delivery,
-    claim: () => Promise<Claim | undefined>,
-    options: { maybeSent: boolean },
-  ): Promise<{ cardTs?: string }>;
-  /** Renders the card again from the record (after the freeze switch changed, say), if it is out. */
-  refreshCard(request: MoneyRequest, cardTs: string | undefined): Promise<void>;
+  render(claim: Claim): Promise<OutgoingMessage | undefined>;
+  /**
+   * Looks in Slack for this message, sent by an attempt whose outcome was never recorded: resolves
+   * whether it is there (and the card's ts). When Slack cannot say, it is not there: sending twice
+   * is better than losing it.
+   */
+  find(claim: Claim, message: OutgoingMessage): Promise<{ found: boolean; cardTs?: string }>;
+  /** Sends it; a card resolves its ts. */
+  send(claim: Claim, message: OutgoingMessage): Promise<{ cardTs?: string }>;
+  /** Whether the card reads differently after these events. */
+  changesCard(events: readonly RequestEvent[]): boolean;
+  /** Renders the card again from the record and puts it in place of the one at cardTs. */
+  updateCard(request: MoneyRequest, cardTs: string): Promise<void>;
 }
 
 /** Who belongs to which Slack user group. */

@@ -1,6 +1,6 @@
 /**
  * Plays one fault schedule against the real app, in-process (so that hundreds fit in a test run):
- * the real Bolt app over HTTP, the real Dollr client, notifier, outbox, executor and worker, on a
+ * the real Bolt app over HTTP, the real Dollr client, Slack sender and pacing, outbox, executor and worker, on a
  * shared memory store, against a fake Slack and a fake Dollr of the schedule's own.
  *
  * What a schedule can do to the app, besides Dollr's faults:

@@ -3,7 +3,8 @@
  * finish). Kept in the store, so it survives restarts and holds for every replica. Admins switch it
  * with `/dollr freeze` and `/dollr unfreeze`; every pending card shows it.
  */
-import type { Clock, Logger, Notifier, RequestStore } from '../ports.ts';
+import type { CardUpdates } from '../delivery/card-updates.ts';
+import type { Clock, Logger, RequestStore } from '../ports.ts';
 import { ok, refuse, type RefusalOf, type Result } from '../result.ts';
 
 export interface Freeze {
@@ -34,7 +35,7 @@ async function setFreeze(store: RequestStore, freeze: Freeze | undefined): Promi
 export interface FreezeDeps {
   store: RequestStore;
   clock: Clock;
-  notifier: Notifier;
+  cards: CardUpdates;
   logger: Logger;
   admins: readonly string[];
 }
@@ -48,10 +49,10 @@ export async function switchFreeze(
   await setFreeze(deps.store, on ? { by: userId, at: deps.clock.now().toISOString() } : undefined);
   deps.logger.warn(on ? 'executions frozen' : 'executions unfrozen', { by: userId });
   // Best effort: the switch itself is stored; a card that misses the update shows it on its next change.
-  for (const { request, delivery } of await deps.store.listWithWorkLeft()) {
+  for (const { request } of await deps.store.listWithWorkLeft()) {
     if (request.state !== 'awaiting_approval') continue;
-    await deps.notifier
-      .refreshCard(request, delivery.cardTs)
+    await deps.cards
+      .refresh(request.id)
       .catch((error: unknown) => deps.logger.warn('card not refreshed', { requestId: request.id, error }));
   }
   return ok(on ? 'frozen' : 'unfrozen');

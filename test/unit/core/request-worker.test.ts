@@ -1,17 +1,19 @@
 /**
  * The request worker against in-memory ports: the real executor and outbox, a scripted Dollr, a
- * notifier that records what Slack would be told, and a store whose lease release can be held open.
+ * sender that records what Slack would be told (test/support/recording-slack.ts), and a store
+ * whose lease release can be held open.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../../src/adapters/store/create-store.ts';
 import { createExecutor } from '../../../src/core/execution/executor.ts';
 import { createOutbox } from '../../../src/core/delivery/outbox.ts';
 import { createPollScheduler } from '../../../src/core/execution/poll-scheduler.ts';
-import type { Notifier } from '../../../src/core/ports.ts';
+import { createCardUpdates } from '../../../src/core/delivery/card-updates.ts';
 import { createRequestWorker, type RequestWorker } from '../../../src/core/request-worker.ts';
 import { approve } from '../../../src/core/request/transitions.ts';
 import { writeOptions } from '../../../src/core/request/update-request.ts';
 import { capturingLogger, memoryStore, scriptedDollr } from '../../support/core-harness.ts';
+import { immediatePacing, type RecordingSender, recordingSender } from '../../support/recording-slack.ts';
 import { createFakeClock, type FakeClock } from '../../support/fake-clock.ts';
 import { aRequest } from '../../support/request-builder.ts';
 
@@ -19,20 +21,12 @@ let clock: FakeClock;
 let store: Store;
 let dollr: ReturnType<typeof scriptedDollr>;
 let worker: RequestWorker;
-let told: string[];
+let sender: RecordingSender;
+/** What Slack was told, as `<request ID>:<event type>`. */
+const told = () => sender.messages.flatMap((m) => m.types.map((type) => `${m.requestId}:${type}`));
 /** While set, releaseLease waits for it. */
 let releaseHeld: Promise<void> | undefined;
 let releasesStarted = 0;
-
-const notifier: Notifier = {
-  async tell(request, _delivery, claim) {
-    const claimed = await claim();
-    if (!claimed) return {};
-    told.push(...claimed.events.map((e) => `${request.id}:${e.type}`));
-    return claimed.events[0]?.type === 'requested' ? { cardTs: '1700000000.000100' } : {};
-  },
-  async refreshCard() {},
-};
 
 beforeEach(async () => {
   clock = createFakeClock(Date.parse('2026-12-04T10:00:00Z'));
@@ -44,12 +38,14 @@ beforeEach(async () => {
     return release(name, owner);
   };
   dollr = scriptedDollr();
-  told = [];
+  sender = recordingSender();
   releasesStarted = 0;
   releaseHeld = undefined;
   const logger = capturingLogger();
   const scheduler = createPollScheduler({ maxConcurrent: 4, clock });
-  const outbox = createOutbox({ store, notifier, clock, logger });
+  const pacing = immediatePacing();
+  const cards = createCardUpdates({ store, pacing, sender });
+  const outbox = createOutbox({ store, pacing, sender, cards, clock, logger });
   const executor = createExecutor({
     store,
     gateway: dollr.gateway,
@@ -100,7 +96,7 @@ describe('kicks', () => {
     const first = worker.kick(request.id); // Posts the card, then gives the lease back (held open).
     await clock.settle();
     expect(releasesStarted).toBe(1);
-    expect(told).toEqual([`${request.id}:requested`]);
+    expect(told()).toEqual([`${request.id}:requested`]);
 
     // The approval lands while the first run is on its way out.
     await approveInStore(request.id);
