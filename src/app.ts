@@ -12,8 +12,11 @@ import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import { createDollrClient, type DollrClient } from './adapters/dollr/dollr-client.ts';
 import { healthRoutes, startHealthServer } from './adapters/http/health.ts';
+import { metricsRoute } from './adapters/http/metrics-route.ts';
 import { toSlackLogger } from './adapters/log/bolt-logger.ts';
 import { createJsonLogger, type JsonLogger } from './adapters/log/json-logger.ts';
+import { instrumentGateway, instrumentStore } from './adapters/metrics/instrument.ts';
+import { createMetrics, type Metrics } from './adapters/metrics/metrics.ts';
 import { loadApprovalPolicy } from './adapters/policy/load-policy.ts';
 import { createAckPriority } from './adapters/slack/after-ack.ts';
 import { registerListeners } from './adapters/slack/register-listeners.ts';
@@ -33,7 +36,16 @@ import { createExecutor } from './core/execution/executor.ts';
 import { createPollScheduler } from './core/execution/poll-scheduler.ts';
 import type { Backoff } from './core/execution/retry-policy.ts';
 import { createOperations } from './core/operations.ts';
-import type { Checkpoint, Clock, Directory, IdGenerator, Logger, Pacing, Sender } from './core/ports.ts';
+import type {
+  Checkpoint,
+  Clock,
+  Directory,
+  IdGenerator,
+  Logger,
+  Pacing,
+  PaymentsGateway,
+  Sender,
+} from './core/ports.ts';
 import { createRequestWorker, type RequestWorker } from './core/request-worker.ts';
 
 export interface AppOverrides {
@@ -54,6 +66,8 @@ export interface AppOverrides {
 export interface RunningApp {
   /** The HTTP port (useful with PORT=0): Bolt's in HTTP mode, the health server's in Socket Mode. */
   port?: number;
+  /** Where GET /metrics answers: METRICS_PORT's port when set, else `port`. */
+  metricsPort?: number;
   /** Stops taking requests, lets calls under way finish and be stored (bounded), releases leases. */
   stop(): Promise<void>;
 }
@@ -75,8 +89,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const clock = overrides.clock ?? systemClock;
   // First: a bad policy file stops the start before anything is opened.
   const policy = loadApprovalPolicy(config.approvalPolicyFile, config.approvers);
-  const store =
-    overrides.store ?? (await createStore(config.storeUrl, { logger: logger.child({ component: 'store' }) }));
+  const metrics = createMetrics();
+  const store = instrumentStore(
+    overrides.store ?? (await createStore(config.storeUrl, { logger: logger.child({ component: 'store' }) })),
+    metrics,
+  );
+  metrics.watch(store, () => clock.now(), logger);
   const checkpoint = overrides.checkpoint ?? crashAt(config.crashAt, logger);
   const gateway = createDollrClient({
     baseUrl: config.dollr.apiUrl,
@@ -86,19 +104,30 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     payoutPasscode: config.dollr.payoutPasscode,
     payoutMethod: config.dollr.payoutMethod,
     logger: logger.child({ component: 'dollr' }),
+    onCall: ({ endpoint, outcome, seconds }) => metrics.dollrCall(endpoint, outcome, seconds),
   });
+  // What the core calls Dollr through: its status answers counted.
+  const dollr = instrumentGateway(gateway, metrics);
   let stopping = false;
   const health = healthRoutes(store, () => stopping);
+  // /metrics beside the health routes, unless it has a port of its own.
+  const metricsRoutes = [metricsRoute(metrics)];
+  if (config.metricsPort === undefined) health.push(...metricsRoutes);
   const slack = slackApp(config, health, logger);
   const directory = createUserDirectory({ client: slack.app.client, logger });
-  const pacing = createSlackPacing({ ...config.slack, clock });
+  const pacing = createSlackPacing({
+    ...config.slack,
+    clock,
+    onWait: (lane, ms) => metrics.laneWait(lane, ms / 1000),
+  });
   const sender = createMessageSender(slack.app.client, () => currentFreeze(store), logger);
   const cards = createCardUpdates({ store, pacing, sender });
   const worker = requestWorker({
     config,
     overrides,
     store,
-    gateway,
+    gateway: dollr,
+    metrics,
     clock,
     logger,
     pacing,
@@ -110,7 +139,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   });
   const operations = createOperations({
     store,
-    gateway,
+    gateway: dollr,
     clock,
     policy,
     directory,
@@ -136,11 +165,17 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     async start() {
       await checkSlackToken(slack.app);
       const { port, healthServer } = await listen(slack.app, config, health, overrides.host);
-      logger.info('dollr-slack started', { mode: config.slack.appToken ? 'socket' : 'http', port });
+      const metricsServer =
+        config.metricsPort === undefined
+          ? undefined
+          : await startHealthServer(metricsRoutes, config.metricsPort, overrides.host);
+      const metricsPort = metricsServer?.port ?? port;
+      logger.info('dollr-slack started', { mode: config.slack.appToken ? 'socket' : 'http', port, metricsPort });
       // Resume whatever a previous run (or a dead replica) left: in-flight executions, untold events.
       worker.start();
       return {
         port,
+        metricsPort,
         async stop() {
           stopping = true;
           logger.info('dollr-slack stopping');
@@ -148,6 +183,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           // A Dollr call under way may take DOLLR_TIMEOUT_MS; give it that long to finish and be stored.
           await worker.stop(config.dollr.timeoutMs + 5000);
           healthServer?.close();
+          metricsServer?.server.close();
           await gateway.close();
           await store.close();
           logger.info('dollr-slack stopped');
@@ -208,7 +244,8 @@ function requestWorker(parts: {
   config: Config;
   overrides: AppOverrides;
   store: Store;
-  gateway: DollrClient;
+  gateway: PaymentsGateway;
+  metrics: Metrics;
   clock: Clock;
   logger: Logger;
   pacing: Pacing;
@@ -219,7 +256,7 @@ function requestWorker(parts: {
   checkpoint: (name: Checkpoint) => void;
 }): RequestWorker {
   const { config, overrides, store, gateway, clock, logger, policy, directory, checkpoint } = parts;
-  const { pacing, sender, cards } = parts;
+  const { pacing, sender, cards, metrics } = parts;
   const retryDelayMs = overrides.slackRetryDelayMs;
   const outbox = createOutbox({ store, pacing, sender, cards, clock, logger, retryDelayMs });
   const scheduler = createPollScheduler({ maxConcurrent: DOLLR_CALLS_IN_FLIGHT, clock });
@@ -259,6 +296,7 @@ function requestWorker(parts: {
     sweepIntervalMs: config.sweepIntervalMs,
     watchPending: (request) => watchPending(watch, request),
     watchDue: (request) => watchIsDue(watch, request, clock.now()),
+    onTakeover: () => metrics.takeover(),
   });
 }
 

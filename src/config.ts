@@ -33,6 +33,13 @@ const millis = (name: string, fallback: number) =>
     .min(1, `${name} must be at least 1.`)
     .default(fallback);
 
+const port = (name: string) =>
+  z.coerce
+    .number({ error: `${name} must be a port number.` })
+    .int(`${name} must be a whole number.`)
+    .min(0, `${name} must be between 0 and 65535.`)
+    .max(65535, `${name} must be between 0 and 65535.`);
+
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 const DEFAULT_DOLLR_TIMEOUT_MS = 15_000;
 const DEFAULT_LEASE_TTL_MS = 30_000;
@@ -49,12 +56,8 @@ const envSchema = z.object({
     'SLACK_APP_TOKEN must be an app-level token starting with xapp- (or unset for HTTP mode).',
   ),
   SLACK_API_URL: z.url('SLACK_API_URL must be a URL such as https://slack.com/api/.').optional(),
-  PORT: z.coerce
-    .number({ error: 'PORT must be a port number.' })
-    .int('PORT must be a whole number.')
-    .min(0, 'PORT must be between 0 and 65535.')
-    .max(65535, 'PORT must be between 0 and 65535.')
-    .default(3000),
+  PORT: port('PORT').default(3000),
+  METRICS_PORT: port('METRICS_PORT').optional(),
   DOLLR_API_URL: z
     .url('DOLLR_API_URL must be a URL such as https://api.heydollr.app.')
     .default('https://api.heydollr.app'),
@@ -159,6 +162,9 @@ function crossFieldProblems(env: Record<string, string | undefined>): string[] {
         'or set SLACK_APP_TOKEN for Socket Mode.',
     );
   }
+  if (set('METRICS_PORT') && env.METRICS_PORT?.trim() !== '0' && env.METRICS_PORT?.trim() === env.PORT?.trim()) {
+    problems.push('METRICS_PORT is the same as PORT: leave METRICS_PORT unset to serve /metrics on PORT.');
+  }
   const passcode = set('DOLLR_PAYOUT_PASSCODE');
   const phone = set('DOLLR_PAYOUT_PHONE');
   const userId = set('DOLLR_PAYOUT_USER_ID');
@@ -199,6 +205,8 @@ export interface Config {
     burst: number;
   };
   port: number;
+  /** Where GET /metrics is served when not on `port` beside the health routes. */
+  metricsPort?: number;
   dollr: {
     apiUrl: string;
     clientId: string;
@@ -274,6 +282,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
       burst: e.SLACK_POST_BURST,
     },
     port: e.PORT,
+    metricsPort: e.METRICS_PORT,
     dollr: {
       apiUrl: e.DOLLR_API_URL.replace(/\/+$/, ''),
       clientId: e.DOLLR_CLIENT_ID,

@@ -39,6 +39,8 @@ export interface RequestWorkerOptions {
   watchPending: (request: MoneyRequest) => Promise<void>;
   /** Whether watchPending has something to do for this request now. */
   watchDue: (request: MoneyRequest) => boolean;
+  /** Told when a sweep takes over a request with money in flight that nobody held (a crash, a dead replica). */
+  onTakeover?: () => void;
 }
 
 export interface RequestWorker {
@@ -109,10 +111,11 @@ export function createRequestWorker(options: RequestWorkerOptions): RequestWorke
     };
   }
 
-  async function work(id: string, controller: AbortController): Promise<void> {
+  async function work(id: string, controller: AbortController, bySweep: boolean): Promise<void> {
     const epoch = await leases.acquireLease(leaseName(id), owner, leaseTtlMs);
     if (epoch === undefined) return; // Another replica has it.
     held.add(id);
+    let firstLook = bySweep;
     let handedOver = false;
     try {
       do {
@@ -122,6 +125,8 @@ export function createRequestWorker(options: RequestWorkerOptions): RequestWorke
         const told = outbox.flush(id);
         const state = (await store.get(id))?.state;
         if (state && IN_FLIGHT_STATES.includes(state)) {
+          // Money in flight that nobody held: whoever held it died (or lost it) before the end.
+          if (firstLook) options.onTakeover?.();
           // Money does not wait for Slack: the outbox tells each stored change as Slack's pace allows.
           const toFollow = await executor.run(id, heldLease(id, epoch), controller.signal);
           if (toFollow && !controller.signal.aborted) {
@@ -136,13 +141,15 @@ export function createRequestWorker(options: RequestWorkerOptions): RequestWorke
           if (request?.state === 'awaiting_approval') await options.watchPending(request);
         }
         await outbox.flush(id);
+        firstLook = false;
       } while (again.has(id) && !controller.signal.aborted);
     } finally {
       if (!handedOver) await letGo(id);
     }
   }
 
-  function kick(id: string): Promise<void> {
+  /** `bySweep`: the sweep found it with work left and nobody holding it. */
+  function kick(id: string, bySweep = false): Promise<void> {
     const current = running.get(id);
     if (current || followed.has(id)) {
       // We hold its lease: news stored meanwhile (a status command, say) is told now, not after the next poll.
@@ -153,7 +160,7 @@ export function createRequestWorker(options: RequestWorkerOptions): RequestWorke
     }
     if (stopped) return Promise.resolve();
     const controller = new AbortController();
-    const done = work(id, controller)
+    const done = work(id, controller, bySweep)
       .catch((error: unknown) => {
         if (controller.signal.aborted)
           logger.info('stopped working on a request', { requestId: id, why: String(controller.signal.reason) });
@@ -181,7 +188,7 @@ export function createRequestWorker(options: RequestWorkerOptions): RequestWorke
     try {
       for (const work of await store.listWithWorkLeft()) {
         const { id } = work.request;
-        if (!running.has(id) && !followed.has(id) && workIsDue(work)) void kick(id);
+        if (!running.has(id) && !followed.has(id) && workIsDue(work)) void kick(id, true);
       }
     } catch (error) {
       logger.warn('sweep failed; will try again', { error });
@@ -189,7 +196,7 @@ export function createRequestWorker(options: RequestWorkerOptions): RequestWorke
   }
 
   return {
-    kick,
+    kick: (id) => kick(id),
     sweep,
     start() {
       void sweep();

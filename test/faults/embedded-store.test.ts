@@ -94,6 +94,9 @@ describe('the embedded store', { timeout: 60_000 }, () => {
           5_000,
         );
         expect(dollr.executionCount(dollr.executions()[0]!.referenceId)).toBe(1);
+        // The operator sees it too: the restarted process took the dead one's request over.
+        const metrics = await (await fetch(`${app.url}/metrics`)).text();
+        expect(metrics).toMatch(/^dollr_slack_lease_takeovers_total 1$/m);
         expect(await app.stop()).toEqual({ code: 0, signal: null });
       }),
     ));

@@ -115,6 +115,10 @@ describe('Redis stopped mid-flow and started again', () => {
             atOutage,
           );
           expect(await readiness(url)).toBe(503);
+          // /metrics still answers: the store's errors counted, what it could not read unknown (not 0).
+          const metrics = await (await fetch(`${url}/metrics`)).text();
+          expect(metrics).toMatch(/^dollr_slack_store_errors_total\{operation="listWithWorkLeft"\} [1-9]/m);
+          expect(metrics).toMatch(/^dollr_slack_outbox_backlog_events NaN$/im); // prom-client prints "Nan".
 
           await redis.start();
           await pollUntil(async () => (await readiness(url)) === 200, 10_000, '/readyz to answer 200 again');

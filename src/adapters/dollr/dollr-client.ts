@@ -8,7 +8,7 @@ import { DollrError, isDollrError } from '../../core/execution/dollr-error.ts';
 import type { Logger, PaymentsGateway } from '../../core/ports.ts';
 import { raceDeadline } from '../deadline.ts';
 import { createAccessTokens } from './access-token.ts';
-import { createDollrHttp, type DollrExchange } from './dollr-http.ts';
+import { createDollrHttp, type DollrExchange, type DollrHttpOptions } from './dollr-http.ts';
 import { executionResponseSchema, parseAnswer, sessionResponseSchema } from './dollr-schemas.ts';
 import { toExecutionSnapshot } from './execution-snapshot.ts';
 import {
@@ -41,6 +41,8 @@ export interface DollrClientOptions {
   now?: () => Date;
   /** Defaults to a keep-alive Agent owned (and closed) by this client. */
   dispatcher?: Dispatcher;
+  /** Told of every HTTP exchange (metrics). */
+  onCall?: DollrHttpOptions['onCall'];
 }
 
 export interface DollrClient extends PaymentsGateway {
@@ -66,6 +68,7 @@ export function createDollrClient(options: DollrClientOptions): DollrClient {
     logger: options.logger,
     userAgent: USER_AGENT,
     now,
+    onCall: options.onCall,
   });
   const tokens = createAccessTokens({ http, clientId: options.clientId, clientSecret: options.clientSecret, now });
   const feePreviewTimeoutMs = Math.min(options.timeoutMs, options.feePreviewTimeoutMs ?? FEE_PREVIEW_TIMEOUT_MS);
@@ -140,7 +143,11 @@ export function createDollrClient(options: DollrClientOptions): DollrClient {
     async getStatus(operation, referenceId) {
       try {
         return await execution(
-          { method: 'GET', path: `/v1/status/${operation}/${encodeURIComponent(referenceId)}` },
+          {
+            method: 'GET',
+            path: `/v1/status/${operation}/${encodeURIComponent(referenceId)}`,
+            route: `/v1/status/${operation}/{reference_id}`,
+          },
           referenceId,
         );
       } catch (error) {

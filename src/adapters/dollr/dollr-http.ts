@@ -16,12 +16,16 @@ export interface DollrHttpOptions {
   logger: Logger;
   userAgent: string;
   now: () => Date;
+  /** Told of every exchange once it ended: its endpoint (`route`), `ok` or the error's code, its duration. */
+  onCall?: (call: { endpoint: string; outcome: string; seconds: number }) => void;
 }
 
 export interface DollrExchange {
   method: 'GET' | 'POST';
   /** Starts with /v1/, without a query string. Never holds a secret (it is logged). */
   path: string;
+  /** The path with its variable parts named (`/v1/status/refund/{reference_id}`), for metrics; default: path. */
+  route?: string;
   /** Query parameters, sent URL-encoded after the path. Logged too: never put a secret here. */
   query?: Record<string, string>;
   body?: unknown;
@@ -36,7 +40,26 @@ export type DollrHttp = (exchange: DollrExchange) => Promise<unknown>;
 export function createDollrHttp(options: DollrHttpOptions): DollrHttp {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
 
-  return async function send({ method, path, query, body, token, timeoutMs: deadlineMs }) {
+  const send: DollrHttp = async (exchange) => {
+    const started = performance.now();
+    const report = (outcome: string) =>
+      options.onCall?.({
+        endpoint: `${exchange.method} ${exchange.route ?? exchange.path}`,
+        outcome,
+        seconds: (performance.now() - started) / 1000,
+      });
+    try {
+      const answer = await exchangeOnce(exchange);
+      report('ok');
+      return answer;
+    } catch (error) {
+      report(error instanceof DollrError ? error.code : 'error');
+      throw error;
+    }
+  };
+  return send;
+
+  async function exchangeOnce({ method, path, query, body, token, timeoutMs: deadlineMs }: DollrExchange) {
     const timeoutMs = Math.min(deadlineMs ?? options.timeoutMs, options.timeoutMs);
     const what = `${method} ${path}`;
     const search = query && Object.keys(query).length > 0 ? `?${new URLSearchParams(query)}` : '';
@@ -84,7 +107,7 @@ export function createDollrHttp(options: DollrHttpOptions): DollrHttp {
     if (!isSuccess(status)) throw toDollrError(status, parsed.ok ? parsed.value : text, headers, options.now);
     if (!parsed.ok) throw new DollrError('bad_response', `Dollr's answer to ${what} was not JSON.`, { status });
     return parsed.value;
-  };
+  }
 }
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {

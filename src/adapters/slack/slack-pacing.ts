@@ -17,21 +17,29 @@ export interface SlackPacingOptions {
   /** Calls a lane lets out at once after a quiet spell. */
   burst: number;
   clock: Pick<Clock, 'now' | 'sleep'>;
+  /** Told how long each turn was waited for (metrics). */
+  onWait?: (lane: Lane, ms: number) => void;
 }
 
 export function createSlackPacing(options: SlackPacingOptions): Pacing {
   const channelLanes = new Map<string, LaneQueue>();
   const cardUpdates = createLane(options.updatesPerMinute / 60, options.burst, options.clock);
+  function laneQueue(lane: Lane): LaneQueue {
+    if (lane === 'card_updates') return cardUpdates;
+    let queue = channelLanes.get(lane.channel);
+    // The lane (and its token bucket) stays after it drains: a new one would hand out a fresh burst.
+    if (!queue) {
+      queue = createLane(options.postsPerSecond, options.burst, options.clock);
+      channelLanes.set(lane.channel, queue);
+    }
+    return queue;
+  }
   return {
-    turn(lane: Lane) {
-      if (lane === 'card_updates') return cardUpdates.turn();
-      let queue = channelLanes.get(lane.channel);
-      // The lane (and its token bucket) stays after it drains: a new one would hand out a fresh burst.
-      if (!queue) {
-        queue = createLane(options.postsPerSecond, options.burst, options.clock);
-        channelLanes.set(lane.channel, queue);
-      }
-      return queue.turn();
+    async turn(lane: Lane) {
+      const asked = options.clock.now().getTime();
+      const turn = await laneQueue(lane).turn();
+      options.onWait?.(lane, options.clock.now().getTime() - asked);
+      return turn;
     },
   };
 }
