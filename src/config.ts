@@ -3,13 +3,15 @@
  * each with what to do about it. Nothing else reads process.env (main.ts passes it in).
  */
 import { z } from 'zod';
+import { parseStoreUrl } from './adapters/store/store-url.ts';
 import { CHECKPOINTS, type Checkpoint } from './core/ports.ts';
 
 const slackUserId = /^[UW][A-Z0-9]{2,}$/;
 const slackUserOrGroupId = /^[UWS][A-Z0-9]{2,}$/;
 const slackChannelId = /^[CGD][A-Z0-9]{2,}$/;
 
-const idList = (name: string, pattern: RegExp, example: string) =>
+/** A comma-separated list of Slack IDs; each entry that is not one is reported by name. */
+const idList = (name: string, pattern: RegExp, what: string) =>
   z
     .string()
     .transform((v) =>
@@ -18,7 +20,9 @@ const idList = (name: string, pattern: RegExp, example: string) =>
         .map((id) => id.trim())
         .filter(Boolean),
     )
-    .pipe(z.array(z.string().regex(pattern, `${name} must list IDs such as ${example}, comma-separated.`)));
+    .pipe(
+      z.array(z.string().regex(pattern, { error: (issue) => `${name}: "${String(issue.input)}" is not ${what}.` })),
+    );
 
 const optionalText = z
   .string()
@@ -83,32 +87,20 @@ const envSchema = z.object({
     .string({
       error: 'APPROVERS is missing: list the Slack user IDs allowed to approve, comma-separated (U0123ABCD,U0456EFGH).',
     })
-    .transform((v) =>
-      v
-        .split(',')
-        .map((id) => id.trim())
-        .filter(Boolean),
-    )
     .pipe(
-      z
-        .array(
-          z
-            .string()
-            .regex(
-              slackUserOrGroupId,
-              'APPROVERS must hold Slack user IDs such as U0123ABCD (a profile: ⋮ > Copy member ID) ' +
-                'or user group IDs such as S0123ABCD.',
-            ),
-        )
-        .min(1, 'APPROVERS is empty: list at least one Slack user ID.'),
+      idList(
+        'APPROVERS',
+        slackUserOrGroupId,
+        'a Slack user ID such as U0123ABCD (a profile: ⋮ > Copy member ID) or a user group ID such as S0123ABCD',
+      ).pipe(z.array(z.string()).min(1, 'APPROVERS is empty: list at least one Slack user ID.')),
     ),
   APPROVAL_CHANNEL: optionalText.refine(
     (v) => v === undefined || slackChannelId.test(v),
     'APPROVAL_CHANNEL must be a channel ID such as C0123ABCD (channel details > About), not a name.',
   ),
   APPROVAL_POLICY: optionalText,
-  ADMINS: idList('ADMINS', slackUserId, 'U0123ABCD').optional(),
-  ALLOWED_CHANNELS: idList('ALLOWED_CHANNELS', slackChannelId, 'C0123ABCD').optional(),
+  ADMINS: idList('ADMINS', slackUserId, 'a Slack user ID such as U0123ABCD').optional(),
+  ALLOWED_CHANNELS: idList('ALLOWED_CHANNELS', slackChannelId, 'a channel ID such as C0123ABCD').optional(),
   REQUESTS_PER_MINUTE: z.coerce
     .number({ error: 'REQUESTS_PER_MINUTE must be a number.' })
     .int('REQUESTS_PER_MINUTE must be a whole number.')
@@ -120,7 +112,13 @@ const envSchema = z.object({
     (v) => v === undefined || /^[A-Z_]+$/.test(v),
     'DOLLR_PAYOUT_METHOD must be a Dollr payment method such as MTN_MOMO_LBR or WALLET.',
   ),
-  STORE_URL: optionalText,
+  STORE_URL: optionalText.superRefine((url, context) => {
+    try {
+      parseStoreUrl(url);
+    } catch (error) {
+      context.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  }),
   DOLLR_POLL_INTERVAL_MS: millis('DOLLR_POLL_INTERVAL_MS', 3000),
   DOLLR_TIMEOUT_MS: millis('DOLLR_TIMEOUT_MS', DEFAULT_DOLLR_TIMEOUT_MS),
   DOLLR_RETRY_INITIAL_MS: millis('DOLLR_RETRY_INITIAL_MS', 1000),
@@ -148,6 +146,37 @@ const envSchema = z.object({
     .optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}.` }).default('info'),
 });
+
+/** What .env.example holds until it is filled in: `your-...` values and its example IDs. */
+const PLACEHOLDER = /your[-_]|^(changeme|placeholder|todo|x+)$/i;
+const EXAMPLE_IDS = new Set(['U0123ABCD', 'U0456EFGH']);
+const FILLED_IN: Record<string, string> = {
+  SLACK_BOT_TOKEN: 'the Bot User OAuth Token (OAuth & Permissions, xoxb-...)',
+  SLACK_SIGNING_SECRET: 'the Signing Secret (Basic Information), or leave it empty in Socket Mode',
+  SLACK_APP_TOKEN:
+    'an app-level token (Basic Information > App-Level Tokens, xapp-...), or leave it empty for HTTP mode',
+  DOLLR_CLIENT_ID: 'the client ID from the Dollr merchant portal (Settings > Developer > API Keys)',
+  DOLLR_CLIENT_SECRET: 'the client secret from the Dollr merchant portal',
+  DOLLR_PAYOUT_PASSCODE: 'the merchant passcode, or leave it empty to refuse payouts',
+  APPROVERS: "your approvers' Slack user IDs (a profile: ⋮ > Copy member ID)",
+  ADMINS: "your admins' Slack user IDs, or leave it empty",
+};
+
+/**
+ * Variables still holding a placeholder from .env.example, by name: refused before anything is
+ * called, so that a copied, unfilled file ends in this one list instead of a call to slack.com.
+ */
+function placeholderProblems(env: Record<string, string | undefined>): Map<string, string> {
+  const problems = new Map<string, string>();
+  for (const [name, fill] of Object.entries(FILLED_IN)) {
+    const value = env[name]?.trim() ?? '';
+    const ids = value.split(',').map((id) => id.trim());
+    if (PLACEHOLDER.test(value) || ids.some((id) => EXAMPLE_IDS.has(id))) {
+      problems.set(name, `${name} still holds the example from .env.example: set it to ${fill}.`);
+    }
+  }
+  return problems;
+}
 
 /**
  * Rules that tie variables together. Run on the raw environment, so that they are reported together
@@ -264,11 +293,17 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
     Object.entries(rawEnv).filter(([, value]) => value !== undefined && value.trim() !== ''),
   );
   const parsed = envSchema.safeParse(env);
+  const placeholders = placeholderProblems(env);
   const problems = [
-    ...(parsed.success ? [] : parsed.error.issues.map((issue) => issue.message)),
+    ...placeholders.values(),
+    // A placeholder is the one problem said about its variable.
+    ...(parsed.success ? [] : parsed.error.issues.filter((i) => !placeholders.has(String(i.path[0])))).map(
+      (issue) => issue.message,
+    ),
     ...crossFieldProblems(env),
   ];
-  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  // Once each: a bad ID listed twice is one thing to fix.
+  if (!parsed.success || problems.length > 0) throw new ConfigError([...new Set(problems)]);
   const e = parsed.data;
   return {
     slack: {

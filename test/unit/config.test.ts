@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, secretsOf } from '../../src/config.ts';
 
@@ -6,7 +8,7 @@ const valid = {
   SLACK_SIGNING_SECRET: 'signing-secret',
   DOLLR_CLIENT_ID: 'client',
   DOLLR_CLIENT_SECRET: 'secret',
-  APPROVERS: 'U0123ABCD, U0456EFGH',
+  APPROVERS: 'U0FINANCE1, U0FINANCE2',
 };
 
 describe('loadConfig', () => {
@@ -14,7 +16,7 @@ describe('loadConfig', () => {
     const config = loadConfig(valid);
     expect(config).toMatchObject({
       port: 3000,
-      approvers: ['U0123ABCD', 'U0456EFGH'],
+      approvers: ['U0FINANCE1', 'U0FINANCE2'],
       dollr: { apiUrl: 'https://api.heydollr.app', pollIntervalMs: 3000, timeoutMs: 15000 },
       logLevel: 'info',
     });
@@ -87,4 +89,50 @@ describe('loadConfig', () => {
     const config = loadConfig({ ...valid, DOLLR_PAYOUT_PASSCODE: '123456', DOLLR_PAYOUT_PHONE: '231771234567' });
     expect(secretsOf(config).sort()).toEqual(['123456', 'secret', 'signing-secret', 'xoxb-1-2-abc'].sort());
   });
+
+  it('refuses .env.example copied unfilled, naming each placeholder once and nothing else', () => {
+    const example = parseEnv(readFileSync(new URL('../../.env.example', import.meta.url), 'utf8'));
+    const problems = problemsOf(example);
+    expect(problems.map((p) => p.split(' ')[0])).toEqual([
+      'SLACK_BOT_TOKEN',
+      'SLACK_APP_TOKEN',
+      'DOLLR_CLIENT_ID',
+      'DOLLR_CLIENT_SECRET',
+      'APPROVERS',
+    ]);
+    for (const problem of problems) expect(problem).toContain('still holds the example from .env.example');
+  });
+
+  it('names each bad APPROVERS, ADMINS or ALLOWED_CHANNELS entry, once', () => {
+    const problems = problemsOf({
+      ...valid,
+      APPROVERS: 'U0FINANCE1, finance-team, @kofi, finance-team',
+      ADMINS: 'S0GROUP1',
+      ALLOWED_CHANNELS: '#finance',
+    });
+    expect(problems).toEqual([
+      expect.stringMatching(/^APPROVERS: "finance-team" is not a Slack user ID such as U0123ABCD/),
+      expect.stringMatching(/^APPROVERS: "@kofi" is not/),
+      'ADMINS: "S0GROUP1" is not a Slack user ID such as U0123ABCD.',
+      'ALLOWED_CHANNELS: "#finance" is not a channel ID such as C0123ABCD.',
+    ]);
+  });
+
+  it('reports a malformed STORE_URL with the other problems, before anything is opened', () => {
+    const problems = problemsOf({ ...valid, STORE_URL: 'postgres://db/x', PORT: 'x' });
+    expect(problems).toEqual([
+      'PORT must be a port number.',
+      expect.stringMatching(/^STORE_URL "postgres:\/\/db\/x" is not supported\. Use redis:\/\//),
+    ]);
+  });
 });
+
+function problemsOf(env: Record<string, string | undefined>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('the configuration was accepted');
+}
