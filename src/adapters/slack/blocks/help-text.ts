@@ -1,14 +1,14 @@
 /** The ephemeral answer to `/dollr`, `/dollr help` and any unknown subcommand. */
-import { escapeMrkdwn } from '../mrkdwn.ts';
+import { code } from '../mrkdwn.ts';
 
 export function helpText(unknownWord?: string): string {
   const lines = [
     ...(unknownWord
-      ? [`I don't know \`${escapeMrkdwn(unknownWord.slice(0, 40))}\`. Here is what I can do:`]
+      ? [`I don't know ${code(unknownWord.slice(0, 40))}. Here is what I can do:`]
       : ['*Dollr from Slack*: refunds and payouts behind an approval.']),
     '• `/dollr refund [payment ID] [amount] [reason]`: ask for a refund of a completed Dollr payment',
     '• `/dollr payout [payout account ID] [amount] [USD|LRD|RWF] [reason]`: ask for a payout',
-    '• `/dollr status <request ID or reference ID>`: where a request stands, with its trail',
+    `• ${code('/dollr status <request ID or reference ID>')}: where a request stands, with its trail`,
     '• `/dollr history [n]`: the last n requests (10 unless you say)',
     '• `/dollr freeze` and `/dollr unfreeze`: stop or restart new executions (admins only)',
     '• `/dollr help`: this text',

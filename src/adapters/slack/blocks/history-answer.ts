@@ -1,6 +1,6 @@
 /** The ephemeral answer to `/dollr history [n]`: the latest requests, one line each. */
 import { approvalsOf, type MoneyRequest } from '../../../core/request/request.ts';
-import { mention } from '../mrkdwn.ts';
+import { code, mention } from '../mrkdwn.ts';
 import { amountText, operationName, STATE_LABELS, utcMinute } from './describe-request.ts';
 
 export function historyAnswer(requests: MoneyRequest[]): string {
@@ -17,7 +17,7 @@ export function historyAnswer(requests: MoneyRequest[]): string {
   });
   return [
     `*The last ${requests.length} request${requests.length === 1 ? '' : 's'}* ` +
-      '(newest first; `/dollr status <ID>` for one in full):',
+      `(newest first; ${code('/dollr status <ID>')} for one in full):`,
     ...lines,
   ].join('\n');
 }

@@ -4,7 +4,7 @@ import { helpText } from '../blocks/help-text.ts';
 import { freezeSwitchText, refusalText } from '../blocks/outcome-text.ts';
 import { historyAnswer } from '../blocks/history-answer.ts';
 import { statusAnswer } from '../blocks/status-answer.ts';
-import { escapeMrkdwn } from '../mrkdwn.ts';
+import { code } from '../mrkdwn.ts';
 import type { SlackServices } from '../services.ts';
 import { requestModal } from '../views/request-modal.ts';
 import { parseCommand } from './parse-command.ts';
@@ -54,11 +54,11 @@ export function dollrCommand(services: SlackServices) {
         });
         return;
       case 'status': {
-        if (!parsed.key) return ephemeral('Which request? Use `/dollr status <request ID or reference ID>`.');
+        if (!parsed.key) return ephemeral(`Which request? Use ${code('/dollr status <request ID or reference ID>')}.`);
         const key = parsed.key.slice(0, 64);
         return later(async () => {
           const request = await services.operations.status(key);
-          return request ? statusAnswer(request) : `I found no request with ID or reference \`${escapeMrkdwn(key)}\`.`;
+          return request ? statusAnswer(request) : `I found no request with ID or reference ${code(key)}.`;
         });
       }
       case 'history': {
