@@ -51,6 +51,7 @@ describe('/dollr status', () => {
   it('says when it knows no such request, and how to ask', async () => {
     expect(await statusAnswer('status RXXXXXXXXX')).toContain('found no request');
     const { response } = await person(system, REQUESTER).command('status');
-    expect((response.json() as { text: string }).text).toContain('/dollr status <');
+    // Escaped: Slack would read a raw <…> as a control sequence and not show it.
+    expect((response.json() as { text: string }).text).toContain('`/dollr status &lt;request ID or reference ID&gt;`');
   });
 });

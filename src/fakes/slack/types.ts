@@ -7,9 +7,12 @@ export type ApiArgs = Record<string, unknown>;
 /** What a Web API method answers; always has `ok`. */
 export type ApiResult = { ok: boolean; error?: string } & Record<string, unknown>;
 
-/** The tokens the fake accepts unless told others: .env.example's placeholders, never real tokens. */
-export const FAKE_BOT_TOKEN = 'xoxb-your-bot-token';
-export const FAKE_APP_TOKEN = 'xapp-your-app-token';
+/**
+ * The tokens the fake accepts unless told others: shaped like Slack's, never real ones, and not
+ * .env.example's placeholders (which the configuration refuses).
+ */
+export const FAKE_BOT_TOKEN = 'xoxb-0000000000-fake-bot-token';
+export const FAKE_APP_TOKEN = 'xapp-1-A0000000000-fake-app-token';
 
 export interface FakeSlackOptions {
   /** Port to listen on; 0 (the default) picks a free one. */
