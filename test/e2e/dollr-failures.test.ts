@@ -40,6 +40,10 @@ describe('an execute call without a clear answer', () => {
     // The first thing after the timeout is a status query for that same reference.
     const firstStatus = statusCalls(system)[0]!;
     expect(firstStatus.path).toBe(`/v1/status/refund/${execution!.referenceId}`);
+    // Said plainly in the thread, once, and kept in the trail.
+    const said = threadTexts(system, card).filter((t) => t.includes('did not come through'));
+    expect(said).toEqual([expect.stringContaining(`no answer in time). I am asking Dollr about reference`)]);
+    expect(said[0]).toContain(execution!.referenceId);
   });
 
   it('lost before Dollr saw it: resends the same body with the same reference', async () => {
@@ -53,6 +57,11 @@ describe('an execute call without a clear answer', () => {
     expect(system.dollr.executionCount(execution!.referenceId)).toBe(1);
     // Each resend was preceded by a status query that found nothing.
     expect(statusCalls(system).filter((c) => c.path.endsWith(execution!.referenceId)).length).toBeGreaterThanOrEqual(2);
+    // Two unclear sends: the thread says it once, the trail keeps both.
+    expect(threadTexts(system, card).filter((t) => t.includes('did not come through'))).toHaveLength(1);
+    const { responseUrl } = await person(system, REQUESTER).command(`status ${card.requestId}`);
+    const answer = await system.slack.waitFor((s) => s.responseUrlPosts().find((p) => p.url === responseUrl));
+    expect(JSON.stringify(answer.body).match(/did not come through \(server\)/g)).toHaveLength(2);
   });
 
   it('dropped connection after processing: follows the execution Dollr has', async () => {

@@ -51,7 +51,7 @@ export function createMessageSender(
       .then((r) => (r.permalink ? ` <${r.permalink}|Open the card>` : ''))
       .catch(() => '');
     const text =
-      `:bell: ${summary(request.details)} (request \`${request.id}\`) has been waiting for your approval ` +
+      `:bell: ${summary(request)} (request \`${request.id}\`) has been waiting for your approval ` +
       `since ${utcMinute(request.createdAt)} UTC, in <#${request.channelId}>.${link}`;
     for (const user of reminder.to) {
       if (reminder.sent.has(user)) continue;

@@ -143,7 +143,11 @@ export function createOutbox(options: OutboxOptions): Outbox {
       spent = sent !== undefined;
       // The card update starts once the message is on its way: the message is what the channel is
       // notified of, and rendering the card first would hold it back.
-      if (sender.changesCard(claimed.events)) cardUpdate = cards.refresh(id);
+      if (sender.changesCard(claimed.events)) {
+        cardUpdate = cards.refresh(id);
+        // Its failure is dealt with below (waited for, or logged); until then it must not count as unheard.
+        cardUpdate.catch(() => {});
+      }
       cardTs = sent ? (await sent.catch((error: unknown) => abandon(cardUpdate, id, error))).cardTs : found?.cardTs;
     } finally {
       turn.end(spent);

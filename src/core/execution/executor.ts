@@ -35,8 +35,10 @@ import {
   recordReference,
   recordSend,
   recordSession,
+  recordUnanswered,
 } from '../request/transitions.ts';
 import { updateRequest } from '../request/update-request.ts';
+import { plural } from '../plural.ts';
 
 export interface ExecutorOptions {
   store: RequestStore;
@@ -290,6 +292,10 @@ export function createExecutor(options: ExecutorOptions): Executor {
             referenceId,
             code: sent.unclear.code,
           });
+          const { code } = sent.unclear;
+          request = await save(id, fence, (r) =>
+            isFinal(r.state) ? undefined : recordUnanswered(r, code, clock.now()),
+          );
         }
         lastError = 'refused' in sent ? sent.refused : sent.unclear;
         maybeSent = true;
@@ -315,7 +321,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
       ? `Dollr refused to take reference ${referenceId} again (${refusal.message}) and does not show it yet: ` +
         'the first send may have moved ' +
         'money. Do not ask for this again until Dollr shows what happened; I keep asking, but will not send it again.'
-      : `Dollr did not confirm reference ${referenceId} after ${request.attempt?.sends} sends; ` +
+      : `Dollr did not confirm reference ${referenceId} after ${plural(request.attempt?.sends ?? 0, 'send')}; ` +
         'I keep asking, but will not send it again.';
     return markAttention(request.id, fence, why);
   }

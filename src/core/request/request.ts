@@ -102,6 +102,8 @@ export type RequestEvent = { at: string } & (
    */
   | { type: 'failed'; message: string; executeSent?: boolean }
   | { type: 'attention'; message: string }
+  /** An execute's answer did not come through (`code`: timeout, network, server, bad_response); Dollr is asked. */
+  | { type: 'execute_unanswered'; referenceId: string; code: string }
   | { type: 'slack_failed'; event: string; message: string }
 );
 

@@ -125,6 +125,13 @@ export function recordReminder(request: MoneyRequest, to: string[], now: Date): 
   return advance(request, now, {}, { type: 'reminded', to });
 }
 
+/** An execute went out and its answer did not come through: Dollr is asked next, with the same reference. */
+export function recordUnanswered(request: MoneyRequest, code: string, now: Date): MoneyRequest {
+  const referenceId = request.attempt?.referenceId;
+  if (!referenceId) throw new Error(`Request ${request.id} has no reference`);
+  return advance(request, now, {}, { type: 'execute_unanswered', referenceId, code });
+}
+
 /** A Slack delivery failed; kept in the trail. */
 export function recordSlackFailure(request: MoneyRequest, event: string, message: string, now: Date): MoneyRequest {
   return advance(request, now, {}, { type: 'slack_failed', event, message });

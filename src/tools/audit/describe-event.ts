@@ -31,6 +31,10 @@ const RENDERERS: Record<string, Renderer> = {
   status: { uses: ['execution'], render: (event) => describeExecution(event.execution) },
   failed: { uses: ['message'], render: (event) => [text(event.message)] },
   attention: { uses: ['message'], render: (event) => [text(event.message)] },
+  execute_unanswered: {
+    uses: ['referenceId', 'code'],
+    render: (event) => [labelled('reference_id', event.referenceId), labelled('outcome', event.code)],
+  },
 };
 
 /** The detail text of `event`, an event of `request`; empty when the event says nothing more than its type. */

@@ -3,6 +3,7 @@
  * `exported 1200/5000 requests (24%)` at most once a second. On a terminal the line is rewritten
  * in place; elsewhere (a log file) each update is a line of its own.
  */
+import { plural } from '../../core/plural.ts';
 export interface ProgressOptions {
   write(text: string): void;
   /** True when `write` goes to a terminal. */
@@ -33,7 +34,7 @@ export function createProgress(options: ProgressOptions): Progress {
       if (!long || (shownAt !== undefined && at - shownAt < EVERY_MS)) return;
       shownAt = at;
       const percent = total === 0 ? 100 : Math.floor((done * 100) / total);
-      const line = `exported ${done}/${total} requests (${percent}%)`;
+      const line = `exported ${done}/${plural(total, 'request')} (${percent}%)`;
       options.write(options.tty ? `\r\x1b[K${line}` : `${line}\n`);
     },
     finish() {

@@ -13,6 +13,7 @@ import { parseStoreUrl, type StoreLocation } from '../../adapters/store/store-ur
 import { exportAudit } from './export-audit.ts';
 import { USAGE, parseAuditArgs, type AuditArgs } from './parse-audit-args.ts';
 import { createProgress } from './progress.ts';
+import { plural } from '../../core/plural.ts';
 
 export interface AuditExportIo {
   argv: string[];
@@ -124,7 +125,9 @@ async function exportTo(store: Store, where: string, args: AuditArgs, io: AuditE
       await rename(partial, target);
     }
     progress.finish();
-    io.stderr.write(`exported ${summary.events} events from ${summary.requests} requests to ${target ?? 'stdout'}\n`);
+    io.stderr.write(
+      `exported ${plural(summary.events, 'event')} from ${plural(summary.requests, 'request')} to ${target ?? 'stdout'}\n`,
+    );
     return 0;
   } catch (error) {
     progress.finish();

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { approvalCard } from '../../../src/adapters/slack/blocks/approval-card.ts';
 import { escapeMrkdwn } from '../../../src/adapters/slack/mrkdwn.ts';
 import { newRequest } from '../../../src/core/request/transitions.ts';
+import { anExecution, aRequest } from '../../support/request-builder.ts';
 
 const request = newRequest({
   id: 'R234567890',
@@ -52,5 +53,33 @@ describe('approvalCard', () => {
 describe('escapeMrkdwn', () => {
   it('escapes exactly &, < and >', () => {
     expect(escapeMrkdwn(`a & b <c> "d" 'e' *f*`)).toBe(`a &amp; b &lt;c&gt; "d" 'e' *f*`);
+  });
+});
+
+describe('approvalCard, once things are known', () => {
+  const refund = aRequest({
+    checks: { possibleDuplicates: ['R111111111'], refundedBeforeMinor: 0 },
+  });
+  const checksOf = (card: ReturnType<typeof approvalCard>) => JSON.stringify(card);
+
+  it('shows what an approver weighs while a decision is pending, and not after', () => {
+    expect(checksOf(approvalCard(refund))).toContain('Already refunded through this app');
+    expect(checksOf(approvalCard(refund))).toContain('Possible duplicate');
+    for (const state of ['completed', 'rejected', 'processing'] as const) {
+      const json = checksOf(approvalCard({ ...refund, state }));
+      expect(json).not.toContain('Already refunded through this app');
+      expect(json).not.toContain('Possible duplicate');
+    }
+  });
+
+  it("names a refund's currency once Dollr reported it, and both sides when they differ", () => {
+    expect(checksOf(approvalCard(refund))).toContain("25.50 (in the original payment's currency)");
+    const attempt = { referenceId: 'ref-1', execution: anExecution({ payerCurrency: 'LRD', payeeCurrency: 'LRD' }) };
+    const known = checksOf(approvalCard({ ...refund, state: 'completed', attempt }));
+    expect(known).toContain('25.50 LRD');
+    expect(known).not.toContain('original payment');
+    const fx = anExecution({ payerAmount: '4,700.00', payerCurrency: 'LRD', payeeCurrency: 'USD' });
+    const both = checksOf(approvalCard({ ...refund, state: 'completed', attempt: { ...attempt, execution: fx } }));
+    expect(both).toContain('25.50 (payer 4,700.00 LRD, payee 25.50 USD)');
   });
 });

@@ -28,7 +28,7 @@ export function approvalCard(request: MoneyRequest, freeze?: Freeze): SlackMessa
     {
       type: 'section',
       fields: [
-        { type: 'mrkdwn', text: `*Amount*\n${amountText(details)}` },
+        { type: 'mrkdwn', text: `*Amount*\n${amountText(request)}` },
         ...idFields(details).map((text) => ({ type: 'mrkdwn' as const, text })),
         { type: 'mrkdwn', text: `*Requested by*\n${mention(request.requesterId)}` },
         { type: 'mrkdwn', text: `*Request ID*\n\`${request.id}\`` },
@@ -36,7 +36,8 @@ export function approvalCard(request: MoneyRequest, freeze?: Freeze): SlackMessa
     },
     { type: 'section', text: { type: 'mrkdwn', text: clip(`*Reason*\n${reasonText(request)}`, SECTION_TEXT_MAX) } },
   ];
-  const checks = checkLines(request);
+  // What an approver weighs before deciding: once decided, it would only be out of date.
+  const checks = request.state === 'awaiting_approval' ? checkLines(request) : [];
   if (checks.length > 0)
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(checks.join('\n'), CONTEXT_TEXT_MAX) }] });
   if (freeze && request.state === 'awaiting_approval') {
@@ -54,7 +55,7 @@ export function approvalCard(request: MoneyRequest, freeze?: Freeze): SlackMessa
   // The request ID in the text also lets the app recognise its own card in the channel's history.
   return {
     text: clip(
-      `${summary(details)}, requested by ${mention(request.requesterId)} (request ${request.id}): ${state}`,
+      `${summary(request)}, requested by ${mention(request.requesterId)} (request ${request.id}): ${state}`,
       SECTION_TEXT_MAX,
     ),
     blocks,
@@ -107,7 +108,7 @@ function decisionButtons(request: MoneyRequest): KnownBlock {
         // Against a mistaken tap on a phone: restate what will move before it moves.
         confirm: {
           title: { type: 'plain_text', text: `Approve this ${request.details.kind}?` },
-          text: { type: 'plain_text', text: `${summary(request.details)}. This moves money through Dollr.` },
+          text: { type: 'plain_text', text: `${summary(request)}. This moves money through Dollr.` },
           confirm: { type: 'plain_text', text: 'Approve' },
           deny: { type: 'plain_text', text: 'Cancel' },
         },

@@ -10,18 +10,30 @@ export const utcSecond = (iso: string): string => iso.slice(0, 19).replace('T', 
 
 export const operationName = (details: RequestDetails): string => (details.kind === 'refund' ? 'Refund' : 'Payout');
 
-/** "25.50 USD", or for refunds "25.50 (in the original payment's currency)". Plain text, safe. */
-export function amountText(details: RequestDetails): string {
-  return details.kind === 'refund'
-    ? `${displayAmount(details.amount)} (in the original payment's currency)`
-    : `${displayAmount(details.amount)} ${details.currency}`;
+/**
+ * "25.50 USD". A refund is asked for in the original payment's currency, which Dollr names only
+ * once it reports the execution: until then "25.50 (in the original payment's currency)"; then the
+ * currency it reported, or both sides when the payer's and the payee's differ. Plain text, safe.
+ */
+export function amountText(request: Pick<MoneyRequest, 'details' | 'attempt'>): string {
+  const { details } = request;
+  const execution = request.attempt?.execution;
+  const amount = displayAmount(details.amount);
+  if (details.kind === 'payout') return `${amount} ${details.currency}`;
+  if (!execution) return `${amount} (in the original payment's currency)`;
+  if (execution.payerCurrency === execution.payeeCurrency) return `${amount} ${escapeMrkdwn(execution.payeeCurrency)}`;
+  return escapeMrkdwn(
+    `${amount} (payer ${execution.payerAmount} ${execution.payerCurrency}, ` +
+      `payee ${execution.payeeAmount} ${execution.payeeCurrency})`,
+  );
 }
 
 /** "Refund of 25.50 (in the original payment's currency) for payment 4411". */
-export function summary(details: RequestDetails): string {
+export function summary(request: Pick<MoneyRequest, 'details' | 'attempt'>): string {
+  const { details } = request;
   return details.kind === 'refund'
-    ? `Refund of ${amountText(details)} for payment ${details.originalPaymentIntentId}`
-    : `Payout of ${amountText(details)} to payout account ${details.payoutAccountId}`;
+    ? `Refund of ${amountText(request)} for payment ${details.originalPaymentIntentId}`
+    : `Payout of ${amountText(request)} to payout account ${details.payoutAccountId}`;
 }
 
 export function idFields(details: RequestDetails): string[] {

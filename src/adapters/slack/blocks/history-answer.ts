@@ -10,7 +10,7 @@ export function historyAnswer(requests: MoneyRequest[]): string {
       .map((a) => mention(a.by))
       .join(', ');
     return (
-      `• \`${r.id}\` ${utcMinute(r.createdAt)} ${operationName(r.details)} ${amountText(r.details)}: ` +
+      `• \`${r.id}\` ${utcMinute(r.createdAt)} ${operationName(r.details)} ${amountText(r)}: ` +
       `*${STATE_LABELS[r.state]}*, requested by ${mention(r.requesterId)}` +
       (approvers ? `, approved by ${approvers}` : '')
     );

@@ -10,6 +10,7 @@ import type { MoneyRequest, RequestDetails } from '../../../core/request/request
 import type { Refusal } from '../../../core/result.ts';
 import { mention } from '../mrkdwn.ts';
 import { utcMinute } from './describe-request.ts';
+import { plural } from '../../../core/plural.ts';
 
 export function refusalText(refusal: Refusal): string {
   switch (refusal.code) {
@@ -58,7 +59,7 @@ export function refusalText(refusal: Refusal): string {
       );
     case 'too_many_requests':
       return (
-        `You have made ${refusal.perMinute} requests in the last minute, the most allowed. ` +
+        `You have made ${plural(refusal.perMinute, 'request')} in the last minute, the most allowed. ` +
         'Wait a minute and submit again.'
       );
     case 'not_an_admin':

@@ -9,7 +9,7 @@ import { trailLines } from './trail-lines.ts';
 
 export function statusAnswer(request: MoneyRequest): string {
   const head = [
-    `*${summary(request.details)}*: ${STATE_LABELS[request.state]}`,
+    `*${summary(request)}*: ${STATE_LABELS[request.state]}`,
     `Request \`${request.id}\`, requested by ${mention(request.requesterId)} on ${utcMinute(request.createdAt)} UTC`,
     `Reason: ${reasonText(request)}`,
     stateLine(request),

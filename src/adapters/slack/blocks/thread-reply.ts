@@ -58,10 +58,26 @@ export function threadReply(request: MoneyRequest, event: RequestEvent): SlackMe
           `Reference \`${request.attempt?.referenceId ?? 'none'}\`. I keep checking with Dollr; ` +
           `\`/dollr status ${request.id}\` shows the latest.`,
       );
+    case 'execute_unanswered':
+      // Said once: further unanswered sends of the same reference are in the trail only.
+      if (request.events.find((e) => e.type === 'execute_unanswered') !== event) return undefined;
+      return mrkdwn(
+        `:hourglass_flowing_sand: Dollr's answer to the execution did not come through (${UNANSWERED[event.code] ?? 'no clear answer'}). ` +
+          `I am asking Dollr about reference \`${escapeMrkdwn(event.referenceId)}\`, the same one, so nothing is sent twice.`,
+      );
     default:
       return undefined;
   }
 }
+
+/** What an unclear execute's error code means, in a person's words. */
+const UNANSWERED: Record<string, string> = {
+  timeout: 'no answer in time',
+  network: 'the connection failed',
+  server: 'Dollr had an error',
+  bad_response: 'the answer could not be read',
+  rate_limited: 'Dollr asked to wait',
+};
 
 const STATUS_ICONS: Record<ExecutionSnapshot['status'], string> = {
   PENDING: ':hourglass_flowing_sand:',

@@ -57,7 +57,7 @@ export function decisionModal(spec: DecisionModalSpec, request: MoneyRequest): M
         type: 'section',
         text: {
           type: 'mrkdwn',
-          text: `*${escapeMrkdwn(summary(request.details))}*\nRequest \`${request.id}\`. ${spec.note}`,
+          text: `*${escapeMrkdwn(summary(request))}*\nRequest \`${request.id}\`. ${spec.note}`,
         },
       },
       {
