@@ -126,7 +126,8 @@ async function exportTo(store: Store, where: string, args: AuditArgs, io: AuditE
     }
     progress.finish();
     io.stderr.write(
-      `exported ${plural(summary.events, 'event')} from ${plural(summary.requests, 'request')} to ${target ?? 'stdout'}\n`,
+      `exported ${plural(summary.events, 'event')} from ${plural(summary.requests, 'request')} ` +
+        `to ${target ?? 'stdout'}\n`,
     );
     return 0;
   } catch (error) {

@@ -62,8 +62,10 @@ export function threadReply(request: MoneyRequest, event: RequestEvent): SlackMe
       // Said once: further unanswered sends of the same reference are in the trail only.
       if (request.events.find((e) => e.type === 'execute_unanswered') !== event) return undefined;
       return mrkdwn(
-        `:hourglass_flowing_sand: Dollr's answer to the execution did not come through (${UNANSWERED[event.code] ?? 'no clear answer'}). ` +
-          `I am asking Dollr about reference \`${escapeMrkdwn(event.referenceId)}\`, the same one, so nothing is sent twice.`,
+        ':hourglass_flowing_sand: ' +
+          `Dollr's answer to the execution did not come through (${UNANSWERED[event.code] ?? 'no clear answer'}). ` +
+          `I am asking Dollr about reference \`${escapeMrkdwn(event.referenceId)}\`, the same one, ` +
+          'so nothing is sent twice.',
       );
     default:
       return undefined;

@@ -37,7 +37,10 @@ function describeEvent(event: RequestEvent): string {
     case 'attention':
       return `needs attention: ${told(event.message)}`;
     case 'execute_unanswered':
-      return `Dollr's answer to the execute did not come through (${escapeMrkdwn(event.code)}); asking with the same reference`;
+      return (
+        `Dollr's answer to the execute did not come through (${escapeMrkdwn(event.code)}); ` +
+        'asking with the same reference'
+      );
     case 'slack_failed':
       return `Slack delivery failed (${escapeMrkdwn(event.event)}): ${told(event.message)}`;
   }
