@@ -20,6 +20,19 @@ import { approvalPath } from './approval-path.ts';
 import { batchUnderRateLimits } from './batch-rate-limits.ts';
 import { followMany } from './follow-many.ts';
 import { crashed, machine, missed, summary, table, writeResults, type ScenarioResult } from './report.ts';
+import { answerArguments } from '../src/usage.ts';
+
+const USAGE = `npm run bench [-- --help]: four scenarios against baselines in the same run (about 7 minutes).
+Environment (all optional):
+  BENCH_SCENARIOS=1,3      run only these scenarios
+  BENCH_QUICK=1            smaller sizes, for trying the benchmark out (figures not comparable)
+  BENCH_BATCH_CAP_S=300    scenario 3 stops waiting after this many seconds
+  BENCH_FOLLOW_HOLD_S=15   scenario 4 keeps the executions PROCESSING this long
+  BENCH_ACK_COMMAND_ROUNDS=10, BENCH_ACK_APPROVE_ROUNDS=4   scenario 1's bursts
+  BENCH_CPU_PROFILE=<dir>  the app processes write V8 CPU profiles there
+See bench/README.md.
+`;
+answerArguments(USAGE);
 
 const env = process.env;
 const quick = env.BENCH_QUICK === '1';

@@ -4,8 +4,15 @@ import { createApp, type DollrSlackApp } from './app.ts';
 import { PolicyFileError } from './adapters/policy/load-policy.ts';
 import { isStoreError } from './adapters/store/store-error.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
+import { answerArguments } from './usage.ts';
+
+const USAGE = `npm start: dollr-slack, configured by the environment (and ./.env when it exists).
+Every setting is in .env.example and the README's Configuration section; a missing or malformed one
+stops the start with a message listing every problem.
+`;
 
 async function main(): Promise<void> {
+  answerArguments(USAGE);
   // A local .env is a convenience; variables already set in the environment win over it.
   if (existsSync('.env')) process.loadEnvFile('.env');
   let config: Config;

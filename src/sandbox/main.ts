@@ -4,8 +4,15 @@
  * STORE_URL (default memory://), LOG_LEVEL (default warn).
  */
 import { startSandbox } from './sandbox.ts';
+import { answerArguments } from '../usage.ts';
+
+const USAGE = `npm run sandbox: the app against a simulated Slack and Dollr, played in the browser.
+Environment (all optional): PORT (default 3000), HOST (default 127.0.0.1), STORE_URL (default memory://),
+LOG_LEVEL (default warn). See docs/sandbox.md.
+`;
 
 async function main(): Promise<void> {
+  answerArguments(USAGE);
   const env = process.env;
   const port = Number(env.PORT ?? '3000');
   if (!Number.isInteger(port) || port < 0 || port > 65535)
