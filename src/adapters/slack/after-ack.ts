@@ -12,6 +12,8 @@
  * quiet wait the work of the first ones ran between the arrivals of the last ones and delayed them.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Clock } from '../../core/ports.ts';
+import { systemClock } from '../system-clock.ts';
 
 export interface AckPriority {
   /** Wraps an HTTP request listener: each request counts as waiting until its answer is sent. */
@@ -23,17 +25,18 @@ export interface AckPriority {
 }
 
 export function createAckPriority(
-  options: { maxWaitMs?: number; quietMs?: number; now?: () => number } = {},
+  options: { maxWaitMs?: number; quietMs?: number; clock?: Pick<Clock, 'now' | 'after'> } = {},
 ): AckPriority {
   const maxWaitMs = options.maxWaitMs ?? 1000;
   const quietMs = options.quietMs ?? 20;
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? systemClock;
+  const now = () => clock.now().getTime();
   let answering = 0;
   let lastArrival = -Infinity;
   let previousArrival = -Infinity;
   const waiting: Array<{ since: number; start: () => void }> = [];
   let turnScheduled = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let cancelTimer: (() => void) | undefined;
 
   /** How long work must still wait for the burst to be over; 0 when it may start. */
   function burstWait(): number {
@@ -48,8 +51,8 @@ export function createAckPriority(
     const quiet = burstWait();
     if ((answering > 0 || quiet > 0) && left > 0) {
       // The last answer sent calls pump again; the timer ends the quiet wait and bounds every wait.
-      clearTimeout(timer);
-      timer = setTimeout(pump, answering > 0 ? left : Math.min(quiet, left));
+      cancelTimer?.();
+      cancelTimer = clock.after(answering > 0 ? left : Math.min(quiet, left), pump);
       return;
     }
     turnScheduled = true;

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { createAckPriority } from '../../../src/adapters/slack/after-ack.ts';
+import { createFakeClock } from '../../support/fake-clock.ts';
 
 /** A request whose answer is sent when `answer()` is called (the response's 'close'). */
 function requestThrough(listener: (req: IncomingMessage, res: ServerResponse) => void) {
@@ -10,7 +11,11 @@ function requestThrough(listener: (req: IncomingMessage, res: ServerResponse) =>
   return { answer: () => res.emit('close') };
 }
 
+/** Turns of the real event loop: the work starts one piece per turn, which is what is tested here. */
 const turn = () => new Promise((resolve) => setImmediate(resolve));
+const turns = async (n: number) => {
+  for (let i = 0; i < n; i++) await turn();
+};
 
 describe('createAckPriority', () => {
   it('starts waiting work in order, one piece per turn of the event loop', async () => {
@@ -54,28 +59,35 @@ describe('createAckPriority', () => {
   });
 
   it('during a burst, holds the work until requests have stopped arriving for quietMs', async () => {
-    const priority = createAckPriority({ maxWaitMs: 60_000, quietMs: 40 });
+    const clock = createFakeClock();
+    const priority = createAckPriority({ maxWaitMs: 60_000, quietMs: 40, clock });
     const listener = priority.track(() => {});
     const [a, b] = [requestThrough(listener), requestThrough(listener)];
     a.answer();
     b.answer();
     let started: number | undefined;
-    void priority.afterAck().then(() => (started = Date.now()));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    void priority.afterAck().then(() => (started = clock.now().getTime()));
+    await clock.advance(20);
     const last = requestThrough(listener); // Still the same burst: 20 ms after the others.
-    const lastArrived = Date.now();
+    const lastArrived = clock.now().getTime();
     last.answer();
-    await new Promise((resolve) => setTimeout(resolve, 25));
+    await clock.advance(39);
     expect(started).toBeUndefined();
-    await new Promise((resolve) => setTimeout(resolve, 40));
-    expect(started).toBeGreaterThanOrEqual(lastArrived + 38);
+    await clock.advance(1);
+    await turns(3);
+    expect(started).toBe(lastArrived + 40);
   });
 
   it('starts the work after maxWaitMs even while requests keep arriving', async () => {
-    const priority = createAckPriority({ maxWaitMs: 50 });
+    const clock = createFakeClock();
+    const priority = createAckPriority({ maxWaitMs: 50, clock });
     requestThrough(priority.track(() => {})); // Never answered.
-    const begun = Date.now();
-    await priority.afterAck();
-    expect(Date.now() - begun).toBeGreaterThanOrEqual(45);
+    let started = false;
+    void priority.afterAck().then(() => (started = true));
+    await clock.advance(49);
+    expect(started).toBe(false);
+    await clock.advance(1);
+    await turns(3);
+    expect(started).toBe(true);
   });
 });
