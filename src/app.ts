@@ -105,11 +105,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     payoutMethod: config.dollr.payoutMethod,
     logger: logger.child({ component: 'dollr' }),
     onCall: ({ endpoint, outcome, seconds }) => metrics.dollrCall(endpoint, outcome, seconds),
+    onToken: (token) => logger.redactor.add(token),
+    redact: (text) => logger.redactor.text(text),
   });
   // What the core calls Dollr through: its status answers counted.
   const dollr = instrumentGateway(gateway, metrics);
   let stopping = false;
-  const health = healthRoutes(store, () => stopping);
+  const health = healthRoutes(store, () => stopping, logger);
   // /metrics beside the health routes, unless it has a port of its own.
   const metricsRoutes = [metricsRoute(metrics)];
   if (config.metricsPort === undefined) health.push(...metricsRoutes);

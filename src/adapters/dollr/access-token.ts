@@ -30,6 +30,8 @@ export function createAccessTokens(options: {
   clientId: string;
   clientSecret: string;
   now: () => Date;
+  /** Told of each token obtained, before anyone uses it (the logs' redactor learns it). */
+  onToken?: (token: string) => void;
 }): AccessTokens {
   let cached: Cached | undefined;
   let inFlight: Promise<string> | undefined;
@@ -55,6 +57,7 @@ export function createAccessTokens(options: {
       throw error;
     }
     const answer = parseAnswer(tokenResponseSchema, body, `POST ${TOKEN_PATH}`);
+    options.onToken?.(answer.access_token);
     // Counted from when we asked, not when the answer came, so a slow answer cannot make us late.
     const lifetimeMs = answer.expires_in * 60_000;
     const marginMs = Math.min(RENEW_MARGIN_MS, lifetimeMs * RENEW_FRACTION);

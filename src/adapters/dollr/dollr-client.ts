@@ -43,6 +43,10 @@ export interface DollrClientOptions {
   dispatcher?: Dispatcher;
   /** Told of every HTTP exchange (metrics). */
   onCall?: DollrHttpOptions['onCall'];
+  /** Told of each access token obtained (so that logs and Slack never show it). */
+  onToken?: (token: string) => void;
+  /** Applied to every error message before it leaves the client (it may be logged or shown in Slack). */
+  redact?: (text: string) => string;
 }
 
 export interface DollrClient extends PaymentsGateway {
@@ -69,8 +73,10 @@ export function createDollrClient(options: DollrClientOptions): DollrClient {
     userAgent: USER_AGENT,
     now,
     onCall: options.onCall,
+    redact: options.redact,
   });
-  const tokens = createAccessTokens({ http, clientId: options.clientId, clientSecret: options.clientSecret, now });
+  const { clientId, clientSecret, onToken } = options;
+  const tokens = createAccessTokens({ http, clientId, clientSecret, now, onToken });
   const feePreviewTimeoutMs = Math.min(options.timeoutMs, options.feePreviewTimeoutMs ?? FEE_PREVIEW_TIMEOUT_MS);
   let warnedUnknownMethod = false;
 

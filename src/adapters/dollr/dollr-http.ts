@@ -18,6 +18,8 @@ export interface DollrHttpOptions {
   now: () => Date;
   /** Told of every exchange once it ended: its endpoint (`route`), `ok` or the error's code, its duration. */
   onCall?: (call: { endpoint: string; outcome: string; seconds: number }) => void;
+  /** Applied to every error's message: Dollr may echo what it was sent. */
+  redact?: (text: string) => string;
 }
 
 export interface DollrExchange {
@@ -54,6 +56,7 @@ export function createDollrHttp(options: DollrHttpOptions): DollrHttp {
       return answer;
     } catch (error) {
       report(error instanceof DollrError ? error.code : 'error');
+      if (error instanceof Error && options.redact) error.message = options.redact(error.message);
       throw error;
     }
   };

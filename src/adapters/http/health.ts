@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RequestStore } from '../../core/ports.ts';
+import type { Logger, RequestStore } from '../../core/ports.ts';
 
 export interface HealthRoute {
   path: string;
@@ -12,7 +12,7 @@ export interface HealthRoute {
   handler: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
-export function healthRoutes(store: RequestStore, isStopping: () => boolean): HealthRoute[] {
+export function healthRoutes(store: RequestStore, isStopping: () => boolean, logger: Logger): HealthRoute[] {
   const send = (res: ServerResponse, status: number, body: object) => {
     res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
     res.end(JSON.stringify(body));
@@ -26,8 +26,11 @@ export function healthRoutes(store: RequestStore, isStopping: () => boolean): He
         if (isStopping()) return send(res, 503, { status: 'stopping' });
         store.ping().then(
           () => send(res, 200, { status: 'ready', store: 'ok' }),
-          (error: unknown) =>
-            send(res, 503, { status: 'not_ready', store: error instanceof Error ? error.message : 'unreachable' }),
+          (error: unknown) => {
+            // The detail (a host, a port, Redis' auth state) is for the operator's logs, not for whoever asks.
+            logger.warn('not ready: the store does not answer', { error });
+            send(res, 503, { status: 'not_ready', store: 'unavailable' });
+          },
         );
       },
     },
