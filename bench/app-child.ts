@@ -22,12 +22,14 @@ import type { PaymentsGateway } from '../src/core/ports.ts';
 import type { CallLatencies, ChildReply, ChildRequest, ChildUsage, TimedCalls } from './app-protocol.ts';
 import { median } from './stats.ts';
 import { silentLogger } from '../test/support/silent-logger.ts';
+import { createRedactor } from '../src/adapters/log/redactor.ts';
 
 const send = (message: unknown) => process.send?.(message);
 
 /** Counts warnings and errors by message (the diagnosis of a run); writes nothing. */
 function countingLogger() {
   const counts: Record<string, number> = {};
+  const redactor = createRedactor();
   const make = (bindings: Record<string, unknown>): JsonLogger => {
     const count = (level: string) => (message: string) => {
       const key = `${level}: ${message}`;
@@ -35,6 +37,7 @@ function countingLogger() {
     };
     return {
       level: 'warn',
+      redactor,
       debug: () => {},
       info: () => {},
       warn: count('warn'),

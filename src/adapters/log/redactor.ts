@@ -38,7 +38,7 @@ const SHAPES: Array<[RegExp, string]> = [
   [/("(?:trigger_id|response_url|ticket)\\?"\s*:\s*\\?")[^"\\]+/g, '$1[REDACTED]'],
 ];
 
-export const REDACTED = '[REDACTED]';
+const REDACTED = '[REDACTED]';
 
 export interface Redactor {
   /** A secret learnt while running (an access token): redacted by value from now on. */
