@@ -105,7 +105,7 @@ const envSchema = z.object({
     .number({ error: 'REQUESTS_PER_MINUTE must be a number.' })
     .int('REQUESTS_PER_MINUTE must be a whole number.')
     .min(1, 'REQUESTS_PER_MINUTE must be at least 1.')
-    .default(5),
+    .default(30),
   PENDING_EXPIRES_AFTER_MS: millis('PENDING_EXPIRES_AFTER_MS', 24 * 60 * 60_000),
   REMIND_AFTER_MS: millis('REMIND_AFTER_MS', 4 * 60 * 60_000),
   DOLLR_PAYOUT_METHOD: optionalText.refine(
