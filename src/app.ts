@@ -25,6 +25,7 @@ import { createMessageSender } from './adapters/slack/message-sender.ts';
 import { createSlackPacing } from './adapters/slack/slack-pacing.ts';
 import { createUserDirectory } from './adapters/slack/user-directory.ts';
 import { createStore, type Store } from './adapters/store/create-store.ts';
+import { parseStoreUrl } from './adapters/store/store-url.ts';
 import { systemClock } from './adapters/system-clock.ts';
 import { secretsOf, type Config } from './config.ts';
 import type { ApprovalPolicy } from './core/approval/approval-policy.ts';
@@ -95,6 +96,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     metrics,
   );
   metrics.watch(store, () => clock.now(), logger);
+  if (parseStoreUrl(config.storeUrl).kind === 'memory') {
+    logger.warn('STORE_URL is memory://: nothing the app holds (requests, references) survives a restart');
+  }
   const checkpoint = overrides.checkpoint ?? crashAt(config.crashAt, logger);
   const gateway = createDollrClient({
     baseUrl: config.dollr.apiUrl,

@@ -44,6 +44,16 @@ const port = (name: string) =>
     .min(0, `${name} must be between 0 and 65535.`)
     .max(65535, `${name} must be between 0 and 65535.`);
 
+/** Loopback names and addresses: a local proxy or the tests' fakes may speak plain http there. */
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
+
+/** An API base that carries secrets (tokens, the passcode): https, unless it stays on this machine. */
+const secureUrl = (name: string) =>
+  z.string().refine((url) => {
+    const { protocol, hostname } = new URL(url);
+    return protocol === 'https:' || (protocol === 'http:' && LOOPBACK.test(hostname));
+  }, `${name} must use https:// (plain http:// only on localhost): the app sends its tokens there.`);
+
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 const DEFAULT_DOLLR_TIMEOUT_MS = 15_000;
 const DEFAULT_LEASE_TTL_MS = 30_000;
@@ -59,11 +69,15 @@ const envSchema = z.object({
     (v) => v === undefined || v.startsWith('xapp-'),
     'SLACK_APP_TOKEN must be an app-level token starting with xapp- (or unset for HTTP mode).',
   ),
-  SLACK_API_URL: z.url('SLACK_API_URL must be a URL such as https://slack.com/api/.').optional(),
+  SLACK_API_URL: z
+    .url('SLACK_API_URL must be a URL such as https://slack.com/api/.')
+    .pipe(secureUrl('SLACK_API_URL'))
+    .optional(),
   PORT: port('PORT').default(3000),
   METRICS_PORT: port('METRICS_PORT').optional(),
   DOLLR_API_URL: z
     .url('DOLLR_API_URL must be a URL such as https://api.heydollr.app.')
+    .pipe(secureUrl('DOLLR_API_URL'))
     .default('https://api.heydollr.app'),
   DOLLR_CLIENT_ID: z
     .string({
@@ -193,6 +207,12 @@ function crossFieldProblems(env: Record<string, string | undefined>): string[] {
   }
   if (set('METRICS_PORT') && env.METRICS_PORT?.trim() !== '0' && env.METRICS_PORT?.trim() === env.PORT?.trim()) {
     problems.push('METRICS_PORT is the same as PORT: leave METRICS_PORT unset to serve /metrics on PORT.');
+  }
+  if (set('DOLLR_SLACK_CRASH_AT') && env.NODE_ENV?.trim() !== 'test') {
+    problems.push(
+      'DOLLR_SLACK_CRASH_AT makes the process kill itself, for the fault tests only: ' +
+        'unset it (it is honoured only with NODE_ENV=test).',
+    );
   }
   const passcode = set('DOLLR_PAYOUT_PASSCODE');
   const phone = set('DOLLR_PAYOUT_PHONE');

@@ -24,6 +24,8 @@ const FAST_SETTINGS = {
   SLACK_POSTS_PER_SECOND: '1000',
   SLACK_UPDATES_PER_MINUTE: '60000',
   SLACK_POST_BURST: '1000',
+  // The crash switch (DOLLR_SLACK_CRASH_AT) is honoured in a test run only.
+  NODE_ENV: 'test',
 } as const;
 
 export interface Rig {
