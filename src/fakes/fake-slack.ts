@@ -70,6 +70,8 @@ export interface FakeSlack {
    * archived. Unknown conversations exist with the bot in them. Forgotten on reset.
    */
   setConversation(id: string, settings: ConversationSettings): void;
+  /** A message someone else posts (a person, or another app's bot with `botId`): it is not the app's. */
+  postAsOther(input: { channel: string; text: string; user: string; botId?: string; threadTs?: string }): FakeMessage;
   /**
    * Switches Slack's rate limits on (`{}` for Slack's limits) or off (`false`); buckets start full.
    * Refused calls are answered 429 with Retry-After and recorded in `calls` with `rateLimited`.
@@ -167,6 +169,19 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     setConversation: (id, settings) => {
       channels.setConversation(id, settings);
       waiter.notify();
+    },
+    postAsOther({ channel, text, user, botId, threadTs }) {
+      const posted = channels.post({
+        channel,
+        text,
+        thread_ts: threadTs,
+        blocks: undefined,
+        via: 'chat.postMessage',
+        author: { user, ...(botId ? { bot_id: botId } : {}) },
+      });
+      if ('error' in posted) throw new Error(`postAsOther: ${posted.error}`);
+      waiter.notify();
+      return posted;
     },
     setRateLimits: (rateLimits) => limits.configure(rateLimits),
     get rateLimits() {

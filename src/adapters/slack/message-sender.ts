@@ -33,6 +33,15 @@ export function createMessageSender(
   currentFreeze: () => Promise<Freeze | undefined>,
   logger: Logger,
 ): Sender {
+  /** Our bot's ID (auth.test, asked once): only its messages are taken for ours when looking back. */
+  let botId: Promise<string | undefined> | undefined;
+  const ownBotId = () => {
+    botId ??= client.auth.test().then((r) => r.bot_id);
+    // Asked again next time if Slack could not say.
+    botId.catch(() => (botId = undefined));
+    return botId;
+  };
+
   async function card(request: MoneyRequest): Promise<SlackMessage> {
     return approvalCard(request, request.state === 'awaiting_approval' ? await currentFreeze() : undefined);
   }
@@ -80,8 +89,12 @@ export function createMessageSender(
       request,
       async () => {
         const oldest = String(Math.floor(Date.parse(request.createdAt) / 1000) - 60);
-        const history = await client.conversations.history({ channel: request.channelId, oldest, limit: 200 });
-        return history.messages?.find((m) => m.bot_id !== undefined && m.text?.includes(`(request ${request.id})`))?.ts;
+        const [history, ours] = await Promise.all([
+          client.conversations.history({ channel: request.channelId, oldest, limit: 200 }),
+          ownBotId(),
+        ]);
+        if (!ours) throw new Error('auth.test did not name our bot');
+        return history.messages?.find((m) => m.bot_id === ours && m.text?.includes(`(request ${request.id})`))?.ts;
       },
       undefined,
     );
@@ -92,12 +105,11 @@ export function createMessageSender(
       'an earlier reply',
       request,
       async () => {
-        const thread = await client.conversations.replies({
-          channel: request.channelId,
-          ts: cardTs ?? '',
-          limit: 1000,
-        });
-        return (thread.messages ?? []).slice(1).some((m) => m.text === text);
+        const [thread, ours] = await Promise.all([
+          client.conversations.replies({ channel: request.channelId, ts: cardTs ?? '', limit: 1000 }),
+          ownBotId(),
+        ]);
+        return (thread.messages ?? []).slice(1).some((m) => m.bot_id === ours && m.text === text);
       },
       false,
     );

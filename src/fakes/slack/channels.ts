@@ -14,6 +14,8 @@ export interface MessageInput {
   blocks: unknown[] | undefined;
   thread_ts?: string | undefined;
   via: FakeMessage['via'];
+  /** Someone else's message (a person, another app's bot); the bot's own by default. */
+  author?: { user: string; bot_id?: string };
 }
 
 export interface EphemeralFilter {
@@ -90,8 +92,8 @@ export function createChannelStore(bot: BotIdentity, now: () => number) {
       ts: nextTs(),
       text: input.text,
       blocks: input.blocks,
-      user: bot.userId,
-      bot_id: bot.botId,
+      user: input.author?.user ?? bot.userId,
+      bot_id: input.author ? input.author.bot_id : bot.botId,
       thread_ts: threadTs,
       edits: [],
       deleted: false,

@@ -68,7 +68,8 @@ export interface FakeMessage {
   blocks: unknown[] | undefined;
   /** Bot user ID for messages the app posted. */
   user: string;
-  bot_id: string;
+  /** Absent on a person's message. */
+  bot_id?: string;
   /** Parent ts for replies; undefined for top-level messages. */
   thread_ts: string | undefined;
   /** Earlier versions, oldest first (one per chat.update or replace_original). */
