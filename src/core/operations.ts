@@ -12,6 +12,7 @@ import { attachFeeEstimate } from './request/fee-estimate.ts';
 import type { MoneyRequest } from './request/request.ts';
 import { requestMoney, type RequestMoneyInput } from './request/request-money.ts';
 import { requestStatus } from './request/request-status.ts';
+import { visibleHistory } from './request/request-history.ts';
 import type { RequestWorker } from './request-worker.ts';
 import type { Result } from './result.ts';
 
@@ -42,15 +43,15 @@ export interface Operations {
   approve(requestId: string, userId: string, comment?: string): Promise<Result<MoneyRequest>>;
   reject(requestId: string, userId: string, reason: string): Promise<Result<MoneyRequest>>;
   cancel(requestId: string, userId: string): Promise<Result<MoneyRequest>>;
-  /** One request by its ID or Dollr reference, refreshed from Dollr when not final. */
-  status(idOrReference: string): Promise<MoneyRequest | undefined>;
-  /** The latest requests, newest first. */
-  history(count: number): Promise<MoneyRequest[]>;
+  /** One request by ID or Dollr reference, refreshed from Dollr when not final; undefined unless the user may see it. */
+  status(idOrReference: string, userId: string): Promise<MoneyRequest | undefined>;
+  /** The latest requests the user may see, newest first. */
+  history(count: number, userId: string): Promise<MoneyRequest[]>;
   switchFreeze(userId: string, on: boolean): Promise<Result<'frozen' | 'unfrozen'>>;
 }
 
 export function createOperations(deps: OperationsDeps): Operations {
-  const { store, worker, logger } = deps;
+  const { worker, logger } = deps;
   /** Wakes the worker after a decision was stored; the claim of an approval is a crash test's checkpoint. */
   const decided = (outcome: Result<MoneyRequest>, what: string, userId: string): Result<MoneyRequest> => {
     if (!outcome.ok) return outcome;
@@ -73,12 +74,9 @@ export function createOperations(deps: OperationsDeps): Operations {
     reject: async (requestId, userId, reason) =>
       decided(await rejectRequest(deps, requestId, userId, reason), 'rejection', userId),
     cancel: async (requestId, userId) => decided(await cancelRequest(deps, requestId, userId), 'cancellation', userId),
-    status: (idOrReference) => requestStatus({ ...deps, announce: (id) => void worker.kick(id) }, idOrReference),
-    async history(count) {
-      const ids = await store.listRequestIds({ newestFirst: true, limit: count });
-      const requests = await Promise.all(ids.map((id) => store.get(id)));
-      return requests.filter((r): r is MoneyRequest => r !== undefined);
-    },
+    status: (idOrReference, userId) =>
+      requestStatus({ ...deps, announce: (id) => void worker.kick(id) }, idOrReference, userId),
+    history: (count, userId) => visibleHistory(deps, count, userId),
     switchFreeze: (userId, on) => switchFreeze(deps, userId, on),
   };
 }

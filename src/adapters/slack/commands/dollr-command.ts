@@ -57,7 +57,7 @@ export function dollrCommand(services: SlackServices) {
         if (!parsed.key) return ephemeral(`Which request? Use ${code('/dollr status <request ID or reference ID>')}.`);
         const key = parsed.key.slice(0, 64);
         return later(async () => {
-          const request = await services.operations.status(key);
+          const request = await services.operations.status(key, command.user_id);
           return request ? statusAnswer(request) : `I found no request with ID or reference ${code(key)}.`;
         });
       }
@@ -67,7 +67,7 @@ export function dollrCommand(services: SlackServices) {
           return ephemeral(`Say how many requests, from 1 to ${HISTORY_MAX}: \`/dollr history 20\`.`);
         }
         return later(async () => {
-          const requests = await services.operations.history(count);
+          const requests = await services.operations.history(count, command.user_id);
           return historyAnswer(requests);
         });
       }
