@@ -43,7 +43,7 @@ export interface Operations {
   approve(requestId: string, userId: string, comment?: string): Promise<Result<MoneyRequest>>;
   reject(requestId: string, userId: string, reason: string): Promise<Result<MoneyRequest>>;
   cancel(requestId: string, userId: string): Promise<Result<MoneyRequest>>;
-  /** One request by ID or Dollr reference, refreshed from Dollr when not final; undefined unless the user may see it. */
+  /** A request by ID or Dollr reference, refreshed when not final; undefined unless the user may see it. */
   status(idOrReference: string, userId: string): Promise<MoneyRequest | undefined>;
   /** The latest requests the user may see, newest first. */
   history(count: number, userId: string): Promise<MoneyRequest[]>;
