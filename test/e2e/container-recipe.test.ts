@@ -3,7 +3,8 @@
  * Dockerfile is read, not trusted: its stages are built into temporary directories by its own COPY
  * instructions (through .dockerignore) and its own `npm ci` line; its CMD is started there, in exec
  * form, with its ENV; its HEALTHCHECK command decides when the app is ready; SIGTERM stops it with exit
- * code 0 and nothing left running.
+ * code 0 and nothing left running. compose.yaml is read for the shape the README promises: Redis that
+ * keeps its data, two app replicas on it in HTTP mode, a grace period longer than the app's stop.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -12,6 +13,9 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { stopBudgetMs } from '../../src/app.ts';
 import { parseStoreUrl } from '../../src/adapters/store/store-url.ts';
 import { loadConfig } from '../../src/config.ts';
 import { startFakeDollr } from '../../src/fakes/fake-dollr.ts';
@@ -194,6 +198,63 @@ describe('.dockerignore', () => {
     for (const path of ['package.json', 'package-lock.json', 'src/main.ts', 'src/tools/audit-export.ts']) {
       expect(ignored(path), path).toBe(false);
     }
+  });
+});
+
+const service = z.object({
+  image: z.string().optional(),
+  build: z.string().optional(),
+  command: z.array(z.string()).optional(),
+  env_file: z.string().optional(),
+  environment: z.record(z.string(), z.string()).optional(),
+  depends_on: z.union([z.array(z.string()), z.record(z.string(), z.object({ condition: z.string() }))]).optional(),
+  healthcheck: z.object({ test: z.array(z.string()) }).optional(),
+  ports: z.array(z.string()).optional(),
+  volumes: z.array(z.string()).optional(),
+  stop_grace_period: z.string().optional(),
+});
+const composeFile = z.object({
+  services: z.record(z.string(), service),
+  configs: z.record(z.string(), z.object({ content: z.string() })).optional(),
+});
+
+describe('compose.yaml', () => {
+  const compose = composeFile.parse(parse(read('compose.yaml')));
+  const apps = Object.entries(compose.services).filter(([, app]) => app.build === '.');
+
+  it('runs Redis with its data on a volume, in an append-only file, healthy when it answers PONG', () => {
+    const redis = compose.services.redis!;
+    expect(redis.image).toMatch(/^redis:\d+/);
+    expect(redis.command?.join(' ')).toContain('--appendonly yes');
+    expect(redis.volumes?.some((volume) => volume.endsWith(':/data'))).toBe(true);
+    expect(redis.healthcheck?.test.join(' ')).toContain('redis-cli ping');
+  });
+
+  it('runs two replicas of the image on that Redis, in HTTP mode, stopped with time to finish', () => {
+    expect(apps.map(([name]) => name)).toHaveLength(2);
+    for (const [name, app] of apps) {
+      expect(app.env_file, name).toBe('.env');
+      expect(app.depends_on, name).toMatchObject({ redis: { condition: 'service_healthy' } });
+      expect(app.ports, `${name} is reached through the proxy only`).toBeUndefined();
+      // What the app reads: .env (even one set up for Socket Mode), then the service's environment on top.
+      const config = loadConfig({ ...FILLED_IN_ENV, SLACK_APP_TOKEN: 'xapp-from-dotenv', ...app.environment });
+      expect(config.slack.appToken, name).toBeUndefined();
+      expect(parseStoreUrl(config.storeUrl).kind, name).toBe('redis');
+      expect(Object.keys(compose.services), name).toContain(new URL(config.storeUrl!).hostname);
+      expect(durationMs(app.stop_grace_period ?? '10s'), name).toBeGreaterThan(stopBudgetMs(config));
+    }
+  });
+
+  it("publishes one port, whose proxy sends to each replica's port and asks each one's /readyz", () => {
+    const published = Object.entries(compose.services).filter(([, other]) => other.ports !== undefined);
+    expect(published.map(([name]) => name)).toEqual(['proxy']);
+    const [, containerPort] = /^(\d+):(\d+)$/.exec(published[0]![1].ports![0]!)!.slice(1);
+    const caddyfile = compose.configs?.caddyfile?.content ?? '';
+    expect(caddyfile.startsWith(`:${containerPort} {`)).toBe(true);
+    for (const [name, app] of apps) {
+      expect(caddyfile).toContain(` ${name}:${loadConfig({ ...FILLED_IN_ENV, ...app.environment }).port}`);
+    }
+    expect(caddyfile).toContain('health_uri /readyz');
   });
 });
 
