@@ -83,6 +83,12 @@ export interface DollrSlackApp {
 /** Status polls in flight at once, for every followed request together (the Dollr Agent keeps 16 connections). */
 const DOLLR_CALLS_IN_FLIGHT = 16;
 
+/**
+ * How long a stop waits for the work under way: a Dollr call may take DOLLR_TIMEOUT_MS, plus time to store
+ * its answer. A supervisor's grace period must be longer (compose.yaml's stop_grace_period is checked against it).
+ */
+export const stopBudgetMs = (config: Config): number => config.dollr.timeoutMs + 5000;
+
 const randomIds: IdGenerator = { referenceId: () => randomUUID() };
 
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<DollrSlackApp> {
@@ -186,8 +192,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           stopping = true;
           logger.info('dollr-slack stopping');
           await slack.app.stop(); // No new requests from Slack.
-          // A Dollr call under way may take DOLLR_TIMEOUT_MS; give it that long to finish and be stored.
-          await worker.stop(config.dollr.timeoutMs + 5000);
+          await worker.stop(stopBudgetMs(config));
           healthServer?.close();
           metricsServer?.server.close();
           await gateway.close();
