@@ -30,6 +30,7 @@ import { systemClock } from './adapters/system-clock.ts';
 import { secretsOf, type Config } from './config.ts';
 import type { ApprovalPolicy } from './core/approval/approval-policy.ts';
 import { currentFreeze } from './core/approval/freeze.ts';
+import { recordPayeeChanges } from './core/approval/payee-changes.ts';
 import { watchIsDue, watchPending } from './core/approval/watch-pending.ts';
 import { createCardUpdates, type CardUpdates } from './core/delivery/card-updates.ts';
 import { createOutbox } from './core/delivery/outbox.ts';
@@ -183,6 +184,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           : await startHealthServer(metricsRoutes, config.metricsPort, overrides.host);
       const metricsPort = metricsServer?.port ?? port;
       logger.info('dollr-slack started', { mode: config.slack.appToken ? 'socket' : 'http', port, metricsPort });
+      // Open payouts whose account the payee list now says something else of: their trails say so.
+      await recordPayeeChanges({ store, policy, clock, logger }).catch((error: unknown) =>
+        logger.warn('payee list changes not recorded', { error }),
+      );
       // Resume whatever a previous run (or a dead replica) left: in-flight executions, untold events.
       worker.start();
       return {

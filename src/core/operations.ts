@@ -6,6 +6,7 @@
 import type { ApprovalPolicy } from './approval/approval-policy.ts';
 import { approveRequest, cancelRequest, checkDecider, rejectRequest } from './approval/decide-request.ts';
 import { switchFreeze } from './approval/freeze.ts';
+import type { PayeeList } from './approval/payees.ts';
 import type { CardUpdates } from './delivery/card-updates.ts';
 import type { Checkpoint, Clock, Directory, Logger, PaymentsGateway, RequestStore } from './ports.ts';
 import { attachFeeEstimate } from './request/fee-estimate.ts';
@@ -34,6 +35,8 @@ export interface OperationsDeps {
 export interface Operations {
   /** False: payout requests are refused (no passcode configured). */
   readonly payoutsConfigured: boolean;
+  /** The named payees, for the payout form; undefined without a list. */
+  readonly payees: PayeeList | undefined;
   /** Checks and stores a new request; `publish` then posts its card. */
   requestMoney(input: RequestMoneyInput): Promise<Result<MoneyRequest>>;
   /** Adds Dollr's fee estimate (payouts) and posts the card; resolves once the card is out (or failed). */
@@ -63,6 +66,7 @@ export function createOperations(deps: OperationsDeps): Operations {
 
   return {
     payoutsConfigured: deps.payoutsConfigured,
+    payees: deps.policy.payees,
     requestMoney: (input) => requestMoney(deps, input),
     async publish(request) {
       await attachFeeEstimate(deps, request);

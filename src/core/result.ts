@@ -5,6 +5,7 @@
  */
 import type { ApproverSet } from './approval/approval-policy.ts';
 import type { Freeze } from './approval/freeze.ts';
+import type { Payee } from './approval/payees.ts';
 import type { MoneyRequest, RequestDetails } from './request/request.ts';
 
 export type Refusal =
@@ -24,7 +25,11 @@ export type Refusal =
   | { code: 'duplicate_submission'; requestId: string }
   | { code: 'payouts_not_configured' }
   | { code: 'too_many_requests'; perMinute: number }
-  | { code: 'not_an_admin' };
+  | { code: 'not_an_admin' }
+  /** A payee list is configured, the account is not on it, and the policy does not allow unnamed accounts. */
+  | { code: 'unknown_payee'; payoutAccountId: number }
+  /** The named payee is paid in another currency. */
+  | { code: 'payee_currency'; payee: Payee };
 
 export type RefusalOf<C extends Refusal['code']> = Extract<Refusal, { code: C }>;
 

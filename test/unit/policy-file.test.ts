@@ -262,7 +262,7 @@ rules:
       'rules[0].tiers[0].above: is missing: give an amount such as 500 (line 3)',
     ]);
     expect(problemsOf('- U0ONE\n')[0]).toMatch(
-      /^\(the file\): must be the policy file with approvers, rules \(line 1\)$/,
+      /^\(the file\): must be the policy file with approvers, payees, allow_unnamed_payees, rules \(line 1\)$/,
     );
   });
 
@@ -285,6 +285,36 @@ rules:
   it('is not needed: without a path the policy is one approval from APPROVERS', () => {
     const rule = loadApprovalPolicy(undefined, ['U0ONE', 'S0TEAM']).ruleFor(refund('99999'));
     expect(rule.ok && rule.value.eligibleFor(0)).toEqual({ users: ['U0ONE'], groups: ['S0TEAM'] });
+  });
+});
+
+describe('payees', () => {
+  it('are read with their names, accounts, currencies and notes, and whether unnamed accounts may be paid', () => {
+    const policy = load(
+      'payees:\n  - name: Acme Ltd\n    payout_account_id: 7\n    currency: USD\n    note: stationery\n' +
+        'allow_unnamed_payees: true\n',
+    );
+    expect(policy.payees).toEqual({
+      payees: [{ name: 'Acme Ltd', payoutAccountId: 7, currency: 'USD', note: 'stationery' }],
+      allowUnnamed: true,
+    });
+    expect(load('approvers: [U0ONE]\n').payees).toBeUndefined();
+  });
+
+  it('refuse an account listed twice, a long name, a bad currency, and allow_unnamed_payees without a list', () => {
+    const twice =
+      'payees:\n  - {name: A, payout_account_id: 7, currency: USD}\n  - {name: B, payout_account_id: 7, currency: LRD}\n';
+    expect(problemsOf(twice)).toEqual([
+      'payees[1].payout_account_id: account 7 is listed twice (first as payees[0]) (line 3)',
+    ]);
+    const long = `payees:\n  - {name: ${'x'.repeat(51)}, payout_account_id: 7, currency: EUR}\n`;
+    expect(problemsOf(long)).toEqual([
+      expect.stringMatching(/^payees\[0\]\.name: must be at most 50 characters/),
+      expect.stringMatching(/^payees\[0\]\.currency: must be one of USD, LRD, RWF/),
+    ]);
+    expect(problemsOf('allow_unnamed_payees: true\n')).toEqual([
+      expect.stringMatching(/^allow_unnamed_payees: says what to do with accounts not on the payee list/),
+    ]);
   });
 });
 

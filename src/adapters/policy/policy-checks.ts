@@ -29,6 +29,21 @@ export function checkPolicyFile(parsed: unknown, defaultApprovers: readonly stri
   const fileApprovers = idsAt(file.approvers);
   const firstRuleFor = new Map<string, number>();
 
+  const payeeOf = new Map<number, number>();
+  list(file.payees).forEach((value, i) => {
+    const account = record(value)?.payout_account_id;
+    if (typeof account !== 'number') return;
+    const first = payeeOf.get(account);
+    if (first === undefined) payeeOf.set(account, i);
+    else problem(['payees', i, 'payout_account_id'], `account ${account} is listed twice (first as payees[${first}])`);
+  });
+  if (file.allow_unnamed_payees !== undefined && file.payees === undefined) {
+    problem(
+      ['allow_unnamed_payees'],
+      'says what to do with accounts not on the payee list, but there is no payees list',
+    );
+  }
+
   list(file.rules).forEach((value, i) => {
     const rule = record(value);
     if (!rule) return;

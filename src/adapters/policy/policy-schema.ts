@@ -106,9 +106,36 @@ const rule = mapping(
   'a rule',
 );
 
+/** A payee's name fits Slack's select option (75 characters) with its account and currency beside it. */
+const PAYEE_NAME_MAX = 50;
+const PAYEE_NOTE_MAX = 150;
+/** Slack's static select holds at most 100 options. */
+export const PAYEES_MAX = 100;
+
+const payee = mapping(
+  {
+    name: z
+      .string({ error: says('is missing: name the payee as approvers know them', 'must be text') })
+      .trim()
+      .min(1, 'is empty: name the payee as approvers know them')
+      .max(PAYEE_NAME_MAX, `must be at most ${PAYEE_NAME_MAX} characters (it shows in the payout form's list)`),
+    payout_account_id: z
+      .number({ error: says("is missing: give Dollr's payout account ID, such as 7", 'must be a whole number') })
+      .refine((n) => Number.isSafeInteger(n) && n >= 1, "must be Dollr's payout account ID, a whole number such as 7"),
+    currency: z.enum(CURRENCIES, { error: `must be one of ${CURRENCIES.join(', ')}` }),
+    note: z.string().trim().max(PAYEE_NOTE_MAX, `must be at most ${PAYEE_NOTE_MAX} characters`).optional(),
+  },
+  'a payee',
+);
+
 const file = mapping(
   {
     approvers: idList.optional(),
+    payees: z
+      .array(payee, { error: 'must be a list of payees, each with name, payout_account_id and currency' })
+      .max(PAYEES_MAX, `may list at most ${PAYEES_MAX} payees (the payout form's list holds no more)`)
+      .optional(),
+    allow_unnamed_payees: z.boolean({ error: 'must be true or false' }).optional(),
     rules: z
       .array(rule, { error: 'must be a list of rules, each starting with operation: refund or operation: payout' })
       .optional(),
@@ -120,6 +147,17 @@ type ParsedFile = z.output<typeof file>;
 
 const toConfig = (parsed: ParsedFile): PolicyConfig => ({
   approvers: parsed.approvers ? approverSetFrom(parsed.approvers) : undefined,
+  payees: parsed.payees
+    ? {
+        payees: parsed.payees.map((p) => ({
+          name: p.name,
+          payoutAccountId: p.payout_account_id,
+          currency: p.currency,
+          ...(p.note ? { note: p.note } : {}),
+        })),
+        allowUnnamed: parsed.allow_unnamed_payees ?? false,
+      }
+    : undefined,
   rules: (parsed.rules ?? []).map((r) => ({
     operation: r.operation,
     currency: r.currency === ANY_CURRENCY ? undefined : r.currency,

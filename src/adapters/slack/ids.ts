@@ -19,6 +19,8 @@ export const CALLBACKS = {
 export const FIELDS = {
   originalPaymentIntentId: 'original_payment_intent_id',
   payoutAccountId: 'payout_account_id',
+  /** Beside the payee list, when the policy allows accounts not on it. */
+  unnamedPayoutAccountId: 'unnamed_payout_account_id',
   amount: 'amount',
   currency: 'currency',
   reason: 'reason',

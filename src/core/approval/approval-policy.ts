@@ -9,6 +9,7 @@
 import { displayAmount, formatMinor, toMinor, type Currency } from '../request/money.ts';
 import type { Operation, RequestDetails } from '../request/request.ts';
 import { ok, refuse, type RefusalOf, type Result } from '../result.ts';
+import type { PayeeList } from './payees.ts';
 
 /** Slack users (U…, W…) and user groups (S…). */
 export interface ApproverSet {
@@ -46,6 +47,8 @@ interface PolicyRule {
 export interface PolicyConfig {
   /** Default approvers for every rule; absent: APPROVERS. */
   approvers?: ApproverSet;
+  /** The named payout accounts; absent: no list (any account number, flagged as not on a list). */
+  payees?: PayeeList;
   /** At most one per operation and currency (the loader checks); absent or empty: the default policy. */
   rules?: readonly PolicyRule[];
 }
@@ -66,6 +69,8 @@ export interface ApprovalPolicy {
   ruleFor(details: RequestDetails): Result<AppliedRule, RefusalOf<'over_maximum'>>;
   /** Everyone named anywhere in the policy, APPROVERS included; groups are not expanded. */
   readonly everyApproverSet: ApproverSet;
+  /** The named payees, if the policy has a list. */
+  readonly payees: PayeeList | undefined;
 }
 
 /** Splits Slack IDs into users (U…, W…) and user groups (S…), dropping repeats. */
@@ -112,6 +117,7 @@ export function createApprovalPolicy(config: PolicyConfig, defaultApprovers: App
 
   return {
     everyApproverSet,
+    payees: config.payees,
     ruleFor(details) {
       const rule = ruleOf(rules, details);
       const amountMinor = toMinor(details.amount);

@@ -1,6 +1,7 @@
 /** Use case: a person asks for a refund or payout; it is checked, stored, and its approval card goes out. */
 import type { ApprovalPolicy } from '../approval/approval-policy.ts';
 import { usedTodayMinor } from '../approval/daily-limit.ts';
+import { judgePayee, type PayeeStanding } from '../approval/payees.ts';
 import { toMinor } from './money.ts';
 import type { Clock, RequestStore } from '../ports.ts';
 import { requestChecks } from './request-checks.ts';
@@ -17,7 +18,13 @@ export interface RequestMoneyInput {
 }
 
 type RequestMoneyRefusal = RefusalOf<
-  'duplicate_submission' | 'payouts_not_configured' | 'over_maximum' | 'over_daily_limit' | 'too_many_requests'
+  | 'duplicate_submission'
+  | 'payouts_not_configured'
+  | 'over_maximum'
+  | 'over_daily_limit'
+  | 'too_many_requests'
+  | 'unknown_payee'
+  | 'payee_currency'
 >;
 
 export interface RequestMoneyDeps {
@@ -29,6 +36,19 @@ export interface RequestMoneyDeps {
   requestsPerMinute: number;
 }
 
+/** A payout's account against the payee list; undefined for a refund. */
+function payeeOf(
+  policy: ApprovalPolicy,
+  details: RequestDetails,
+): Result<PayeeStanding, RefusalOf<'unknown_payee' | 'payee_currency'>> | undefined {
+  if (details.kind !== 'payout') return undefined;
+  const verdict = judgePayee(policy.payees, details.payoutAccountId, details.currency);
+  if (verdict.ok) return ok(verdict.standing);
+  return verdict.code === 'unknown_payee'
+    ? refuse({ code: 'unknown_payee', payoutAccountId: details.payoutAccountId })
+    : refuse({ code: 'payee_currency', payee: verdict.payee });
+}
+
 export async function requestMoney(
   deps: RequestMoneyDeps,
   input: RequestMoneyInput,
@@ -38,11 +58,19 @@ export async function requestMoney(
   if (await store.get(input.id)) return refuse({ code: 'duplicate_submission', requestId: input.id });
   const rule = deps.policy.ruleFor(input.details);
   if (!rule.ok) return rule;
+  const payee = payeeOf(deps.policy, input.details);
+  if (payee && !payee.ok) return payee;
   const count = await store.increment(`requests-by:${input.requesterId}`, 60_000);
   if (count > deps.requestsPerMinute) return refuse({ code: 'too_many_requests', perMinute: deps.requestsPerMinute });
   const now = clock.now();
-  const { approvalsRequired, description, dailyLimitMinor } = rule.value;
+  const { dailyLimitMinor } = rule.value;
+  // An account not on the payee list (where the policy allows one) needs one approval more than its rule.
+  const unnamed = payee?.value.kind === 'unnamed';
+  const approvalsRequired = rule.value.approvalsRequired + (unnamed ? 1 : 0);
   const approverLevels = Array.from({ length: approvalsRequired }, (_, index) => rule.value.eligibleFor(index));
+  const description = unnamed
+    ? `${rule.value.description}, one more for an account not on the payee list`
+    : rule.value.description;
   const draft = newRequest({
     ...input,
     approvalsRequired,
@@ -57,7 +85,11 @@ export async function requestMoney(
       return refuse({ code: 'over_daily_limit', details: input.details, usedMinor: used, limitMinor: dailyLimitMinor });
     }
   }
-  const request = { ...draft, checks: await requestChecks(store, input.details, now) };
+  const request = {
+    ...draft,
+    ...(payee ? { payee: payee.value } : {}),
+    checks: await requestChecks(store, input.details, now),
+  };
   let inserted: boolean;
   try {
     inserted = await store.insert(request);

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { ApproverSet } from '../approval/approval-policy.ts';
+import type { PayeeStanding } from '../approval/payees.ts';
 import { CURRENCIES, amountField } from './money.ts';
 
 export const REASON_MAX = 500;
@@ -105,6 +106,8 @@ export type RequestEvent = { at: string } & (
   /** An execute's answer did not come through (`code`: timeout, network, server, bad_response); Dollr is asked. */
   | { type: 'execute_unanswered'; referenceId: string; code: string }
   | { type: 'slack_failed'; event: string; message: string }
+  /** The payee list changed for this payout's account since it was requested: what the list says now. */
+  | { type: 'payee_changed'; now: PayeeStanding }
 );
 
 /** The Dollr side of an approved request: one attempt, one reference, never replaced. */
@@ -183,6 +186,8 @@ export interface MoneyRequest {
   reservation?: Reservation;
   /** The approver whose approval completed the rule (or who rejected it). */
   approverId?: string;
+  /** Payouts: the account's standing against the payee list when the request was made. */
+  payee?: PayeeStanding;
   attempt?: Attempt;
   /** Why it failed, in Dollr's or our words. */
   failure?: string;

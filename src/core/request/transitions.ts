@@ -4,6 +4,7 @@
  * started from the same record only one wins.
  */
 import type { ApproverSet } from '../approval/approval-policy.ts';
+import type { PayeeStanding } from '../approval/payees.ts';
 import { released, reservationFor } from '../approval/daily-limit.ts';
 import { ok, refuse, type RefusalOf, type Result } from '../result.ts';
 import {
@@ -130,6 +131,11 @@ export function recordUnanswered(request: MoneyRequest, code: string, now: Date)
   const referenceId = request.attempt?.referenceId;
   if (!referenceId) throw new Error(`Request ${request.id} has no reference`);
   return advance(request, now, {}, { type: 'execute_unanswered', referenceId, code });
+}
+
+/** The payee list says something else of the account now; the request keeps what it was made with. */
+export function recordPayeeChange(request: MoneyRequest, now: PayeeStanding, at: Date): MoneyRequest {
+  return advance(request, at, {}, { type: 'payee_changed', now });
 }
 
 /** A Slack delivery failed; kept in the trail. */

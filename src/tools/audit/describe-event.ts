@@ -31,6 +31,13 @@ const RENDERERS: Record<string, Renderer> = {
   status: { uses: ['execution'], render: (event) => describeExecution(event.execution) },
   failed: { uses: ['message'], render: (event) => [text(event.message)] },
   attention: { uses: ['message'], render: (event) => [text(event.message)] },
+  payee_changed: {
+    uses: ['now'],
+    render: (event) => {
+      const now = (event.now ?? {}) as Record<string, unknown>;
+      return [labelled('payee_now', now.kind === 'named' ? `${text(now.name)} (${text(now.currency)})` : now.kind)];
+    },
+  },
   execute_unanswered: {
     uses: ['referenceId', 'code'],
     render: (event) => [labelled('reference_id', event.referenceId), labelled('outcome', event.code)],

@@ -29,7 +29,7 @@ export function approvalCard(request: MoneyRequest, freeze?: Freeze): SlackMessa
       type: 'section',
       fields: [
         { type: 'mrkdwn', text: `*Amount*\n${amountText(request)}` },
-        ...idFields(details).map((text) => ({ type: 'mrkdwn' as const, text })),
+        ...idFields(request).map((text) => ({ type: 'mrkdwn' as const, text })),
         { type: 'mrkdwn', text: `*Requested by*\n${mention(request.requesterId)}` },
         { type: 'mrkdwn', text: `*Request ID*\n\`${request.id}\`` },
       ],

@@ -28,18 +28,34 @@ export function amountText(request: Pick<MoneyRequest, 'details' | 'attempt'>): 
   );
 }
 
-/** "Refund of 25.50 (in the original payment's currency) for payment 4411". */
-export function summary(request: Pick<MoneyRequest, 'details' | 'attempt'>): string {
+/** "Refund of 25.50 (in the original payment's currency) for payment 4411", "Payout of 10.00 USD to Acme (account 7)". */
+export function summary(request: Pick<MoneyRequest, 'details' | 'attempt' | 'payee'>): string {
   const { details } = request;
   return details.kind === 'refund'
     ? `Refund of ${amountText(request)} for payment ${details.originalPaymentIntentId}`
-    : `Payout of ${amountText(request)} to payout account ${details.payoutAccountId}`;
+    : `Payout of ${amountText(request)} to ${payeeText(request)}`;
 }
 
-export function idFields(details: RequestDetails): string[] {
-  return details.kind === 'refund'
-    ? [`*Original payment ID*\n${details.originalPaymentIntentId}`]
-    : [`*Payout account ID*\n${details.payoutAccountId}`];
+/** "Acme Supplies Ltd (account 7)" for a named payee, else "payout account 7". Escaped. */
+function payeeText(request: Pick<MoneyRequest, 'details' | 'payee'>): string {
+  const { details, payee } = request;
+  if (details.kind !== 'payout') return '';
+  return payee?.kind === 'named'
+    ? `${escapeMrkdwn(payee.name)} (account ${details.payoutAccountId})`
+    : `payout account ${details.payoutAccountId}`;
+}
+
+/** The card's field for what the money is about: the payment refunded, or who is paid. */
+export function idFields(request: Pick<MoneyRequest, 'details' | 'payee'>): string[] {
+  const { details, payee } = request;
+  if (details.kind === 'refund') return [`*Original payment ID*\n${details.originalPaymentIntentId}`];
+  if (payee?.kind === 'named') {
+    const note = payee.note ? `\n_${escapeMrkdwn(payee.note)}_` : '';
+    return [`*Payee*\n${escapeMrkdwn(payee.name)}\naccount ${details.payoutAccountId}, ${payee.currency}${note}`];
+  }
+  const standing =
+    payee?.kind === 'unnamed' ? ':warning: not on the payee list: one more approval needed' : '(not on a payee list)';
+  return [`*Payout account ID*\n${details.payoutAccountId} ${standing}`];
 }
 
 export const STATE_LABELS: Record<RequestState, string> = {

@@ -8,7 +8,7 @@ import type { Freeze } from '../../../core/approval/freeze.ts';
 import { displayAmount, formatMinor, toMinor } from '../../../core/request/money.ts';
 import type { MoneyRequest, RequestDetails } from '../../../core/request/request.ts';
 import type { Refusal } from '../../../core/result.ts';
-import { mention } from '../mrkdwn.ts';
+import { escapeMrkdwn, mention } from '../mrkdwn.ts';
 import { utcMinute } from './describe-request.ts';
 import { plural } from '../../../core/plural.ts';
 
@@ -64,6 +64,16 @@ export function refusalText(refusal: Refusal): string {
       );
     case 'not_an_admin':
       return 'Only the admins configured for this app (ADMINS) can freeze or unfreeze executions.';
+    case 'unknown_payee':
+      return (
+        `Payout account ${refusal.payoutAccountId} is not on the payee list, and payouts go to listed payees only. ` +
+        'Choose a payee, or ask an admin to add this account to the payee list in the approval policy.'
+      );
+    case 'payee_currency':
+      return (
+        `${escapeMrkdwn(refusal.payee.name)} (account ${refusal.payee.payoutAccountId}) is paid in ` +
+        `${refusal.payee.currency}: choose ${refusal.payee.currency}, or ask an admin to correct the payee list.`
+      );
   }
 }
 

@@ -1,4 +1,5 @@
 /** A request's trail, one line per event, for `/dollr status`. */
+import type { PayeeStanding } from '../../../core/approval/payees.ts';
 import type { MoneyRequest, RequestEvent } from '../../../core/request/request.ts';
 import { escapeMrkdwn, mention } from '../mrkdwn.ts';
 import { utcSecond } from './describe-request.ts';
@@ -41,7 +42,14 @@ function describeEvent(event: RequestEvent): string {
         `Dollr's answer to the execute did not come through (${escapeMrkdwn(event.code)}); ` +
         'asking with the same reference'
       );
+    case 'payee_changed':
+      return `payee list changed for this account: ${standingText(event.now)} (this request keeps its payee as requested)`;
     case 'slack_failed':
       return `Slack delivery failed (${escapeMrkdwn(event.event)}): ${told(event.message)}`;
   }
+}
+
+function standingText(standing: PayeeStanding): string {
+  if (standing.kind === 'named') return `now "${escapeMrkdwn(standing.name)}", paid in ${standing.currency}`;
+  return standing.kind === 'unnamed' ? 'no longer on the payee list' : 'there is no payee list any more';
 }

@@ -50,7 +50,12 @@ export function dollrCommand(services: SlackServices) {
         // The trigger_id lives 3 seconds: open the modal before anything else.
         await client.views.open({
           trigger_id: command.trigger_id,
-          view: requestModal(parsed.operation, parsed.prefill, { channelId: command.channel_id }),
+          view: requestModal(
+            parsed.operation,
+            parsed.prefill,
+            { channelId: command.channel_id },
+            services.operations.payees,
+          ),
         });
         return;
       case 'status': {

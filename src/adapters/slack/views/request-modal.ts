@@ -3,6 +3,7 @@
  * operation's one zod schema, with each problem mapped to the input block it belongs to.
  */
 import type { ModalView, PlainTextInput, StaticSelect } from '@slack/types';
+import type { Payee, PayeeList } from '../../../core/approval/payees.ts';
 import { CURRENCIES } from '../../../core/request/money.ts';
 import {
   payoutInputSchema,
@@ -30,27 +31,32 @@ export interface ModalContext {
 const ID_MAX = 15;
 const AMOUNT_MAX = 20;
 
-export function requestModal(operation: Operation, prefill: RequestPrefill, context: ModalContext): ModalView {
-  const idField = operation === 'refund' ? FIELDS.originalPaymentIntentId : FIELDS.payoutAccountId;
-  const blocks: ModalView['blocks'] = [
-    textInput(
-      idField,
-      operation === 'refund' ? 'Original payment ID' : 'Payout account ID',
-      prefill.id && firstChars(prefill.id, ID_MAX),
-      {
-        maxLength: ID_MAX,
-        hint:
-          operation === 'refund'
-            ? "Dollr's ID of the completed payment to refund, e.g. 4411"
-            : "Dollr's ID of the payout account, e.g. 7",
-      },
-    ),
+export function requestModal(
+  operation: Operation,
+  prefill: RequestPrefill,
+  context: ModalContext,
+  payees?: PayeeList,
+): ModalView {
+  const id = prefill.id && firstChars(prefill.id, ID_MAX);
+  const blocks: ModalView['blocks'] =
+    operation === 'refund'
+      ? [
+          textInput(FIELDS.originalPaymentIntentId, 'Original payment ID', id, {
+            maxLength: ID_MAX,
+            hint: "Dollr's ID of the completed payment to refund, e.g. 4411",
+          }),
+        ]
+      : payeeInputs(id, payees);
+  blocks.push(
     textInput(FIELDS.amount, 'Amount', prefill.amount && firstChars(prefill.amount, AMOUNT_MAX), {
       maxLength: AMOUNT_MAX,
       hint: operation === 'refund' ? "In the original payment's currency, e.g. 25.50" : 'For example 100 or 25.50',
     }),
-  ];
-  if (operation === 'payout') blocks.push(currencySelect(prefill.currency));
+  );
+  if (operation === 'payout') {
+    const listed = payees?.payees.find((p) => String(p.payoutAccountId) === id);
+    blocks.push(currencySelect(prefill.currency ?? listed?.currency));
+  }
   // Slack refuses a form whose prefilled text is longer than its input allows: shorten it, and say so.
   const reason = prefill.reason === undefined ? undefined : firstChars(prefill.reason, REASON_MAX);
   const shortened = reason !== prefill.reason;
@@ -76,6 +82,60 @@ export function requestModal(operation: Operation, prefill: RequestPrefill, cont
     close: { type: 'plain_text', text: 'Cancel' },
     blocks,
   };
+}
+
+/**
+ * Who is paid: without a payee list, the account ID as typed; with one, a select of the named payees
+ * (Slack filters it as you type) and, when the policy allows accounts not on it, a field for one.
+ */
+function payeeInputs(prefillId: string | undefined, list: PayeeList | undefined): ModalView['blocks'] {
+  if (!list) {
+    return [
+      textInput(FIELDS.payoutAccountId, 'Payout account ID', prefillId, {
+        maxLength: ID_MAX,
+        hint: "Dollr's ID of the payout account, e.g. 7",
+      }),
+    ];
+  }
+  const option = (p: Payee) => ({
+    text: {
+      type: 'plain_text' as const,
+      text: firstChars(`${p.name} (account ${p.payoutAccountId}, ${p.currency})`, 75),
+    },
+    value: String(p.payoutAccountId),
+  });
+  const listed = list.payees.find((p) => String(p.payoutAccountId) === prefillId);
+  const select: StaticSelect = {
+    type: 'static_select',
+    action_id: FIELD_ACTION,
+    placeholder: { type: 'plain_text', text: 'Type to find a payee' },
+    options: list.payees.map(option),
+    ...(listed ? { initial_option: option(listed) } : {}),
+  };
+  const blocks: ModalView['blocks'] = [
+    {
+      type: 'input',
+      block_id: FIELDS.payoutAccountId,
+      label: { type: 'plain_text', text: 'Payee' },
+      optional: list.allowUnnamed,
+      element: select,
+    },
+  ];
+  if (list.allowUnnamed) {
+    blocks.push({
+      ...textInput(
+        FIELDS.unnamedPayoutAccountId,
+        'Or a payout account not on the list',
+        listed ? undefined : prefillId,
+        {
+          maxLength: ID_MAX,
+          hint: 'Needs one more approval than a listed payee.',
+        },
+      ),
+      optional: true,
+    } as ModalView['blocks'][number]);
+  }
+  return blocks;
 }
 
 function textInput(
@@ -126,6 +186,16 @@ export function parseRequestModal(operation: Operation, values: ViewValues): Mod
     const state = values[blockId]?.[FIELD_ACTION];
     return state?.selected_option?.value ?? state?.value ?? undefined;
   };
+  // With a payee list that allows accounts not on it: a payee, or a typed account, not both.
+  const chosen = read(FIELDS.payoutAccountId);
+  const typed = read(FIELDS.unnamedPayoutAccountId)?.trim() || undefined;
+  if (chosen && typed) {
+    return { ok: false, errors: { [FIELDS.unnamedPayoutAccountId]: 'Choose a payee or type an account, not both.' } };
+  }
+  if (!chosen && !typed && values[FIELDS.payoutAccountId]?.[FIELD_ACTION]?.type === 'static_select') {
+    const orTyped = values[FIELDS.unnamedPayoutAccountId] ? ', or type an account not on the list' : '';
+    return { ok: false, errors: { [FIELDS.payoutAccountId]: `Choose a payee${orTyped}.` } };
+  }
   const parsed =
     operation === 'refund'
       ? refundInputSchema.safeParse({
@@ -136,7 +206,7 @@ export function parseRequestModal(operation: Operation, values: ViewValues): Mod
         })
       : payoutInputSchema.safeParse({
           kind: 'payout',
-          payoutAccountId: read(FIELDS.payoutAccountId),
+          payoutAccountId: chosen ?? typed,
           amount: read(FIELDS.amount),
           currency: read(FIELDS.currency),
           reason: read(FIELDS.reason),

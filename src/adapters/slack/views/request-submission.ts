@@ -1,13 +1,21 @@
 /** A submitted refund or payout modal: validate, store, ack, then post the card. */
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import type { MoneyRequest, Operation } from '../../../core/request/request.ts';
-import type { Result } from '../../../core/result.ts';
+import type { Refusal, Result } from '../../../core/result.ts';
 import { refusalText } from '../blocks/outcome-text.ts';
 import { FIELDS, requestIdFor } from '../ids.ts';
 import type { SlackServices } from '../services.ts';
 import { parseModalContext, parseRequestModal, type ViewValues } from './request-modal.ts';
 
 type Args = SlackViewMiddlewareArgs & AllMiddlewareArgs;
+
+/** Where in the form a refusal is shown: under the field to change. */
+const FIELD_OF_REFUSAL: Partial<Record<Refusal['code'], string>> = {
+  over_maximum: FIELDS.amount,
+  over_daily_limit: FIELDS.amount,
+  unknown_payee: FIELDS.payoutAccountId,
+  payee_currency: FIELDS.currency,
+};
 
 const formError = (message: string) => ({ response_action: 'errors' as const, errors: { [FIELDS.reason]: message } });
 
@@ -42,8 +50,7 @@ export function requestSubmission(operation: Operation, services: SlackServices)
       return;
     }
     if (!result.ok && result.code !== 'duplicate_submission') {
-      const field =
-        result.code === 'over_maximum' || result.code === 'over_daily_limit' ? FIELDS.amount : FIELDS.reason;
+      const field = FIELD_OF_REFUSAL[result.code] ?? FIELDS.reason;
       await ack({ response_action: 'errors', errors: { [field]: refusalText(result) } });
       return;
     }
