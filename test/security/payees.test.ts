@@ -83,7 +83,7 @@ describe('named payees', () => {
     await waitForThread(s, card, /COMPLETED/);
   });
 
-  it('refuses an account not on the list, even from a forged submission, and a payee in the wrong currency', async () => {
+  it('refuses an account not on the list, even forged, and a payee in the wrong currency', async () => {
     const s = await start({ APPROVAL_POLICY: policy() });
     const { answer } = await submitPayout(s, '9', { currency: 'USD', reason: 'forged' });
     expect(answer.json()).toMatchObject({
@@ -116,7 +116,7 @@ describe('named payees', () => {
     expect(cardText(s, card)).toContain('*Payout account ID*\\n7 (not on a payee list)');
   });
 
-  it('records a change of the list in the trail of the open requests it touches, keeping the requested name', async () => {
+  it('records a list change in the trail of the open requests it touches, keeping the requested name', async () => {
     // A store that outlives a restart.
     const s = await start({ APPROVAL_POLICY: policy(), STORE_URL: `sqlite://${join(dir, 'store.sqlite')}` });
     const card = await person(s, REQUESTER).request('payout 7 40 USD before the rename');

@@ -303,7 +303,8 @@ describe('payees', () => {
 
   it('refuse an account listed twice, a long name, a bad currency, and allow_unnamed_payees without a list', () => {
     const twice =
-      'payees:\n  - {name: A, payout_account_id: 7, currency: USD}\n  - {name: B, payout_account_id: 7, currency: LRD}\n';
+      'payees:\n  - {name: A, payout_account_id: 7, currency: USD}\n' +
+      '  - {name: B, payout_account_id: 7, currency: LRD}\n';
     expect(problemsOf(twice)).toEqual([
       'payees[1].payout_account_id: account 7 is listed twice (first as payees[0]) (line 3)',
     ]);

@@ -110,7 +110,7 @@ const rule = mapping(
 const PAYEE_NAME_MAX = 50;
 const PAYEE_NOTE_MAX = 150;
 /** Slack's static select holds at most 100 options. */
-export const PAYEES_MAX = 100;
+const PAYEES_MAX = 100;
 
 const payee = mapping(
   {

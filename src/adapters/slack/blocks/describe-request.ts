@@ -28,7 +28,10 @@ export function amountText(request: Pick<MoneyRequest, 'details' | 'attempt'>): 
   );
 }
 
-/** "Refund of 25.50 (in the original payment's currency) for payment 4411", "Payout of 10.00 USD to Acme (account 7)". */
+/**
+ * "Refund of 25.50 (in the original payment's currency) for payment 4411",
+ * "Payout of 10.00 USD to Acme (account 7)".
+ */
 export function summary(request: Pick<MoneyRequest, 'details' | 'attempt' | 'payee'>): string {
   const { details } = request;
   return details.kind === 'refund'

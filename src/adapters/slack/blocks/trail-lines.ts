@@ -43,7 +43,10 @@ function describeEvent(event: RequestEvent): string {
         'asking with the same reference'
       );
     case 'payee_changed':
-      return `payee list changed for this account: ${standingText(event.now)} (this request keeps its payee as requested)`;
+      return (
+        `payee list changed for this account: ${standingText(event.now)} ` +
+        '(this request keeps its payee as requested)'
+      );
     case 'slack_failed':
       return `Slack delivery failed (${escapeMrkdwn(event.event)}): ${told(event.message)}`;
   }
