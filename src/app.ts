@@ -28,6 +28,7 @@ import { createStore, type Store } from './adapters/store/create-store.ts';
 import { parseStoreUrl } from './adapters/store/store-url.ts';
 import { systemClock } from './adapters/system-clock.ts';
 import { secretsOf, type Config } from './config.ts';
+import { checkDollrCredentials } from './startup-checks.ts';
 import type { ApprovalPolicy } from './core/approval/approval-policy.ts';
 import { currentFreeze } from './core/approval/freeze.ts';
 import { recordPayeeChanges } from './core/approval/payee-changes.ts';
@@ -177,6 +178,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     gateway,
     async start() {
       await checkSlackToken(slack.app);
+      await checkDollrCredentials(gateway, logger);
       const { port, healthServer } = await listen(slack.app, config, health, overrides.host);
       const metricsServer =
         config.metricsPort === undefined

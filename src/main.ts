@@ -1,9 +1,10 @@
 /** The entry point and the only reader of process.env: configuration, the app, signals. */
 import { existsSync } from 'node:fs';
-import { createApp, type DollrSlackApp } from './app.ts';
+import { createApp, type DollrSlackApp, type RunningApp } from './app.ts';
 import { PolicyFileError } from './adapters/policy/load-policy.ts';
 import { isStoreError } from './adapters/store/store-error.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
+import { StartupError } from './startup-checks.ts';
 import { answerArguments } from './usage.ts';
 
 const USAGE = `npm start: dollr-slack, configured by the environment (and ./.env when it exists).
@@ -38,7 +39,20 @@ async function main(): Promise<void> {
   // The last resort: every failure is meant to be handled where it happens, but a rejection that
   // slips through must not end a process that may be following money. Logged (redacted), not fatal.
   process.on('unhandledRejection', (error) => app.logger.error('unhandled rejection; the app goes on', { error }));
-  const running = await app.start();
+  let running: RunningApp;
+  try {
+    running = await app.start();
+  } catch (error) {
+    const cannot = (why: string) => {
+      process.stderr.write(`dollr-slack cannot start.\n${why}\n`);
+      process.exit(1);
+    };
+    if (error instanceof StartupError) return cannot(error.message);
+    if ((error as { code?: unknown }).code === 'EADDRINUSE') {
+      return cannot(`Port ${config.port} is used by another program: stop it, or set PORT to a free port.`);
+    }
+    throw error;
+  }
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -104,10 +104,15 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     });
     return { app, running, sender };
   };
+  // A start that fails (a test of start-up checks) leaves no fake server behind.
+  const launched = await launch().catch(async (error: unknown) => {
+    await Promise.all([slack.close(), dollr.close()]);
+    throw error;
+  });
   const system: System = {
     slack,
     dollr,
-    ...(await launch()),
+    ...launched,
     config,
     logLines,
     async restart() {

@@ -52,6 +52,8 @@ export interface DollrClientOptions {
 export interface DollrClient extends PaymentsGateway {
   /** Closes the connections of the Agent this client created; a passed-in dispatcher is left alone. */
   close(): Promise<void>;
+  /** Asks Dollr for an access token: resolves when the credentials work, rejects with Dollr's error. */
+  checkCredentials(): Promise<void>;
 }
 
 /** A fee estimate is a nicety on the card; it never holds a request up for long. */
@@ -191,6 +193,9 @@ export function createDollrClient(options: DollrClientOptions): DollrClient {
       return toFeePreview(await raceDeadline(authed(exchange), feePreviewTimeoutMs, late), what);
     },
 
+    async checkCredentials() {
+      await tokens.get();
+    },
     async close() {
       await ownAgent?.close();
     },

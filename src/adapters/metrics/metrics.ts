@@ -48,6 +48,13 @@ export function createMetrics() {
     ['endpoint', 'outcome'],
     CALL_BUCKETS,
   );
+  const dollrReachable = new Gauge({
+    name: 'dollr_slack_dollr_reachable',
+    help:
+      "1 when Dollr's last answer came back (whatever it said), " +
+      '0 when the last call got no answer (timeout, network).',
+    registers: [registry],
+  });
   const statusPolls = counter(
     'dollr_slack_status_polls_total',
     "Status queries to Dollr by operation and result (Dollr's status, unknown when Dollr has no record, error).",
@@ -87,8 +94,10 @@ export function createMetrics() {
       return { contentType: registry.contentType, body: await merged.metrics() };
     },
     transition: (operation: string, state: string) => transitions.inc({ operation, state }),
-    dollrCall: (endpoint: string, outcome: string, seconds: number) =>
-      dollrCalls.observe({ endpoint, outcome }, seconds),
+    dollrCall(endpoint: string, outcome: string, seconds: number) {
+      dollrCalls.observe({ endpoint, outcome }, seconds);
+      dollrReachable.set(outcome === 'timeout' || outcome === 'network' ? 0 : 1);
+    },
     statusPoll: (operation: string, result: string) => statusPolls.inc({ operation, result }),
     slackCall: (method: string, outcome: string, seconds: number) => slackCalls.observe({ method, outcome }, seconds),
     laneWait: (lane: Lane, seconds: number) =>
