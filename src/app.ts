@@ -25,6 +25,7 @@ import { createMessageSender } from './adapters/slack/message-sender.ts';
 import { createSlackPacing } from './adapters/slack/slack-pacing.ts';
 import { createUserDirectory } from './adapters/slack/user-directory.ts';
 import { createStore, type Store } from './adapters/store/create-store.ts';
+import { limitBodies, SLOW_SENDER_LIMITS } from './adapters/http/body-limit.ts';
 import { parseStoreUrl } from './adapters/store/store-url.ts';
 import { systemClock } from './adapters/system-clock.ts';
 import { secretsOf, type Config } from './config.ts';
@@ -242,7 +243,10 @@ function slackApp(config: Config, health: ReturnType<typeof healthRoutes>, logge
   const ackPriority = createAckPriority();
   // Acks first: Bolt's receiver gives no hook on when an HTTP answer has been sent, so its request
   // listener is wrapped to count the answers still owed; work after an ack waits for them (after-ack.ts).
-  if (receiver instanceof HTTPReceiver) receiver.requestListener = ackPriority.track(receiver.requestListener);
+  // Outermost, a bound on the body: Bolt would read any body whole before checking its signature.
+  if (receiver instanceof HTTPReceiver) {
+    receiver.requestListener = limitBodies(ackPriority.track(receiver.requestListener));
+  }
   // Initialisation (auth.test) waits for start(), so that a bad token stops the start with a clear error.
   const app = new App({
     token: config.slack.botToken,
@@ -341,7 +345,7 @@ async function listen(
     const { server, port } = await startHealthServer(health, config.port, host);
     return { port, healthServer: server };
   }
-  const server = (await app.start({ port: config.port, ...(host ? { host } : {}) })) as Server;
+  const server = (await app.start({ port: config.port, ...(host ? { host } : {}) }, SLOW_SENDER_LIMITS)) as Server;
   return { port: (server.address() as AddressInfo).port };
 }
 

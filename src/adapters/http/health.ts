@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SLOW_SENDER_LIMITS } from './body-limit.ts';
 import type { Logger, RequestStore } from '../../core/ports.ts';
 
 export interface HealthRoute {
@@ -43,7 +44,7 @@ export async function startHealthServer(
   port: number,
   host?: string,
 ): Promise<{ server: Server; port: number }> {
-  const server = createServer((req, res) => {
+  const server = createServer(SLOW_SENDER_LIMITS, (req, res) => {
     const route = routes.find((r) => r.path === (req.url ?? '').split('?')[0] && r.method.includes(req.method ?? ''));
     if (route) return route.handler(req, res);
     res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not_found"}');
