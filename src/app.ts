@@ -19,12 +19,14 @@ import { instrumentGateway, instrumentStore } from './adapters/metrics/instrumen
 import { createMetrics, type Metrics } from './adapters/metrics/metrics.ts';
 import { loadApprovalPolicy } from './adapters/policy/load-policy.ts';
 import { createAckPriority } from './adapters/slack/after-ack.ts';
+import { createCardDestinations } from './adapters/slack/card-destination.ts';
 import { registerListeners } from './adapters/slack/register-listeners.ts';
 import { slackAgent } from './adapters/slack/slack-agent.ts';
 import { createMessageSender } from './adapters/slack/message-sender.ts';
 import { createSlackPacing } from './adapters/slack/slack-pacing.ts';
 import { createUserDirectory } from './adapters/slack/user-directory.ts';
 import { createStore, type Store } from './adapters/store/create-store.ts';
+import { raceDeadline } from './adapters/deadline.ts';
 import { limitBodies, SLOW_SENDER_LIMITS } from './adapters/http/body-limit.ts';
 import { parseStoreUrl } from './adapters/store/store-url.ts';
 import { systemClock } from './adapters/system-clock.ts';
@@ -72,7 +74,12 @@ export interface RunningApp {
   port?: number;
   /** Where GET /metrics answers: METRICS_PORT's port when set, else `port`. */
   metricsPort?: number;
-  /** Stops taking requests, lets calls under way finish and be stored (bounded), releases leases. */
+  /** Resolves once every Slack request taken so far has been handled, after its ack too. */
+  handled(): Promise<void>;
+  /**
+   * Stops taking requests, finishes handling those taken (a click acked just before a deploy is
+   * recorded), lets calls under way finish and be stored (bounded), releases leases.
+   */
   stop(): Promise<void>;
 }
 
@@ -170,6 +177,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     operations,
     logger,
     approvalChannel: config.approvalChannel,
+    destinations: createCardDestinations(slack.app.client, logger),
     allowedChannels: config.allowedChannels,
     afterAck: slack.afterAck,
   });
@@ -196,11 +204,16 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       return {
         port,
         metricsPort,
+        handled: slack.handled,
         async stop() {
           stopping = true;
           logger.info('dollr-slack stopping');
           await slack.app.stop(); // No new requests from Slack.
-          await worker.stop(stopBudgetMs(config));
+          const budgetMs = stopBudgetMs(config);
+          await raceDeadline(slack.handled(), budgetMs, () => new Error('still handling')).catch(() =>
+            logger.warn('stopping while Slack requests are still being handled', { budgetMs }),
+          );
+          await worker.stop(budgetMs);
           healthServer?.close();
           metricsServer?.server.close();
           await gateway.close();
@@ -258,7 +271,21 @@ function slackApp(config: Config, health: ReturnType<typeof healthRoutes>, logge
   app.error(async (error) => {
     logger.error('unhandled error in a Slack listener', { error });
   });
-  return { app, afterAck: ackPriority.afterAck };
+  // Every request's handling, including what its listener does after the ack, so a stop can wait for it.
+  const handling = new Set<Promise<void>>();
+  app.use(async ({ next }) => {
+    const work = next();
+    handling.add(work);
+    try {
+      await work;
+    } finally {
+      handling.delete(work);
+    }
+  });
+  const handled = async (): Promise<void> => {
+    while (handling.size > 0) await Promise.allSettled([...handling]);
+  };
+  return { app, afterAck: ackPriority.afterAck, handled };
 }
 
 /** Telling Slack what happened, and driving the money: the outbox, the executor and the worker that runs both. */

@@ -116,6 +116,8 @@ interface Instance {
   running: RunningApp;
   url: string;
   dead: boolean;
+  /** Resolves when the schedule kills the process. */
+  died: Promise<void>;
   release(): void;
 }
 
@@ -141,9 +143,14 @@ export async function runSchedule(plan: SchedulePlan, index: number): Promise<Sc
   async function launch(name: string, crashAt?: Checkpoint): Promise<Instance> {
     const view = processStore(shared, world);
     let instance: Instance | undefined;
+    let killed = () => {};
+    const died = new Promise<void>((resolve) => {
+      killed = resolve;
+    });
     const checkpoint = (reached: Checkpoint) => {
       if (reached !== crashAt || !instance || instance.dead) return;
       instance.dead = true;
+      killed();
       view.freeze();
       step(`${name} killed at ${reached}`);
       restarting = new Promise<void>((resolve) =>
@@ -166,7 +173,7 @@ export async function runSchedule(plan: SchedulePlan, index: number): Promise<Sc
       checkpoint,
     });
     const running = await app.start();
-    instance = { name, running, url: `http://127.0.0.1:${running.port}`, dead: false, release: view.release };
+    instance = { name, running, url: `http://127.0.0.1:${running.port}`, dead: false, died, release: view.release };
     instances.push(instance);
     step(`${name} started`);
     return instance;
@@ -235,6 +242,8 @@ export async function runSchedule(plan: SchedulePlan, index: number): Promise<Sc
         step(`${card.requestId}: approve -> ${(click as { status?: number }).status ?? String(click)}`);
       }),
     );
+    // A click is answered before it is recorded: wait until the processes have handled them all (or died).
+    await Promise.all(instances.map((instance) => Promise.race([instance.running.handled(), instance.died])));
 
     const settled = await waitForSettled(shared, tracked, world);
     step(settled ? 'every approved request ended' : `not every approved request ended within ${SETTLE_WITHIN_MS} ms`);
