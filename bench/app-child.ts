@@ -71,7 +71,10 @@ async function startBaseline(
     await ack();
     if (openModal && command.text.startsWith('refund')) {
       await client.views
-        .open({ trigger_id: command.trigger_id, view: requestModal('refund', {}, { channelId: command.channel_id }) })
+        .open({
+          trigger_id: command.trigger_id,
+          view: requestModal('refund', {}, { channelId: command.channel_id, cardChannelId: command.channel_id }),
+        })
         .catch(() => undefined);
     }
   });

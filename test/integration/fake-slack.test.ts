@@ -291,12 +291,14 @@ describe('fake Slack Web API through @slack/web-api', () => {
     expect(
       (await platformError(client.chat.postEphemeral({ channel: 'GPRIVATE1', user: 'U0ALICE', text: 'x' }))).error,
     ).toBe('channel_not_found');
-    // A public channel takes posts without the bot in it (chat:write.public), but not reads.
-    const posted = await client.chat.postMessage({ channel: 'CPUBLIC01', text: 'x' });
-    expect((await platformError(client.conversations.history({ channel: 'CPUBLIC01' }))).error).toBe('not_in_channel');
-    expect((await platformError(client.conversations.replies({ channel: 'CPUBLIC01', ts: posted.ts! }))).error).toBe(
+    // A public channel the bot is not in takes neither posts (no chat:write.public) nor reads.
+    expect((await platformError(client.chat.postMessage({ channel: 'CPUBLIC01', text: 'x' }))).error).toBe(
       'not_in_channel',
     );
+    expect((await platformError(client.conversations.history({ channel: 'CPUBLIC01' }))).error).toBe('not_in_channel');
+    // The bot's direct messages take posts, but reading them needs im:history, which it does not ask for.
+    await client.chat.postMessage({ channel: 'U0ALICE', text: 'x' });
+    expect((await platformError(client.conversations.history({ channel: 'DALICE' }))).error).toBe('missing_scope');
     // A channel archived after the card was posted refuses its updates and replies too.
     const card = await client.chat.postMessage({ channel: 'C0LATER01', text: 'card' });
     fake.setConversation('C0LATER01', { archived: true });

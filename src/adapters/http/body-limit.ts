@@ -38,7 +38,15 @@ export function limitBodies(listener: RequestListener, maxBytes = MAX_BODY_BYTES
     req.on('end', () => {
       if (size > maxBytes) return;
       (req as IncomingMessage & { rawBody?: Buffer }).rawBody = Buffer.concat(chunks);
-      listener(req, res);
+      try {
+        listener(req, res);
+      } catch (error) {
+        // What Bolt's server does with a throw from its listener, which now runs here: an unknown
+        // path is 404, anything else 500.
+        if (res.headersSent) return;
+        const unknownPath = (error as { code?: unknown }).code === 'slack_bolt_http_receiver_deferred_request_error';
+        res.writeHead(unknownPath ? 404 : 500).end();
+      }
     });
     // A sender that goes away mid-body: nothing to answer.
     req.on('error', () => req.destroy());

@@ -1,12 +1,15 @@
 /** What the Slack listeners use: the use cases, and how this Slack app is set up. Wired in app.ts. */
 import type { Operations } from '../../core/operations.ts';
 import type { Logger } from '../../core/ports.ts';
+import type { CardDestinations } from './card-destination.ts';
 
 export interface SlackServices {
   operations: Operations;
   logger: Logger;
   /** When set, every card goes here instead of the channel the command was used in. */
   approvalChannel?: string;
+  /** Whether the bot can post a card where it would go, and read its thread. */
+  destinations: CardDestinations;
   /** When set, the only channels where /dollr works. */
   allowedChannels?: readonly string[];
   /** Awaited right after an ack, before the work it sets off: see after-ack.ts. */

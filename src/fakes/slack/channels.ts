@@ -32,7 +32,10 @@ export type ChannelStore = ReturnType<typeof createChannelStore>;
 export interface ConversationSettings {
   /** false: Slack answers channel_not_found, whatever the call. */
   exists?: boolean;
-  /** Whether the bot is a member. Public channels take posts anyway (chat:write.public); others do not. */
+  /**
+   * Whether the bot is a member. Where it is not, Slack refuses its posts and reads: not_in_channel in a
+   * public channel (the manifest does not ask for chat:write.public), channel_not_found elsewhere.
+   */
   member?: boolean;
   archived?: boolean;
 }
@@ -61,16 +64,17 @@ export function createChannelStore(bot: BotIdentity, now: () => number) {
   /**
    * Slack's refusal of a post (or update) into, or a read of, this conversation, if any: a
    * conversation that does not exist or is private to the bot (channel_not_found), an archived
-   * one (is_archived), history of a public channel the bot is not in (not_in_channel).
+   * one (is_archived), a public channel the bot is not in (not_in_channel), the history of a direct
+   * message (missing_scope: the manifest asks for no im:history or mpim:history).
    */
   function refusal(channel: string, access: Access): { error: string } | undefined {
-    const conversation = settings.get(resolveChannel(channel)) ?? {};
+    const id = resolveChannel(channel);
+    const conversation = settings.get(id) ?? {};
     if (conversation.exists === false) return { error: 'channel_not_found' };
     if (conversation.archived && access === 'post') return { error: 'is_archived' };
+    if (access === 'read' && id.startsWith('D')) return { error: 'missing_scope' };
     if (conversation.member !== false) return undefined;
-    const isPublic = resolveChannel(channel).startsWith('C');
-    if (!isPublic) return { error: 'channel_not_found' };
-    return access === 'read' ? { error: 'not_in_channel' } : undefined;
+    return { error: id.startsWith('C') ? 'not_in_channel' : 'channel_not_found' };
   }
 
   function find(channel: string, ts: string): FakeMessage | undefined {

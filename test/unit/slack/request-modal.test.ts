@@ -5,9 +5,11 @@ import { parseModalContext, parseRequestModal, requestModal } from '../../../src
 const text = (value: string | null) => ({ [FIELD_ACTION]: { type: 'plain_text_input', value } });
 
 describe('refund modal', () => {
-  it('prefills what the command said and keeps the context', () => {
-    const view = requestModal('refund', { id: '4411', amount: '25.50', reason: 'dup' }, { channelId: 'C123' });
+  it('prefills what the command said, says where the card goes and keeps the context', () => {
+    const context = { channelId: 'C123', cardChannelId: 'C999' };
+    const view = requestModal('refund', { id: '4411', amount: '25.50', reason: 'dup' }, context);
     expect(JSON.stringify(view.blocks)).toContain('"initial_value":"4411"');
+    expect(JSON.stringify(view.blocks)).toContain('The approval card goes to <#C999>');
     expect(parseModalContext(view.private_metadata!)).toEqual({ channelId: 'C123' });
     expect(view.title.text.length).toBeLessThanOrEqual(24);
   });

@@ -8,9 +8,26 @@ import type { Freeze } from '../../../core/approval/freeze.ts';
 import { displayAmount, formatMinor, toMinor } from '../../../core/request/money.ts';
 import type { MoneyRequest, RequestDetails } from '../../../core/request/request.ts';
 import type { Refusal } from '../../../core/result.ts';
-import { escapeMrkdwn, mention } from '../mrkdwn.ts';
+import type { DestinationProblem } from '../card-destination.ts';
+import { code, escapeMrkdwn, mention } from '../mrkdwn.ts';
 import { utcMinute } from './describe-request.ts';
 import { plural } from '../../../core/plural.ts';
+
+/** Why a request cannot be made from here: its card would go where the bot cannot post or read. */
+export function destinationText(problem: DestinationProblem, channelId: string, approvalChannel: boolean): string {
+  if (problem === 'direct_message') {
+    return (
+      'Approval cards are posted in a channel, where approvers see them, not in a direct message. ' +
+      `Use ${code('/dollr')} in a channel that @Dollr is in, or ask an admin to set APPROVAL_CHANNEL. ` +
+      'Nothing was saved.'
+    );
+  }
+  return approvalChannel
+    ? `I cannot post approval cards in <#${channelId}> (the APPROVAL_CHANNEL): ask an admin to invite ` +
+        `@Dollr there (${code('/invite @Dollr')}). Nothing was saved.`
+    : `I am not in <#${channelId}>, so nobody would see your request's approval card here. Invite me ` +
+        `with ${code('/invite @Dollr')}, or use ${code('/dollr')} in a channel I am in. Nothing was saved.`;
+}
 
 export function refusalText(refusal: Refusal): string {
   switch (refusal.code) {

@@ -1,7 +1,7 @@
 /** `/dollr ...`: help, a request modal, status, history, the freeze switch. Acks first, always. */
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { helpText } from '../blocks/help-text.ts';
-import { freezeSwitchText, refusalText } from '../blocks/outcome-text.ts';
+import { destinationText, freezeSwitchText, refusalText } from '../blocks/outcome-text.ts';
 import { historyAnswer } from '../blocks/history-answer.ts';
 import { statusAnswer } from '../blocks/status-answer.ts';
 import { code } from '../mrkdwn.ts';
@@ -45,19 +45,43 @@ export function dollrCommand(services: SlackServices) {
       case 'request':
         if (parsed.operation === 'payout' && !services.operations.payoutsConfigured)
           return ephemeral(refusalText({ code: 'payouts_not_configured' }));
-        await ack();
-        await services.afterAck();
-        // The trigger_id lives 3 seconds: open the modal before anything else.
-        await client.views.open({
-          trigger_id: command.trigger_id,
-          view: requestModal(
-            parsed.operation,
-            parsed.prefill,
-            { channelId: command.channel_id },
-            services.operations.payees,
-          ),
-        });
-        return;
+        {
+          await ack();
+          await services.afterAck();
+          // The trigger_id lives 3 seconds: the form opens right after the one check it needs.
+          const cardChannel = services.approvalChannel ?? command.channel_id;
+          const from = { id: command.channel_id, name: command.channel_name };
+          const problem = await services.destinations.check(cardChannel, from);
+          if (problem) {
+            await respond({
+              response_type: 'ephemeral',
+              text: destinationText(problem, cardChannel, services.approvalChannel !== undefined),
+            });
+            return;
+          }
+          try {
+            await client.views.open({
+              trigger_id: command.trigger_id,
+              view: requestModal(
+                parsed.operation,
+                parsed.prefill,
+                { channelId: command.channel_id, cardChannelId: cardChannel },
+                services.operations.payees,
+              ),
+            });
+          } catch (error) {
+            // After the ack the person sees only what the response URL says: never nothing.
+            services.logger.error('could not open the request form', { error });
+            const slackSaid = (error as { data?: { error?: string } }).data?.error;
+            await respond({
+              response_type: 'ephemeral',
+              text:
+                `I could not open the ${parsed.operation} form${slackSaid ? ` (Slack said ${code(slackSaid)})` : ''}. ` +
+                `Nothing was saved. Run ${code(`/dollr ${parsed.operation}`)} again.`,
+            });
+          }
+          return;
+        }
       case 'status': {
         if (!parsed.key) return ephemeral(`Which request? Use ${code('/dollr status <request ID or reference ID>')}.`);
         const key = parsed.key.slice(0, 64);

@@ -22,7 +22,7 @@ export interface RequestPrefill {
   reason?: string;
 }
 
-/** Where the submitted request's card goes; carried through the modal. */
+/** Where the command was used; carried through the modal. */
 export interface ModalContext {
   channelId: string;
 }
@@ -34,19 +34,31 @@ const AMOUNT_MAX = 20;
 export function requestModal(
   operation: Operation,
   prefill: RequestPrefill,
-  context: ModalContext,
+  context: ModalContext & { cardChannelId: string },
   payees?: PayeeList,
 ): ModalView {
   const id = prefill.id && firstChars(prefill.id, ID_MAX);
-  const blocks: ModalView['blocks'] =
-    operation === 'refund'
+  const blocks: ModalView['blocks'] = [
+    {
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: `The approval card goes to <#${context.cardChannelId}>. Nothing moves until it is approved there.`,
+        },
+      ],
+    },
+  ];
+  blocks.push(
+    ...(operation === 'refund'
       ? [
           textInput(FIELDS.originalPaymentIntentId, 'Original payment ID', id, {
             maxLength: ID_MAX,
             hint: "Dollr's ID of the completed payment to refund, e.g. 4411",
           }),
         ]
-      : payeeInputs(id, payees);
+      : payeeInputs(id, payees)),
+  );
   blocks.push(
     textInput(FIELDS.amount, 'Amount', prefill.amount && firstChars(prefill.amount, AMOUNT_MAX), {
       maxLength: AMOUNT_MAX,
@@ -76,7 +88,7 @@ export function requestModal(
   return {
     type: 'modal',
     callback_id: operation === 'refund' ? CALLBACKS.refund : CALLBACKS.payout,
-    private_metadata: JSON.stringify(context),
+    private_metadata: JSON.stringify({ channelId: context.channelId } satisfies ModalContext),
     title: { type: 'plain_text', text: operation === 'refund' ? 'Request a refund' : 'Request a payout' },
     submit: { type: 'plain_text', text: 'Submit for approval' },
     close: { type: 'plain_text', text: 'Cancel' },

@@ -2,7 +2,7 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import type { MoneyRequest, Operation } from '../../../core/request/request.ts';
 import type { Refusal, Result } from '../../../core/result.ts';
-import { refusalText } from '../blocks/outcome-text.ts';
+import { destinationText, refusalText } from '../blocks/outcome-text.ts';
 import { FIELDS, requestIdFor } from '../ids.ts';
 import type { SlackServices } from '../services.ts';
 import { parseModalContext, parseRequestModal, type ViewValues } from './request-modal.ts';
@@ -33,6 +33,12 @@ export function requestSubmission(operation: Operation, services: SlackServices)
     }
     const requesterId = body.user.id;
     const channelId = services.approvalChannel ?? context.channelId;
+    // Checked again (a minute's memory of a good answer): nothing is stored that nobody would see.
+    const problem = await services.destinations.check(channelId, { id: context.channelId });
+    if (problem) {
+      await ack(formError(destinationText(problem, channelId, services.approvalChannel !== undefined)));
+      return;
+    }
     const id = requestIdFor(body.team?.id ?? '', view.id);
     let result: Result<MoneyRequest>;
     try {
@@ -58,13 +64,15 @@ export function requestSubmission(operation: Operation, services: SlackServices)
     if (!result.ok) return; // The same submission delivered again: its request exists already.
     await services.afterAck();
     await services.operations.publish(result.value); // Posts the card.
-    await client.chat.postEphemeral({
-      channel: context.channelId,
-      user: requesterId,
-      text:
-        `Your ${operation} request \`${id}\` is waiting for approval` +
-        `${channelId === context.channelId ? '' : ` in <#${channelId}>`}. ` +
-        'Nothing moves until an approver presses Approve.',
-    });
+    const note =
+      `Your ${operation} request \`${id}\` is waiting for approval` +
+      `${channelId === context.channelId ? '' : ` in <#${channelId}>`}. ` +
+      'Nothing moves until an approver presses Approve.';
+    // Where the command was used, if the bot may post there (with APPROVAL_CHANNEL set it need not be
+    // a member); otherwise in a direct message from the bot.
+    await client.chat
+      .postEphemeral({ channel: context.channelId, user: requesterId, text: note })
+      .catch(() => client.chat.postMessage({ channel: requesterId, text: note }))
+      .catch((error: unknown) => services.logger.warn('could not tell the requester', { requestId: id, error }));
   };
 }

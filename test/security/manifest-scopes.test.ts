@@ -1,0 +1,58 @@
+/**
+ * The manifest asks for exactly the scopes the code uses: every Web API method the app calls is
+ * listed below with what it needs, so a new call fails here until its scope is decided.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+/** What each Web API method the app calls needs (bot token). */
+const SCOPES_OF_METHOD: Record<string, string[]> = {
+  'auth.test': [],
+  'views.open': [],
+  'chat.postMessage': ['chat:write'],
+  'chat.update': ['chat:write'],
+  'chat.postEphemeral': ['chat:write'],
+  // Crash recovery reads a card's channel and thread, in public and private channels.
+  'conversations.history': ['channels:history', 'groups:history'],
+  'conversations.replies': ['channels:history', 'groups:history'],
+  'usergroups.users.list': ['usergroups:read'],
+};
+/** Scopes that come with a feature rather than a method: the slash command. */
+const FEATURE_SCOPES = ['commands'];
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return name === 'fakes' || name === 'sandbox' ? [] : sourceFiles(path);
+    return path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+const methodsCalled = [
+  ...new Set(
+    sourceFiles('src').flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/client\.([a-z]+(?:\.[a-zA-Z]+)+)\(/g)].map((m) => m[1]!),
+    ),
+  ),
+].sort();
+
+const manifest = parse(readFileSync('manifest.yml', 'utf8')) as { oauth_config: { scopes: { bot: string[] } } };
+const asked = [...manifest.oauth_config.scopes.bot].sort();
+
+describe('the manifest', () => {
+  it('knows every Web API method the app calls', () => {
+    expect(methodsCalled.length).toBeGreaterThan(5);
+    expect(methodsCalled.filter((m) => !(m in SCOPES_OF_METHOD))).toEqual([]);
+  });
+
+  it('asks for the scopes those methods need, and no others', () => {
+    const needed = [...new Set([...FEATURE_SCOPES, ...methodsCalled.flatMap((m) => SCOPES_OF_METHOD[m] ?? [])])];
+    expect(asked).toEqual(needed.sort());
+  });
+
+  it('does not ask for chat:write.public: a card must go where the bot can also read its thread', () => {
+    expect(asked).not.toContain('chat:write.public');
+  });
+});
