@@ -73,10 +73,11 @@ export function dollrCommand(services: SlackServices) {
             // After the ack the person sees only what the response URL says: never nothing.
             services.logger.error('could not open the request form', { error });
             const slackSaid = (error as { data?: { error?: string } }).data?.error;
+            const why = slackSaid ? ` (Slack said ${code(slackSaid)})` : '';
             await respond({
               response_type: 'ephemeral',
               text:
-                `I could not open the ${parsed.operation} form${slackSaid ? ` (Slack said ${code(slackSaid)})` : ''}. ` +
+                `I could not open the ${parsed.operation} form${why}. ` +
                 `Nothing was saved. Run ${code(`/dollr ${parsed.operation}`)} again.`,
             });
           }
