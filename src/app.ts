@@ -20,7 +20,7 @@ import { createMetrics, type Metrics } from './adapters/metrics/metrics.ts';
 import { loadApprovalPolicy } from './adapters/policy/load-policy.ts';
 import { createAckPriority } from './adapters/slack/after-ack.ts';
 import { registerListeners } from './adapters/slack/register-listeners.ts';
-import { slackAgent } from './adapters/slack/slack-agent.ts';
+import { type SlackConnections, slackConnections } from './adapters/slack/slack-agent.ts';
 import { createMessageSender } from './adapters/slack/message-sender.ts';
 import { createSlackPacing } from './adapters/slack/slack-pacing.ts';
 import { createUserDirectory } from './adapters/slack/user-directory.ts';
@@ -127,7 +127,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   // /metrics beside the health routes, unless it has a port of its own.
   const metricsRoutes = [metricsRoute(metrics)];
   if (config.metricsPort === undefined) health.push(...metricsRoutes);
-  const slack = slackApp(config, health, logger);
+  // Every Web API call goes through one keep-alive dispatcher.
+  const connections = slackConnections();
+  const slack = slackApp(config, health, logger, connections);
   const directory = createUserDirectory({ client: slack.app.client, logger });
   const pacing = createSlackPacing({
     ...config.slack,
@@ -200,6 +202,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           logger.info('dollr-slack stopping');
           await slack.app.stop(); // No new requests from Slack.
           await worker.stop(stopBudgetMs(config));
+          await connections.close();
           healthServer?.close();
           metricsServer?.server.close();
           await gateway.close();
@@ -215,12 +218,17 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
  * The Bolt app over HTTP (with the health routes beside /slack/events) or Socket Mode, and the ack
  * priority its listeners wait on after each ack.
  */
-function slackApp(config: Config, health: ReturnType<typeof healthRoutes>, logger: JsonLogger) {
+function slackApp(
+  config: Config,
+  health: ReturnType<typeof healthRoutes>,
+  logger: JsonLogger,
+  connections: SlackConnections,
+) {
   // Slack calls are retried by our outbox, which keeps the order of a thread; web-api's own
   // retries are kept short so that one stuck call does not hold a thread for half an hour.
   const clientOptions: WebClientOptions = {
     slackApiUrl: config.slack.apiUrl,
-    agent: slackAgent(config.slack.apiUrl),
+    fetch: connections.fetch,
     retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 },
     // A 429 comes back to us: the channel queue waits out Retry-After and sends again, in order.
     rejectRateLimitedCalls: true,
