@@ -21,6 +21,7 @@ import { loadApprovalPolicy } from './adapters/policy/load-policy.ts';
 import { createAckPriority } from './adapters/slack/after-ack.ts';
 import { registerListeners } from './adapters/slack/register-listeners.ts';
 import { type SlackConnections, slackConnections } from './adapters/slack/slack-agent.ts';
+import { observedFetch } from './adapters/slack/slack-calls.ts';
 import { createMessageSender } from './adapters/slack/message-sender.ts';
 import { createSlackPacing } from './adapters/slack/slack-pacing.ts';
 import { createUserDirectory } from './adapters/slack/user-directory.ts';
@@ -82,6 +83,9 @@ export interface DollrSlackApp {
   gateway: DollrClient;
 }
 
+/** Where the Web API is when SLACK_API_URL is not set. */
+const SLACK_API_URL = 'https://slack.com/api/';
+
 /** Status polls in flight at once, for every followed request together (the Dollr Agent keeps 16 connections). */
 const DOLLR_CALLS_IN_FLIGHT = 16;
 
@@ -127,9 +131,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   // /metrics beside the health routes, unless it has a port of its own.
   const metricsRoutes = [metricsRoute(metrics)];
   if (config.metricsPort === undefined) health.push(...metricsRoutes);
-  // Every Web API call goes through one keep-alive dispatcher.
+  // Every Web API call goes through one keep-alive dispatcher, timed for /metrics.
   const connections = slackConnections();
-  const slack = slackApp(config, health, logger, connections);
+  const slack = slackApp(config, health, logger, connections, metrics);
   const directory = createUserDirectory({ client: slack.app.client, logger });
   const pacing = createSlackPacing({
     ...config.slack,
@@ -223,12 +227,16 @@ function slackApp(
   health: ReturnType<typeof healthRoutes>,
   logger: JsonLogger,
   connections: SlackConnections,
+  metrics: Metrics,
 ) {
+  const apiUrl = config.slack.apiUrl ?? SLACK_API_URL;
   // Slack calls are retried by our outbox, which keeps the order of a thread; web-api's own
   // retries are kept short so that one stuck call does not hold a thread for half an hour.
   const clientOptions: WebClientOptions = {
-    slackApiUrl: config.slack.apiUrl,
-    fetch: connections.fetch,
+    slackApiUrl: apiUrl,
+    fetch: observedFetch(connections.fetch, apiUrl, ({ method, outcome, seconds }) =>
+      metrics.slackCall(method, outcome, seconds),
+    ),
     retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 },
     // A 429 comes back to us: the channel queue waits out Retry-After and sends again, in order.
     rejectRateLimitedCalls: true,
