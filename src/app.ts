@@ -29,7 +29,7 @@ import { createStore, type Store } from './adapters/store/create-store.ts';
 import { parseStoreUrl } from './adapters/store/store-url.ts';
 import { systemClock } from './adapters/system-clock.ts';
 import { secretsOf, type Config } from './config.ts';
-import { checkDollrCredentials } from './startup-checks.ts';
+import { checkDollrCredentials, checkSlackStep } from './startup-checks.ts';
 import type { ApprovalPolicy } from './core/approval/approval-policy.ts';
 import { currentFreeze } from './core/approval/freeze.ts';
 import { recordPayeeChanges } from './core/approval/payee-changes.ts';
@@ -65,6 +65,8 @@ export interface AppOverrides {
   slackRetryDelayMs?: number;
   /** What reaching a checkpoint does; by default, with DOLLR_SLACK_CRASH_AT, the process kills itself. */
   checkpoint?: (name: Checkpoint) => void;
+  /** How long Slack has to answer each step of the start (auth.test, Socket Mode's connection); tests shorten it. */
+  slackStartDeadlineMs?: number;
 }
 
 export interface RunningApp {
@@ -85,6 +87,9 @@ export interface DollrSlackApp {
 
 /** Where the Web API is when SLACK_API_URL is not set. */
 const SLACK_API_URL = 'https://slack.com/api/';
+
+/** How long Slack has to answer each step of a start before the start stops saying so. */
+const SLACK_START_DEADLINE_MS = 10_000;
 
 /** Status polls in flight at once, for every followed request together (the Dollr Agent keeps 16 connections). */
 const DOLLR_CALLS_IN_FLIGHT = 16;
@@ -183,9 +188,22 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     logger,
     gateway,
     async start() {
-      await checkSlackToken(slack.app);
-      await checkDollrCredentials(gateway, logger);
-      const { port, healthServer } = await listen(slack.app, config, health, overrides.host);
+      const slackStep = {
+        apiUrl: config.slack.apiUrl,
+        deadlineMs: overrides.slackStartDeadlineMs ?? SLACK_START_DEADLINE_MS,
+      };
+      let listening: Awaited<ReturnType<typeof listen>>;
+      try {
+        // Initialisation is Bolt's auth.test with the bot token.
+        await checkSlackStep({ ...slackStep, call: 'auth.test', token: 'SLACK_BOT_TOKEN' }, () => slack.app.init());
+        await checkDollrCredentials(gateway, logger);
+        listening = await listen(slack.app, config, health, overrides.host, slackStep);
+      } catch (error) {
+        // A call Slack never answered is dropped with its connection.
+        await connections.close();
+        throw error;
+      }
+      const { port, healthServer } = listening;
       const metricsServer =
         config.metricsPort === undefined
           ? undefined
@@ -334,26 +352,27 @@ function requestWorker(parts: {
   });
 }
 
-/** auth.test, with a message that names what to check. */
-async function checkSlackToken(app: App): Promise<void> {
-  try {
-    await app.init();
-  } catch (error) {
-    const code =
-      (error as { data?: { error?: string } }).data?.error ?? (error instanceof Error ? error.message : String(error));
-    throw new Error(`Slack did not accept SLACK_BOT_TOKEN (auth.test: ${code}). Check the token and SLACK_API_URL.`);
-  }
-}
-
-/** Starts taking Slack's requests; in Socket Mode the health routes get an HTTP server of their own. */
+/**
+ * Starts taking Slack's requests; in Socket Mode the health routes get an HTTP server of their own,
+ * and the first connection (apps.connections.open with the app token, then the WebSocket) has the
+ * start's deadline.
+ */
 async function listen(
   app: App,
   config: Config,
   health: ReturnType<typeof healthRoutes>,
   host: string | undefined,
+  slackStep: { apiUrl: string | undefined; deadlineMs: number },
 ): Promise<{ port: number | undefined; healthServer?: Server }> {
   if (config.slack.appToken) {
-    await app.start();
+    const step = {
+      ...slackStep,
+      call: 'apps.connections.open',
+      token: 'SLACK_APP_TOKEN' as const,
+      // Stops the Socket Mode client's reconnection attempts.
+      abandon: () => void app.stop().catch(() => {}),
+    };
+    await checkSlackStep(step, () => app.start());
     const { server, port } = await startHealthServer(health, config.port, host);
     return { port, healthServer: server };
   }
