@@ -21,17 +21,18 @@ import { loadApprovalPolicy } from './adapters/policy/load-policy.ts';
 import { createAckPriority } from './adapters/slack/after-ack.ts';
 import { createCardDestinations } from './adapters/slack/card-destination.ts';
 import { registerListeners } from './adapters/slack/register-listeners.ts';
-import { slackAgent } from './adapters/slack/slack-agent.ts';
+import { type SlackConnections, slackConnections } from './adapters/slack/slack-agent.ts';
+import { observedFetch } from './adapters/slack/slack-calls.ts';
 import { createMessageSender } from './adapters/slack/message-sender.ts';
 import { createSlackPacing } from './adapters/slack/slack-pacing.ts';
 import { createUserDirectory } from './adapters/slack/user-directory.ts';
 import { createStore, type Store } from './adapters/store/create-store.ts';
 import { raceDeadline } from './adapters/deadline.ts';
-import { limitBodies, SLOW_SENDER_LIMITS } from './adapters/http/body-limit.ts';
+import { MAX_BODY_BYTES, SLOW_SENDER_LIMITS } from './adapters/http/request-limits.ts';
 import { parseStoreUrl } from './adapters/store/store-url.ts';
 import { systemClock } from './adapters/system-clock.ts';
 import { secretsOf, type Config } from './config.ts';
-import { checkDollrCredentials } from './startup-checks.ts';
+import { checkDollrCredentials, checkSlackStep } from './startup-checks.ts';
 import type { ApprovalPolicy } from './core/approval/approval-policy.ts';
 import { currentFreeze } from './core/approval/freeze.ts';
 import { recordPayeeChanges } from './core/approval/payee-changes.ts';
@@ -67,6 +68,8 @@ export interface AppOverrides {
   slackRetryDelayMs?: number;
   /** What reaching a checkpoint does; by default, with DOLLR_SLACK_CRASH_AT, the process kills itself. */
   checkpoint?: (name: Checkpoint) => void;
+  /** How long Slack has to answer each step of the start (auth.test, Socket Mode's connection); tests shorten it. */
+  slackStartDeadlineMs?: number;
 }
 
 export interface RunningApp {
@@ -89,6 +92,12 @@ export interface DollrSlackApp {
   /** The Dollr client, for the benchmark's timing of its calls. */
   gateway: DollrClient;
 }
+
+/** Where the Web API is when SLACK_API_URL is not set. */
+const SLACK_API_URL = 'https://slack.com/api/';
+
+/** How long Slack has to answer each step of a start before the start stops saying so. */
+const SLACK_START_DEADLINE_MS = 10_000;
 
 /** Status polls in flight at once, for every followed request together (the Dollr Agent keeps 16 connections). */
 const DOLLR_CALLS_IN_FLIGHT = 16;
@@ -135,7 +144,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   // /metrics beside the health routes, unless it has a port of its own.
   const metricsRoutes = [metricsRoute(metrics)];
   if (config.metricsPort === undefined) health.push(...metricsRoutes);
-  const slack = slackApp(config, health, logger);
+  // Every Web API call goes through one keep-alive dispatcher, timed for /metrics.
+  const connections = slackConnections();
+  const slack = slackApp(config, health, logger, connections, metrics);
   const directory = createUserDirectory({ client: slack.app.client, logger });
   const pacing = createSlackPacing({
     ...config.slack,
@@ -186,9 +197,22 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     logger,
     gateway,
     async start() {
-      await checkSlackToken(slack.app);
-      await checkDollrCredentials(gateway, logger);
-      const { port, healthServer } = await listen(slack.app, config, health, overrides.host);
+      const slackStep = {
+        apiUrl: config.slack.apiUrl,
+        deadlineMs: overrides.slackStartDeadlineMs ?? SLACK_START_DEADLINE_MS,
+      };
+      let listening: Awaited<ReturnType<typeof listen>>;
+      try {
+        // Initialisation is Bolt's auth.test with the bot token.
+        await checkSlackStep({ ...slackStep, call: 'auth.test', token: 'SLACK_BOT_TOKEN' }, () => slack.app.init());
+        await checkDollrCredentials(gateway, logger);
+        listening = await listen(slack.app, config, health, overrides.host, slackStep);
+      } catch (error) {
+        // A call Slack never answered is dropped with its connection.
+        await connections.close();
+        throw error;
+      }
+      const { port, healthServer } = listening;
       const metricsServer =
         config.metricsPort === undefined
           ? undefined
@@ -214,6 +238,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
             logger.warn('stopping while Slack requests are still being handled', { budgetMs }),
           );
           await worker.stop(budgetMs);
+          await connections.close();
           healthServer?.close();
           metricsServer?.server.close();
           await gateway.close();
@@ -229,12 +254,21 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
  * The Bolt app over HTTP (with the health routes beside /slack/events) or Socket Mode, and the ack
  * priority its listeners wait on after each ack.
  */
-function slackApp(config: Config, health: ReturnType<typeof healthRoutes>, logger: JsonLogger) {
+function slackApp(
+  config: Config,
+  health: ReturnType<typeof healthRoutes>,
+  logger: JsonLogger,
+  connections: SlackConnections,
+  metrics: Metrics,
+) {
+  const apiUrl = config.slack.apiUrl ?? SLACK_API_URL;
   // Slack calls are retried by our outbox, which keeps the order of a thread; web-api's own
   // retries are kept short so that one stuck call does not hold a thread for half an hour.
   const clientOptions: WebClientOptions = {
-    slackApiUrl: config.slack.apiUrl,
-    agent: slackAgent(config.slack.apiUrl),
+    slackApiUrl: apiUrl,
+    fetch: observedFetch(connections.fetch, apiUrl, ({ method, outcome, seconds }) =>
+      metrics.slackCall(method, outcome, seconds),
+    ),
     retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 },
     // A 429 comes back to us: the channel queue waits out Retry-After and sends again, in order.
     rejectRateLimitedCalls: true,
@@ -252,14 +286,13 @@ function slackApp(config: Config, health: ReturnType<typeof healthRoutes>, logge
         endpoints: '/slack/events',
         logger: slackLogger,
         customRoutes: health,
+        // Read before the signature is checked: refused with 413 past this, before it is held whole.
+        bodyLimit: MAX_BODY_BYTES,
       });
   const ackPriority = createAckPriority();
   // Acks first: Bolt's receiver gives no hook on when an HTTP answer has been sent, so its request
   // listener is wrapped to count the answers still owed; work after an ack waits for them (after-ack.ts).
-  // Outermost, a bound on the body: Bolt would read any body whole before checking its signature.
-  if (receiver instanceof HTTPReceiver) {
-    receiver.requestListener = limitBodies(ackPriority.track(receiver.requestListener));
-  }
+  if (receiver instanceof HTTPReceiver) receiver.requestListener = ackPriority.track(receiver.requestListener);
   // Initialisation (auth.test) waits for start(), so that a bad token stops the start with a clear error.
   const app = new App({
     token: config.slack.botToken,
@@ -349,26 +382,27 @@ function requestWorker(parts: {
   });
 }
 
-/** auth.test, with a message that names what to check. */
-async function checkSlackToken(app: App): Promise<void> {
-  try {
-    await app.init();
-  } catch (error) {
-    const code =
-      (error as { data?: { error?: string } }).data?.error ?? (error instanceof Error ? error.message : String(error));
-    throw new Error(`Slack did not accept SLACK_BOT_TOKEN (auth.test: ${code}). Check the token and SLACK_API_URL.`);
-  }
-}
-
-/** Starts taking Slack's requests; in Socket Mode the health routes get an HTTP server of their own. */
+/**
+ * Starts taking Slack's requests; in Socket Mode the health routes get an HTTP server of their own,
+ * and the first connection (apps.connections.open with the app token, then the WebSocket) has the
+ * start's deadline.
+ */
 async function listen(
   app: App,
   config: Config,
   health: ReturnType<typeof healthRoutes>,
   host: string | undefined,
+  slackStep: { apiUrl: string | undefined; deadlineMs: number },
 ): Promise<{ port: number | undefined; healthServer?: Server }> {
   if (config.slack.appToken) {
-    await app.start();
+    const step = {
+      ...slackStep,
+      call: 'apps.connections.open',
+      token: 'SLACK_APP_TOKEN' as const,
+      // Stops the Socket Mode client's reconnection attempts.
+      abandon: () => void app.stop().catch(() => {}),
+    };
+    await checkSlackStep(step, () => app.start());
     const { server, port } = await startHealthServer(health, config.port, host);
     return { port, healthServer: server };
   }

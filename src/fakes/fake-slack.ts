@@ -51,6 +51,8 @@ export interface FakeSlack {
   readonly bot: BotIdentity;
   /** Every Web API call, in the order answered (live array; emptied by `reset`). */
   readonly calls: readonly RecordedCall[];
+  /** TCP connections clients have opened to the fake since it started (kept through `reset`). */
+  readonly connectionsOpened: number;
   channel(id: string): FakeMessage[];
   channelIds(): string[];
   thread(channelId: string, ts: string): FakeMessage[];
@@ -154,6 +156,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     },
     bot,
     calls,
+    get connectionsOpened() {
+      return connectionsOpened;
+    },
     channel: channels.channel,
     channelIds: channels.channelIds,
     thread: channels.thread,
@@ -229,6 +234,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     });
   });
   server.on('upgrade', (req, sock, head) => socket.handleUpgrade(req, sock, head));
+  let connectionsOpened = 0;
+  server.on('connection', () => connectionsOpened++);
   // Idle connections stay open for a minute, as production front ends commonly keep them (Node's
   // default closes them after 5 s, which would make every call after a quiet spell a new connection).
   server.keepAliveTimeout = 60_000;

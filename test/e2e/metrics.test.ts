@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FAKE_BOT_TOKEN } from '../../src/fakes/fake-slack.ts';
 import {
   APPROVER,
+  CHANNEL,
   DOLLR_CLIENT_SECRET,
   person,
   REQUESTER,
@@ -22,6 +23,19 @@ afterEach(async () => {
   await system?.stop();
   system = undefined;
 });
+
+/**
+ * Scrapes until `ready` holds (at most 100 times, 10 ms apart): the fake records a Slack call as it
+ * answers it, the app counts the call once it has read the answer.
+ */
+async function scrapeUntil(port: number | undefined, ready: (s: Awaited<ReturnType<typeof scrape>>) => boolean) {
+  let now = await scrape(port);
+  for (let polls = 0; polls < 100 && !ready(now); polls++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    now = await scrape(port);
+  }
+  return now;
+}
 
 /** One scrape: the raw text and its samples by series (`name{labels}` as printed). */
 async function scrape(port: number | undefined) {
@@ -81,13 +95,60 @@ describe('GET /metrics', () => {
     expect(moved('dollr_slack_store_operation_duration_seconds_count{operation="replace"}')).toBeGreaterThan(0);
     expect(after.value('dollr_slack_store_errors_total{operation="replace"}')).toBe(0);
 
+    // Every Web API call, as Slack answered it: here all ok.
+    const okCalls = (method: string) =>
+      system!.slack.calls.filter((c) => c.method === method && c.result.ok && !c.rateLimited).length;
+    const slackOk = (scraped: typeof after, method: string) =>
+      scraped.value(`dollr_slack_slack_call_duration_seconds_count{method="${method}",outcome="ok"}`) -
+      before.value(`dollr_slack_slack_call_duration_seconds_count{method="${method}",outcome="ok"}`);
+    const counted = await scrapeUntil(port, (now) =>
+      ['chat.postMessage', 'chat.update'].every((method) => slackOk(now, method) === okCalls(method)),
+    );
+    expect(slackOk(counted, 'chat.postMessage')).toBe(okCalls('chat.postMessage'));
+    expect(slackOk(counted, 'chat.postMessage')).toBeGreaterThanOrEqual(3); // The card and its thread replies.
+    expect(slackOk(counted, 'chat.update')).toBe(okCalls('chat.update'));
+    expect(slackOk(counted, 'views.open')).toBe(1);
+    expect(counted.text).not.toMatch(/dollr_slack_slack_call_duration_seconds_count\{[^}]*outcome="(?!ok")/);
+
     const [execution] = system.dollr.executions();
     for (const secret of [SIGNING_SECRET, FAKE_BOT_TOKEN, DOLLR_CLIENT_SECRET, '123456']) {
       expect(after.text).not.toContain(secret);
     }
-    for (const personal of ['duplicate charge', REQUESTER, APPROVER, card.requestId, execution!.referenceId, '4411']) {
+    const personals = [
+      'duplicate charge',
+      REQUESTER,
+      APPROVER,
+      CHANNEL,
+      card.requestId,
+      execution!.referenceId,
+      '4411',
+    ];
+    for (const personal of personals) {
       expect(after.text).not.toContain(personal);
     }
+  });
+
+  it("counts Slack's 429s and refusals by method, apart from the calls that went through", async () => {
+    system = await startSystem();
+    const port = system.running.port;
+    const before = await scrape(port);
+    // The card's first post is refused with a 429; the outbox waits Retry-After and posts it again.
+    system.slack.inject({ method: 'chat.postMessage', fault: { kind: 'rate_limit', retryAfterSeconds: 1 } });
+    const card = await person(system, REQUESTER).request('refund 4411 12.00 rate limited');
+    // The approval's reply in the thread is refused for good: Slack's error code is the outcome.
+    system.slack.inject({ method: 'chat.postMessage', fault: { kind: 'error', error: 'is_archived' } });
+    await person(system, APPROVER).press(card, 'approve');
+    const calls = (outcome: string) =>
+      `dollr_slack_slack_call_duration_seconds_count{method="chat.postMessage",outcome="${outcome}"}`;
+    await system.slack.waitFor((s) => s.calls.find((c) => c.result.error === 'is_archived'));
+    const after = await scrapeUntil(port, (now) => now.value(calls('is_archived')) > 0);
+    const moved = (series: string) => after.value(series) - before.value(series);
+    expect(moved(calls('rate_limited'))).toBe(1);
+    expect(moved(calls('is_archived'))).toBe(1);
+    expect(moved(calls('ok'))).toBeGreaterThanOrEqual(1);
+    expect(system.slack.calls.some((c) => c.method === 'chat.postMessage' && c.fault?.kind === 'rate_limit')).toBe(
+      true,
+    );
   });
 
   it('answers on METRICS_PORT when set, and not on the Slack-facing port', async () => {

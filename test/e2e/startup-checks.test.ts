@@ -1,12 +1,39 @@
 /**
  * A start checks Dollr's credentials with a token request: refused credentials stop it with what to
- * check; an unreachable Dollr lets it start, with a warning in the log and in /metrics.
+ * check; an unreachable Dollr lets it start, with a warning in the log and in /metrics. It checks
+ * Slack's bot token with auth.test, within a deadline: a Slack that takes the connection and never
+ * answers, or that cannot be reached, stops the start blaming the network, never the token.
  */
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { FAKE_APP_TOKEN } from '../../src/fakes/fake-slack.ts';
 import { StartupError } from '../../src/startup-checks.ts';
 import { startSystem } from '../support/system.ts';
+
+/** A port nothing listens on. */
+async function refusedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** A server that accepts connections and never says a word; counts the connections it took. */
+async function silentServer() {
+  const sockets: Socket[] = [];
+  const server = createServer((socket) => sockets.push(socket));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`,
+    accepted: () => sockets.length,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
 
 describe('start-up checks', () => {
   it('stop the start when Dollr refuses the client credentials, naming the settings', async () => {
@@ -18,11 +45,7 @@ describe('start-up checks', () => {
   });
 
   it('start with a warning when Dollr cannot be reached, and say so in /metrics', async () => {
-    // A port nothing listens on.
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    await new Promise((resolve) => server.close(resolve));
+    const port = await refusedPort();
     const system = await startSystem({ env: { DOLLR_API_URL: `http://127.0.0.1:${port}` } });
     try {
       expect(system.logLines.some((l) => l.includes('dollr could not be reached at start'))).toBe(true);
@@ -31,5 +54,46 @@ describe('start-up checks', () => {
     } finally {
       await system.stop();
     }
+  });
+
+  it('stop the start when Slack takes the connection and never answers auth.test, within the deadline', async () => {
+    const silent = await silentServer();
+    try {
+      const started = startSystem({
+        env: { SLACK_API_URL: silent.url },
+        overrides: { slackStartDeadlineMs: 300 },
+      });
+      await expect(started).rejects.toBeInstanceOf(StartupError);
+      await expect(started).rejects.toThrow(
+        `Slack did not answer auth.test within 0.3 s at ${silent.url}. Check SLACK_API_URL and the network.`,
+      );
+      await expect(started).rejects.not.toThrow(/SLACK_BOT_TOKEN/);
+      expect(silent.accepted()).toBeGreaterThanOrEqual(1);
+    } finally {
+      await silent.close();
+    }
+  });
+
+  it('say Slack could not be reached, not that the token is wrong, when its port refuses', async () => {
+    const url = `http://127.0.0.1:${await refusedPort()}/api/`;
+    const started = startSystem({ env: { SLACK_API_URL: url } });
+    await expect(started).rejects.toBeInstanceOf(StartupError);
+    await expect(started).rejects.toThrow(`Could not reach Slack at ${url} (ECONNREFUSED). Check SLACK_API_URL`);
+    await expect(started).rejects.not.toThrow(/SLACK_BOT_TOKEN/);
+  });
+
+  it('blame SLACK_BOT_TOKEN when Slack refuses it', async () => {
+    const started = startSystem({ slack: { botToken: 'xoxb-another-token' } });
+    await expect(started).rejects.toThrow(/^Slack did not accept SLACK_BOT_TOKEN \(auth.test: invalid_auth\)/);
+  });
+
+  it('blame SLACK_APP_TOKEN when Slack refuses it for Socket Mode', async () => {
+    const started = startSystem({
+      env: { SLACK_APP_TOKEN: FAKE_APP_TOKEN, SLACK_SIGNING_SECRET: undefined },
+      slack: { appToken: 'xapp-another-token' },
+    });
+    await expect(started).rejects.toThrow(
+      /^Slack did not accept SLACK_APP_TOKEN \(apps.connections.open: invalid_auth\)/,
+    );
   });
 });

@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SLOW_SENDER_LIMITS } from './body-limit.ts';
+import { SLOW_SENDER_LIMITS } from './request-limits.ts';
 import type { Logger, RequestStore } from '../../core/ports.ts';
 
 export interface HealthRoute {
