@@ -57,9 +57,18 @@ afterAll(async () => {
   await redis?.close();
 });
 
+interface Option {
+  text: { text: string };
+  value: string;
+}
+interface InputBlock {
+  type: string;
+  block_id: string;
+  element: { type: string; action_id: string; options?: Option[]; initial_option?: Option; initial_value?: string };
+}
 interface Snapshot {
   items: Array<{ text: string; blocks: unknown[] }>;
-  modal: { id: string; view: { blocks: Array<Record<string, any>> } } | null;
+  modal: { id: string; view: { blocks: InputBlock[] } } | null;
 }
 
 /** The first snapshot the page's event stream sends. */
@@ -115,11 +124,11 @@ describe('the sandbox where production settings are set', () => {
     const modal = await until('the payout form', async () => (await snapshot(REQUESTER)).modal ?? undefined);
     const payee = modal.view.blocks.find((b) => b.block_id === 'payout_account_id');
     expect(payee?.element.type).toBe('static_select');
-    expect(payee?.element.options.map((o: { text: { text: string } }) => o.text.text)).toEqual([
+    expect(payee?.element.options?.map((o) => o.text.text)).toEqual([
       'Acme Supplies Ltd (account 7, USD)',
       'Abena Owusu (contractor) (account 8, LRD)',
     ]);
-    expect(payee?.element.initial_option.value).toBe('7');
+    expect(payee?.element.initial_option?.value).toBe('7');
 
     // Submit the form as the page would: each input's value as it was filled in.
     const values: Record<string, Record<string, string | null>> = {};
