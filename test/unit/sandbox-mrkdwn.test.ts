@@ -163,7 +163,33 @@ describe('the sandbox block and modal renderers', () => {
     );
     expect(html).toContain('value="&quot;25&quot;"');
     expect(html).toContain('<option value="LRD" selected>LRD</option>');
+    expect(html).toMatch(/<option value="" disabled>/);
     expect(html).toContain('data-testid="error-amount"');
     expect(html).toContain('e.g. 25.50');
+  });
+
+  it('lets an optional select be emptied again', () => {
+    const select = (optional: boolean) =>
+      renderModal(
+        {
+          blocks: [
+            {
+              type: 'input',
+              block_id: 'payout_account_id',
+              optional,
+              label: { type: 'plain_text', text: 'Payee' },
+              element: {
+                type: 'static_select',
+                action_id: 'value',
+                options: [{ text: { type: 'plain_text', text: 'Acme (account 7, USD)' }, value: '7' }],
+                initial_option: { text: { type: 'plain_text', text: 'Acme (account 7, USD)' }, value: '7' },
+              },
+            },
+          ],
+        },
+        ctx,
+      );
+    expect(select(true)).toContain('<option value="">');
+    expect(select(false)).toContain('<option value="" disabled>');
   });
 });
