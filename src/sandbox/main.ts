@@ -1,28 +1,23 @@
 /**
  * `npm run sandbox`: the app against a simulated Slack and Dollr, played in the browser.
  * The sandbox's only reader of process.env: PORT (default 3000), HOST (default 127.0.0.1),
- * STORE_URL (default memory://), LOG_LEVEL (default warn).
+ * LOG_LEVEL (default warn). Its store is always its own (memory://): STORE_URL is ignored (settings.ts).
  */
 import { startSandbox } from './sandbox.ts';
+import { sandboxSettings, startNotice } from './settings.ts';
 import { answerArguments } from '../usage.ts';
 
 const USAGE = `npm run sandbox: the app against a simulated Slack and Dollr, played in the browser.
-Environment (all optional): PORT (default 3000), HOST (default 127.0.0.1), STORE_URL (default memory://),
-LOG_LEVEL (default warn). See docs/sandbox.md.
+Environment (all optional): PORT (default 3000), HOST (default 127.0.0.1), LOG_LEVEL (default warn).
+The store is always the sandbox's own, in memory; STORE_URL, APPROVAL_POLICY, APPROVERS, DOLLR_* and
+SLACK_* are ignored. See docs/sandbox.md.
 `;
 
 async function main(): Promise<void> {
   answerArguments(USAGE);
-  const env = process.env;
-  const port = Number(env.PORT ?? '3000');
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error(`PORT must be a port number, not ${env.PORT}.`);
-  const sandbox = await startSandbox({
-    port,
-    host: env.HOST || '127.0.0.1',
-    storeUrl: env.STORE_URL || 'memory://',
-    logLevel: env.LOG_LEVEL || 'warn',
-  });
+  const settings = sandboxSettings(process.env);
+  process.stdout.write(startNotice(settings));
+  const sandbox = await startSandbox({ port: settings.port, host: settings.host, logLevel: settings.logLevel });
   process.stdout.write(`dollr-slack sandbox: open ${sandbox.url} (Ctrl+C stops it)\n`);
 
   let stopping = false;

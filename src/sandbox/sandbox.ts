@@ -4,6 +4,7 @@
  * unless `host` says so.
  */
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { createApp, type RunningApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 import { startFakeDollr, type FakeDollr } from '../fakes/fake-dollr.ts';
@@ -14,6 +15,7 @@ import { createDollrSwitches } from './dollr-switches.ts';
 import { createAppDriver } from './drive-app.ts';
 import { APPROVER_IDS, fakeSlackUsers, SANDBOX_CHANNEL } from './people.ts';
 import { startPageServer, type PageServer } from './server.ts';
+import { SANDBOX_STORE_URL } from './settings.ts';
 import { createSnapshots } from './snapshot.ts';
 
 export interface SandboxOptions {
@@ -21,8 +23,6 @@ export interface SandboxOptions {
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
-  /** The app's store. Default `memory://`. */
-  storeUrl?: string;
   /** The app's log level. Default `warn`. */
   logLevel?: string;
   /** The app's first Dollr status poll after execute. Default 1000 ms. */
@@ -34,11 +34,15 @@ export interface SandboxOptions {
 export interface Sandbox {
   /** The page, e.g. http://127.0.0.1:3000/ */
   url: string;
+  /** The app's store: always the sandbox's own, `memory://`. */
+  storeUrl: string;
   slack: FakeSlack;
   dollr: FakeDollr;
   stop(): Promise<void>;
 }
 
+/** The sandbox's approval policy: approvers Kofi and Esi (APPROVERS), and named payees for accounts 7 and 8. */
+const SANDBOX_POLICY = fileURLToPath(new URL('./approval-policy.yml', import.meta.url));
 const PASSCODE = { code: '123456', phone: '231771234567' };
 const DOLLR_CLIENT = { id: 'sandbox-client', secret: randomBytes(16).toString('hex') };
 
@@ -69,7 +73,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       APPROVERS: APPROVER_IDS.join(','),
       DOLLR_POLL_INTERVAL_MS: String(options.pollIntervalMs ?? 1000),
       DOLLR_TIMEOUT_MS: String(dollrTimeoutMs),
-      STORE_URL: options.storeUrl ?? 'memory://',
+      // Always the sandbox's own store and policy: never one the environment names (settings.ts).
+      STORE_URL: SANDBOX_STORE_URL,
+      APPROVAL_POLICY: SANDBOX_POLICY,
       LOG_LEVEL: options.logLevel ?? 'warn',
     });
     const app = await createApp(config, { host: '127.0.0.1' });
@@ -109,6 +115,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let stopped: Promise<void> | undefined;
   return {
     url: page.url,
+    storeUrl: SANDBOX_STORE_URL,
     slack,
     dollr,
     stop: () =>

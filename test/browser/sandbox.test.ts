@@ -1,23 +1,19 @@
 /**
  * The sandbox in a real browser: Debian's chromium (never a downloaded one) driven by playwright-core
  * runs a refund from `/dollr refund` to the completed thread reply, acting as three different
- * people, and saves a screenshot of the whole flow: to docs/sandbox.png (the README's picture) with
- * UPDATE_SCREENSHOT=1, else to the temporary directory, so that `npm test` leaves the tree clean.
+ * people, and saves a screenshot of the whole flow to the temporary directory, so that `npm test`
+ * leaves the tree clean. The README's pictures come from test/browser/screenshots.ts, run by hand.
  */
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.ts';
+import { launchChromium } from '../../src/sandbox/chromium.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOT =
-  process.env.UPDATE_SCREENSHOT === '1'
-    ? new URL('../../docs/sandbox.png', import.meta.url)
-    : pathToFileURL(join(tmpdir(), 'dollr-sandbox.png'));
+const SCREENSHOT = pathToFileURL(join(tmpdir(), 'dollr-sandbox.png'));
 const AMA = 'U0SANDREQ1';
 const KOFI = 'U0SANDAPP1';
 const YAW = 'U0SANDYAW1';
@@ -28,27 +24,9 @@ let page: Page;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `The browser test needs Debian's chromium at ${CHROMIUM}; it never downloads a browser. ` +
-        'Install it with: apt-get install chromium',
-    );
-  }
   // A short poll interval keeps the run quick; everything else is the sandbox as `npm run sandbox` starts it.
   sandbox = await startSandbox({ port: 0, pollIntervalMs: 150 });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.setDefaultTimeout(8000);
   page.on('pageerror', (error) => pageErrors.push(error.message));

@@ -44,7 +44,51 @@ describe('the sandbox mrkdwn renderer', () => {
   it('never makes a javascript: link', () => {
     const html = md('<javascript:alert(1)|click me>');
     expect(html).not.toContain('<a');
-    expect(html).toBe('&lt;javascript:alert(1)|click me&gt;');
+    expect(html).toBe('click me');
+    expect(md('<javascript:alert(1)>')).toBe('javascript:alert(1)');
+  });
+
+  it("reads Slack's control sequences as Slack does", () => {
+    expect(md('&lt; &gt; &amp;')).toBe('&lt; &gt; &amp;');
+    expect(md('<@U0SANDREQ1> and <@U0NOBODY>')).toBe(
+      '<span class="mention">@Ama</span> and <span class="mention">@U0NOBODY</span>',
+    );
+    expect(md('<#C0OTHER01|general>')).toBe('<span class="mention">#general</span>');
+    expect(md('<#CSANDFIN01|old-name>')).toBe('<span class="mention">#finance-ops</span>');
+    for (const word of ['here', 'channel', 'everyone']) {
+      expect(md(`<!${word}>`)).toBe(`<span class="mention broadcast">@${word}</span>`);
+      expect(md(`<!${word}|@${word}>`)).toBe(`<span class="mention broadcast">@${word}</span>`);
+    }
+    expect(md('<!subteam^S0FINANCE|@finance>')).toBe('<span class="mention">@finance</span>');
+    expect(md('<!subteam^S0FINANCE>')).toBe('<span class="mention">@S0FINANCE</span>');
+    expect(md('since <!date^1700000000^{date_short} {time}|Nov 14, 2023 22:13 UTC>')).toBe(
+      'since Nov 14, 2023 22:13 UTC',
+    );
+    expect(md('<!date^1700000000^{date_short}>')).toBe('2023-11-14 22:13 UTC');
+    expect(md('<https://example.com/a>')).toBe(
+      '<a href="https://example.com/a" target="_blank" rel="noopener noreferrer">https://example.com/a</a>',
+    );
+    expect(md('<mailto:ops@example.com|write to us>')).toBe(
+      '<a href="mailto:ops@example.com" target="_blank" rel="noopener noreferrer">write to us</a>',
+    );
+    expect(md('<https://x.example/?q=&lt;b&gt;|a &amp; b>')).toBe(
+      '<a href="https://x.example/?q=&lt;b&gt;" target="_blank" rel="noopener noreferrer">a &amp; b</a>',
+    );
+  });
+
+  it('drops the brackets of a sequence it does not know, showing its label or what is inside', () => {
+    expect(md('<!foo>')).toBe('!foo');
+    expect(md('<!foo^bar|the label>')).toBe('the label');
+    expect(md('a <thing> b')).toBe('a thing b');
+    expect(md('<ftp://files.example|files>')).toBe('files');
+    expect(md('<b onmouseover=alert(1)>x</b>')).toBe('b onmouseover=alert(1)x/b');
+  });
+
+  it('renders lines that start with > as a quote', () => {
+    expect(md('Approved by <@U0SANDREQ1>.\n> looks *right*\n&gt; to me\nthanks')).toBe(
+      'Approved by <span class="mention">@Ama</span>.<blockquote>looks <b>right</b><br>to me</blockquote>thanks',
+    );
+    expect(md('a > b')).toBe('a &gt; b');
   });
 
   it('maps known emoji shortcodes and leaves unknown ones as text', () => {
@@ -119,7 +163,33 @@ describe('the sandbox block and modal renderers', () => {
     );
     expect(html).toContain('value="&quot;25&quot;"');
     expect(html).toContain('<option value="LRD" selected>LRD</option>');
+    expect(html).toMatch(/<option value="" disabled>/);
     expect(html).toContain('data-testid="error-amount"');
     expect(html).toContain('e.g. 25.50');
+  });
+
+  it('lets an optional select be emptied again', () => {
+    const select = (optional: boolean) =>
+      renderModal(
+        {
+          blocks: [
+            {
+              type: 'input',
+              block_id: 'payout_account_id',
+              optional,
+              label: { type: 'plain_text', text: 'Payee' },
+              element: {
+                type: 'static_select',
+                action_id: 'value',
+                options: [{ text: { type: 'plain_text', text: 'Acme (account 7, USD)' }, value: '7' }],
+                initial_option: { text: { type: 'plain_text', text: 'Acme (account 7, USD)' }, value: '7' },
+              },
+            },
+          ],
+        },
+        ctx,
+      );
+    expect(select(true)).toContain('<option value="">');
+    expect(select(false)).toContain('<option value="" disabled>');
   });
 });

@@ -64,11 +64,74 @@ function setHtml(/** @type {HTMLElement} */ element, /** @type {string} */ html)
   }
 }
 
+/** Within this many pixels of the end, the list follows new messages; further up, the person is reading. */
+const FOLLOW_PX = 80;
+const newMessages = $('#new-messages');
+/** The messages (and thread replies) drawn so far, by key; undefined before the first draw. */
+/** @type {Set<string> | undefined} */
+let seenKeys;
+/** The first message that came while the person read further up, until they see it. */
+/** @type {string | undefined} */
+let unseenKey;
+
+const atEnd = () => messages.scrollHeight - messages.scrollTop - messages.clientHeight < FOLLOW_PX;
+/** Whether the list follows the end: true until the person scrolls up, true again once they come back down. */
+let following = true;
+messages.addEventListener('scroll', () => (following = atEnd()), { passive: true });
+// A narrower or shorter window reflows the list; one that followed the end still does.
+new ResizeObserver(() => {
+  if (following) messages.scrollTop = messages.scrollHeight;
+}).observe(messages);
+
+/** Whether an element shows, at least in part, inside the list's box. */
+function inView(/** @type {Element} */ element) {
+  const box = element.getBoundingClientRect();
+  const frame = messages.getBoundingClientRect();
+  return box.bottom > frame.top && box.top < frame.bottom;
+}
+
+const byKey = (/** @type {string} */ key) =>
+  [...messages.querySelectorAll('[data-key]')].find((e) => e.getAttribute('data-key') === key);
+
+function drawMessages(/** @type {Snapshot} */ next) {
+  setHtml(messages, renderChannel(next.items, next.channel.name, ctx));
+  const elements = [...messages.querySelectorAll('[data-key]')];
+  const keys = new Set(elements.map((e) => e.getAttribute('data-key') ?? ''));
+  const added = seenKeys === undefined ? [] : elements.filter((e) => !seenKeys?.has(e.getAttribute('data-key') ?? ''));
+  const first = seenKeys === undefined;
+  seenKeys = keys;
+  // New messages come at the end of the list, new replies at the end of their thread (which may be higher up).
+  if (first || following) messages.scrollTop = messages.scrollHeight;
+  // Out of view all the same (read further up, or a reply in an older card's thread): nothing jumps;
+  // a button says that something came, and takes you to it.
+  const missed = added.find((e) => !inView(e));
+  if (missed && unseenKey === undefined) unseenKey = missed.getAttribute('data-key') ?? undefined;
+  if (unseenKey !== undefined && !keys.has(unseenKey)) unseenKey = undefined;
+  showNewMessages();
+}
+
+function showNewMessages() {
+  const element = unseenKey === undefined ? undefined : byKey(unseenKey);
+  if (element && inView(element)) unseenKey = undefined;
+  newMessages.hidden = unseenKey === undefined;
+  if (element && unseenKey !== undefined) {
+    const above = element.getBoundingClientRect().bottom <= messages.getBoundingClientRect().top;
+    newMessages.textContent = above ? 'New reply \u2191' : 'New messages \u2193';
+  }
+}
+
+messages.addEventListener('scroll', showNewMessages, { passive: true });
+newMessages.addEventListener('click', () => {
+  const element = unseenKey === undefined ? undefined : byKey(unseenKey);
+  if (element) element.scrollIntoView({ block: 'start' });
+  else messages.scrollTop = messages.scrollHeight;
+  unseenKey = undefined;
+  newMessages.hidden = true;
+});
+
 function draw(/** @type {Snapshot} */ next) {
   snapshot = next;
-  const nearBottom = messages.scrollHeight - messages.scrollTop - messages.clientHeight < 80;
-  setHtml(messages, renderChannel(next.items, next.channel.name, ctx));
-  if (nearBottom) messages.scrollTop = messages.scrollHeight;
+  drawMessages(next);
   setHtml($('#people'), peopleHtml(next));
   setHtml($('#dollr'), renderDollrPanel(next.dollr));
   const person = next.people.find((p) => p.id === me);
@@ -81,7 +144,8 @@ function peopleHtml(/** @type {Snapshot} */ s) {
     .map(
       (p) =>
         `<button type="button" class="person${p.id === me ? ' active' : ''}" data-user="${escapeHtml(p.id)}" ` +
-        `data-testid="user-${escapeHtml(p.id)}" aria-pressed="${p.id === me}">` +
+        `data-testid="user-${escapeHtml(p.id)}" aria-pressed="${p.id === me}" ` +
+        `title="${escapeHtml(`${p.name} (${p.role})`)}">` +
         `<span class="person-avatar">${escapeHtml(p.name.slice(0, 1))}</span>` +
         `<span><span class="person-name">${escapeHtml(p.name)}</span>` +
         `<span class="person-role">${escapeHtml(p.role)}</span></span></button>`,
@@ -198,6 +262,22 @@ $('#dollr').addEventListener('click', (event) => {
   const release = /** @type {HTMLElement | null} */ (target.closest('[data-release]'));
   if (toggle) post(`/api/dollr/${toggle.dataset.dollr}`).catch(showProblem);
   if (release) post(`/api/dollr/release/${encodeURIComponent(release.dataset.release ?? '')}`).catch(showProblem);
+});
+
+/** The Dollr panel in a narrow window: a drawer that the header's button opens and closes. */
+const layout = $('#layout');
+const dollrToggle = $('#dollr-toggle');
+function openDollr(/** @type {boolean} */ open) {
+  layout.classList.toggle('dollr-open', open);
+  dollrToggle.setAttribute('aria-expanded', String(open));
+}
+dollrToggle.addEventListener('click', () => openDollr(!layout.classList.contains('dollr-open')));
+$('#dollr-close').addEventListener('click', () => {
+  openDollr(false);
+  dollrToggle.focus();
+});
+document.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape' && layout.classList.contains('dollr-open') && !modalRoot.firstChild) openDollr(false);
 });
 
 function showProblem(/** @type {unknown} */ error) {

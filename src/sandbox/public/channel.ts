@@ -21,7 +21,8 @@ function renderItem(item: ChannelItem, ctx: RenderContext): string {
         item.replies.map((reply) => renderItem(reply, ctx)).join('') +
         '</div>';
   return (
-    `<div class="${classes}" data-testid="${ephemeral ? 'ephemeral' : 'message'}"${ts}>` +
+    `<div class="${classes}" data-testid="${ephemeral ? 'ephemeral' : 'message'}"${ts} ` +
+    `data-key="${escapeHtml(item.key)}">` +
     note +
     `<div class="msg-row"><div class="avatar${slackbot ? ' avatar-slackbot' : ''}" aria-hidden="true">` +
     `${slackbot ? 'S' : 'D'}</div>` +

@@ -29,6 +29,28 @@ const PICTURES: Record<string, string> = {
     `${ROUNDED('#3b88c3')}<path d="M14.6 8.2A4.9 4.9 0 0 0 5.7 7M5.4 11.8a4.9 4.9 0 0 0 8.9 1.2" ` +
     `${STROKE} stroke="#fff" stroke-width="1.8"/>` +
     `<path d="M5.2 4.2v3.2h3.2M14.8 15.8v-3.2h-3.2" ${STROKE} stroke="#fff" stroke-width="1.8"/>`,
+  ballot_box_with_check:
+    `<rect x="2" y="2" width="16" height="16" rx="2" fill="#fff" stroke="#8899a6" stroke-width="1.6"/>` +
+    `<path d="M5.5 10.5l3 3 6-7" ${STROKE} stroke="#3b88c3" stroke-width="2.4"/>`,
+  heavy_multiplication_x: `<path d="M5 5l10 10M15 5L5 15" ${STROKE} stroke="#3d3d3d" stroke-width="3.2"/>`,
+  alarm_clock:
+    `<path d="M3 6.2l3-3M17 6.2l-3-3" ${STROKE} stroke="#dd2e44" stroke-width="2.4"/>` +
+    `<path d="M5.5 17.5l1.4-1.6M14.5 17.5l-1.4-1.6" ${STROKE} stroke="#66757f" stroke-width="1.6"/>` +
+    '<circle cx="10" cy="10.8" r="6.6" fill="#fff" stroke="#dd2e44" stroke-width="1.8"/>' +
+    `<path d="M10 7v4l2.6 1.6" ${STROKE} stroke="#333" stroke-width="1.5"/>`,
+  bell:
+    '<path d="M10 2.6c-3.2 0-5.2 2.4-5.2 5.6v3.6L3 14.6h14l-1.8-2.8V8.2c0-3.2-2-5.6-5.2-5.6z" ' +
+    'fill="#ffac33" stroke="#e08e0b" stroke-width="0.8" stroke-linejoin="round"/>' +
+    '<circle cx="10" cy="16.4" r="1.9" fill="#e08e0b"/>',
+  ice_cube:
+    '<path d="M10 2.5l6.5 3.4v8.2L10 17.5l-6.5-3.4V5.9z" fill="#bde6fb" stroke="#5dadec" stroke-width="1" ' +
+    'stroke-linejoin="round"/><path d="M3.5 5.9L10 9.3l6.5-3.4M10 9.3v8.2" fill="none" stroke="#5dadec" ' +
+    'stroke-width="1" stroke-linejoin="round"/><path d="M5.2 8.2l2.6 1.4" stroke="#fff" stroke-width="1.2" ' +
+    'stroke-linecap="round"/>',
+  sunny:
+    '<circle cx="10" cy="10" r="4.2" fill="#ffcc4d"/>' +
+    `<path d="M10 1.5v2.6M10 15.9v2.6M1.5 10h2.6M15.9 10h2.6M4 4l1.8 1.8M14.2 14.2L16 16M4 16l1.8-1.8` +
+    `M14.2 5.8L16 4" ${STROKE} stroke="#ffac33" stroke-width="1.8"/>`,
   information_source:
     `${ROUNDED('#3b88c3')}<circle cx="10" cy="5.8" r="1.4" fill="#fff"/>` +
     '<rect x="8.8" y="8.2" width="2.4" height="7.2" rx="1" fill="#fff"/>',

@@ -36,7 +36,7 @@ interface InputBlock {
 
 const attr = (value: unknown) => escapeHtml(typeof value === 'string' ? value : '');
 
-function renderControl(element: InputElement, id: string): string {
+function renderControl(element: InputElement, id: string, optional: boolean): string {
   const common = `id="${id}" data-action-id="${attr(element.action_id)}"`;
   const placeholder = element.placeholder?.text ? ` placeholder="${attr(element.placeholder.text)}"` : '';
   if (element.type === 'static_select') {
@@ -47,8 +47,9 @@ function renderControl(element: InputElement, id: string): string {
     const groups = (element.option_groups ?? [])
       .map((g) => `<optgroup label="${attr(g.label?.text)}">${(g.options ?? []).map(option).join('')}</optgroup>`)
       .join('');
+    // An optional select can be emptied again, as in Slack (say, to type an account not on the payee list).
     const none =
-      `<option value=""${chosen === undefined ? ' selected' : ''} disabled>` +
+      `<option value=""${chosen === undefined ? ' selected' : ''}${optional ? '' : ' disabled'}>` +
       `${escapeHtml(element.placeholder?.text ?? 'Choose an option')}</option>`;
     return `<select ${common}>${none}${(element.options ?? []).map(option).join('')}${groups}</select>`;
   }
@@ -73,7 +74,7 @@ function renderInput(block: InputBlock, index: number): string {
   return (
     `<div class="field" data-block-id="${blockId}" data-testid="field-${blockId}">` +
     `<label for="${id}">${escapeHtml(block.label?.text ?? '')}${optional}</label>` +
-    renderControl(block.element ?? {}, id) +
+    renderControl(block.element ?? {}, id, block.optional === true) +
     `<div class="field-error" data-testid="error-${blockId}" role="alert"></div>` +
     hint +
     '</div>'

@@ -21,30 +21,43 @@ const CLOSE = '\u0002';
 
 const SAFE_URL = /^(https?:\/\/|mailto:)/i;
 
-/** `<…>`: a mention, a channel, a broadcast, a link; anything else is shown as it was written. */
+/**
+ * `<…>`, read as Slack reads it: `<@U…>` a person, `<#C…|name>` a channel, `<!here>` `<!channel>`
+ * `<!everyone>` a broadcast, `<!subteam^S…|@team>` a group, `<!date^…|fallback>` the fallback,
+ * `<https://…|label>` a link. Slack drops the brackets of a sequence it does not know and shows its
+ * label, or else what is inside; so does this, as text, never as a link.
+ */
 function angle(inner: string, ctx: RenderContext): string {
   const [target = '', label] = splitLabel(inner);
   const shown = (text: string) => escapeHtml(unescapeSlack(text));
+  const mention = (text: string, kind = 'mention') => `<span class="${kind}">${shown(text)}</span>`;
   if (target.startsWith('@')) {
     const id = target.slice(1);
-    return `<span class="mention">@${shown(ctx.userName(id) ?? label ?? id)}</span>`;
+    return mention(`@${ctx.userName(id) ?? label ?? id}`);
   }
   if (target.startsWith('#')) {
     const id = target.slice(1);
-    return `<span class="mention">#${shown(ctx.channelName(id) ?? label ?? id)}</span>`;
+    return mention(`#${ctx.channelName(id) ?? label ?? id}`);
   }
   if (target.startsWith('!')) {
-    const word = target.slice(1);
-    if (word === 'here' || word === 'channel' || word === 'everyone')
-      return `<span class="mention broadcast">@${word}</span>`;
-    if (label !== undefined) return `<span class="mention">${shown(label)}</span>`;
-    return shown(`<${inner}>`);
+    const [word = '', ...args] = target.slice(1).split('^');
+    if (word === 'here' || word === 'channel' || word === 'everyone') return mention(`@${word}`, 'mention broadcast');
+    if (word === 'subteam') return mention(label ?? `@${args[0] ?? 'group'}`);
+    if (word === 'date') return shown(label ?? dateFallback(args[0]));
+    return shown(label ?? target);
   }
   const url = unescapeSlack(target);
   if (SAFE_URL.test(url)) {
     return `<a href="${escapeHtml(url)}" target="_blank" rel="noopener noreferrer">${shown(label ?? target)}</a>`;
   }
-  return shown(`<${inner}>`);
+  return shown(label ?? target);
+}
+
+/** A `<!date^…>` without a fallback (Slack requires one): the time in UTC, or the timestamp as written. */
+function dateFallback(seconds: string | undefined): string {
+  const date = new Date(Number(seconds) * 1000);
+  if (seconds === undefined || !/^\d+$/.test(seconds) || Number.isNaN(date.getTime())) return seconds ?? '';
+  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 function splitLabel(inner: string): [string, string | undefined] {
@@ -82,8 +95,29 @@ export function renderMrkdwn(text: string, ctx: RenderContext): string {
 
   let html = escapeHtml(unescapeSlack(rest));
   for (const [pattern, replacement] of STYLES) html = html.replace(pattern, replacement);
-  html = html.replace(/\n/g, '<br>');
+  html = quotes(html);
   return html.replace(new RegExp(`${OPEN}(\\d+)${CLOSE}`, 'g'), (_, index: string) => pieces[Number(index)] ?? '');
+}
+
+/** Lines that start with `>` (escaped by now) become one quote per run; the rest keep their line breaks. */
+function quotes(html: string): string {
+  const out: string[] = [];
+  let quoted: string[] = [];
+  const flush = () => {
+    if (quoted.length > 0) out.push(`<blockquote>${quoted.join('<br>')}</blockquote>`);
+    quoted = [];
+  };
+  const lines = html.split('\n');
+  lines.forEach((line, i) => {
+    const quote = /^&gt; ?/.exec(line);
+    if (quote) quoted.push(line.slice(quote[0].length));
+    else {
+      flush();
+      out.push(line + (i < lines.length - 1 && !/^&gt;/.test(lines[i + 1] ?? '') ? '<br>' : ''));
+    }
+  });
+  flush();
+  return out.join('');
 }
 
 /** A plain_text object's text: Slack's escapes undone, escaped for HTML, with emoji. */
