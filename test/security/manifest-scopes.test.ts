@@ -6,6 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { CALLBACKS } from '../../src/adapters/slack/ids.ts';
 
 /** What each Web API method the app calls needs (bot token). */
 const SCOPES_OF_METHOD: Record<string, string[]> = {
@@ -14,12 +15,13 @@ const SCOPES_OF_METHOD: Record<string, string[]> = {
   'chat.postMessage': ['chat:write'],
   'chat.update': ['chat:write'],
   'chat.postEphemeral': ['chat:write'],
+  'chat.getPermalink': [],
   // Crash recovery reads a card's channel and thread, in public and private channels.
   'conversations.history': ['channels:history', 'groups:history'],
   'conversations.replies': ['channels:history', 'groups:history'],
   'usergroups.users.list': ['usergroups:read'],
 };
-/** Scopes that come with a feature rather than a method: the slash command. */
+/** Scopes that come with a feature rather than a method: the slash command and the shortcut. */
 const FEATURE_SCOPES = ['commands'];
 
 function sourceFiles(dir: string): string[] {
@@ -38,7 +40,10 @@ const methodsCalled = [
   ),
 ].sort();
 
-const manifest = parse(readFileSync('manifest.yml', 'utf8')) as { oauth_config: { scopes: { bot: string[] } } };
+const manifest = parse(readFileSync('manifest.yml', 'utf8')) as {
+  oauth_config: { scopes: { bot: string[] } };
+  features: { shortcuts?: Array<{ callback_id: string; type: string }> };
+};
 const asked = [...manifest.oauth_config.scopes.bot].sort();
 
 describe('the manifest', () => {
@@ -50,6 +55,12 @@ describe('the manifest', () => {
   it('asks for the scopes those methods need, and no others', () => {
     const needed = [...new Set([...FEATURE_SCOPES, ...methodsCalled.flatMap((m) => SCOPES_OF_METHOD[m] ?? [])])];
     expect(asked).toEqual(needed.sort());
+  });
+
+  it('creates the shortcuts the app listens for', () => {
+    expect(manifest.features.shortcuts).toEqual([
+      expect.objectContaining({ type: 'message', callback_id: CALLBACKS.refundFromMessage }),
+    ]);
   });
 
   it('does not ask for chat:write.public: a card must go where the bot can also read its thread', () => {

@@ -13,6 +13,8 @@ export const CALLBACKS = {
   payout: 'dollr_payout_request',
   reject: 'dollr_reject_reason',
   approve: 'dollr_approve_comment',
+  /** The message shortcut; the manifest's callback_id. */
+  refundFromMessage: 'dollr_refund_from_message',
 } as const;
 
 /** Modal input blocks; each block holds one input whose action_id is `value`. */

@@ -82,7 +82,8 @@ export function createChannelStore(bot: BotIdentity, now: () => number) {
   }
 
   function post(input: MessageInput): FakeMessage | { error: string } {
-    const refused = refusal(input.channel, 'post');
+    // Someone else's message is theirs to post; the refusals are the bot's.
+    const refused = input.author ? undefined : refusal(input.channel, 'post');
     if (refused) return refused;
     const channel = resolveChannel(input.channel);
     let threadTs: string | undefined;

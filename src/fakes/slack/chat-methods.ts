@@ -2,6 +2,7 @@
 import { messageJson } from './channels.ts';
 import type { BotIdentity, ChannelStore } from './channels.ts';
 import { str } from './http-io.ts';
+import { SLACK_TEAM } from './team.ts';
 import type { ApiArgs, ApiResult } from './types.ts';
 import { checkMessage } from './validate.ts';
 import type { Refusal } from './validate.ts';
@@ -49,6 +50,19 @@ export function chatMethods(bot: BotIdentity, channels: ChannelStore): Record<st
       const updated = channels.update(channel, ts, { text: str(args, 'text'), blocks });
       if ('error' in updated) return { ok: false, error: updated.error };
       return { ok: true, channel, ts, text: updated.text ?? '', message: messageJson(updated, bot) };
+    },
+
+    /** A message's permalink, as Slack builds it (a reply's carries its thread). */
+    'chat.getPermalink'(args) {
+      const channel = str(args, 'channel');
+      const ts = str(args, 'message_ts');
+      if (channel === undefined || channel === '') return { ok: false, error: 'channel_not_found' };
+      if (ts === undefined || ts === '') return missing('message_ts');
+      const message = channels.message(channel, ts);
+      if (message === undefined) return { ok: false, error: 'message_not_found' };
+      const base = `https://${SLACK_TEAM.domain}.slack.com/archives/${channel}/p${ts.replace('.', '')}`;
+      const thread = message.thread_ts === undefined ? '' : `?thread_ts=${message.thread_ts}&cid=${channel}`;
+      return { ok: true, channel, permalink: base + thread };
     },
 
     'chat.delete'(args) {

@@ -202,3 +202,39 @@ export function viewSubmissionPayload(input: ViewSubmissionInput): Record<string
     enterprise: null,
   };
 }
+
+export interface MessageShortcutInput {
+  callbackId: string;
+  userId: string;
+  channelId: string;
+  channelName?: string;
+  /** The message the shortcut was used on, as the user's client saw it. */
+  message: { ts: string; text?: string | undefined; user?: string; thread_ts?: string | undefined };
+  triggerId?: string;
+  responseUrl?: string;
+}
+
+/** A `message_action` payload: a message shortcut used on a message (top-level or in a thread). */
+export function messageShortcutPayload(input: MessageShortcutInput): Record<string, unknown> {
+  return {
+    type: 'message_action',
+    token: SLACK_TEAM.verificationToken,
+    action_ts: `${(Date.now() / 1000).toFixed(6)}`,
+    team: team(),
+    user: user(input.userId),
+    channel: { id: input.channelId, name: input.channelName ?? 'finance-ops' },
+    is_enterprise_install: false,
+    enterprise: null,
+    callback_id: input.callbackId,
+    trigger_id: input.triggerId ?? sampleTriggerId(),
+    response_url: input.responseUrl ?? sampleResponseUrl('actions'),
+    message_ts: input.message.ts,
+    message: {
+      type: 'message',
+      user: input.message.user,
+      ts: input.message.ts,
+      text: input.message.text ?? '',
+      ...(input.message.thread_ts !== undefined ? { thread_ts: input.message.thread_ts } : {}),
+    },
+  };
+}

@@ -1,12 +1,12 @@
 /** `/dollr ...`: help, a request modal, status, history, the freeze switch. Acks first, always. */
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { helpText } from '../blocks/help-text.ts';
-import { destinationText, freezeSwitchText, refusalText } from '../blocks/outcome-text.ts';
+import { freezeSwitchText, refusalText } from '../blocks/outcome-text.ts';
 import { historyAnswer } from '../blocks/history-answer.ts';
 import { statusAnswer } from '../blocks/status-answer.ts';
 import { code } from '../mrkdwn.ts';
 import type { SlackServices } from '../services.ts';
-import { requestModal } from '../views/request-modal.ts';
+import { channelNotAllowed, openRequestForm } from '../views/open-request-form.ts';
 import { parseCommand } from './parse-command.ts';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
@@ -17,13 +17,8 @@ const HISTORY_MAX = 50;
 export function dollrCommand(services: SlackServices) {
   return async ({ command, ack, client, respond }: Args): Promise<void> => {
     const ephemeral = (text: string) => ack({ response_type: 'ephemeral', text });
-    if (services.allowedChannels && !services.allowedChannels.includes(command.channel_id)) {
-      await ephemeral(
-        `\`/dollr\` is not available in this channel. ` +
-          `It works in ${services.allowedChannels.map((c) => `<#${c}>`).join(', ')}.`,
-      );
-      return;
-    }
+    const notAllowed = channelNotAllowed(services, command.channel_id);
+    if (notAllowed) return ephemeral(notAllowed);
     const parsed = parseCommand(command.text ?? '');
     // Slow answers: ack at once, answer through the response URL.
     const later = async (work: () => Promise<string>) => {
@@ -45,44 +40,17 @@ export function dollrCommand(services: SlackServices) {
       case 'request':
         if (parsed.operation === 'payout' && !services.operations.payoutsConfigured)
           return ephemeral(refusalText({ code: 'payouts_not_configured' }));
-        {
-          await ack();
-          await services.afterAck();
-          // The trigger_id lives 3 seconds: the form opens right after the one check it needs.
-          const cardChannel = services.approvalChannel ?? command.channel_id;
-          const from = { id: command.channel_id, name: command.channel_name };
-          const problem = await services.destinations.check(cardChannel, from);
-          if (problem) {
-            await respond({
-              response_type: 'ephemeral',
-              text: destinationText(problem, cardChannel, services.approvalChannel !== undefined),
-            });
-            return;
-          }
-          try {
-            await client.views.open({
-              trigger_id: command.trigger_id,
-              view: requestModal(
-                parsed.operation,
-                parsed.prefill,
-                { channelId: command.channel_id, cardChannelId: cardChannel },
-                services.operations.payees,
-              ),
-            });
-          } catch (error) {
-            // After the ack the person sees only what the response URL says: never nothing.
-            services.logger.error('could not open the request form', { error });
-            const slackSaid = (error as { data?: { error?: string } }).data?.error;
-            const why = slackSaid ? ` (Slack said ${code(slackSaid)})` : '';
-            await respond({
-              response_type: 'ephemeral',
-              text:
-                `I could not open the ${parsed.operation} form${why}. ` +
-                `Nothing was saved. Run ${code(`/dollr ${parsed.operation}`)} again.`,
-            });
-          }
-          return;
-        }
+        await ack();
+        await services.afterAck();
+        // The trigger_id lives 3 seconds: the form opens right after the one check it needs.
+        return openRequestForm(services, {
+          operation: parsed.operation,
+          prefill: parsed.prefill,
+          from: { id: command.channel_id, name: command.channel_name },
+          triggerId: command.trigger_id,
+          client,
+          respond,
+        });
       case 'status': {
         if (!parsed.key) return ephemeral(`Which request? Use ${code('/dollr status <request ID or reference ID>')}.`);
         const key = parsed.key.slice(0, 64);

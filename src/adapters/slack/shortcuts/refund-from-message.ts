@@ -1,0 +1,54 @@
+/**
+ * "Refund from this message", a message shortcut: the refund form, prefilled with the payment ID and
+ * amount the message names (when it names one of each) and the message's permalink in the reason.
+ * It works on replies in threads, where slash commands do not; the card goes where /dollr's would.
+ */
+import type { AllMiddlewareArgs, MessageShortcut, SlackShortcutMiddlewareArgs } from '@slack/bolt';
+import { REASON_MAX } from '../../../core/request/request.ts';
+import type { SlackServices } from '../services.ts';
+import { channelNotAllowed, openRequestForm } from '../views/open-request-form.ts';
+import { refundHints } from './refund-hints.ts';
+
+type Args = SlackShortcutMiddlewareArgs<MessageShortcut> & AllMiddlewareArgs;
+
+/** A permalink is quick to get, but the trigger_id lives 3 s: without one in time, the reason is left empty. */
+const PERMALINK_DEADLINE_MS = 800;
+
+export function refundFromMessage(services: SlackServices) {
+  return async ({ shortcut, ack, client, respond }: Args): Promise<void> => {
+    await ack();
+    await services.afterAck();
+    const channelId = shortcut.channel.id;
+    const notAllowed = channelNotAllowed(services, channelId);
+    if (notAllowed) return void (await respond({ response_type: 'ephemeral', text: notAllowed }));
+    const permalink = await permalinkOf(client, channelId, shortcut.message_ts);
+    const hints = refundHints(shortcut.message.text ?? '');
+    await openRequestForm(services, {
+      operation: 'refund',
+      prefill: {
+        id: hints.paymentId,
+        amount: hints.amount,
+        reason: permalink && `Reported in ${permalink}`.slice(0, REASON_MAX),
+      },
+      from: { id: channelId, name: shortcut.channel.name },
+      triggerId: shortcut.trigger_id,
+      client,
+      respond,
+    });
+  };
+}
+
+async function permalinkOf(client: Args['client'], channel: string, ts: string): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), PERMALINK_DEADLINE_MS);
+  });
+  try {
+    const answer = await Promise.race([client.chat.getPermalink({ channel, message_ts: ts }), late]);
+    return answer?.permalink;
+  } catch {
+    return undefined; // A message the bot cannot see: the person writes the reason.
+  } finally {
+    clearTimeout(timer);
+  }
+}
