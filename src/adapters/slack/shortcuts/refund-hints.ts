@@ -12,8 +12,11 @@ export interface RefundHints {
 
 const CODES = CURRENCIES.join('|');
 /** "payment 4411", "payment ID: 4411", "payment_intent #4411", and lists: "payments 4411 and 4412". */
-const PAYMENT_IDS =
-  /\bpayments?(?:[\s_-]*(?:intents?|ids?|no\.?|numbers?))*\s*[:#]?\s*(#?\d{1,15}(?:\s*(?:,|and|&|\/|or)\s*#?\d{1,15})*)\b/gi;
+const PAYMENT_IDS = new RegExp(
+  String.raw`\bpayments?(?:[\s_-]*(?:intents?|ids?|no\.?|numbers?))*\s*[:#]?\s*` +
+    String.raw`(#?\d{1,15}(?:\s*(?:,|and|&|\/|or)\s*#?\d{1,15})*)\b`,
+  'gi',
+);
 /** "$25.50", "25.50 USD", "USD 25.50", "1,250.00": a symbol, a code or cents mark a number as money. */
 const AMOUNTS = [
   /[$€£]\s?(\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d{1,12}(?:\.\d{1,2})?)(?![\d.,])/g,
