@@ -60,6 +60,7 @@ describe('the manifest', () => {
   it('creates the shortcuts the app listens for', () => {
     expect(manifest.features.shortcuts).toEqual([
       expect.objectContaining({ type: 'message', callback_id: CALLBACKS.refundFromMessage }),
+      expect.objectContaining({ type: 'global', callback_id: CALLBACKS.newRequest }),
     ]);
   });
 

@@ -26,7 +26,9 @@ export function modalSubmission(
       [FIELD_ACTION]:
         element.type === 'static_select'
           ? { type: 'static_select', selected_option: chosen ? { value: chosen, text: chosen } : null }
-          : { type: 'plain_text_input', value: given ?? element.initial_value ?? null },
+          : element.type === 'conversations_select'
+            ? { type: 'conversations_select', selected_conversation: given ?? null }
+            : { type: 'plain_text_input', value: given ?? element.initial_value ?? null },
     };
   }
   return viewSubmissionPayload({

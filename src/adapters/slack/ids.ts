@@ -13,8 +13,11 @@ export const CALLBACKS = {
   payout: 'dollr_payout_request',
   reject: 'dollr_reject_reason',
   approve: 'dollr_approve_comment',
-  /** The message shortcut; the manifest's callback_id. */
+  /** The shortcuts; the manifest's callback_ids. */
   refundFromMessage: 'dollr_refund_from_message',
+  newRequest: 'dollr_new_request',
+  /** The global shortcut's first form: which request, and where its card goes. */
+  chooseRequest: 'dollr_choose_request',
 } as const;
 
 /** Modal input blocks; each block holds one input whose action_id is `value`. */
@@ -26,6 +29,9 @@ export const FIELDS = {
   amount: 'amount',
   currency: 'currency',
   reason: 'reason',
+  /** The global shortcut's first form. */
+  operation: 'operation',
+  cardChannel: 'card_channel',
   rejectReason: 'reject_reason',
   approveComment: 'approve_comment',
 } as const;

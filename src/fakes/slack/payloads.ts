@@ -131,6 +131,7 @@ export function blockActionsPayload(input: BlockActionsInput): Record<string, un
 /** The state of one input element in a submitted modal. */
 export type InputValue =
   | { type: 'plain_text_input'; value: string | null }
+  | { type: 'conversations_select'; selected_conversation: string | null }
   | {
       type: 'static_select';
       selected_option: { value: string; text: string | { type: 'plain_text'; text: string } } | null;
@@ -153,6 +154,8 @@ export interface ViewSubmissionInput {
 
 function stateValue(input: InputValue): Record<string, unknown> {
   if (input.type === 'plain_text_input') return { type: input.type, value: input.value };
+  if (input.type === 'conversations_select')
+    return { type: input.type, selected_conversation: input.selected_conversation };
   const option = input.selected_option;
   if (option === null) return { type: input.type, selected_option: null };
   const text = typeof option.text === 'string' ? { type: 'plain_text', text: option.text, emoji: true } : option.text;
@@ -236,5 +239,20 @@ export function messageShortcutPayload(input: MessageShortcutInput): Record<stri
       text: input.message.text ?? '',
       ...(input.message.thread_ts !== undefined ? { thread_ts: input.message.thread_ts } : {}),
     },
+  };
+}
+
+/** A `shortcut` payload: a global shortcut, used from the composer or the search bar (no channel). */
+export function globalShortcutPayload(input: { callbackId: string; userId: string; triggerId?: string }) {
+  return {
+    type: 'shortcut',
+    token: SLACK_TEAM.verificationToken,
+    action_ts: `${(Date.now() / 1000).toFixed(6)}`,
+    team: team(),
+    user: user(input.userId),
+    is_enterprise_install: false,
+    enterprise: null,
+    callback_id: input.callbackId,
+    trigger_id: input.triggerId ?? sampleTriggerId(),
   };
 }
