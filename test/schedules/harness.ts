@@ -195,11 +195,20 @@ export async function runSchedule(plan: SchedulePlan, index: number): Promise<Sc
       const token = `sched-${index}-${i}`;
       const target = request.kind === 'refund' ? 5000 + i : 7 + i;
       if (request.kind === 'refund') dollr.seedCollection({ id: target, amount: 1000, currency: 'USD' });
-      const text =
-        request.kind === 'refund' ? `refund ${target} ${amount} ${token}` : `payout ${target} ${amount} USD ${token}`;
-      const card: Card = await personAt({ slack, appUrl }, REQUESTER).request(text, token);
+      const requester = personAt({ slack, appUrl }, REQUESTER);
+      const card: Card =
+        request.via === 'message_shortcut'
+          ? await requester.requestFromMessage(`Customer charged twice: payment ${target}, $${amount}`, token)
+          : await requester.request(
+              request.kind === 'refund'
+                ? `refund ${target} ${amount} ${token}`
+                : `payout ${target} ${amount} USD ${token}`,
+              token,
+            );
       tracked.push({ ...request, amount, target, card });
-      step(`${card.requestId}: ${request.kind} ${amount} to ${target}`);
+      step(
+        `${card.requestId}: ${request.kind} ${amount} to ${target}${request.via === 'command' ? '' : ' (shortcut)'}`,
+      );
     }
 
     dollr.configure({ strict: plan.strict });

@@ -10,6 +10,8 @@ import type { Fault, StrictMode } from '../../src/fakes/fake-dollr.ts';
 
 export interface RequestPlan {
   kind: 'refund' | 'payout';
+  /** How the requester starts it: `/dollr`, or (refunds) the "Refund from this message" shortcut. */
+  via: 'command' | 'message_shortcut';
   /** In cents, distinct within a schedule. */
   amountCents: number;
 }
@@ -56,10 +58,13 @@ const requestPlans = fc
   .chain((amounts) =>
     fc.tuple(
       ...amounts.map((amountCents) =>
-        fc.record({
-          kind: fc.constantFrom('refund' as const, 'payout' as const),
-          amountCents: fc.constant(amountCents),
-        }),
+        fc
+          .record({
+            kind: fc.constantFrom('refund' as const, 'payout' as const),
+            via: fc.constantFrom('command' as const, 'message_shortcut' as const),
+            amountCents: fc.constant(amountCents),
+          })
+          .map((r) => (r.kind === 'payout' ? { ...r, via: 'command' as const } : r)),
       ),
     ),
   );

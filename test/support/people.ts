@@ -4,6 +4,8 @@
  * trigger ID its command carried, and a card by a token unique to the request's reason.
  */
 import type { FakeMessage, FakeSlack, FakeView } from '../../src/fakes/fake-slack.ts';
+import { CALLBACKS } from '../../src/adapters/slack/ids.ts';
+import { messageShortcutPayload } from '../../src/fakes/slack/payloads.ts';
 import { createSlackSender, type SendOptions, type SlackResponse } from '../../src/fakes/slack-sender.ts';
 import { buttonPress, modalSubmission } from './slack-moves.ts';
 import { CHANNEL, requestIdOf, SIGNING_SECRET, type Card, type FieldValues } from './system.ts';
@@ -67,6 +69,36 @@ export function personAt(options: PeopleOptions, userId: string) {
     return { channel: posted.channel, ts: posted.ts, requestId: requestIdOf(posted) };
   }
 
+  /**
+   * From "Refund from this message" on a message someone posted to the posted card: the form's
+   * prefilled payment ID and amount are submitted as they are, with `token` added to the reason.
+   */
+  async function requestFromMessage(messageText: string, token: string, at: { url?: string } = {}): Promise<Card> {
+    const message = slack.postAsOther({ channel: CHANNEL, text: messageText, user: 'USUPPORT01' });
+    const triggerId = slack.triggerId();
+    const payload = messageShortcutPayload({
+      callbackId: CALLBACKS.refundFromMessage,
+      userId,
+      channelId: CHANNEL,
+      message: { ts: message.ts, text: messageText, user: 'USUPPORT01' },
+      triggerId,
+      responseUrl: slack.responseUrl({ channelId: CHANNEL, userId }),
+    });
+    const response = await senderFor(at.url ?? currentUrl()).interaction(payload);
+    if (response.status !== 200) throw new Error(`the shortcut answered ${response.status}: ${response.body}`);
+    const opened = await slack.waitFor(
+      (s) => s.calls.find((c) => c.method === 'views.open' && c.args.trigger_id === triggerId && c.result.ok),
+      5000,
+      'the refund form after the shortcut',
+    );
+    const view = slack.view(String((opened.result.view as { id: string }).id))!;
+    const answer = await submit(view, { reason: `from a message ${token}` }, at);
+    if (answer.status !== 200 || answer.body !== '')
+      throw new Error(`submission answered ${answer.status}: ${answer.body}`);
+    const posted = await slack.waitFor((s) => findCard(s, token), 10_000, `the approval card of ${token}`);
+    return { channel: posted.channel, ts: posted.ts, requestId: requestIdOf(posted) };
+  }
+
   /** Presses a button on the card as it is now in Slack. Rejects when the app cannot be reached. */
   function press(
     card: Card,
@@ -76,7 +108,7 @@ export function personAt(options: PeopleOptions, userId: string) {
     return senderFor(at.url ?? currentUrl()).interaction(buttonPress(slack, userId, card, which), at.send);
   }
 
-  return { userId, openModal, submit, request, press };
+  return { userId, openModal, submit, request, requestFromMessage, press };
 }
 
 /** The top-level message (a card) whose blocks carry `token`. */
