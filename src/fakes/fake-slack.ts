@@ -60,6 +60,8 @@ export interface FakeSlack {
   ephemerals(filter?: EphemeralFilter): FakeEphemeral[];
   viewsOpened(): FakeView[];
   view(id: string): FakeView | undefined;
+  /** What Slack does when a view_submission is answered `response_action: update`: the modal shows `view`. */
+  answerWithUpdate(viewId: string, view: Record<string, unknown>): void;
   responseUrlPosts(): ResponseUrlPost[];
   socketAcks(): EnvelopeAck[];
   /** A fresh response URL; say where the interaction happened so replies land in the right place. */
@@ -166,6 +168,11 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     ephemerals: channels.ephemerals,
     viewsOpened: views.all,
     view: views.view,
+    answerWithUpdate(viewId, view) {
+      const updated = views.update({ viewId }, undefined, view);
+      if ('error' in updated) throw new Error(`answerWithUpdate: ${updated.error}`);
+      waiter.notify();
+    },
     responseUrlPosts: responseUrls.posts,
     socketAcks: socket.acks,
     responseUrl: (context) => responseUrls.issue(context),

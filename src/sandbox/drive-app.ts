@@ -5,6 +5,8 @@
  * plays the Slack client's part: which modal each person sees, and what an answer means for it.
  */
 import type { FakeSlack, FakeView } from '../fakes/fake-slack.ts';
+import { CALLBACKS } from '../adapters/slack/ids.ts';
+import { globalShortcutPayload, messageShortcutPayload } from '../fakes/slack/payloads.ts';
 import { blockActionsPayload, viewSubmissionPayload } from '../fakes/slack-sender.ts';
 import type { SlackSender } from '../fakes/slack-sender.ts';
 import { personById } from './people.ts';
@@ -34,6 +36,12 @@ export interface AppDriver {
   submit(user: string, viewId: string, values: SubmittedValues): Promise<{ closed: boolean }>;
   closeModal(user: string, viewId: string): void;
   click(user: string, input: ClickInput): Promise<void>;
+  /** Plain text typed in the channel: the person's own message. */
+  post(user: string, channel: string, text: string): void;
+  /** "Refund from this message" on a message of the channel. */
+  refundFromMessage(user: string, channel: string, ts: string): Promise<void>;
+  /** "New refund or payout", the global shortcut. */
+  newRequest(user: string, channel: string): Promise<void>;
   /** The modal this person sees (the top of their stack), with the errors of its last submission. */
   modal(user: string): { view: FakeView; errors: Record<string, string> } | undefined;
   ephemerals(user: string): LocalEphemeral[];
@@ -94,8 +102,7 @@ export function createAppDriver(slack: FakeSlack, sender: SlackSender): AppDrive
 
     async command(user, channel, text) {
       const match = /^\/(\S+)\s*([\s\S]*)$/.exec(text.trim());
-      if (match === null)
-        return say(user, channel, 'slackbot', 'This sandbox channel only takes `/dollr` commands. Try `/dollr help`.');
+      if (match === null) return void slack.postAsOther({ channel, text: text.trim(), user });
       if (match[1] !== 'dollr')
         return say(user, channel, 'slackbot', `\`/${match[1]}\` is not a valid command here. Only \`/dollr\` works.`);
       const fields = {
@@ -145,6 +152,12 @@ export function createAppDriver(slack: FakeSlack, sender: SlackSender): AppDrive
         errors.set(viewId, { '': `The app did not accept the form (HTTP ${response.status}). Try again.` });
         return { closed: false };
       }
+      if (body?.response_action === 'update') {
+        // Slack shows the answer's view in place of the submitted one (the global shortcut's next step).
+        slack.answerWithUpdate(viewId, (body as { view: Record<string, unknown> }).view);
+        errors.delete(viewId);
+        return { closed: false };
+      }
       if (body?.response_action === 'clear') stacks.set(user, []);
       else pop(user, viewId);
       return { closed: true };
@@ -170,6 +183,35 @@ export function createAppDriver(slack: FakeSlack, sender: SlackSender): AppDrive
       );
       if (response.status !== 200)
         say(user, input.channel, 'slackbot', `The app did not answer that click (HTTP ${response.status}).`);
+    },
+
+    post(user, channel, text) {
+      slack.postAsOther({ channel, text, user });
+    },
+
+    async refundFromMessage(user, channel, ts) {
+      const message = slack.message(channel, ts);
+      if (message === undefined) return say(user, channel, 'slackbot', 'That message is gone.');
+      const response = await sender.interaction(
+        messageShortcutPayload({
+          callbackId: CALLBACKS.refundFromMessage,
+          userId: user,
+          channelId: channel,
+          message: { ts, text: message.text, user: message.user, thread_ts: message.thread_ts },
+          triggerId: trigger(user),
+          responseUrl: slack.responseUrl({ channelId: channel, userId: user }),
+        }),
+      );
+      if (response.status !== 200)
+        say(user, channel, 'slackbot', `The app did not answer the shortcut (HTTP ${response.status}).`);
+    },
+
+    async newRequest(user, channel) {
+      const response = await sender.interaction(
+        globalShortcutPayload({ callbackId: CALLBACKS.newRequest, userId: user, triggerId: trigger(user) }),
+      );
+      if (response.status !== 200)
+        say(user, channel, 'slackbot', `The app did not answer the shortcut (HTTP ${response.status}).`);
     },
 
     modal(user) {

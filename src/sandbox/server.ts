@@ -8,6 +8,7 @@
  *   POST /api/submit                 {user, viewId, values}   -> {closed}
  *   POST /api/close-modal            {user, viewId}
  *   POST /api/click                  {user, channel, ts, actionId, blockId, value}
+ *   POST /api/shortcut/refund-from-message {user, ts}   POST /api/shortcut/new-request {user}
  *   POST /api/dollr/fail-next | hold-next | late-next | strict (on/off) | release/<reference ID>
  */
 import { readFile } from 'node:fs/promises';
@@ -44,6 +45,7 @@ const bodies = {
     values: z.record(z.string(), z.record(z.string(), z.string().nullable())),
   }),
   closeModal: z.object({ user, viewId: z.string() }),
+  shortcut: z.object({ user, ts: z.string().optional() }),
   click: z.object({
     user,
     channel: z.string(),
@@ -104,6 +106,16 @@ export async function startPageServer(
     if (path === '/api/click') {
       const { user: who, ...click } = bodies.click.parse(body);
       await driver.click(who, click);
+      return { ok: true };
+    }
+    if (path === '/api/shortcut/refund-from-message') {
+      const b = bodies.shortcut.parse(body);
+      await driver.refundFromMessage(b.user, deps.channelId, b.ts ?? '');
+      return { ok: true };
+    }
+    if (path === '/api/shortcut/new-request') {
+      const b = bodies.shortcut.parse(body);
+      await driver.newRequest(b.user, deps.channelId);
       return { ok: true };
     }
     if (path === '/api/dollr/fail-next') return void switches.failNext();

@@ -13,6 +13,8 @@ export interface ChannelItem {
   key: string;
   kind: 'message' | 'ephemeral';
   from: 'app' | 'slackbot';
+  /** A person's own message (typed without a slash): their name. */
+  author?: string;
   /** A message's ts, which a click names. */
   ts?: string;
   text: string;
@@ -75,6 +77,7 @@ export function createSnapshots(deps: {
         key: m.ts,
         kind: 'message',
         from: 'app',
+        ...(m.bot_id ? {} : { author: PEOPLE.find((p) => p.id === m.user)?.name ?? m.user }),
         ts: m.ts,
         text: m.text ?? '',
         blocks: m.blocks ?? [],

@@ -28,7 +28,9 @@ export function stateValues(
     const { element } = block;
     const actionId = element.action_id!;
     const given = submitted[block.block_id]?.[actionId] ?? null;
-    if (element.type === 'static_select') {
+    if (element.type === 'conversations_select') {
+      values[block.block_id] = { [actionId]: { type: 'conversations_select', selected_conversation: given || null } };
+    } else if (element.type === 'static_select') {
       const options = [...(element.options ?? []), ...(element.option_groups ?? []).flatMap((g) => g.options ?? [])];
       const chosen = options.find((o) => o.value === given);
       values[block.block_id] = {

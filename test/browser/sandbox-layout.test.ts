@@ -4,10 +4,10 @@
  * keeps a readable width without breaking words, and in the narrow window the Dollr panel is a drawer
  * behind a button. Reading further up, a new message does not move the list; a button leads to it.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Sandbox, startSandbox } from '../../src/sandbox/sandbox.ts';
-import { launchChromium } from '../../src/sandbox/chromium.ts';
+import type { Sandbox } from '../../src/sandbox/sandbox.ts';
+import { openSandboxPage, type SandboxPage } from './sandbox-page.ts';
 
 /** The page's globals inside page.evaluate callbacks (this project's TypeScript has no DOM library). */
 interface PageRect {
@@ -36,23 +36,17 @@ declare const window: { innerHeight: number; innerWidth: number };
 const AMA = 'U0SANDREQ1';
 const KOFI = 'U0SANDAPP1';
 
-let sandbox: Sandbox | undefined;
-let browser: Browser | undefined;
+let opened: SandboxPage | undefined;
 let page: Page;
-const pageErrors: string[] = [];
+let sandbox: Sandbox;
+let pageErrors: string[];
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0, pollIntervalMs: 150 });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.setDefaultTimeout(8000);
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  opened = await openSandboxPage({ width: 1400, height: 900 });
+  ({ page, sandbox, pageErrors } = opened);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await sandbox?.stop();
-});
+afterAll(() => opened?.close());
 
 const byTestId = (id: string) => page.locator(`[data-testid="${id}"]`);
 
@@ -129,7 +123,7 @@ async function expectFitsTheWindow(minChannelWidth: number): Promise<void> {
 
 describe('the sandbox page in a window', () => {
   it('keeps the page to the window, the box and the newest message in view, at 1400 and 800 wide', async () => {
-    await page.goto(sandbox!.url);
+    await page.goto(sandbox.url);
     await actAs(AMA);
     await byTestId('channel-empty').waitFor();
     // Six requests: six cards and six "waiting for approval" notes, a dozen messages. The last one is

@@ -2,40 +2,33 @@
  * The sandbox in a real browser: Debian's chromium (never a downloaded one) driven by playwright-core
  * runs a refund from `/dollr refund` to the completed thread reply, acting as three different
  * people, and saves a screenshot of the whole flow to the temporary directory, so that `npm test`
- * leaves the tree clean. The README's pictures come from test/browser/screenshots.ts, run by hand.
+ * leaves the tree clean. The README's pictures come from src/sandbox/screenshots.ts, run by hand.
  */
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.ts';
-import { launchChromium } from '../../src/sandbox/chromium.ts';
+import type { Sandbox } from '../../src/sandbox/sandbox.ts';
+import { openSandboxPage, type SandboxPage } from './sandbox-page.ts';
 
 const SCREENSHOT = pathToFileURL(join(tmpdir(), 'dollr-sandbox.png'));
 const AMA = 'U0SANDREQ1';
 const KOFI = 'U0SANDAPP1';
 const YAW = 'U0SANDYAW1';
 
-let sandbox: Sandbox | undefined;
-let browser: Browser | undefined;
+let opened: SandboxPage | undefined;
 let page: Page;
-const pageErrors: string[] = [];
+let sandbox: Sandbox;
+let pageErrors: string[];
 
 beforeAll(async () => {
-  // A short poll interval keeps the run quick; everything else is the sandbox as `npm run sandbox` starts it.
-  sandbox = await startSandbox({ port: 0, pollIntervalMs: 150 });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.setDefaultTimeout(8000);
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  opened = await openSandboxPage({ width: 1280, height: 900 });
+  ({ page, sandbox, pageErrors } = opened);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await sandbox?.stop();
-});
+afterAll(() => opened?.close());
 
 const byTestId = (id: string) => page.locator(`[data-testid="${id}"]`);
 const card = () => byTestId('message').filter({ hasText: 'Refund request' });
@@ -47,7 +40,7 @@ async function actAs(userId: string): Promise<void> {
 
 describe('the sandbox in a browser', () => {
   it('runs a refund from /dollr refund to the completed thread reply', async () => {
-    await page.goto(sandbox!.url);
+    await page.goto(sandbox.url);
     await byTestId('user-switcher')
       .locator('button')
       .first()
@@ -103,7 +96,7 @@ describe('the sandbox in a browser', () => {
     await card().locator('.b-context').filter({ hasText: 'Completed' }).waitFor();
     expect(await card().locator('[data-testid="button-dollr_approve"]').count()).toBe(0);
     await byTestId('execution-status').filter({ hasText: 'COMPLETED' }).waitFor();
-    const [execution] = sandbox!.dollr.executions();
+    const [execution] = sandbox.dollr.executions();
     expect(execution).toMatchObject({ operation: 'refund', status: 'COMPLETED', payeeAmount: '25.50' });
     expect(await card().locator('[data-testid="thread"]').textContent()).toContain(execution!.referenceId);
 

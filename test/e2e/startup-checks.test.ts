@@ -4,6 +4,7 @@
  * Slack's bot token with auth.test, within a deadline: a Slack that takes the connection and never
  * answers, or that cannot be reached, stops the start blaming the network, never the token.
  */
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
@@ -30,6 +31,38 @@ async function silentServer() {
     accepted: () => sockets.length,
     close: async () => {
       for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** A Slack API that accepts the bot token and then never answers apps.connections.open (Socket Mode's first call). */
+async function slackThatStallsSocketMode() {
+  const stalled: Array<{ destroy(): void }> = [];
+  const server = createHttpServer((req, res) => {
+    if (req.url?.endsWith('/auth.test')) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          ok: true,
+          url: 'https://t.slack.com/',
+          team: 'T',
+          user: 'dollr',
+          team_id: 'T0TEAM01',
+          user_id: 'U0BOT',
+          bot_id: 'B0BOT',
+        }),
+      );
+      return;
+    }
+    stalled.push(res.socket!);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`,
+    stalled: () => stalled.length,
+    close: async () => {
+      for (const socket of stalled) socket.destroy();
       await new Promise((resolve) => server.close(resolve));
     },
   };
@@ -85,6 +118,21 @@ describe('start-up checks', () => {
   it('blame SLACK_BOT_TOKEN when Slack refuses it', async () => {
     const started = startSystem({ slack: { botToken: 'xoxb-another-token' } });
     await expect(started).rejects.toThrow(/^Slack did not accept SLACK_BOT_TOKEN \(auth.test: invalid_auth\)/);
+  });
+
+  it("stop the start when Socket Mode's first connection never answers, within the deadline", async () => {
+    const slack = await slackThatStallsSocketMode();
+    try {
+      const started = startSystem({
+        env: { SLACK_APP_TOKEN: FAKE_APP_TOKEN, SLACK_SIGNING_SECRET: undefined, SLACK_API_URL: slack.url },
+        overrides: { slackStartDeadlineMs: 300 },
+      });
+      await expect(started).rejects.toBeInstanceOf(StartupError);
+      await expect(started).rejects.toThrow(/^Slack did not answer apps.connections.open within 0.3 s/);
+      expect(slack.stalled()).toBeGreaterThanOrEqual(1);
+    } finally {
+      await slack.close();
+    }
   });
 
   it('blame SLACK_APP_TOKEN when Slack refuses it for Socket Mode', async () => {

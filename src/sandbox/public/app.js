@@ -158,7 +158,8 @@ function drawModal(/** @type {Snapshot['modal']} */ modal) {
   const key = modal ? `${modal.id}:${modal.hash}` : '';
   if (key !== modalKey) {
     modalKey = key;
-    modalRoot.innerHTML = modal ? `<div class="overlay">${renderModal(modal.view, ctx)}</div>` : '';
+    const channels = snapshot ? [snapshot.channel] : [];
+    modalRoot.innerHTML = modal ? `<div class="overlay">${renderModal(modal.view, ctx, channels)}</div>` : '';
     modalRoot.querySelector('input, textarea, select')?.focus();
   }
   if (!modal) return;
@@ -191,7 +192,19 @@ $('#people').addEventListener('click', (event) => {
   connect();
 });
 
+$('#new-request').addEventListener('click', () => {
+  post('/api/shortcut/new-request', { user: me }).catch(showProblem);
+});
+
 messages.addEventListener('click', (event) => {
+  const shortcut = /** @type {HTMLElement | null} */ (
+    /** @type {HTMLElement} */ (event.target).closest('[data-shortcut="refund-from-message"]')
+  );
+  const on = /** @type {HTMLElement | null} */ (shortcut?.closest('[data-ts]') ?? null);
+  if (shortcut && on) {
+    post('/api/shortcut/refund-from-message', { user: me, ts: on.dataset.ts }).catch(showProblem);
+    return;
+  }
   const button = /** @type {HTMLButtonElement | null} */ (
     /** @type {HTMLElement} */ (event.target).closest('button[data-action-id]')
   );

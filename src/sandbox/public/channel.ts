@@ -13,6 +13,13 @@ function renderItem(item: ChannelItem, ctx: RenderContext): string {
   const ts = item.ts === undefined ? '' : ` data-ts="${escapeHtml(item.ts)}"`;
   const note = ephemeral ? '<div class="only-you">Only visible to you</div>' : '';
   const edited = item.edited ? '<span class="edited" data-testid="edited">(edited)</span>' : '';
+  const name = item.author ?? (slackbot ? 'Slackbot' : 'Dollr');
+  const avatar = item.author ? escapeHtml(item.author.slice(0, 1)) : slackbot ? 'S' : 'D';
+  // Slack offers message shortcuts on every message, in its "More actions" menu.
+  const shortcut = ephemeral
+    ? ''
+    : '<button type="button" class="msg-shortcut" data-shortcut="refund-from-message" ' +
+      'data-testid="refund-from-message" title="Refund from this message">\u26A1 Refund from this message</button>';
   const replies =
     item.replies.length === 0
       ? ''
@@ -25,11 +32,11 @@ function renderItem(item: ChannelItem, ctx: RenderContext): string {
     `data-key="${escapeHtml(item.key)}">` +
     note +
     `<div class="msg-row"><div class="avatar${slackbot ? ' avatar-slackbot' : ''}" aria-hidden="true">` +
-    `${slackbot ? 'S' : 'D'}</div>` +
+    `${avatar}</div>` +
     '<div class="msg-main">' +
-    `<div class="msg-head"><span class="name">${slackbot ? 'Slackbot' : 'Dollr'}</span>` +
-    `${slackbot ? '' : '<span class="app-badge">APP</span>'}` +
-    `<span class="time">${time(item.at)}</span>${edited}</div>` +
+    `<div class="msg-head"><span class="name">${escapeHtml(name)}</span>` +
+    `${slackbot || item.author ? '' : '<span class="app-badge">APP</span>'}` +
+    `<span class="time">${time(item.at)}</span>${edited}${shortcut}</div>` +
     `<div class="msg-body">${renderMessageBody(item.text, item.blocks, ctx)}</div>` +
     replies +
     '</div></div></div>'

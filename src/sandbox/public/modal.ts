@@ -36,7 +36,13 @@ interface InputBlock {
 
 const attr = (value: unknown) => escapeHtml(typeof value === 'string' ? value : '');
 
-function renderControl(element: InputElement, id: string, optional: boolean): string {
+/** A channel a conversations_select may offer. */
+export interface ModalChannel {
+  id: string;
+  name: string;
+}
+
+function renderControl(element: InputElement, id: string, optional: boolean, channels: ModalChannel[]): string {
   const common = `id="${id}" data-action-id="${attr(element.action_id)}"`;
   const placeholder = element.placeholder?.text ? ` placeholder="${attr(element.placeholder.text)}"` : '';
   if (element.type === 'static_select') {
@@ -53,6 +59,15 @@ function renderControl(element: InputElement, id: string, optional: boolean): st
       `${escapeHtml(element.placeholder?.text ?? 'Choose an option')}</option>`;
     return `<select ${common}>${none}${(element.options ?? []).map(option).join('')}${groups}</select>`;
   }
+  if (element.type === 'conversations_select') {
+    // The sandbox's channels; Slack would list every conversation the person is in.
+    const none = `<option value="" selected disabled>Choose a channel</option>`;
+    return (
+      `<select ${common}>${none}` +
+      channels.map((c) => `<option value="${attr(c.id)}">#${escapeHtml(c.name)}</option>`).join('') +
+      '</select>'
+    );
+  }
   if (element.type === 'plain_text_input') {
     const max = typeof element.max_length === 'number' ? ` maxlength="${element.max_length}"` : '';
     if (element.multiline)
@@ -66,7 +81,7 @@ function renderControl(element: InputElement, id: string, optional: boolean): st
   return `<div class="unsupported">[${escapeHtml(element.type ?? 'unknown')} input]</div>`;
 }
 
-function renderInput(block: InputBlock, index: number): string {
+function renderInput(block: InputBlock, index: number, channels: ModalChannel[]): string {
   const blockId = attr(block.block_id);
   const id = `field-${index}`;
   const optional = block.optional ? ' <span class="optional">(optional)</span>' : '';
@@ -74,7 +89,7 @@ function renderInput(block: InputBlock, index: number): string {
   return (
     `<div class="field" data-block-id="${blockId}" data-testid="field-${blockId}">` +
     `<label for="${id}">${escapeHtml(block.label?.text ?? '')}${optional}</label>` +
-    renderControl(block.element ?? {}, id, block.optional === true) +
+    renderControl(block.element ?? {}, id, block.optional === true, channels) +
     `<div class="field-error" data-testid="error-${blockId}" role="alert"></div>` +
     hint +
     '</div>'
@@ -82,12 +97,14 @@ function renderInput(block: InputBlock, index: number): string {
 }
 
 /** The whole modal. `view` is the view object the fake Slack holds (views.open's answer). */
-export function renderModal(view: Record<string, unknown>, ctx: RenderContext): string {
+export function renderModal(view: Record<string, unknown>, ctx: RenderContext, channels: ModalChannel[] = []): string {
   const text = (value: unknown, fallback: string) => escapeHtml((value as TextObject | undefined)?.text ?? fallback);
   const blocks = Array.isArray(view.blocks) ? (view.blocks as Array<Record<string, unknown>>) : [];
   const body = blocks
     .map((block, index) =>
-      block.type === 'input' ? renderInput(block as unknown as InputBlock, index) : renderBlocks([block], ctx),
+      block.type === 'input'
+        ? renderInput(block as unknown as InputBlock, index, channels)
+        : renderBlocks([block], ctx),
     )
     .join('');
   const submit = view.submit
