@@ -20,6 +20,7 @@ import { createMetrics, type Metrics } from './adapters/metrics/metrics.ts';
 import { loadApprovalPolicy } from './adapters/policy/load-policy.ts';
 import { createAckPriority } from './adapters/slack/after-ack.ts';
 import { createCardDestinations } from './adapters/slack/card-destination.ts';
+import { createHomeTabs } from './adapters/slack/home/home-tabs.ts';
 import { registerListeners } from './adapters/slack/register-listeners.ts';
 import { type SlackConnections, slackConnections } from './adapters/slack/slack-agent.ts';
 import { observedFetch } from './adapters/slack/slack-calls.ts';
@@ -154,7 +155,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     onWait: (lane, ms) => metrics.laneWait(lane, ms / 1000),
   });
   const sender = createMessageSender(slack.app.client, () => currentFreeze(store), logger);
-  const cards = createCardUpdates({ store, pacing, sender });
+  // The Home tabs follow the cards: whatever changes a card changes the tabs that show its request.
+  const home = createHomeTabs({ client: slack.app.client, operations: () => operations, logger });
+  const cardUpdates = createCardUpdates({ store, pacing, sender });
+  const cards: CardUpdates = {
+    refresh(requestId) {
+      home.changed();
+      return cardUpdates.refresh(requestId);
+    },
+  };
   const worker = requestWorker({
     config,
     overrides,
@@ -189,6 +198,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     logger,
     approvalChannel: config.approvalChannel,
     destinations: createCardDestinations(slack.app.client, logger),
+    home,
     allowedChannels: config.allowedChannels,
     afterAck: slack.afterAck,
   });
@@ -238,6 +248,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
             logger.warn('stopping while Slack requests are still being handled', { budgetMs }),
           );
           await worker.stop(budgetMs);
+          home.stop();
           await connections.close();
           healthServer?.close();
           metricsServer?.server.close();

@@ -5,7 +5,7 @@
  */
 import type { ApprovalPolicy } from './approval/approval-policy.ts';
 import { approveRequest, cancelRequest, checkDecider, rejectRequest } from './approval/decide-request.ts';
-import { switchFreeze } from './approval/freeze.ts';
+import { currentFreeze, type Freeze, switchFreeze } from './approval/freeze.ts';
 import type { PayeeList } from './approval/payees.ts';
 import type { CardUpdates } from './delivery/card-updates.ts';
 import type { Checkpoint, Clock, Directory, Logger, PaymentsGateway, RequestStore } from './ports.ts';
@@ -51,6 +51,10 @@ export interface Operations {
   /** The latest requests the user may see, newest first. */
   history(count: number, userId: string): Promise<MoneyRequest[]>;
   switchFreeze(userId: string, on: boolean): Promise<Result<'frozen' | 'unfrozen'>>;
+  /** The freeze switch as it stands (undefined: executions run). */
+  freeze(): Promise<Freeze | undefined>;
+  /** Whether this person is one of ADMINS. */
+  isAdmin(userId: string): boolean;
 }
 
 export function createOperations(deps: OperationsDeps): Operations {
@@ -82,5 +86,7 @@ export function createOperations(deps: OperationsDeps): Operations {
       requestStatus({ ...deps, announce: (id) => void worker.kick(id) }, idOrReference, userId),
     history: (count, userId) => visibleHistory(deps, count, userId),
     switchFreeze: (userId, on) => switchFreeze(deps, userId, on),
+    freeze: () => currentFreeze(deps.store),
+    isAdmin: (userId) => deps.admins.includes(userId),
   };
 }

@@ -60,6 +60,8 @@ export interface FakeSlack {
   ephemerals(filter?: EphemeralFilter): FakeEphemeral[];
   viewsOpened(): FakeView[];
   view(id: string): FakeView | undefined;
+  /** The Home tab a person sees now (the last views.publish for them). */
+  homeView(userId: string): Record<string, unknown> | undefined;
   /** What Slack does when a view_submission is answered `response_action: update`: the modal shows `view`. */
   answerWithUpdate(viewId: string, view: Record<string, unknown>): void;
   responseUrlPosts(): ResponseUrlPost[];
@@ -168,6 +170,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     ephemerals: channels.ephemerals,
     viewsOpened: views.all,
     view: views.view,
+    homeView: views.home,
     answerWithUpdate(viewId, view) {
       const updated = views.update({ viewId }, undefined, view);
       if ('error' in updated) throw new Error(`answerWithUpdate: ${updated.error}`);

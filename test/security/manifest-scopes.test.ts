@@ -12,6 +12,7 @@ import { CALLBACKS } from '../../src/adapters/slack/ids.ts';
 const SCOPES_OF_METHOD: Record<string, string[]> = {
   'auth.test': [],
   'views.open': [],
+  'views.publish': [],
   'chat.postMessage': ['chat:write'],
   'chat.update': ['chat:write'],
   'chat.postEphemeral': ['chat:write'],
@@ -42,7 +43,8 @@ const methodsCalled = [
 
 const manifest = parse(readFileSync('manifest.yml', 'utf8')) as {
   oauth_config: { scopes: { bot: string[] } };
-  features: { shortcuts?: Array<{ callback_id: string; type: string }> };
+  features: { shortcuts?: Array<{ callback_id: string; type: string }>; app_home?: { home_tab_enabled?: boolean } };
+  settings: { event_subscriptions?: { bot_events?: string[] } };
 };
 const asked = [...manifest.oauth_config.scopes.bot].sort();
 
@@ -62,6 +64,11 @@ describe('the manifest', () => {
       expect.objectContaining({ type: 'message', callback_id: CALLBACKS.refundFromMessage }),
       expect.objectContaining({ type: 'global', callback_id: CALLBACKS.newRequest }),
     ]);
+  });
+
+  it('turns the Home tab on and subscribes to its one event', () => {
+    expect(manifest.features.app_home?.home_tab_enabled).toBe(true);
+    expect(manifest.settings.event_subscriptions?.bot_events).toEqual(['app_home_opened']);
   });
 
   it('does not ask for chat:write.public: a card must go where the bot can also read its thread', () => {

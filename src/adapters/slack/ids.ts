@@ -6,6 +6,8 @@ export const ACTIONS = {
   approveWithComment: 'dollr_approve_comment',
   reject: 'dollr_reject',
   cancel: 'dollr_cancel',
+  /** The freeze switch on an admin's Home tab. */
+  homeFreeze: 'dollr_home_freeze',
 } as const;
 
 export const CALLBACKS = {

@@ -4,6 +4,7 @@ import { approveButton, approveWithCommentButton, cancelButton, rejectButton } f
 import { dollrCommand } from './commands/dollr-command.ts';
 import { ACTIONS, CALLBACKS } from './ids.ts';
 import type { SlackServices } from './services.ts';
+import { homeFreezeButton, homeOpened } from './home/home-listeners.ts';
 import { newRequest } from './shortcuts/new-request.ts';
 import { refundFromMessage } from './shortcuts/refund-from-message.ts';
 import { chooseRequestSubmission } from './views/choose-request.ts';
@@ -23,4 +24,6 @@ export function registerListeners(app: App, services: SlackServices, command = '
   app.action<BlockAction<ButtonAction>>(ACTIONS.approveWithComment, approveWithCommentButton(services));
   app.action<BlockAction<ButtonAction>>(ACTIONS.reject, rejectButton(services));
   app.action<BlockAction<ButtonAction>>(ACTIONS.cancel, cancelButton(services));
+  app.event('app_home_opened', homeOpened(services));
+  app.action<BlockAction<ButtonAction>>(ACTIONS.homeFreeze, homeFreezeButton(services));
 }

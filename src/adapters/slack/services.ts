@@ -2,6 +2,7 @@
 import type { Operations } from '../../core/operations.ts';
 import type { Logger } from '../../core/ports.ts';
 import type { CardDestinations } from './card-destination.ts';
+import type { HomeTabs } from './home/home-tabs.ts';
 
 export interface SlackServices {
   operations: Operations;
@@ -10,6 +11,8 @@ export interface SlackServices {
   approvalChannel?: string;
   /** Whether the bot can post a card where it would go, and read its thread. */
   destinations: CardDestinations;
+  /** The Home tabs, published when opened and kept current. */
+  home: HomeTabs;
   /** When set, the only channels where /dollr works. */
   allowedChannels?: readonly string[];
   /** Awaited right after an ack, before the work it sets off: see after-ack.ts. */

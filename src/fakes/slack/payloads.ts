@@ -256,3 +256,52 @@ export function globalShortcutPayload(input: { callbackId: string; userId: strin
     trigger_id: input.triggerId ?? sampleTriggerId(),
   };
 }
+
+/** An Events API delivery (`event_callback`) of `event`, as Slack POSTs it as JSON. */
+export function eventPayload(event: Record<string, unknown>): Record<string, unknown> {
+  const now = Date.now() / 1000;
+  return {
+    token: SLACK_TEAM.verificationToken,
+    team_id: SLACK_TEAM.id,
+    api_app_id: SLACK_TEAM.appId,
+    event: { event_ts: now.toFixed(6), ...event },
+    type: 'event_callback',
+    event_id: `Ev${Math.random().toString(36).slice(2, 12).toUpperCase()}`,
+    event_time: Math.floor(now),
+    authorizations: [
+      { team_id: SLACK_TEAM.id, user_id: SLACK_TEAM.botUserId, is_bot: true, is_enterprise_install: false },
+    ],
+  };
+}
+
+/** A button pressed on a person's Home tab: `block_actions` from a view, with no channel. */
+export function homeButtonPayload(input: {
+  userId: string;
+  actionId: string;
+  blockId: string;
+  value: string;
+  view: Record<string, unknown>;
+}): Record<string, unknown> {
+  return {
+    type: 'block_actions',
+    user: user(input.userId),
+    api_app_id: SLACK_TEAM.appId,
+    token: SLACK_TEAM.verificationToken,
+    container: { type: 'view', view_id: input.view.id },
+    trigger_id: sampleTriggerId(),
+    team: team(),
+    enterprise: null,
+    is_enterprise_install: false,
+    view: { ...input.view, team_id: SLACK_TEAM.id, app_id: SLACK_TEAM.appId, bot_id: SLACK_TEAM.botId },
+    actions: [
+      {
+        action_id: input.actionId,
+        block_id: input.blockId,
+        value: input.value,
+        type: 'button',
+        text: { type: 'plain_text', text: input.actionId },
+        action_ts: (Date.now() / 1000).toFixed(6),
+      },
+    ],
+  };
+}

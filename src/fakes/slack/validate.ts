@@ -221,6 +221,20 @@ export function checkMessage(args: ApiArgs): Refusal | undefined {
   return problems.length > 0 ? { error: 'invalid_blocks', messages: problems } : undefined;
 }
 
+/** Checks a Home tab as views.publish does. */
+export function checkHomeView(view: unknown): Refusal | undefined {
+  const p: Problems = [];
+  if (!isObject(view)) {
+    fail(p, '/view', view === undefined ? 'missing required field' : 'must be a JSON object');
+    return { error: 'invalid_arguments', messages: p };
+  }
+  if (view.type !== 'home') fail(p, '/view/type', 'must be home');
+  maxChars(p, '/view/private_metadata', view.private_metadata, 3000);
+  maxChars(p, '/view/callback_id', view.callback_id, 255);
+  blockList(p, '/view/blocks', view.blocks, MODAL_MAX_BLOCKS);
+  return p.length > 0 ? { error: 'invalid_arguments', messages: p } : undefined;
+}
+
 /** Checks a modal as views.open, views.update and views.push do: `invalid_arguments` with the problems listed. */
 export function checkView(view: unknown): Refusal | undefined {
   const p: Problems = [];

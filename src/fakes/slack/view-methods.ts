@@ -1,9 +1,9 @@
-/** views.open, views.update, views.push. */
+/** views.open, views.update, views.push; views.publish for Home tabs. */
 import { missing, refuse } from './chat-methods.ts';
 import type { Handler } from './chat-methods.ts';
 import { str } from './http-io.ts';
 import type { ApiArgs, ApiResult } from './types.ts';
-import { checkView } from './validate.ts';
+import { checkHomeView, checkView } from './validate.ts';
 import type { ViewStore } from './views.ts';
 
 /** The `view` argument, checked as Slack checks it; a refusal when it is not a valid modal. */
@@ -24,6 +24,14 @@ function viewArg(args: ApiArgs): { view: Record<string, unknown> } | { refusal: 
 
 export function viewMethods(views: ViewStore): Record<string, Handler> {
   return {
+    'views.publish'(args) {
+      const userId = str(args, 'user_id');
+      if (userId === undefined || userId === '') return missing('user_id');
+      if (typeof args.view === 'string' || args.view === undefined) return missing('view');
+      const refusal = checkHomeView(args.view);
+      if (refusal !== undefined) return refuse(refusal);
+      return { ok: true, view: views.publishHome(userId, args.view as Record<string, unknown>) };
+    },
     'views.open'(args) {
       const checked = viewArg(args);
       if ('refusal' in checked) return checked.refusal;

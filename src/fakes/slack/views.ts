@@ -140,7 +140,16 @@ export function createViewStore(bot: BotIdentity, now: () => number, strictTrigg
     return record;
   }
 
+  const homes = new Map<string, Record<string, unknown>>();
+
   return {
+    /** views.publish: the person's Home tab now shows `view`. */
+    publishHome(userId: string, view: Record<string, unknown>): Record<string, unknown> {
+      const published = { ...structuredClone(view), id: randomId('V', 10), hash: newHash() };
+      homes.set(userId, published);
+      return published;
+    },
+    home: (userId: string): Record<string, unknown> | undefined => structuredClone(homes.get(userId)),
     issueTrigger,
     consumeTrigger,
     open,
@@ -150,6 +159,7 @@ export function createViewStore(bot: BotIdentity, now: () => number, strictTrigg
     reset(): void {
       triggers.clear();
       views.clear();
+      homes.clear();
     },
   };
 }

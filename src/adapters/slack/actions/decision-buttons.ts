@@ -25,6 +25,8 @@ function button(services: SlackServices, handle: Handler) {
     const explain = async (text: string) => {
       const channel = body.channel?.id ?? body.container?.channel_id;
       if (channel) await client.chat.postEphemeral({ channel, user: body.user.id, text });
+      // A button on the Home tab has no channel: the answer comes as a direct message.
+      else await client.chat.postMessage({ channel: body.user.id, text });
     };
     const requestId = args.action.value ?? '';
     if (!REQUEST_ID_PATTERN.test(requestId)) return explain('This button does not belong to a request I know.');

@@ -91,7 +91,8 @@ function checkLines(request: MoneyRequest): string[] {
   return lines;
 }
 
-function decisionButtons(request: MoneyRequest): KnownBlock {
+/** The card's buttons; the Home tab shows the same ones, which act exactly as on the card. */
+export function decisionButtons(request: MoneyRequest, blockId = `decide:${request.id}`): KnownBlock {
   const button = (action_id: string, text: string, extra: object = {}) => ({
     type: 'button' as const,
     action_id,
@@ -101,7 +102,7 @@ function decisionButtons(request: MoneyRequest): KnownBlock {
   });
   return {
     type: 'actions',
-    block_id: `decide:${request.id}`,
+    block_id: blockId,
     elements: [
       button(ACTIONS.approve, 'Approve', {
         style: 'primary',
