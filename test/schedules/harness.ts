@@ -244,11 +244,14 @@ export async function runSchedule(plan: SchedulePlan, index: number): Promise<Sc
     }
 
     await Promise.all(
-      tracked.map(async ({ card }) => {
-        const click = await personAt({ slack, appUrl }, APPROVER)
-          .press(card, 'approve')
-          .catch((error: unknown) => error);
-        step(`${card.requestId}: approve -> ${(click as { status?: number }).status ?? String(click)}`);
+      tracked.map(async ({ card, approveOn }) => {
+        const approver = personAt({ slack, appUrl }, APPROVER);
+        const click = await (approveOn === 'home'
+          ? approver.pressOnHome(card, 'approve')
+          : approver.press(card, 'approve')
+        ).catch((error: unknown) => error);
+        const status = (click as { status?: number }).status ?? String(click);
+        step(`${card.requestId}: approve${approveOn === 'home' ? ' (Home tab)' : ''} -> ${status}`);
       }),
     );
     // A click is answered before it is recorded: wait until the processes have handled them all (or died).

@@ -12,6 +12,8 @@ export interface RequestPlan {
   kind: 'refund' | 'payout';
   /** How the requester starts it: `/dollr`, or (refunds) the "Refund from this message" shortcut. */
   via: 'command' | 'message_shortcut';
+  /** Where the approver presses Approve: on the card, or on their Home tab. */
+  approveOn: 'card' | 'home';
   /** In cents, distinct within a schedule. */
   amountCents: number;
 }
@@ -62,6 +64,7 @@ const requestPlans = fc
           .record({
             kind: fc.constantFrom('refund' as const, 'payout' as const),
             via: fc.constantFrom('command' as const, 'message_shortcut' as const),
+            approveOn: fc.constantFrom('card' as const, 'home' as const),
             amountCents: fc.constant(amountCents),
           })
           .map((r) => (r.kind === 'payout' ? { ...r, via: 'command' as const } : r)),

@@ -4,8 +4,8 @@
  * trigger ID its command carried, and a card by a token unique to the request's reason.
  */
 import type { FakeMessage, FakeSlack, FakeView } from '../../src/fakes/fake-slack.ts';
-import { CALLBACKS } from '../../src/adapters/slack/ids.ts';
-import { messageShortcutPayload } from '../../src/fakes/slack/payloads.ts';
+import { ACTIONS, CALLBACKS } from '../../src/adapters/slack/ids.ts';
+import { homeButtonPayload, messageShortcutPayload } from '../../src/fakes/slack/payloads.ts';
 import { createSlackSender, type SendOptions, type SlackResponse } from '../../src/fakes/slack-sender.ts';
 import { buttonPress, modalSubmission } from './slack-moves.ts';
 import { CHANNEL, requestIdOf, SIGNING_SECRET, type Card, type FieldValues } from './system.ts';
@@ -108,7 +108,19 @@ export function personAt(options: PeopleOptions, userId: string) {
     return senderFor(at.url ?? currentUrl()).interaction(buttonPress(slack, userId, card, which), at.send);
   }
 
-  return { userId, openModal, submit, request, requestFromMessage, press };
+  /** Presses a card's button as the Home tab shows it (the same action and value, from a view). */
+  function pressOnHome(card: Card, which: 'approve' | 'reject', at: { url?: string } = {}): Promise<SlackResponse> {
+    const payload = homeButtonPayload({
+      userId,
+      actionId: which === 'approve' ? ACTIONS.approve : ACTIONS.reject,
+      blockId: `home:${card.requestId}`,
+      value: card.requestId,
+      view: { id: 'V0HOMETAB1', type: 'home', blocks: [] },
+    });
+    return senderFor(at.url ?? currentUrl()).interaction(payload);
+  }
+
+  return { userId, openModal, submit, request, requestFromMessage, press, pressOnHome };
 }
 
 /** The top-level message (a card) whose blocks carry `token`. */
