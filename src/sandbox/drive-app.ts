@@ -6,7 +6,12 @@
  */
 import type { FakeSlack, FakeView } from '../fakes/fake-slack.ts';
 import { CALLBACKS } from '../adapters/slack/ids.ts';
-import { globalShortcutPayload, messageShortcutPayload } from '../fakes/slack/payloads.ts';
+import {
+  eventPayload,
+  globalShortcutPayload,
+  homeButtonPayload,
+  messageShortcutPayload,
+} from '../fakes/slack/payloads.ts';
 import { blockActionsPayload, viewSubmissionPayload } from '../fakes/slack-sender.ts';
 import type { SlackSender } from '../fakes/slack-sender.ts';
 import { personById } from './people.ts';
@@ -42,6 +47,10 @@ export interface AppDriver {
   refundFromMessage(user: string, channel: string, ts: string): Promise<void>;
   /** "New refund or payout", the global shortcut. */
   newRequest(user: string, channel: string): Promise<void>;
+  /** The person opens the app's Home tab (Slack sends app_home_opened). */
+  openHome(user: string): Promise<void>;
+  /** A button on the person's Home tab. */
+  homeClick(user: string, input: Omit<ClickInput, 'channel' | 'ts'>): Promise<void>;
   /** The modal this person sees (the top of their stack), with the errors of its last submission. */
   modal(user: string): { view: FakeView; errors: Record<string, string> } | undefined;
   ephemerals(user: string): LocalEphemeral[];
@@ -212,6 +221,17 @@ export function createAppDriver(slack: FakeSlack, sender: SlackSender): AppDrive
       );
       if (response.status !== 200)
         say(user, channel, 'slackbot', `The app did not answer the shortcut (HTTP ${response.status}).`);
+    },
+
+    async openHome(user) {
+      const event = { type: 'app_home_opened', user, channel: `D${user.slice(1)}`, tab: 'home' };
+      await sender.raw(JSON.stringify(eventPayload(event)), 'application/json');
+    },
+
+    async homeClick(user, input) {
+      const view = slack.homeView(user);
+      if (view === undefined) return;
+      await sender.interaction(homeButtonPayload({ userId: user, ...input, view }));
     },
 
     modal(user) {

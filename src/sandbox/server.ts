@@ -9,6 +9,7 @@
  *   POST /api/close-modal            {user, viewId}
  *   POST /api/click                  {user, channel, ts, actionId, blockId, value}
  *   POST /api/shortcut/refund-from-message {user, ts}   POST /api/shortcut/new-request {user}
+ *   POST /api/home/open {user}   POST /api/home/click {user, actionId, blockId, value}
  *   POST /api/dollr/fail-next | hold-next | late-next | strict (on/off) | release/<reference ID>
  */
 import { readFile } from 'node:fs/promises';
@@ -46,6 +47,7 @@ const bodies = {
   }),
   closeModal: z.object({ user, viewId: z.string() }),
   shortcut: z.object({ user, ts: z.string().optional() }),
+  homeClick: z.object({ user, actionId: z.string(), blockId: z.string(), value: z.string() }),
   click: z.object({
     user,
     channel: z.string(),
@@ -116,6 +118,15 @@ export async function startPageServer(
     if (path === '/api/shortcut/new-request') {
       const b = bodies.shortcut.parse(body);
       await driver.newRequest(b.user, deps.channelId);
+      return { ok: true };
+    }
+    if (path === '/api/home/open') {
+      await driver.openHome(bodies.shortcut.parse(body).user);
+      return { ok: true };
+    }
+    if (path === '/api/home/click') {
+      const { user: who, ...click } = bodies.homeClick.parse(body);
+      await driver.homeClick(who, click);
       return { ok: true };
     }
     if (path === '/api/dollr/fail-next') return void switches.failNext();

@@ -39,6 +39,8 @@ export interface Snapshot {
   channel: { id: string; name: string };
   items: ChannelItem[];
   modal: ModalSnapshot | null;
+  /** The blocks of this person's Home tab, as the app last published it (null before it has). */
+  home: unknown[] | null;
   dollr: DollrPanel;
 }
 
@@ -141,6 +143,7 @@ export function createSnapshots(deps: {
         modal === undefined
           ? null
           : { id: modal.view.id, hash: modal.view.hash, view: modal.view.view, errors: modal.errors },
+      home: (slack.homeView(user)?.blocks as unknown[] | undefined) ?? null,
       dollr: switches.panel(),
     };
   };

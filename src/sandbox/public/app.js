@@ -4,6 +4,7 @@
  * pure renderers next to this file, and turns clicks and typing into calls to /api/. All HTML
  * comes from the renderers, which escape every piece of text.
  */
+import { renderBlocks } from './blocks.ts';
 import { renderChannel } from './channel.ts';
 import { renderDollrPanel } from './dollr-panel.ts';
 import { escapeHtml } from './escape-html.ts';
@@ -132,6 +133,7 @@ newMessages.addEventListener('click', () => {
 function draw(/** @type {Snapshot} */ next) {
   snapshot = next;
   drawMessages(next);
+  setHtml($('#home'), next.home ? renderBlocks(next.home, ctx) : '<p class="muted">Opening the Home tab\u2026</p>');
   setHtml($('#people'), peopleHtml(next));
   setHtml($('#dollr'), renderDollrPanel(next.dollr));
   const person = next.people.find((p) => p.id === me);
@@ -190,6 +192,8 @@ $('#people').addEventListener('click', (event) => {
   me = button.dataset.user;
   localStorage.setItem('sandbox-user', me);
   connect();
+  // Each person has their own Home tab: the newcomer's opens as they arrive on it.
+  if (document.body.classList.contains('show-home')) post('/api/home/open', { user: me }).catch(showProblem);
 });
 
 $('#new-request').addEventListener('click', () => {
@@ -301,3 +305,25 @@ function showProblem(/** @type {unknown} */ error) {
 }
 
 connect();
+
+/** The sidebar: the app's Home tab (Slack sends app_home_opened as it opens) or the channel. */
+function showHome(/** @type {boolean} */ on) {
+  document.body.classList.toggle('show-home', on);
+  $('#nav-home').classList.toggle('active', on);
+  $('#nav-channel').classList.toggle('active', !on);
+  if (on) post('/api/home/open', { user: me }).catch(showProblem);
+}
+$('#nav-home').addEventListener('click', () => showHome(true));
+$('#nav-channel').addEventListener('click', () => showHome(false));
+
+// A button on the Home tab: the card's own buttons, with Slack's confirm dialog first.
+$('#home').addEventListener('click', (event) => {
+  const button = /** @type {HTMLButtonElement | null} */ (
+    /** @type {HTMLElement} */ (event.target).closest('button[data-action-id]')
+  );
+  if (!button) return;
+  const { actionId = '', blockId = '', value = '', confirm } = button.dataset;
+  const click = () => post('/api/home/click', { user: me, actionId, blockId, value }).catch(showProblem);
+  if (confirm) askToConfirm(JSON.parse(confirm), click);
+  else click();
+});
