@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisServer, startRedisServer } from '../support/redis-server.ts';
+import { pollUntil } from '../support/within.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const REQUESTER = 'U0SANDREQ1';
@@ -93,16 +94,6 @@ async function snapshot(user: string): Promise<Snapshot> {
   return JSON.parse(data) as Snapshot;
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 async function post(path: string, body: object): Promise<void> {
   const response = await fetch(new URL(path, url), {
     method: 'POST',
@@ -121,7 +112,7 @@ describe('the sandbox where production settings are set', () => {
 
   it('makes a payout to a named payee, and the Redis of STORE_URL stays empty', async () => {
     await post('/api/command', { user: REQUESTER, text: '/dollr payout 7 100 USD office chairs' });
-    const modal = await until('the payout form', async () => (await snapshot(REQUESTER)).modal ?? undefined);
+    const modal = await pollUntil(async () => (await snapshot(REQUESTER)).modal, 10_000, 'the payout form', 100);
     const payee = modal.view.blocks.find((b) => b.block_id === 'payout_account_id');
     expect(payee?.element.type).toBe('static_select');
     expect(payee?.element.options?.map((o) => o.text.text)).toEqual([
@@ -140,8 +131,12 @@ describe('the sandbox where production settings are set', () => {
       };
     }
     await post('/api/submit', { user: REQUESTER, viewId: modal.id, values });
-    const card = await until('the card', async () =>
-      (await snapshot(REQUESTER)).items.find((item) => JSON.stringify(item.blocks).includes('Payout request')),
+    const card = await pollUntil(
+      async () =>
+        (await snapshot(REQUESTER)).items.find((item) => JSON.stringify(item.blocks).includes('Payout request')),
+      10_000,
+      'the card',
+      100,
     );
     expect(JSON.stringify(card.blocks)).toContain('Acme Supplies Ltd');
 

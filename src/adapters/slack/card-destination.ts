@@ -6,6 +6,7 @@
  */
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../../core/ports.ts';
+import { raceDeadline } from '../deadline.ts';
 
 /** Why a card cannot go to a conversation; undefined when it can (or Slack could not say). */
 export type DestinationProblem = 'direct_message' | 'not_in_channel';
@@ -14,6 +15,8 @@ export type DestinationProblem = 'direct_message' | 'not_in_channel';
 const KNOWN_GOOD_MS = 60_000;
 /** The command's trigger_id lives 3 s: a probe Slack is slow to answer does not hold the form up. */
 const PROBE_DEADLINE_MS = 1_000;
+
+class Late extends Error {}
 
 export interface CommandChannel {
   id: string;
@@ -26,16 +29,12 @@ export function createCardDestinations(client: WebClient, logger: Logger, now: (
 
   async function probe(channel: string): Promise<DestinationProblem | undefined> {
     if ((goodUntil.get(channel) ?? 0) > now()) return undefined;
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<'late'>((resolve) => {
-      timer = setTimeout(() => resolve('late'), PROBE_DEADLINE_MS);
-    });
     try {
-      const answer = await Promise.race([client.conversations.history({ channel, limit: 1 }), late]);
-      if (answer === 'late') return undefined;
+      await raceDeadline(client.conversations.history({ channel, limit: 1 }), PROBE_DEADLINE_MS, () => new Late());
       goodUntil.set(channel, now() + KNOWN_GOOD_MS);
       return undefined;
     } catch (error) {
+      if (error instanceof Late) return undefined; // Nothing said in time: the form is not held up.
       const code = (error as { data?: { error?: string } }).data?.error;
       if (code === 'not_in_channel' || code === 'channel_not_found' || code === 'missing_scope') {
         return 'not_in_channel';
@@ -44,8 +43,6 @@ export function createCardDestinations(client: WebClient, logger: Logger, now: (
       // posts its card once Slack answers.
       logger.warn('could not check where a card goes; going ahead', { channel, error });
       return undefined;
-    } finally {
-      clearTimeout(timer);
     }
   }
 

@@ -5,6 +5,7 @@
  */
 import type { AllMiddlewareArgs, MessageShortcut, SlackShortcutMiddlewareArgs } from '@slack/bolt';
 import { REASON_MAX } from '../../../core/request/request.ts';
+import { raceDeadline } from '../../deadline.ts';
 import type { SlackServices } from '../services.ts';
 import { channelNotAllowed, openRequestForm } from '../views/open-request-form.ts';
 import { refundHints } from './refund-hints.ts';
@@ -38,17 +39,11 @@ export function refundFromMessage(services: SlackServices) {
   };
 }
 
-async function permalinkOf(client: Args['client'], channel: string, ts: string): Promise<string | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), PERMALINK_DEADLINE_MS);
-  });
-  try {
-    const answer = await Promise.race([client.chat.getPermalink({ channel, message_ts: ts }), late]);
-    return answer?.permalink;
-  } catch {
-    return undefined; // A message the bot cannot see: the person writes the reason.
-  } finally {
-    clearTimeout(timer);
-  }
+/** The message's permalink; undefined when late or when the bot cannot see it (the person writes the reason). */
+function permalinkOf(client: Args['client'], channel: string, ts: string): Promise<string | undefined> {
+  const late = () => new Error('chat.getPermalink took too long');
+  return raceDeadline(client.chat.getPermalink({ channel, message_ts: ts }), PERMALINK_DEADLINE_MS, late).then(
+    (answer) => answer.permalink,
+    () => undefined,
+  );
 }
