@@ -4,9 +4,12 @@
  * mode for the readings that could hurt a client most. Used by integration and e2e tests,
  * by fault-injection tests that run the app as a child process, and by the sandbox.
  *
- * API routes: POST /v1/jwt/client/obtain/token, POST /v1/sessions/{refund|payout},
- * POST /v1/executions/{refund|payout}, GET /v1/status/{refund|payout|collection|transfer}/{reference_id},
+ * API routes: POST /v1/jwt/client/obtain/token, POST /v1/sessions/{refund|payout|transfer},
+ * POST /v1/executions/{refund|payout|transfer}, GET /v1/status/{refund|payout|collection|transfer}/{reference_id},
  * GET /v1/predictions/amount-and-fees (fault route 'prediction').
+ * Transfers: the session names from_wallet_id (the merchant's wallets: USD 501, LRD 502, RWF 503),
+ * to_counterparty_id, amount, currency (that of the wallet: no FX) and expires_at (at most 24 h
+ * ahead, as for refunds); the execute takes session_id + reference_id, debits that wallet with no fee.
  * Predictions: Bearer auth; query base_amount, base_currency, target_currency (^[A-Z]{3}$, and only
  * USD/LRD/RWF, base = target: the fake has no FX), payment_method + provider (a pair of the markets
  * table: the five mobile-money methods -> PAWAPAY, CREDIT_CARD -> STRIPE, WALLET -> PLATFORM),
@@ -16,7 +19,8 @@
  * payer_amount = amount + fees, payee_amount = amount; PAYEE: payer_amount = amount,
  * payee_amount = amount - fees (422 when that is not positive). predictionsAvailable: false -> 503.
  * Seeds after start and after every reset: completed collections 4411 = 100.00 USD,
- * 4412 = 1000.00 LRD, 4413 = 50.00 USD; payout accounts 7, 8, 9; 1,000,000.00 in each of USD, LRD, RWF.
+ * 4412 = 1000.00 LRD, 4413 = 50.00 USD; payout accounts 7, 8, 9; counterparties 21, 22, 23;
+ * 1,000,000.00 in each of USD, LRD, RWF.
  *
  * HTTP controls (JSON in and out; 400 on a bad body, 404 on an unknown control, 409 on a refused settle).
  * They are not recorded in `calls` and get no latency or faults.
@@ -36,6 +40,7 @@
  *   POST /__fake/advance-clock                  {ms}: moves the fake's clock (token and session expiry)
  *   POST /__fake/seed/collection                {id, amount, currency}: a completed collection to refund
  *   POST /__fake/seed/payout-account            {id}
+ *   POST /__fake/seed/counterparty              {id}: a counterparty to transfer to
  *   POST /__fake/balance                        {currency, amount}
  *   POST /__fake/config                         {verified?, progression?: auto|manual, pollsPerStep?, fee?,
  *                                                predictionFee?, predictionsAvailable?, latencyMs?,
@@ -100,6 +105,8 @@ export interface FakeDollr {
 
   seedCollection(collection: { id: number; amount: string | number; currency: string }): void;
   seedPayoutAccount(account: { id: number }): void;
+  /** A counterparty of the merchant that transfer sessions may name in `to_counterparty_id`. */
+  seedCounterparty(counterparty: { id: number }): void;
   setBalance(currency: string, amount: string | number): void;
   /** Every wallet balance as "123.45" text. */
   balances(): Record<string, string>;
@@ -157,6 +164,7 @@ export async function startFakeDollr(options: FakeDollrOptions = {}): Promise<Fa
     seedCollection: ({ id, amount, currency }) =>
       void state.collections.set(id, { id, amountMinor: toMinor(amount), currency }),
     seedPayoutAccount: ({ id }) => void state.payoutAccounts.add(id),
+    seedCounterparty: ({ id }) => void state.counterparties.add(id),
     setBalance: (currency, amount) => void state.balances.set(currency, toMinor(amount)),
     balances: () => Object.fromEntries([...state.balances].map(([currency, minor]) => [currency, formatMinor(minor)])),
     configure(settings) {

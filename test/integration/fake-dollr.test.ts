@@ -71,6 +71,21 @@ const executePayout = (sessionId: string, referenceId: string, accountId = '7', 
     passcode: code,
   });
 
+async function transferSession(walletId = 501, counterpartyId = 21, amount = 30, currency = 'USD'): Promise<string> {
+  const answer = await post('/v1/sessions/transfer', {
+    from_wallet_id: walletId,
+    to_counterparty_id: counterpartyId,
+    amount,
+    currency,
+    expires_at: inAnHour(),
+  });
+  expect(answer.status).toBe(200);
+  return String(answer.body.id);
+}
+
+const executeTransfer = (sessionId: string, referenceId: string) =>
+  post('/v1/executions/transfer', { session_id: sessionId, reference_id: referenceId });
+
 beforeAll(async () => {
   fake = await startFakeDollr();
   token = await obtainToken();
@@ -362,6 +377,188 @@ describe('payouts', () => {
     fake.advanceClock(15 * 60_000 + 1);
     token = await obtainToken();
     expect((await executePayout(sessionId, randomUUID())).body.detail[0].msg).toBe('session not found or expired');
+  });
+});
+
+describe('transfers', () => {
+  const transferBody = (fields: Record<string, unknown> = {}) => ({
+    from_wallet_id: 501,
+    to_counterparty_id: 21,
+    amount: 10,
+    currency: 'USD',
+    expires_at: inAnHour(),
+    ...fields,
+  });
+  const problemAt = async (fields: Record<string, unknown>) => {
+    const answer = await post('/v1/sessions/transfer', transferBody(fields));
+    expect(answer.status).toBe(422);
+    return answer.body.detail.map((d: { loc: string[]; msg: string }) => [d.loc[1], d.msg]);
+  };
+
+  it('runs session -> execute -> status to COMPLETED, debiting the named wallet once', async () => {
+    const sessionAnswer = await post('/v1/sessions/transfer', transferBody({ from_wallet_id: '502', currency: 'LRD' }));
+    expect(sessionAnswer.body).toEqual({
+      id: expect.any(Number),
+      from_wallet_id: 502,
+      to_counterparty_id: 21,
+      amount: 10,
+      currency: 'LRD',
+      status: 'ACTIVE',
+      expires_at: expect.any(String),
+      created_at: expect.any(String),
+      updated_at: expect.any(String),
+    });
+    const referenceId = randomUUID();
+    const executed = await executeTransfer(String(sessionAnswer.body.id), referenceId);
+    expect(executed.body).toEqual({
+      reference_id: referenceId,
+      status: 'PENDING',
+      payer_amount: 10,
+      payer_currency: 'LRD',
+      payee_amount: 10,
+      payee_currency: 'LRD',
+      operation_type: 'TRANSFER',
+      provider_transaction_id: null,
+      gateway_message: null,
+      wallet_message: null,
+      client_secret: null,
+      requires_action: null,
+    });
+    expect((await get(`/v1/status/transfer/${referenceId}`)).body.status).toBe('PROCESSING');
+    expect((await get(`/v1/status/transfer/${referenceId}`)).body).toMatchObject({
+      status: 'COMPLETED',
+      operation_type: 'TRANSFER',
+      provider_transaction_id: expect.any(String),
+    });
+    expect(fake.balances()).toMatchObject({ LRD: '999990.00', USD: '1000000.00' });
+    expect(fake.executionCount(referenceId)).toBe(1);
+    expect(fake.execution(referenceId)).toMatchObject({
+      operation: 'transfer',
+      counterpartyId: 21,
+      status: 'COMPLETED',
+    });
+  });
+
+  it('replays an identical execute without moving money twice, or refuses it in strict mode', async () => {
+    const sessionId = await transferSession();
+    const referenceId = randomUUID();
+    const first = await executeTransfer(sessionId, referenceId);
+    expect(await executeTransfer(sessionId, referenceId)).toMatchObject({ status: 200, body: first.body });
+    expect(fake.executionCount(referenceId)).toBe(1);
+    expect(fake.executeRequestCount(referenceId)).toBe(2);
+    expect(fake.balances().USD).toBe('999970.00');
+
+    fake.configure({ strict: { replays: 'duplicate' } });
+    const strictReference = randomUUID();
+    const strictSession = await transferSession();
+    expect((await executeTransfer(strictSession, strictReference)).status).toBe(200);
+    expect(await executeTransfer(strictSession, strictReference)).toMatchObject({
+      status: 422,
+      body: {
+        detail: [{ loc: ['body', 'reference_id'], msg: 'reference_id already exists', type: 'value_error.duplicate' }],
+      },
+    });
+    expect(fake.executionCount(strictReference)).toBe(1);
+    expect(fake.balances().USD).toBe('999940.00');
+  });
+
+  it("refuses an unknown wallet, a currency not the wallet's, an unknown counterparty and a bad expiry", async () => {
+    expect(await problemAt({ from_wallet_id: 999 })).toEqual([['from_wallet_id', 'wallet not found']]);
+    expect(await problemAt({ currency: 'LRD' })).toEqual([['currency', 'currency does not match the wallet (USD)']]);
+    expect(await problemAt({ to_counterparty_id: 99 })).toEqual([['to_counterparty_id', 'counterparty not found']]);
+    expect(await problemAt({ expires_at: '2020-01-01T00:00:00Z' })).toEqual([
+      ['expires_at', 'expires_at must be in the future'],
+    ]);
+    const far = new Date(Date.now() + 25 * 60 * 60_000).toISOString();
+    expect(await problemAt({ expires_at: far })).toEqual([['expires_at', 'expires_at must be at most 24 hours ahead']]);
+  });
+
+  it('reports missing and mistyped fields the pydantic way', async () => {
+    const missing = await post('/v1/sessions/transfer', {});
+    expect(missing.body.detail).toEqual(
+      ['from_wallet_id', 'to_counterparty_id', 'amount', 'currency', 'expires_at'].map((name) => ({
+        loc: ['body', name],
+        msg: 'field required',
+        type: 'value_error.missing',
+      })),
+    );
+    expect(
+      await problemAt({ from_wallet_id: 'x', amount: 0, currency: 'EURO', expires_at: 'soon' }).then((p) =>
+        p.map(([field]: string[]) => field),
+      ),
+    ).toEqual(['from_wallet_id', 'amount', 'currency', 'expires_at']);
+    const execute = await post('/v1/executions/transfer', { session_id: 1 });
+    expect(execute.body.detail).toEqual([
+      { loc: ['body', 'session_id'], msg: 'str type expected', type: 'type_error.str' },
+      { loc: ['body', 'reference_id'], msg: 'field required', type: 'value_error.missing' },
+    ]);
+  });
+
+  it('pairs sessions strictly: refund and transfer sessions do not cross over', async () => {
+    const onTransfer = await executeTransfer(await refundSession(), randomUUID());
+    expect(onTransfer.body.detail).toEqual([
+      { loc: ['body', 'session_id'], msg: 'session not found or expired', type: 'value_error' },
+    ]);
+    const onRefund = await post('/v1/executions/refund', {
+      session_id: await transferSession(),
+      reference_id: randomUUID(),
+    });
+    expect(onRefund.body.detail[0]).toMatchObject({ loc: ['body', 'session_id'], msg: 'session not found or expired' });
+  });
+
+  it('answers 403 to an unverified merchant', async () => {
+    const sessionId = await transferSession();
+    fake.configure({ verified: false });
+    const notVerified = { status: 403, body: { detail: 'Merchant account is not verified' } };
+    expect(await post('/v1/sessions/transfer', transferBody())).toMatchObject(notVerified);
+    expect(await executeTransfer(sessionId, randomUUID())).toMatchObject(notVerified);
+  });
+
+  it('answers status only under /transfer/, with strict-mode lag', async () => {
+    fake.configure({ strict: { statusLag: 1 } });
+    const referenceId = randomUUID();
+    await executeTransfer(await transferSession(), referenceId);
+    expect((await get(`/v1/status/transfer/${referenceId}`)).status).toBe(404);
+    expect((await get(`/v1/status/transfer/${referenceId}`)).status).toBe(200);
+    expect(await get(`/v1/status/refund/${referenceId}`)).toMatchObject({ status: 404, body: { detail: 'Not found' } });
+    expect((await get(`/v1/status/payout/${referenceId}`)).status).toBe(404);
+    expect(fake.statusRequestCount(referenceId)).toBe(4);
+  });
+
+  it('fails on insufficient balance with 200 FAILED and moves no money', async () => {
+    fake.setBalance('RWF', '29.99');
+    const referenceId = randomUUID();
+    const answer = await executeTransfer(await transferSession(503, 22, 30, 'RWF'), referenceId);
+    expect(answer).toMatchObject({
+      status: 200,
+      body: { status: 'FAILED', wallet_message: 'Insufficient wallet balance', operation_type: 'TRANSFER' },
+    });
+    expect(fake.executionCount(referenceId)).toBe(0);
+    expect(fake.balances().RWF).toBe('29.99');
+  });
+
+  it("is faulted on route 'execute' like the other executions", async () => {
+    fake.inject({ route: 'execute', fault: { kind: 'status', status: 503 } });
+    const sessionId = await transferSession();
+    const referenceId = randomUUID();
+    expect(await executeTransfer(sessionId, referenceId)).toMatchObject({
+      status: 503,
+      body: { detail: 'Service Unavailable' },
+    });
+    expect(fake.executeRequestCount(referenceId)).toBe(1);
+    expect(fake.executionCount(referenceId)).toBe(0);
+    expect((await executeTransfer(sessionId, referenceId)).body.status).toBe('PENDING');
+  });
+
+  it('seeds counterparties over HTTP and by method, until a reset', async () => {
+    expect((await post('/__fake/seed/counterparty', { id: 77 })).status).toBe(200);
+    fake.seedCounterparty({ id: 78 });
+    expect((await post('/v1/sessions/transfer', transferBody({ to_counterparty_id: 77 }))).status).toBe(200);
+    expect((await post('/v1/sessions/transfer', transferBody({ to_counterparty_id: 78 }))).status).toBe(200);
+    expect((await post('/__fake/seed/counterparty', { id: 'x' })).status).toBe(400);
+    fake.reset();
+    expect(await problemAt({ to_counterparty_id: 77 })).toEqual([['to_counterparty_id', 'counterparty not found']]);
+    expect((await post('/v1/sessions/transfer', transferBody({ to_counterparty_id: 23 }))).status).toBe(200);
   });
 });
 

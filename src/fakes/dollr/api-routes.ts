@@ -3,10 +3,10 @@
  * path and body validation -> the handler's own rules.
  */
 import { checkBearer, obtainToken } from './auth.ts';
-import { executePayout, executeRefund, executionStatus } from './execution-routes.ts';
+import { executePayout, executeRefund, executeTransfer, executionStatus } from './execution-routes.ts';
 import type { ApiRoute } from './faults.ts';
 import { predictAmountAndFees } from './predictions.ts';
-import { createPayoutSession, createRefundSession } from './sessions.ts';
+import { createPayoutSession, createRefundSession, createTransferSession } from './sessions.ts';
 import type { FakeState } from './state.ts';
 import { reply, type Reply } from './types.ts';
 import { validationError } from './validation.ts';
@@ -55,6 +55,13 @@ const ROUTES: readonly RouteDef[] = [
   },
   {
     method: 'POST',
+    pattern: re(`${V}/sessions/transfer`),
+    route: 'session',
+    auth: true,
+    handle: (s, _m, b) => createTransferSession(s, b),
+  },
+  {
+    method: 'POST',
     pattern: re(`${V}/executions/refund`),
     route: 'execute',
     auth: true,
@@ -66,6 +73,13 @@ const ROUTES: readonly RouteDef[] = [
     route: 'execute',
     auth: true,
     handle: (s, _m, b) => executePayout(s, b),
+  },
+  {
+    method: 'POST',
+    pattern: re(`${V}/executions/transfer`),
+    route: 'execute',
+    auth: true,
+    handle: (s, _m, b) => executeTransfer(s, b),
   },
   {
     method: 'GET',

@@ -32,6 +32,7 @@ const schemas = {
   advanceClock: z.object({ ms: z.number().int().nonnegative() }),
   collection: z.object({ id: z.number().int().positive(), amount, currency: z.enum(SUPPORTED_CURRENCIES) }),
   payoutAccount: z.object({ id: z.number().int().positive() }),
+  counterparty: z.object({ id: z.number().int().positive() }),
   balance: z.object({ currency: z.enum(SUPPORTED_CURRENCIES), amount }),
   config: z.object({
     verified: z.boolean().optional(),
@@ -98,6 +99,8 @@ export function createControl(fake: FakeDollr): (request: ControlRequest) => Rep
             return done(() => fake.seedCollection(parse(schemas.collection)));
           case '/__fake/seed/payout-account':
             return done(() => fake.seedPayoutAccount(parse(schemas.payoutAccount)));
+          case '/__fake/seed/counterparty':
+            return done(() => fake.seedCounterparty(parse(schemas.counterparty)));
           case '/__fake/balance': {
             const { currency, amount: value } = parse(schemas.balance);
             return done(() => fake.setBalance(currency, value));

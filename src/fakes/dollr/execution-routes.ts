@@ -1,5 +1,5 @@
 /**
- * POST /v1/executions/{refund|payout} and GET /v1/status/{operation}/{reference_id}.
+ * POST /v1/executions/{refund|payout|transfer} and GET /v1/status/{operation}/{reference_id}.
  *
  * Idempotency as our fake chooses it: the same reference_id with the same payment (operation,
  * session, payout account) replays the stored answer and moves no money; with another payment it
@@ -33,6 +33,25 @@ export function executeRefund(state: FakeState, body: unknown): Reply {
     return fieldError('session_id', 'refund amount exceeds the refundable amount of the original payment');
   }
   return ok(consume(state, session, referenceId, JSON.stringify(['refund', sessionId]), 0));
+}
+
+/**
+ * Shaped like a refund (no passcode, no fee). The wallet of the session's currency pays; a short one
+ * makes the execution FAILED, as for payouts (see createExecution).
+ */
+export function executeTransfer(state: FakeState, body: unknown): Reply {
+  const fields = new BodyReader(body);
+  const sessionId = fields.string('session_id');
+  const referenceId = fields.uuid4('reference_id');
+  if (fields.issues.length > 0) return validationError(fields.issues);
+  if (!state.config.verified) return NOT_VERIFIED;
+
+  const fingerprint = JSON.stringify(['transfer', sessionId]);
+  const replayed = replay(state, referenceId, fingerprint);
+  if (replayed) return replayed;
+  const session = usableSession(state, sessionId, 'transfer');
+  if (isReply(session)) return session;
+  return ok(consume(state, session, referenceId, fingerprint, 0));
 }
 
 export function executePayout(state: FakeState, body: unknown): Reply {
@@ -117,6 +136,7 @@ function consume(
       ? {}
       : { originalPaymentIntentId: session.originalPaymentIntentId }),
     ...(session.payoutAccountId === undefined ? {} : { payoutAccountId: session.payoutAccountId }),
+    ...(session.counterpartyId === undefined ? {} : { counterpartyId: session.counterpartyId }),
   });
 }
 

@@ -21,6 +21,7 @@ export interface NewExecution {
   debitMinor: number;
   originalPaymentIntentId?: number;
   payoutAccountId?: number;
+  counterpartyId?: number;
 }
 
 /** Records a new execution. Money moves here and nowhere else; a scripted or real failure moves none. */
@@ -47,6 +48,7 @@ export function createExecution(state: FakeState, input: NewExecution): Executio
     createdAt: state.now(),
     ...(input.originalPaymentIntentId === undefined ? {} : { originalPaymentIntentId: input.originalPaymentIntentId }),
     ...(input.payoutAccountId === undefined ? {} : { payoutAccountId: input.payoutAccountId }),
+    ...(input.counterpartyId === undefined ? {} : { counterpartyId: input.counterpartyId }),
   };
   const balance = state.balances.get(input.currency) ?? 0;
   if (fail) {
@@ -111,6 +113,9 @@ function finish(
   }
 }
 
+/** Dollr's `operation_type` values (COLLECTION exists too, but the fake executes no collections). */
+const OPERATION_TYPES: Record<FakeOperation, string> = { refund: 'REFUND', payout: 'PAYOUT', transfer: 'TRANSFER' };
+
 const isFinal = (status: FakeExecutionStatus) => status === 'COMPLETED' || status === 'FAILED';
 const transactionId = (state: FakeState) => `FAKE-TX-${String(state.nextTransaction++).padStart(6, '0')}`;
 
@@ -123,7 +128,7 @@ export function executionResponse(record: ExecutionRecord) {
     payer_currency: record.payerCurrency,
     payee_amount: record.payeeMinor / 100,
     payee_currency: record.payeeCurrency,
-    operation_type: record.operation === 'refund' ? 'REFUND' : 'PAYOUT',
+    operation_type: OPERATION_TYPES[record.operation],
     provider_transaction_id: record.providerTransactionId,
     gateway_message: record.gatewayMessage,
     wallet_message: record.walletMessage,
@@ -149,6 +154,7 @@ export function executionView(record: ExecutionRecord): ExecutionView {
       ? {}
       : { originalPaymentIntentId: record.originalPaymentIntentId }),
     ...(record.payoutAccountId === undefined ? {} : { payoutAccountId: record.payoutAccountId }),
+    ...(record.counterpartyId === undefined ? {} : { counterpartyId: record.counterpartyId }),
     createdAt: record.createdAt.toISOString(),
   };
 }

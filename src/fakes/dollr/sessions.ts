@@ -1,13 +1,14 @@
 /**
- * Refund and payout sessions: short-lived, single-use intents that an execution consumes.
- * Refunds take their expiry from the client (at most 24 h ahead); payouts get the fake's lifetime.
+ * Refund, payout and transfer sessions: short-lived, single-use intents that an execution consumes.
+ * Refunds and transfers take their expiry from the client (at most 24 h ahead); payouts get the
+ * fake's lifetime.
  */
 import { formatMinor } from '../../core/request/money.ts';
-import { refundableMinor, WALLET_IDS, type FakeState } from './state.ts';
+import { refundableMinor, WALLET_IDS, walletCurrency, type FakeState } from './state.ts';
 import { reply, type FakeOperation, type Reply, type SessionRecord } from './types.ts';
 import { BodyReader, fieldError, validationError } from './validation.ts';
 
-const MAX_REFUND_EXPIRY_MS = 24 * 60 * 60_000;
+const MAX_CLIENT_EXPIRY_MS = 24 * 60 * 60_000;
 export const NOT_VERIFIED = reply(403, { detail: 'Merchant account is not verified' });
 
 export function createRefundSession(state: FakeState, body: unknown): Reply {
@@ -19,11 +20,8 @@ export function createRefundSession(state: FakeState, body: unknown): Reply {
   if (fields.issues.length > 0) return validationError(fields.issues);
   if (!state.config.verified) return NOT_VERIFIED;
 
-  const now = state.now();
-  if (expiresAt.getTime() <= now.getTime()) return fieldError('expires_at', 'expires_at must be in the future');
-  if (expiresAt.getTime() > now.getTime() + MAX_REFUND_EXPIRY_MS) {
-    return fieldError('expires_at', 'expires_at must be at most 24 hours ahead');
-  }
+  const badExpiry = clientExpiryError(state, expiresAt);
+  if (badExpiry) return badExpiry;
   const collection = state.collections.get(originalId);
   if (!collection) return fieldError('original_payment_intent_id', 'original payment not found or not completed');
   const remaining = refundableMinor(state, collection);
@@ -80,6 +78,44 @@ export function createPayoutSession(state: FakeState, body: unknown): Reply {
   });
 }
 
+export function createTransferSession(state: FakeState, body: unknown): Reply {
+  const fields = new BodyReader(body);
+  const walletId = fields.int('from_wallet_id');
+  const counterpartyId = fields.int('to_counterparty_id');
+  const amountMinor = fields.amountMinor('amount');
+  const currency = fields.currency('currency');
+  const expiresAt = fields.datetime('expires_at');
+  if (fields.issues.length > 0) return validationError(fields.issues);
+  if (!state.config.verified) return NOT_VERIFIED;
+
+  const badExpiry = clientExpiryError(state, expiresAt);
+  if (badExpiry) return badExpiry;
+  const fromCurrency = walletCurrency(walletId);
+  if (!fromCurrency) return fieldError('from_wallet_id', 'wallet not found');
+  // Strict: the docs do not say that Dollr converts a transfer into another currency than the wallet's.
+  if (currency !== fromCurrency) {
+    return fieldError('currency', `currency does not match the wallet (${fromCurrency})`);
+  }
+  if (!state.counterparties.has(counterpartyId)) return fieldError('to_counterparty_id', 'counterparty not found');
+
+  const session = save(state, {
+    operation: 'transfer',
+    amountMinor,
+    currency,
+    counterpartyId,
+    walletId,
+    expiresAt,
+  });
+  return reply(200, {
+    id: session.id,
+    from_wallet_id: walletId,
+    to_counterparty_id: counterpartyId,
+    amount: amountMinor / 100,
+    currency,
+    ...timestamps(state, session),
+  });
+}
+
 /**
  * The session an execution names, if it may be executed; else the 422 to answer. Unknown, expired
  * and wrong-type sessions look alike to the caller, as on Dollr.
@@ -94,6 +130,19 @@ export function usableSession(state: FakeState, sessionId: string, operation: Fa
 }
 
 export const isReply = (value: SessionRecord | Reply): value is Reply => 'body' in value;
+
+/**
+ * The 422 for a client-chosen `expires_at` (refund and transfer sessions) outside the next 24 hours;
+ * undefined when it is fine. The docs give no bounds: these are our choice ("Where the docs are silent").
+ */
+function clientExpiryError(state: FakeState, expiresAt: Date): Reply | undefined {
+  const now = state.now().getTime();
+  if (expiresAt.getTime() <= now) return fieldError('expires_at', 'expires_at must be in the future');
+  if (expiresAt.getTime() > now + MAX_CLIENT_EXPIRY_MS) {
+    return fieldError('expires_at', 'expires_at must be at most 24 hours ahead');
+  }
+  return undefined;
+}
 
 function save(
   state: FakeState,

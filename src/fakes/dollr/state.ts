@@ -26,9 +26,18 @@ const DEFAULT_COLLECTIONS: readonly Collection[] = [
   { id: 4413, amountMinor: 50_00, currency: 'USD' },
 ];
 const DEFAULT_PAYOUT_ACCOUNTS: readonly number[] = [7, 8, 9];
+/** The merchant's counterparties that transfers may go to. */
+const DEFAULT_COUNTERPARTIES: readonly number[] = [21, 22, 23];
 const DEFAULT_BALANCE_MINOR = 1_000_000_00;
-/** The merchant's wallet per currency, as payout sessions report it in `wallet_id`. */
+/**
+ * The merchant's wallet per currency, as payout sessions report it in `wallet_id` and transfer
+ * sessions name it in `from_wallet_id`. Fixed: the wallets are the merchant's, not test data.
+ */
 export const WALLET_IDS: Record<string, number> = { USD: 501, LRD: 502, RWF: 503 };
+
+/** The currency of one of the merchant's wallets; undefined for a wallet the merchant does not have. */
+export const walletCurrency = (walletId: number): string | undefined =>
+  Object.keys(WALLET_IDS).find((currency) => WALLET_IDS[currency] === walletId);
 
 interface FakeConfig {
   clientId: string;
@@ -56,6 +65,7 @@ export interface FakeState {
   nextSessionId: number;
   collections: Map<number, Collection>;
   payoutAccounts: Set<number>;
+  counterparties: Set<number>;
   balances: Map<string, number>;
   executions: Map<string, ExecutionRecord>;
   /** Per reference: execute POSTs received, status GETs received, debits made. */
@@ -98,6 +108,7 @@ export function createState(options: FakeDollrOptions): FakeState {
     nextSessionId: 1001,
     collections: new Map(),
     payoutAccounts: new Set(),
+    counterparties: new Set(),
     balances: new Map(),
     executions: new Map(),
     executeRequests: new Map(),
@@ -122,6 +133,7 @@ export function resetState(state: FakeState, options: FakeDollrOptions): void {
   state.sessions.clear();
   state.collections = new Map(DEFAULT_COLLECTIONS.map((c) => [c.id, { ...c }]));
   state.payoutAccounts = new Set(DEFAULT_PAYOUT_ACCOUNTS);
+  state.counterparties = new Set(DEFAULT_COUNTERPARTIES);
   state.balances = new Map(Object.keys(WALLET_IDS).map((currency) => [currency, DEFAULT_BALANCE_MINOR]));
   state.executions.clear();
   state.executeRequests.clear();

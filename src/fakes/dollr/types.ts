@@ -4,7 +4,7 @@
  * and "25.00"-style text in what tests read.
  */
 
-export type FakeOperation = 'refund' | 'payout';
+export type FakeOperation = 'refund' | 'payout' | 'transfer';
 export type FakeExecutionStatus = 'PENDING' | 'PROCESSING' | 'COMPLETED' | 'FAILED';
 export type Progression = 'auto' | 'manual';
 
@@ -38,7 +38,7 @@ export interface FakeDollrOptions {
   passcode?: FakePasscode;
   /** `expires_in` of issued tokens, in minutes (Dollr's unit). Default 60. */
   tokenLifetimeMinutes?: number;
-  /** false: refund/payout sessions and executions answer 403 "Merchant account is not verified". */
+  /** false: refund/payout/transfer sessions and executions answer 403 "Merchant account is not verified". */
   verified?: boolean;
   /** Lifetime of payout sessions (Dollr picks it). Default 15 minutes. */
   sessionLifetimeMs?: number;
@@ -98,6 +98,7 @@ export interface ExecutionRecord {
   debitMinor: number;
   originalPaymentIntentId?: number;
   payoutAccountId?: number;
+  counterpartyId?: number;
   createdAt: Date;
 }
 
@@ -116,6 +117,7 @@ export interface ExecutionView {
   walletMessage: string | null;
   originalPaymentIntentId?: number;
   payoutAccountId?: number;
+  counterpartyId?: number;
   createdAt: string;
 }
 
@@ -128,6 +130,8 @@ export interface SessionRecord {
   reason?: string | null;
   originalPaymentIntentId?: number;
   payoutAccountId?: number;
+  counterpartyId?: number;
+  /** The wallet debited: Dollr's pick for payouts, the client's `from_wallet_id` for transfers. */
   walletId?: number;
   expiresAt: Date;
   createdAt: Date;
