@@ -111,11 +111,23 @@ export const stopBudgetMs = (config: Config): number => config.dollr.timeoutMs +
 
 const randomIds: IdGenerator = { referenceId: () => randomUUID() };
 
+/** Transfers need both halves: a source wallet and named counterparties. Half a setup is said at start. */
+function transferSetup(walletId: number | undefined, counterparties: number, logger: Logger): boolean {
+  if (walletId !== undefined && counterparties === 0) {
+    logger.warn('DOLLR_TRANSFER_WALLET_ID is set but the policy names no counterparties: transfers are refused');
+  }
+  if (walletId === undefined && counterparties > 0) {
+    logger.warn('the policy names counterparties but DOLLR_TRANSFER_WALLET_ID is not set: transfers are refused');
+  }
+  return walletId !== undefined && counterparties > 0;
+}
+
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<DollrSlackApp> {
   const logger = overrides.logger ?? createJsonLogger({ level: config.logLevel, secrets: secretsOf(config) });
   const clock = overrides.clock ?? systemClock;
   // First: a bad policy file stops the start before anything is opened.
   const policy = loadApprovalPolicy(config.approvalPolicyFile, config.approvers);
+  const transfersConfigured = transferSetup(config.dollr.transferWalletId, policy.counterparties.length, logger);
   const metrics = createMetrics();
   const store = instrumentStore(
     overrides.store ?? (await createStore(config.storeUrl, { logger: logger.child({ component: 'store' }) })),
@@ -133,6 +145,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     timeoutMs: config.dollr.timeoutMs,
     payoutPasscode: config.dollr.payoutPasscode,
     payoutMethod: config.dollr.payoutMethod,
+    transferWalletId: config.dollr.transferWalletId,
     logger: logger.child({ component: 'dollr' }),
     onCall: ({ endpoint, outcome, seconds }) => metrics.dollrCall(endpoint, outcome, seconds),
     onToken: (token) => logger.redactor.add(token),
@@ -189,6 +202,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     worker,
     logger,
     payoutsConfigured: config.dollr.payoutPasscode !== undefined,
+    transfersConfigured,
     admins: config.admins,
     requestsPerMinute: config.requestsPerMinute,
     checkpoint,

@@ -122,6 +122,13 @@ const envSchema = z.object({
     .default(30),
   PENDING_EXPIRES_AFTER_MS: millis('PENDING_EXPIRES_AFTER_MS', 24 * 60 * 60_000),
   REMIND_AFTER_MS: millis('REMIND_AFTER_MS', 4 * 60 * 60_000),
+  DOLLR_TRANSFER_WALLET_ID: optionalText
+    .refine(
+      (v) => v === undefined || /^[1-9]\d{0,14}$/.test(v),
+      'DOLLR_TRANSFER_WALLET_ID must be the Dollr ID of the merchant wallet transfers are paid from, such as 501 ' +
+        '(a whole number), or empty to refuse transfers.',
+    )
+    .transform((v) => (v === undefined ? undefined : Number(v))),
   DOLLR_PAYOUT_METHOD: optionalText.refine(
     (v) => v === undefined || /^[A-Z_]+$/.test(v),
     'DOLLR_PAYOUT_METHOD must be a Dollr payment method such as MTN_MOMO_LBR or WALLET.',
@@ -269,6 +276,7 @@ export interface Config {
     payoutPasscode?: { code: string; phone?: string; userId?: string };
     /** Payment method of the payout accounts, for Dollr's fee estimate; absent: no estimate. */
     payoutMethod?: string;
+    transferWalletId?: number;
   };
   /** User IDs (U…, W…) and user group IDs (S…). */
   approvers: string[];
@@ -350,6 +358,7 @@ export function loadConfig(rawEnv: Record<string, string | undefined>): Config {
         ? { code: e.DOLLR_PAYOUT_PASSCODE, phone: e.DOLLR_PAYOUT_PHONE, userId: e.DOLLR_PAYOUT_USER_ID }
         : undefined,
       payoutMethod: e.DOLLR_PAYOUT_METHOD,
+      transferWalletId: e.DOLLR_TRANSFER_WALLET_ID,
     },
     approvers: e.APPROVERS,
     approvalPolicyFile: e.APPROVAL_POLICY,

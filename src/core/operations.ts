@@ -6,7 +6,7 @@
 import type { ApprovalPolicy } from './approval/approval-policy.ts';
 import { approveRequest, cancelRequest, checkDecider, rejectRequest } from './approval/decide-request.ts';
 import { currentFreeze, type Freeze, switchFreeze } from './approval/freeze.ts';
-import type { PayeeList } from './approval/payees.ts';
+import type { Counterparty, PayeeList } from './approval/payees.ts';
 import type { CardUpdates } from './delivery/card-updates.ts';
 import type { Checkpoint, Clock, Directory, Logger, PaymentsGateway, RequestStore } from './ports.ts';
 import { attachFeeEstimate } from './request/fee-estimate.ts';
@@ -27,6 +27,7 @@ export interface OperationsDeps {
   worker: RequestWorker;
   logger: Logger;
   payoutsConfigured: boolean;
+  transfersConfigured: boolean;
   admins: readonly string[];
   requestsPerMinute: number;
   checkpoint: (name: Checkpoint) => void;
@@ -35,8 +36,12 @@ export interface OperationsDeps {
 export interface Operations {
   /** False: payout requests are refused (no passcode configured). */
   readonly payoutsConfigured: boolean;
+  /** False: transfer requests are refused (no source wallet, or no counterparties in the policy). */
+  readonly transfersConfigured: boolean;
   /** The named payees, for the payout form; undefined without a list. */
   readonly payees: PayeeList | undefined;
+  /** The named counterparties, for the transfer form. */
+  readonly counterparties: readonly Counterparty[];
   /** Checks and stores a new request; `publish` then posts its card. */
   requestMoney(input: RequestMoneyInput): Promise<Result<MoneyRequest>>;
   /** Adds Dollr's fee estimate (payouts) and posts the card; resolves once the card is out (or failed). */
@@ -70,7 +75,9 @@ export function createOperations(deps: OperationsDeps): Operations {
 
   return {
     payoutsConfigured: deps.payoutsConfigured,
+    transfersConfigured: deps.transfersConfigured,
     payees: deps.policy.payees,
+    counterparties: deps.policy.counterparties,
     requestMoney: (input) => requestMoney(deps, input),
     async publish(request) {
       await attachFeeEstimate(deps, request);

@@ -116,7 +116,15 @@ export interface PaymentsGateway {
     amount: string;
     currency: Currency;
   }): Promise<{ sessionId: string }>;
+  /** The adapter adds the source wallet (DOLLR_TRANSFER_WALLET_ID) from configuration. */
+  createTransferSession(input: {
+    counterpartyId: number;
+    amount: string;
+    currency: Currency;
+    expiresAt: Date;
+  }): Promise<{ sessionId: string }>;
   executeRefund(input: { sessionId: string; referenceId: string }): Promise<ExecutionSnapshot>;
+  executeTransfer(input: { sessionId: string; referenceId: string }): Promise<ExecutionSnapshot>;
   /** The adapter adds the passcode from configuration. */
   executePayout(input: { sessionId: string; payoutAccountId: number; referenceId: string }): Promise<ExecutionSnapshot>;
   /** Dollr's current view of an execution; undefined when Dollr does not know the reference. */

@@ -5,7 +5,7 @@
  */
 import type { ApproverSet } from './approval/approval-policy.ts';
 import type { Freeze } from './approval/freeze.ts';
-import type { Payee } from './approval/payees.ts';
+import type { Counterparty, Payee } from './approval/payees.ts';
 import type { MoneyRequest, RequestDetails } from './request/request.ts';
 
 export type Refusal =
@@ -24,12 +24,17 @@ export type Refusal =
   | { code: 'unconfirmed' }
   | { code: 'duplicate_submission'; requestId: string }
   | { code: 'payouts_not_configured' }
+  /** No source wallet (DOLLR_TRANSFER_WALLET_ID) or no counterparties in the policy. */
+  | { code: 'transfers_not_configured' }
   | { code: 'too_many_requests'; perMinute: number }
   | { code: 'not_an_admin' }
   /** A payee list is configured, the account is not on it, and the policy does not allow unnamed accounts. */
   | { code: 'unknown_payee'; payoutAccountId: number }
   /** The named payee is paid in another currency. */
-  | { code: 'payee_currency'; payee: Payee };
+  | { code: 'payee_currency'; payee: Payee }
+  /** Transfers go to the policy's named counterparties only. */
+  | { code: 'unknown_counterparty'; counterpartyId: number }
+  | { code: 'counterparty_currency'; counterparty: Counterparty };
 
 export type RefusalOf<C extends Refusal['code']> = Extract<Refusal, { code: C }>;
 

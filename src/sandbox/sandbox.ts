@@ -41,7 +41,7 @@ export interface Sandbox {
   stop(): Promise<void>;
 }
 
-/** The sandbox's approval policy: approvers Kofi and Esi (APPROVERS), and named payees for accounts 7 and 8. */
+/** The sandbox's approval policy: named payees for accounts 7 and 8, and counterparties 21 and 22 for transfers. */
 const SANDBOX_POLICY = fileURLToPath(new URL('./approval-policy.yml', import.meta.url));
 const PASSCODE = { code: '123456', phone: '231771234567' };
 const DOLLR_CLIENT = { id: 'sandbox-client', secret: randomBytes(16).toString('hex') };
@@ -70,6 +70,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       DOLLR_CLIENT_SECRET: DOLLR_CLIENT.secret,
       DOLLR_PAYOUT_PASSCODE: PASSCODE.code,
       DOLLR_PAYOUT_PHONE: PASSCODE.phone,
+      // The simulated merchant's USD wallet: transfers to the policy's counterparties come from it.
+      DOLLR_TRANSFER_WALLET_ID: '501',
       APPROVERS: APPROVER_IDS.join(','),
       DOLLR_POLL_INTERVAL_MS: String(options.pollIntervalMs ?? 1000),
       DOLLR_TIMEOUT_MS: String(dollrTimeoutMs),

@@ -26,7 +26,7 @@ import { startFakeSlack, type FakeSlack } from '../../src/fakes/fake-slack.ts';
 import { personAt } from '../support/people.ts';
 import { APPROVER, DOLLR_CLIENT_SECRET, REQUESTER, testEnv, type Card } from '../support/system.ts';
 import { checkInvariants, type TrackedRequest } from './invariants.ts';
-import { faultCount, PAYOUT_DAILY_LIMIT_CENTS, type SchedulePlan } from './plan.ts';
+import { faultCount, DAILY_LIMIT_CENTS, type SchedulePlan } from './plan.ts';
 
 export interface ScheduleOutcome {
   index: number;
@@ -53,19 +53,27 @@ const SETTINGS = {
   SLACK_POSTS_PER_SECOND: '1000',
   SLACK_UPDATES_PER_MINUTE: '60000',
   SLACK_POST_BURST: '1000',
+  DOLLR_TRANSFER_WALLET_ID: '501',
 } as const;
 const LEASE_TTL_MS = Number(SETTINGS.LEASE_TTL_MS);
 const SETTLE_WITHIN_MS = 15_000;
 
 let policyFile: string | undefined;
-/** The schedules' policy: USD payouts have a daily limit that the drawn amounts often reach. */
+/**
+ * The schedules' policy: USD payouts and USD transfers have a daily limit that the drawn amounts often
+ * reach; transfers go to the fake's counterparties 21-23 (from its USD wallet, 501).
+ */
 function policy(): string {
   if (!policyFile) {
     policyFile = join(mkdtempSync(join(tmpdir(), 'dollr-schedules-')), 'policy.yml');
     writeFileSync(
       policyFile,
-      'rules:\n  - operation: payout\n    currency: USD\n' +
-        `    daily_limit: ${PAYOUT_DAILY_LIMIT_CENTS / 100}\n    tiers: []\n`,
+      'counterparties:\n' +
+        [21, 22, 23].map((id) => `  - {name: Counterparty ${id}, counterparty_id: ${id}, currency: USD}\n`).join('') +
+        'rules:\n' +
+        ['payout', 'transfer']
+          .map((operation) => `  - {operation: ${operation}, currency: USD, daily_limit: ${DAILY_LIMIT_CENTS / 100}}\n`)
+          .join(''),
     );
   }
   return policyFile;
@@ -193,16 +201,16 @@ export async function runSchedule(plan: SchedulePlan, index: number): Promise<Sc
     for (const [i, request] of plan.requests.entries()) {
       const amount = (request.amountCents / 100).toFixed(2);
       const token = `sched-${index}-${i}`;
-      const target = request.kind === 'refund' ? 5000 + i : 7 + i;
+      const target = request.kind === 'refund' ? 5000 + i : request.kind === 'payout' ? 7 + i : 21 + i;
       if (request.kind === 'refund') dollr.seedCollection({ id: target, amount: 1000, currency: 'USD' });
       const requester = personAt({ slack, appUrl }, REQUESTER);
       const card: Card =
         request.via === 'message_shortcut'
           ? await requester.requestFromMessage(`Customer charged twice: payment ${target}, $${amount}`, token)
           : await requester.request(
-              request.kind === 'refund'
-                ? `refund ${target} ${amount} ${token}`
-                : `payout ${target} ${amount} USD ${token}`,
+              request.kind === 'payout'
+                ? `payout ${target} ${amount} USD ${token}`
+                : `${request.kind} ${target} ${amount} ${token}`,
               token,
             );
       tracked.push({ ...request, amount, target, card });
@@ -279,7 +287,7 @@ export async function runSchedule(plan: SchedulePlan, index: number): Promise<Sc
       slack,
       dollr,
       requests: tracked,
-      dailyLimitCents: PAYOUT_DAILY_LIMIT_CENTS,
+      dailyLimitCents: DAILY_LIMIT_CENTS,
     }),
   );
 

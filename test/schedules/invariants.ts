@@ -6,18 +6,19 @@
  *    has no execution at all;
  * 3. every approved request ends in the state Dollr knows, or needs attention; none executes unapproved;
  * 4. each state change is reported once in its thread, and the card shows the final state;
- * 5. a daily limit is never exceeded.
+ * 5. a daily limit (USD payouts, USD transfers) is never exceeded.
  */
 import type { Store } from '../../src/adapters/store/create-store.ts';
 import type { FakeDollr } from '../../src/fakes/fake-dollr.ts';
 import type { FakeSlack } from '../../src/fakes/fake-slack.ts';
+import { targetOf } from '../support/fault-audit.ts';
 import type { Card } from '../support/system.ts';
 import type { RequestPlan } from './plan.ts';
 
 export interface TrackedRequest extends RequestPlan {
   /** As Dollr shows it: "25.50". */
   amount: string;
-  /** The original payment (refund) or the payout account (payout). */
+  /** The original payment (refund), the payout account (payout) or the counterparty (transfer). */
   target: number;
   card: Card;
 }
@@ -51,10 +52,7 @@ export async function checkInvariants(world: {
       continue;
     }
     const mine = executions.filter(
-      (e) =>
-        e.operation === request.kind &&
-        (e.operation === 'refund' ? e.originalPaymentIntentId : e.payoutAccountId) === request.target &&
-        e.payeeAmount === request.amount,
+      (e) => e.operation === request.kind && targetOf(e) === request.target && e.payeeAmount === request.amount,
     );
     const reference = record.attempt?.referenceId;
     const thread = slack.thread(request.card.channel, request.card.ts).map((m) => m.text ?? '');
@@ -97,10 +95,17 @@ export async function checkInvariants(world: {
     if (record.state === 'failed' && !card.includes('Failed:')) say('the card does not show Failed');
   }
 
-  // 5. Daily limit: the payouts that moved or may move money in USD, today.
-  const usd = executions.filter((e) => e.operation === 'payout' && e.payeeCurrency === 'USD' && e.status !== 'FAILED');
-  const movedCents = usd.reduce((sum, e) => sum + Math.round(Number(e.payeeAmount) * 100), 0);
-  if (movedCents > world.dailyLimitCents)
-    violations.push(`payouts of ${movedCents / 100} USD passed the daily limit of ${world.dailyLimitCents / 100}`);
+  // 5. Daily limits: the payouts, and the transfers, that moved or may move money in USD, today.
+  for (const operation of ['payout', 'transfer'] as const) {
+    const usd = executions.filter(
+      (e) => e.operation === operation && e.payeeCurrency === 'USD' && e.status !== 'FAILED',
+    );
+    const movedCents = usd.reduce((sum, e) => sum + Math.round(Number(e.payeeAmount) * 100), 0);
+    if (movedCents > world.dailyLimitCents) {
+      violations.push(
+        `${operation}s of ${movedCents / 100} USD passed the daily limit of ${world.dailyLimitCents / 100}`,
+      );
+    }
+  }
   return violations;
 }

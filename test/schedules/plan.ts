@@ -9,7 +9,7 @@ import { CHECKPOINTS, type Checkpoint } from '../../src/core/ports.ts';
 import type { Fault, StrictMode } from '../../src/fakes/fake-dollr.ts';
 
 export interface RequestPlan {
-  kind: 'refund' | 'payout';
+  kind: 'refund' | 'payout' | 'transfer';
   /** How the requester starts it: `/dollr`, or (refunds) the "Refund from this message" shortcut. */
   via: 'command' | 'message_shortcut';
   /** Where the approver presses Approve: on the card, or on their Home tab. */
@@ -42,8 +42,8 @@ export interface SchedulePlan {
   storeOutage?: { afterMs: number; forMs: number };
 }
 
-/** USD payouts have a daily limit in the schedules' policy; requests are drawn to reach it often. */
-export const PAYOUT_DAILY_LIMIT_CENTS = 100_00;
+/** USD payouts and USD transfers have a daily limit in the schedules' policy; requests are drawn to reach it often. */
+export const DAILY_LIMIT_CENTS = 100_00;
 
 const fault: fc.Arbitrary<Fault> = fc.oneof(
   fc.record({ kind: fc.constant('status' as const), status: fc.constantFrom(500, 502, 503, 504) }),
@@ -62,12 +62,12 @@ const requestPlans = fc
       ...amounts.map((amountCents) =>
         fc
           .record({
-            kind: fc.constantFrom('refund' as const, 'payout' as const),
+            kind: fc.constantFrom('refund' as const, 'payout' as const, 'transfer' as const),
             via: fc.constantFrom('command' as const, 'message_shortcut' as const),
             approveOn: fc.constantFrom('card' as const, 'home' as const),
             amountCents: fc.constant(amountCents),
           })
-          .map((r) => (r.kind === 'payout' ? { ...r, via: 'command' as const } : r)),
+          .map((r) => (r.kind === 'refund' ? r : { ...r, via: 'command' as const })),
       ),
     ),
   );

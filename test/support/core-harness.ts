@@ -49,6 +49,14 @@ export function scriptedDollr(otherwise: { status?: () => ExecutionSnapshot | un
       calls.push({ method: 'createPayoutSession', input });
       return { sessionId: String(9000 + ++sessions) };
     },
+    async createTransferSession(input) {
+      calls.push({ method: 'createTransferSession', input });
+      return { sessionId: String(9000 + ++sessions) };
+    },
+    async executeTransfer(input) {
+      calls.push({ method: 'executeTransfer', input });
+      return answer(executes, () => anExecution({ referenceId: input.referenceId, status: 'PENDING' }));
+    },
     async executeRefund(input) {
       calls.push({ method: 'executeRefund', input });
       return answer(executes, () => anExecution({ referenceId: input.referenceId, status: 'PENDING' }));

@@ -12,8 +12,8 @@ export type FinalStatus = 'COMPLETED' | 'FAILED';
 /** An approved request as the test made it, and how it must end. */
 export interface TrackedRequest {
   card: Card;
-  kind: 'refund' | 'payout';
-  /** The original payment (refund) or the payout account (payout). */
+  kind: 'refund' | 'payout' | 'transfer';
+  /** The original payment (refund), the payout account (payout) or the counterparty (transfer). */
   target: number;
   /** The amount as Dollr shows it, "10.25". Unique per target within a case, so that executions map to requests. */
   amount: string;
@@ -57,8 +57,14 @@ const REPLY_KINDS: Array<[string, RegExp]> = [
 ];
 
 const executionKey = (kind: string, target: number | undefined, amount: string) => `${kind}:${target}:${amount}`;
-const keyOf = (e: ExecutionView) =>
-  executionKey(e.operation, e.operation === 'refund' ? e.originalPaymentIntentId : e.payoutAccountId, e.payeeAmount);
+/** What an execution pays: the original payment refunded, the payout account, or the counterparty. */
+export const targetOf = (e: ExecutionView): number | undefined =>
+  e.operation === 'refund'
+    ? e.originalPaymentIntentId
+    : e.operation === 'payout'
+      ? e.payoutAccountId
+      : e.counterpartyId;
+const keyOf = (e: ExecutionView) => executionKey(e.operation, targetOf(e), e.payeeAmount);
 
 export function threadTextsOf(slack: FakeSlack, card: Card): string[] {
   return slack.thread(card.channel, card.ts).map((m) => m.text ?? '');

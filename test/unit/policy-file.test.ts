@@ -19,6 +19,13 @@ const refund = (amount: string): RequestDetails => ({
   amount,
   reason: 'r',
 });
+const transfer = (amount: string, currency: Currency): RequestDetails => ({
+  kind: 'transfer',
+  counterpartyId: 21,
+  amount,
+  currency,
+  reason: 'r',
+});
 const payout = (amount: string, currency: Currency): RequestDetails => ({
   kind: 'payout',
   payoutAccountId: 7,
@@ -68,6 +75,14 @@ describe('the example file (approval-policy.example.yml)', () => {
     expect(large.eligibleFor(1)).toEqual({ users: ['U0CFO00001', 'U0CFO00002'], groups: [] });
     expect(large.description).toBe('2 approvals (refunds above 500.00)');
     expect(large.dailyLimitMinor).toBe(25_000_00);
+  });
+
+  it('has a USD transfer rule and a named counterparty', () => {
+    expect(applied(policy, transfer('5000.01', 'USD')).description).toBe('2 approvals (transfers above 5,000.00 USD)');
+    expect(applied(policy, transfer('5000.01', 'USD')).dailyLimitMinor).toBe(100_000_00);
+    // No rule for LRD transfers: the default, one approval.
+    expect(applied(policy, transfer('5000.01', 'LRD')).approvalsRequired).toBe(1);
+    expect(policy.counterparties.map((c) => c.name)).toEqual(['Northwind Logistics']);
   });
 
   it('refuses above the maximum', () => {
@@ -163,7 +178,7 @@ rules:
       - above: 50
         approvers_required: 1
         levels: [[]]
-  - operation: transfer
+  - operation: collection
   - operation: refund
 `);
     let error: unknown;
@@ -196,7 +211,7 @@ rules:
         /list tiers from the lowest amount to the highest \(line 16\)$/,
       ),
       /^rules\[1\]\.tiers\[1\]\.levels\[0\]: names nobody/,
-      /^rules\[2\]\.operation: must be refund or payout \(line 19\)$/,
+      /^rules\[2\]\.operation: must be refund, payout or transfer \(line 19\)$/,
       /^rules\[3\]\.operation: a second rule for refunds \(the first is rules\[0\]\): merge them into one \(line 20\)$/,
     ];
     for (const pattern of expected)
@@ -258,11 +273,11 @@ rules:
 
   it('names a missing field and a file that is not a mapping', () => {
     expect(problemsOf('rules:\n  - tiers:\n      - approvers_required: 1\n')).toEqual([
-      'rules[0].operation: is missing: say refund or payout (line 2)',
+      'rules[0].operation: is missing: say refund, payout or transfer (line 2)',
       'rules[0].tiers[0].above: is missing: give an amount such as 500 (line 3)',
     ]);
     expect(problemsOf('- U0ONE\n')[0]).toMatch(
-      /^\(the file\): must be the policy file with approvers, payees, allow_unnamed_payees, rules \(line 1\)$/,
+      /^\(the file\): must be the policy file with approvers, payees, allow_unnamed_payees, counterparties, rules /,
     );
   });
 
@@ -315,6 +330,21 @@ describe('payees', () => {
     ]);
     expect(problemsOf('allow_unnamed_payees: true\n')).toEqual([
       expect.stringMatching(/^allow_unnamed_payees: says what to do with accounts not on the payee list/),
+    ]);
+  });
+
+  it('read counterparties for transfers, and refuse one listed twice or without its ID', () => {
+    const policy = load('counterparties:\n  - {name: Northwind, counterparty_id: 21, currency: USD, note: freight}\n');
+    expect(policy.counterparties).toEqual([
+      { name: 'Northwind', counterpartyId: 21, currency: 'USD', note: 'freight' },
+    ]);
+    expect(load('approvers: [U0ONE]\n').counterparties).toEqual([]);
+    const twice =
+      'counterparties:\n  - {name: A, counterparty_id: 21, currency: USD}\n' +
+      '  - {name: B, counterparty_id: 21, currency: USD}\n  - {name: C, currency: USD}\n';
+    expect([...problemsOf(twice)].sort()).toEqual([
+      'counterparties[1].counterparty_id: counterparty 21 is listed twice (first as counterparties[0]) (line 3)',
+      "counterparties[2].counterparty_id: is missing: give Dollr's counterparty ID, such as 7 (line 4)",
     ]);
   });
 });

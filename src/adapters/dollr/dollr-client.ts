@@ -29,6 +29,8 @@ export interface DollrClientOptions {
   timeoutMs: number;
   /** Absent: payouts are refused without calling Dollr; refunds still work. */
   payoutPasscode?: PayoutPasscode;
+  /** The merchant wallet transfers are paid from (DOLLR_TRANSFER_WALLET_ID). Absent: transfers are refused. */
+  transferWalletId?: number;
   device?: Partial<DeviceInfo>;
   /**
    * Dollr payment method of the payout accounts (MTN_MOMO_LBR, WALLET, ...), for fee estimates; the
@@ -61,6 +63,8 @@ const FEE_PREVIEW_TIMEOUT_MS = 3000;
 
 const PAYOUTS_NOT_CONFIGURED =
   'Payouts are not configured: set DOLLR_PAYOUT_PASSCODE and DOLLR_PAYOUT_PHONE or DOLLR_PAYOUT_USER_ID.';
+
+const TRANSFERS_NOT_CONFIGURED = 'Transfers are not configured: set DOLLR_TRANSFER_WALLET_ID.';
 
 export function createDollrClient(options: DollrClientOptions): DollrClient {
   const now = options.now ?? (() => new Date());
@@ -130,10 +134,28 @@ export function createDollrClient(options: DollrClientOptions): DollrClient {
     createPayoutSession: ({ payoutAccountId, amount, currency }) =>
       createSession('/v1/sessions/payout', { payout_account_id: payoutAccountId, amount: Number(amount), currency }),
 
+    createTransferSession({ counterpartyId, amount, currency, expiresAt }) {
+      const fromWalletId = options.transferWalletId;
+      if (fromWalletId === undefined) return Promise.reject(new DollrError('forbidden', TRANSFERS_NOT_CONFIGURED));
+      return createSession('/v1/sessions/transfer', {
+        from_wallet_id: fromWalletId,
+        to_counterparty_id: counterpartyId,
+        amount: Number(amount),
+        currency,
+        expires_at: expiresAt.toISOString(),
+      });
+    },
+
     // Execution ids travel as JSON strings although sessions hand them out as integers (Dollr's OAS).
     executeRefund: ({ sessionId, referenceId }) =>
       execution(
         { method: 'POST', path: '/v1/executions/refund', body: { session_id: sessionId, reference_id: referenceId } },
+        referenceId,
+      ),
+
+    executeTransfer: ({ sessionId, referenceId }) =>
+      execution(
+        { method: 'POST', path: '/v1/executions/transfer', body: { session_id: sessionId, reference_id: referenceId } },
         referenceId,
       ),
 

@@ -13,7 +13,7 @@ export const tokenResponseSchema = z.looseObject({
   expires_in: z.number().positive(),
 });
 
-/** Refund and payout session responses: we only need the integer id. */
+/** Refund, payout and transfer session responses: we only need the integer id. */
 export const sessionResponseSchema = z.looseObject({
   id: z.number().int().nonnegative(),
 });

@@ -1,7 +1,8 @@
 /**
  * The policy file's checks that tie fields together: a refund rule naming a currency, two rules for
- * the same thing, tiers out of order or above the maximum, levels that do not match the approvals a
- * tier needs, and a tier asking for more distinct people than its lists could ever provide.
+ * the same thing, a payee or counterparty listed twice, tiers out of order or above the maximum,
+ * levels that do not match the approvals a tier needs, and a tier asking for more distinct people
+ * than its lists could ever provide.
  *
  * They run on whatever the field schemas produced, even when some field failed (so that every problem
  * is reported at once), hence the defensive reads: a failed field may hold anything.
@@ -29,14 +30,18 @@ export function checkPolicyFile(parsed: unknown, defaultApprovers: readonly stri
   const fileApprovers = idsAt(file.approvers);
   const firstRuleFor = new Map<string, number>();
 
-  const payeeOf = new Map<number, number>();
-  list(file.payees).forEach((value, i) => {
-    const account = record(value)?.payout_account_id;
-    if (typeof account !== 'number') return;
-    const first = payeeOf.get(account);
-    if (first === undefined) payeeOf.set(account, i);
-    else problem(['payees', i, 'payout_account_id'], `account ${account} is listed twice (first as payees[${first}])`);
-  });
+  const listedTwice = (key: 'payees' | 'counterparties', idField: string, what: string) => {
+    const firstOf = new Map<number, number>();
+    list(file[key]).forEach((value, i) => {
+      const id = record(value)?.[idField];
+      if (typeof id !== 'number') return;
+      const first = firstOf.get(id);
+      if (first === undefined) firstOf.set(id, i);
+      else problem([key, i, idField], `${what} ${id} is listed twice (first as ${key}[${first}])`);
+    });
+  };
+  listedTwice('payees', 'payout_account_id', 'account');
+  listedTwice('counterparties', 'counterparty_id', 'counterparty');
   if (file.allow_unnamed_payees !== undefined && file.payees === undefined) {
     problem(
       ['allow_unnamed_payees'],
@@ -58,9 +63,9 @@ export function checkPolicyFile(parsed: unknown, defaultApprovers: readonly stri
           `Leave currency out (or write ${ANY_CURRENCY}); the rule's amounts then apply to every refund`,
       );
     }
-    if (rule.operation === 'refund' || rule.operation === 'payout') {
+    if (rule.operation === 'refund' || rule.operation === 'payout' || rule.operation === 'transfer') {
       const key =
-        rule.operation === 'refund' ? 'refunds' : currency ? `payouts in ${currency}` : 'payouts in any currency';
+        rule.operation === 'refund' ? 'refunds' : `${rule.operation}s in ${currency ? currency : 'any currency'}`;
       const first = firstRuleFor.get(key);
       if (first === undefined) firstRuleFor.set(key, i);
       else problem(at('operation'), `a second rule for ${key} (the first is rules[${first}]): merge them into one`);

@@ -9,7 +9,7 @@ import { approverSetFrom, type PolicyConfig } from '../../core/approval/approval
 import { CURRENCIES, parseAmount, toMinor } from '../../core/request/money.ts';
 import { ANY_CURRENCY, checkPolicyFile } from './policy-checks.ts';
 
-const OPERATIONS = ['refund', 'payout'] as const;
+const OPERATIONS = ['refund', 'payout', 'transfer'] as const;
 const MAX_APPROVERS_REQUIRED = 10;
 
 const SLACK_ID = /^(?:[UW][A-Z0-9]{2,}|S[A-Z0-9]{2,})$/;
@@ -94,7 +94,9 @@ const tier = mapping(
 
 const rule = mapping(
   {
-    operation: z.enum(OPERATIONS, { error: says('is missing: say refund or payout', 'must be refund or payout') }),
+    operation: z.enum(OPERATIONS, {
+      error: says('is missing: say refund, payout or transfer', 'must be refund, payout or transfer'),
+    }),
     currency: z
       .enum([...CURRENCIES, ANY_CURRENCY], { error: `must be one of ${CURRENCIES.join(', ')} or ${ANY_CURRENCY}` })
       .optional(),
@@ -109,23 +111,44 @@ const rule = mapping(
 /** A payee's name fits Slack's select option (75 characters) with its account and currency beside it. */
 const PAYEE_NAME_MAX = 50;
 const PAYEE_NOTE_MAX = 150;
-/** Slack's static select holds at most 100 options. */
+/** Slack's static select holds at most 100 options (payees, and counterparties). */
 const PAYEES_MAX = 100;
+
+/** A name approvers know, shown in a form's list. */
+const partyName = (who: string, form: string) =>
+  z
+    .string({ error: says(`is missing: name the ${who} as approvers know them`, 'must be text') })
+    .trim()
+    .min(1, `is empty: name the ${who} as approvers know them`)
+    .max(PAYEE_NAME_MAX, `must be at most ${PAYEE_NAME_MAX} characters (it shows in the ${form} form's list)`);
+
+const dollrId = (what: string) =>
+  z
+    .number({ error: says(`is missing: give Dollr's ${what}, such as 7`, 'must be a whole number') })
+    .refine((n) => Number.isSafeInteger(n) && n >= 1, `must be Dollr's ${what}, a whole number such as 7`);
+
+const partyCurrency = z.enum(CURRENCIES, { error: `must be one of ${CURRENCIES.join(', ')}` });
+const partyNote = z.string().trim().max(PAYEE_NOTE_MAX, `must be at most ${PAYEE_NOTE_MAX} characters`).optional();
 
 const payee = mapping(
   {
-    name: z
-      .string({ error: says('is missing: name the payee as approvers know them', 'must be text') })
-      .trim()
-      .min(1, 'is empty: name the payee as approvers know them')
-      .max(PAYEE_NAME_MAX, `must be at most ${PAYEE_NAME_MAX} characters (it shows in the payout form's list)`),
-    payout_account_id: z
-      .number({ error: says("is missing: give Dollr's payout account ID, such as 7", 'must be a whole number') })
-      .refine((n) => Number.isSafeInteger(n) && n >= 1, "must be Dollr's payout account ID, a whole number such as 7"),
-    currency: z.enum(CURRENCIES, { error: `must be one of ${CURRENCIES.join(', ')}` }),
-    note: z.string().trim().max(PAYEE_NOTE_MAX, `must be at most ${PAYEE_NOTE_MAX} characters`).optional(),
+    name: partyName('payee', 'payout'),
+    payout_account_id: dollrId('payout account ID'),
+    currency: partyCurrency,
+    note: partyNote,
   },
   'a payee',
+);
+
+/** A counterparty transfers may go to: Dollr's counterparty ID, named; paid in the one currency given. */
+const counterparty = mapping(
+  {
+    name: partyName('counterparty', 'transfer'),
+    counterparty_id: dollrId('counterparty ID'),
+    currency: partyCurrency,
+    note: partyNote,
+  },
+  'a counterparty',
 );
 
 const file = mapping(
@@ -136,8 +159,14 @@ const file = mapping(
       .max(PAYEES_MAX, `may list at most ${PAYEES_MAX} payees (the payout form's list holds no more)`)
       .optional(),
     allow_unnamed_payees: z.boolean({ error: 'must be true or false' }).optional(),
+    counterparties: z
+      .array(counterparty, {
+        error: 'must be a list of counterparties, each with name, counterparty_id and currency',
+      })
+      .max(PAYEES_MAX, `may list at most ${PAYEES_MAX} counterparties (the transfer form's list holds no more)`)
+      .optional(),
     rules: z
-      .array(rule, { error: 'must be a list of rules, each starting with operation: refund or operation: payout' })
+      .array(rule, { error: 'must be a list of rules, each starting with operation: refund, payout or transfer' })
       .optional(),
   },
   'the policy file',
@@ -158,6 +187,12 @@ const toConfig = (parsed: ParsedFile): PolicyConfig => ({
         allowUnnamed: parsed.allow_unnamed_payees ?? false,
       }
     : undefined,
+  counterparties: (parsed.counterparties ?? []).map((c) => ({
+    name: c.name,
+    counterpartyId: c.counterparty_id,
+    currency: c.currency,
+    ...(c.note ? { note: c.note } : {}),
+  })),
   rules: (parsed.rules ?? []).map((r) => ({
     operation: r.operation,
     currency: r.currency === ANY_CURRENCY ? undefined : r.currency,

@@ -13,6 +13,7 @@ export const ACTIONS = {
 export const CALLBACKS = {
   refund: 'dollr_refund_request',
   payout: 'dollr_payout_request',
+  transfer: 'dollr_transfer_request',
   reject: 'dollr_reject_reason',
   approve: 'dollr_approve_comment',
   /** The shortcuts; the manifest's callback_ids. */
@@ -28,6 +29,7 @@ export const FIELDS = {
   payoutAccountId: 'payout_account_id',
   /** Beside the payee list, when the policy allows accounts not on it. */
   unnamedPayoutAccountId: 'unnamed_payout_account_id',
+  counterpartyId: 'counterparty_id',
   amount: 'amount',
   currency: 'currency',
   reason: 'reason',

@@ -7,9 +7,9 @@
  * (transitions), not here, because it depends on the request's trail, not on the policy.
  */
 import { displayAmount, formatMinor, toMinor, type Currency } from '../request/money.ts';
-import type { Operation, RequestDetails } from '../request/request.ts';
+import { currencyOf, type Operation, type RequestDetails } from '../request/request.ts';
 import { ok, refuse, type RefusalOf, type Result } from '../result.ts';
-import type { PayeeList } from './payees.ts';
+import type { Counterparty, PayeeList } from './payees.ts';
 
 /** Slack users (U…, W…) and user groups (S…). */
 export interface ApproverSet {
@@ -29,7 +29,7 @@ interface PolicyTier {
 interface PolicyRule {
   operation: Operation;
   /**
-   * Payouts only; absent: every currency that has no rule of its own. A refund is in its original
+   * Payouts and transfers; absent: every currency that has no rule of its own. A refund is in its original
    * payment's currency, which the app does not know, so a refund rule with a currency never matches
    * (the file loader refuses one).
    */
@@ -49,6 +49,8 @@ export interface PolicyConfig {
   approvers?: ApproverSet;
   /** The named payout accounts; absent: no list (any account number, flagged as not on a list). */
   payees?: PayeeList;
+  /** The counterparties transfers may go to; absent or empty: no transfers. */
+  counterparties?: readonly Counterparty[];
   /** At most one per operation and currency (the loader checks); absent or empty: the default policy. */
   rules?: readonly PolicyRule[];
 }
@@ -58,7 +60,7 @@ export interface AppliedRule {
   approvalsRequired: number;
   /** Who may give approval number `index` (0-based, in the order approvals arrive). */
   eligibleFor(index: number): ApproverSet;
-  /** Daily limit for this operation (and payout currency) in minor units, if any. */
+  /** Daily limit for this operation (and currency, but for refunds) in minor units, if any. */
   dailyLimitMinor?: number;
   /** For the card, e.g. "2 approvals (refunds above 500.00)". */
   description: string;
@@ -71,6 +73,8 @@ export interface ApprovalPolicy {
   readonly everyApproverSet: ApproverSet;
   /** The named payees, if the policy has a list. */
   readonly payees: PayeeList | undefined;
+  /** The counterparties transfers may go to (empty: none). */
+  readonly counterparties: readonly Counterparty[];
 }
 
 /** Splits Slack IDs into users (U…, W…) and user groups (S…), dropping repeats. */
@@ -85,16 +89,18 @@ const union = (sets: readonly ApproverSet[]): ApproverSet => ({
 });
 
 const approvals = (n: number) => `${n} approval${n === 1 ? '' : 's'}`;
-const money = (minor: number, details: RequestDetails) =>
-  `${displayAmount(formatMinor(minor))}${details.kind === 'payout' ? ` ${details.currency}` : ''}`;
+const money = (minor: number, details: RequestDetails) => {
+  const currency = currencyOf(details);
+  return `${displayAmount(formatMinor(minor))}${currency ? ` ${currency}` : ''}`;
+};
 
-/** A payout rule for its currency wins over one for any currency; refunds only match currency-less rules. */
+/** A rule for the request's currency wins over one for any currency; refunds only match currency-less rules. */
 function ruleOf(rules: readonly PolicyRule[], details: RequestDetails): PolicyRule | undefined {
   const candidates = rules.filter((r) => r.operation === details.kind);
-  if (details.kind === 'payout') {
-    return candidates.find((r) => r.currency === details.currency) ?? candidates.find((r) => r.currency === undefined);
-  }
-  return candidates.find((r) => r.currency === undefined);
+  const currency = currencyOf(details);
+  return (
+    (currency && candidates.find((r) => r.currency === currency)) || candidates.find((r) => r.currency === undefined)
+  );
 }
 
 /** The tier with the highest threshold the amount is strictly above; undefined: none applies. */
@@ -118,6 +124,7 @@ export function createApprovalPolicy(config: PolicyConfig, defaultApprovers: App
   return {
     everyApproverSet,
     payees: config.payees,
+    counterparties: config.counterparties ?? [],
     ruleFor(details) {
       const rule = ruleOf(rules, details);
       const amountMinor = toMinor(details.amount);

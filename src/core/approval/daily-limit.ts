@@ -1,5 +1,5 @@
 /**
- * Daily limits, counted in the store: one counter per UTC day, operation and (payout) currency,
+ * Daily limits, counted in the store: one counter per UTC day, operation and currency (none for refunds),
  * changed in the same atomic write as the record (see RequestStore.replace). The approval that
  * completes a request's rule reserves its amount, checked against the limit in that one step, so
  * that approvals at the same moment cannot pass the limit together; a request that ends with no
@@ -16,9 +16,9 @@ const COUNTER_KEPT_MS = 3 * DAY_MS;
 
 const utcDay = (now: Date): string => now.toISOString().slice(0, 10);
 
-/** Requests a limit is counted over: same operation and, for payouts, same currency. */
+/** Requests a limit is counted over: same operation and, but for refunds, same currency. */
 const bucketOf = (details: RequestDetails): string =>
-  details.kind === 'refund' ? 'refund' : `payout:${details.currency}`;
+  details.kind === 'refund' ? 'refund' : `${details.kind}:${details.currency}`;
 
 const counterOf = (day: string, bucket: string): string => `daily:${day}:${bucket}`;
 

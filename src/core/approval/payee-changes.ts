@@ -9,18 +9,13 @@ import { isFinal } from '../request/request.ts';
 import { recordPayeeChange } from '../request/transitions.ts';
 import { updateRequest } from '../request/update-request.ts';
 import type { ApprovalPolicy } from './approval-policy.ts';
-import { judgePayee, type PayeeStanding } from './payees.ts';
+import { judgeRecipient, type PayeeStanding, type PayeeVerdict } from './payees.ts';
 
-/** What the list says of the request's account now, when it differs from what the request last knew. */
+/** What the list says of the request's account or counterparty now, when it differs from what the request last knew. */
 function changeOf(policy: ApprovalPolicy, request: MoneyRequest): PayeeStanding | undefined {
-  const { details } = request;
-  if (details.kind !== 'payout' || !request.payee || isFinal(request.state)) return undefined;
-  const verdict = judgePayee(policy.payees, details.payoutAccountId, details.currency);
-  const now: PayeeStanding = verdict.ok
-    ? verdict.standing
-    : verdict.code === 'payee_currency'
-      ? { kind: 'named', name: verdict.payee.name, currency: verdict.payee.currency }
-      : { kind: 'unnamed' };
+  const verdict = judgeRecipient(policy, request.details);
+  if (!verdict || !request.payee || isFinal(request.state)) return undefined;
+  const now: PayeeStanding = verdict.ok ? verdict.standing : standingOf(verdict);
   const latest = request.events.findLast(
     (e): e is Extract<RequestEvent, { type: 'payee_changed' }> => e.type === 'payee_changed',
   );
@@ -28,10 +23,22 @@ function changeOf(policy: ApprovalPolicy, request: MoneyRequest): PayeeStanding 
   return sameStanding(known, now) ? undefined : now;
 }
 
+/** A refused verdict as a standing: on the list in another currency, or not on it. */
+function standingOf(verdict: Exclude<PayeeVerdict, { ok: true }>): PayeeStanding {
+  switch (verdict.code) {
+    case 'payee_currency':
+      return { kind: 'named', name: verdict.payee.name, currency: verdict.payee.currency };
+    case 'counterparty_currency':
+      return { kind: 'named', name: verdict.counterparty.name, currency: verdict.counterparty.currency };
+    default:
+      return { kind: 'unnamed' };
+  }
+}
+
 const sameStanding = (a: PayeeStanding, b: PayeeStanding) =>
   a.kind === b.kind && (a.kind !== 'named' || (b.kind === 'named' && a.name === b.name && a.currency === b.currency));
 
-/** Records in each open payout's trail how the payee list changed for its account. Best effort, per request. */
+/** Records in each open payout's or transfer's trail how its list changed for it. Best effort, per request. */
 export async function recordPayeeChanges(deps: {
   store: RequestStore;
   policy: ApprovalPolicy;

@@ -24,6 +24,7 @@ import {
   type ExecutionStatus,
   type MoneyRequest,
   type Operation,
+  type RequestDetails,
 } from '../request/request.ts';
 import { retryDelayMs, type Backoff } from './retry-policy.ts';
 import { FencedWriteError } from '../store-refusals.ts';
@@ -62,8 +63,8 @@ export interface ExecutorOptions {
   maxSends?: number;
   /** Backoff between tries of a failed call. */
   retryBackoff?: Backoff;
-  /** Lifetime we give a refund session (Dollr wants expires_at from us). */
-  refundSessionTtlMs?: number;
+  /** Lifetime we give refund and transfer sessions (Dollr wants expires_at from us for those). */
+  sessionTtlMs?: number;
   /** After this long since approval without a final status, the request needs attention. */
   attentionAfterMs?: number;
   /** Test seam: named points between durable steps. */
@@ -127,7 +128,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
   const maxSends = options.maxSends ?? 10;
   const backoff = options.retryBackoff ?? { initialMs: 1000, maxMs: 30_000 };
   const maxPollMs = options.maxPollIntervalMs ?? 60_000;
-  const refundTtlMs = options.refundSessionTtlMs ?? 10 * 60_000;
+  const sessionTtlMs = options.sessionTtlMs ?? 10 * 60_000;
   const attentionAfterMs = options.attentionAfterMs ?? 24 * 60 * 60_000;
   const checkpoint = options.checkpoint ?? (() => {});
 
@@ -168,23 +169,50 @@ export function createExecutor(options: ExecutorOptions): Executor {
     return markAttention(request.id, fence, why);
   }
 
+  /** Dollr's session for the request; the client picks the expiry of refund and transfer sessions. */
+  function openSession(details: RequestDetails): Promise<{ sessionId: string }> {
+    const expiresAt = new Date(clock.now().getTime() + sessionTtlMs);
+    const { amount } = details;
+    switch (details.kind) {
+      case 'refund':
+        return gateway.createRefundSession({
+          originalPaymentIntentId: details.originalPaymentIntentId,
+          amount,
+          reason: details.reason,
+          expiresAt,
+        });
+      case 'payout':
+        return gateway.createPayoutSession({
+          payoutAccountId: details.payoutAccountId,
+          amount,
+          currency: details.currency,
+        });
+      case 'transfer':
+        return gateway.createTransferSession({
+          counterpartyId: details.counterpartyId,
+          amount,
+          currency: details.currency,
+          expiresAt,
+        });
+    }
+  }
+
+  function callExecute(details: RequestDetails, sessionId: string, referenceId: string): Promise<ExecutionSnapshot> {
+    switch (details.kind) {
+      case 'refund':
+        return gateway.executeRefund({ sessionId, referenceId });
+      case 'payout':
+        return gateway.executePayout({ sessionId, payoutAccountId: details.payoutAccountId, referenceId });
+      case 'transfer':
+        return gateway.executeTransfer({ sessionId, referenceId });
+    }
+  }
+
   async function createSession(request: MoneyRequest, fence: Fence, signal?: AbortSignal): Promise<MoneyRequest> {
     const { details } = request;
     for (let tries = 1; ; tries++) {
       try {
-        const { sessionId } =
-          details.kind === 'refund'
-            ? await gateway.createRefundSession({
-                originalPaymentIntentId: details.originalPaymentIntentId,
-                amount: details.amount,
-                reason: details.reason,
-                expiresAt: new Date(clock.now().getTime() + refundTtlMs),
-              })
-            : await gateway.createPayoutSession({
-                payoutAccountId: details.payoutAccountId,
-                amount: details.amount,
-                currency: details.currency,
-              });
+        const { sessionId } = await openSession(details);
         const next = await save(request.id, fence, (r) =>
           r.attempt?.sessionId ? undefined : recordSession(r, sessionId, clock.now()),
         );
@@ -226,10 +254,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
     // The store or the event loop stalled after the renewal: the lease may not outlast the call.
     if (clock.now().getTime() > startBy) throw new FencedWriteError(lease.fence.lease);
     try {
-      const answer =
-        details.kind === 'refund'
-          ? await gateway.executeRefund({ sessionId, referenceId })
-          : await gateway.executePayout({ sessionId, payoutAccountId: details.payoutAccountId, referenceId });
+      const answer = await callExecute(details, sessionId, referenceId);
       checkpoint('after_execute_answer');
       return { request, sent: { answer } };
     } catch (error) {

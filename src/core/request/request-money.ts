@@ -1,7 +1,7 @@
-/** Use case: a person asks for a refund or payout; it is checked, stored, and its approval card goes out. */
+/** Use case: a person asks for a refund, payout or transfer; it is checked, stored, and its approval card goes out. */
 import type { ApprovalPolicy } from '../approval/approval-policy.ts';
 import { usedTodayMinor } from '../approval/daily-limit.ts';
-import { judgePayee, type PayeeStanding } from '../approval/payees.ts';
+import { judgeRecipient, type PayeeStanding } from '../approval/payees.ts';
 import { toMinor } from './money.ts';
 import type { Clock, RequestStore } from '../ports.ts';
 import { requestChecks } from './request-checks.ts';
@@ -20,11 +20,18 @@ export interface RequestMoneyInput {
 type RequestMoneyRefusal = RefusalOf<
   | 'duplicate_submission'
   | 'payouts_not_configured'
+  | 'transfers_not_configured'
   | 'over_maximum'
   | 'over_daily_limit'
   | 'too_many_requests'
   | 'unknown_payee'
   | 'payee_currency'
+  | 'unknown_counterparty'
+  | 'counterparty_currency'
+>;
+
+type RecipientRefusal = RefusalOf<
+  'unknown_payee' | 'payee_currency' | 'unknown_counterparty' | 'counterparty_currency'
 >;
 
 export interface RequestMoneyDeps {
@@ -32,21 +39,17 @@ export interface RequestMoneyDeps {
   clock: Clock;
   policy: ApprovalPolicy;
   payoutsConfigured: boolean;
+  /** A source wallet is configured and the policy names counterparties. */
+  transfersConfigured: boolean;
   /** Requests one person may make per minute. */
   requestsPerMinute: number;
 }
 
-/** A payout's account against the payee list; undefined for a refund. */
-function payeeOf(
-  policy: ApprovalPolicy,
-  details: RequestDetails,
-): Result<PayeeStanding, RefusalOf<'unknown_payee' | 'payee_currency'>> | undefined {
-  if (details.kind !== 'payout') return undefined;
-  const verdict = judgePayee(policy.payees, details.payoutAccountId, details.currency);
-  if (verdict.ok) return ok(verdict.standing);
-  return verdict.code === 'unknown_payee'
-    ? refuse({ code: 'unknown_payee', payoutAccountId: details.payoutAccountId })
-    : refuse({ code: 'payee_currency', payee: verdict.payee });
+/** A payout's account or a transfer's counterparty against its list; undefined for a refund. */
+function payeeOf(policy: ApprovalPolicy, details: RequestDetails): Result<PayeeStanding, RecipientRefusal> | undefined {
+  const verdict = judgeRecipient(policy, details);
+  if (!verdict) return undefined;
+  return verdict.ok ? ok(verdict.standing) : verdict;
 }
 
 export async function requestMoney(
@@ -55,6 +58,8 @@ export async function requestMoney(
 ): Promise<Result<MoneyRequest, RequestMoneyRefusal>> {
   const { store, clock } = deps;
   if (input.details.kind === 'payout' && !deps.payoutsConfigured) return refuse({ code: 'payouts_not_configured' });
+  if (input.details.kind === 'transfer' && !deps.transfersConfigured)
+    return refuse({ code: 'transfers_not_configured' });
   if (await store.get(input.id)) return refuse({ code: 'duplicate_submission', requestId: input.id });
   const rule = deps.policy.ruleFor(input.details);
   if (!rule.ok) return rule;

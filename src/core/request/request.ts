@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { ApproverSet } from '../approval/approval-policy.ts';
 import type { PayeeStanding } from '../approval/payees.ts';
-import { CURRENCIES, amountField } from './money.ts';
+import { CURRENCIES, amountField, type Currency } from './money.ts';
 
 export const REASON_MAX = 500;
 
@@ -41,9 +41,22 @@ export const payoutInputSchema = z.object({
   reason: reasonField,
 });
 
+/**
+ * What a person fills in for a transfer from the merchant's wallet to a counterparty's Dollr wallet.
+ * The currency is the named counterparty's, taken from the list when the form is read.
+ */
+export const transferInputSchema = z.object({
+  kind: z.literal('transfer'),
+  counterpartyId: positiveId('counterparty ID'),
+  amount: amountField,
+  currency: z.enum(CURRENCIES, { error: `Choose a currency: ${CURRENCIES.join(', ')}.` }),
+  reason: reasonField,
+});
+
 type RefundDetails = z.output<typeof refundInputSchema>;
 type PayoutDetails = z.output<typeof payoutInputSchema>;
-export type RequestDetails = RefundDetails | PayoutDetails;
+type TransferDetails = z.output<typeof transferInputSchema>;
+export type RequestDetails = RefundDetails | PayoutDetails | TransferDetails;
 export type Operation = RequestDetails['kind'];
 
 export const EXECUTION_STATUSES = ['PENDING', 'PROCESSING', 'COMPLETED', 'FAILED'] as const;
@@ -132,7 +145,7 @@ interface Attempt {
 export interface Reservation {
   /** The UTC day, 2026-12-04. */
   day: string;
-  /** `refund`, or `payout:USD`. */
+  /** `refund`, `payout:USD` or `transfer:USD`. */
   bucket: string;
   amountMinor: number;
   /** The limit the reservation was checked against, if the rule had one. */
@@ -186,7 +199,10 @@ export interface MoneyRequest {
   reservation?: Reservation;
   /** The approver whose approval completed the rule (or who rejected it). */
   approverId?: string;
-  /** Payouts: the account's standing against the payee list when the request was made. */
+  /**
+   * Payouts: the account's standing against the payee list when the request was made; transfers:
+   * the counterparty's name from the counterparty list (always named).
+   */
   payee?: PayeeStanding;
   attempt?: Attempt;
   /** Why it failed, in Dollr's or our words. */
@@ -194,9 +210,21 @@ export interface MoneyRequest {
   events: RequestEvent[];
 }
 
-/** What a request is about, for finding others about the same thing: `refund:4411`, `payout:7`. */
-export const subjectOf = (details: RequestDetails): string =>
-  details.kind === 'refund' ? `refund:${details.originalPaymentIntentId}` : `payout:${details.payoutAccountId}`;
+/** What a request is about, for finding others about the same thing: `refund:4411`, `payout:7`, `transfer:21`. */
+export function subjectOf(details: RequestDetails): string {
+  switch (details.kind) {
+    case 'refund':
+      return `refund:${details.originalPaymentIntentId}`;
+    case 'payout':
+      return `payout:${details.payoutAccountId}`;
+    case 'transfer':
+      return `transfer:${details.counterpartyId}`;
+  }
+}
+
+/** The currency a request names; undefined for a refund (its original payment's, unknown to us). */
+export const currencyOf = (details: RequestDetails): Currency | undefined =>
+  details.kind === 'refund' ? undefined : details.currency;
 
 export const isFinal = (state: RequestState): boolean => FINAL_STATES.includes(state);
 

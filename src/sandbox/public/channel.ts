@@ -48,8 +48,9 @@ export function renderChannel(items: ChannelItem[], channelName: string, ctx: Re
     return (
       '<div class="empty" data-testid="channel-empty">' +
       `<h3>This is the very beginning of #${escapeHtml(channelName)}</h3>` +
-      '<p>Try <code>/dollr refund 4411 25.50 duplicate charge</code> ' +
-      'or <code>/dollr payout 7 100 USD salary advance</code> below. ' +
+      '<p>Try <code>/dollr refund 4411 25.50 duplicate charge</code>, ' +
+      '<code>/dollr payout 7 100 USD salary advance</code> ' +
+      'or <code>/dollr transfer 21 250 March freight</code> below. ' +
       'Requests go to an approval card; switch to Kofi or Esi to approve.</p></div>'
     );
   }

@@ -2,7 +2,7 @@
  * The audit trail of a request as rows: one row per event (the `events` array is append-only, so it
  * is the trail), sorted by time, each carrying the request's own columns too.
  */
-import { subjectOf, type MoneyRequest } from '../../core/request/request.ts';
+import { currencyOf, subjectOf, type MoneyRequest } from '../../core/request/request.ts';
 import { describeEvent } from './describe-event.ts';
 
 export const AUDIT_COLUMNS = [
@@ -34,7 +34,7 @@ export function auditRows(request: MoneyRequest): AuditRow[] {
     request_id: request.id,
     operation: request.details.kind,
     amount: request.details.amount,
-    currency: currencyOf(request),
+    currency: currencyOfRow(request),
     subject: subjectOf(request.details),
     requester: request.requesterId,
     state: request.state,
@@ -49,11 +49,12 @@ export function auditRows(request: MoneyRequest): AuditRow[] {
 }
 
 /**
- * A payout's currency is chosen by the requester; a refund's is the payer's, known only once Dollr
- * reports it (the latest answer about the attempt, or failing that the latest status event).
+ * A payout's or transfer's currency is named in the request; a refund's is the payer's, known only
+ * once Dollr reports it (the latest answer about the attempt, or failing that the latest status event).
  */
-function currencyOf(request: MoneyRequest): string {
-  if (request.details.kind === 'payout') return request.details.currency;
+function currencyOfRow(request: MoneyRequest): string {
+  const named = currencyOf(request.details);
+  if (named) return named;
   const fromAttempt = request.attempt?.execution?.payerCurrency;
   if (fromAttempt) return fromAttempt;
   for (const event of [...request.events].reverse()) {

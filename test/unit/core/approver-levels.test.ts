@@ -30,7 +30,7 @@ describe('approvers fixed at request time', () => {
     const after = createApprovalPolicy({}, approverSetFrom(['U_NEW']));
     const details = { kind: 'refund' as const, originalPaymentIntentId: 4411, amount: '5.00', reason: 'r' };
     const made = await requestMoney(
-      { store, clock, policy: before, payoutsConfigured: true, requestsPerMinute: 30 },
+      { store, clock, policy: before, payoutsConfigured: true, transfersConfigured: true, requestsPerMinute: 30 },
       { id: 'R_OLDRULE', details, requesterId: 'U_REQ', channelId: 'C1' },
     );
     expect(made.ok && made.value.approverLevels).toEqual([{ users: ['U_OLD'], groups: [] }]);
@@ -45,7 +45,7 @@ describe('approvers fixed at request time', () => {
     });
 
     await requestMoney(
-      { store, clock, policy: after, payoutsConfigured: true, requestsPerMinute: 30 },
+      { store, clock, policy: after, payoutsConfigured: true, transfersConfigured: true, requestsPerMinute: 30 },
       { id: 'R_NEWRULE', details, requesterId: 'U_REQ', channelId: 'C1' },
     );
     expect(await approveRequest({ store, clock, policy: after, directory }, 'R_NEWRULE', 'U_OLD')).toMatchObject({

@@ -42,7 +42,7 @@ function withRoundTrips(inner: Store): Store {
 function ask(id: string, amount: string, at?: string) {
   if (at) clock.setTime(Date.parse(at));
   return requestMoney(
-    { store, clock, policy, payoutsConfigured: true, requestsPerMinute: 100 },
+    { store, clock, policy, payoutsConfigured: true, transfersConfigured: true, requestsPerMinute: 100 },
     {
       id,
       details: { kind: 'payout', payoutAccountId: 7, amount, currency: 'USD', reason: 'r' },

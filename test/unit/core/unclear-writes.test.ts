@@ -85,7 +85,7 @@ describe('a new request whose insert outlived its deadline', () => {
       throw timeout();
     };
     const outcome = await requestMoney(
-      { store, clock, policy, payoutsConfigured: true, requestsPerMinute: 30 },
+      { store, clock, policy, payoutsConfigured: true, transfersConfigured: true, requestsPerMinute: 30 },
       {
         id: 'RSLOWINSERT',
         details: { kind: 'refund', originalPaymentIntentId: 4411, amount: '5.00', reason: 'r' },

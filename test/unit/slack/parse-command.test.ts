@@ -7,7 +7,7 @@ describe('parseCommand', () => {
   });
 
   it('names an unknown subcommand', () => {
-    expect(parseCommand('transfer 5')).toEqual({ kind: 'unknown', word: 'transfer' });
+    expect(parseCommand('collect 5')).toEqual({ kind: 'unknown', word: 'collect' });
   });
 
   it('prefills a refund', () => {

@@ -62,6 +62,8 @@ export function approvalCard(request: MoneyRequest, freeze?: Freeze): SlackMessa
   };
 }
 
+const SUBJECT_WORDS = { refund: 'payment', payout: 'account', transfer: 'counterparty' } as const;
+
 /** Duplicates, earlier refunds, fee estimate: what a careful approver wants to know first. */
 function checkLines(request: MoneyRequest): string[] {
   const lines: string[] = [];
@@ -70,7 +72,7 @@ function checkLines(request: MoneyRequest): string[] {
   if (checks.possibleDuplicates.length > 0) {
     lines.push(
       `:warning: *Possible duplicate* of ${checks.possibleDuplicates.map((id) => `\`${id}\``).join(', ')} ` +
-        `(same ${request.details.kind === 'refund' ? 'payment' : 'account'} and amount)`,
+        `(same ${SUBJECT_WORDS[request.details.kind]} and amount)`,
     );
   }
   if (checks.refundedBeforeMinor !== undefined && request.details.kind === 'refund') {

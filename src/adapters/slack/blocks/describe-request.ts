@@ -8,7 +8,8 @@ export const utcMinute = (iso: string): string => iso.slice(0, 16).replace('T', 
 /** To the second, for the trail. */
 export const utcSecond = (iso: string): string => iso.slice(0, 19).replace('T', ' ');
 
-export const operationName = (details: RequestDetails): string => (details.kind === 'refund' ? 'Refund' : 'Payout');
+const OPERATION_NAMES = { refund: 'Refund', payout: 'Payout', transfer: 'Transfer' } as const;
+export const operationName = (details: RequestDetails): string => OPERATION_NAMES[details.kind];
 
 /**
  * "25.50 USD". A refund is asked for in the original payment's currency, which Dollr names only
@@ -19,7 +20,7 @@ export function amountText(request: Pick<MoneyRequest, 'details' | 'attempt'>): 
   const { details } = request;
   const execution = request.attempt?.execution;
   const amount = displayAmount(details.amount);
-  if (details.kind === 'payout') return `${amount} ${details.currency}`;
+  if (details.kind !== 'refund') return `${amount} ${details.currency}`;
   if (!execution) return `${amount} (in the original payment's currency)`;
   if (execution.payerCurrency === execution.payeeCurrency) return `${amount} ${escapeMrkdwn(execution.payeeCurrency)}`;
   return escapeMrkdwn(
@@ -30,28 +31,39 @@ export function amountText(request: Pick<MoneyRequest, 'details' | 'attempt'>): 
 
 /**
  * "Refund of 25.50 (in the original payment's currency) for payment 4411",
- * "Payout of 10.00 USD to Acme (account 7)".
+ * "Payout of 10.00 USD to Acme (account 7)", "Transfer of 250.00 USD to Northwind (counterparty 21)".
  */
 export function summary(request: Pick<MoneyRequest, 'details' | 'attempt' | 'payee'>): string {
   const { details } = request;
   return details.kind === 'refund'
     ? `Refund of ${amountText(request)} for payment ${details.originalPaymentIntentId}`
-    : `Payout of ${amountText(request)} to ${payeeText(request)}`;
+    : `${operationName(details)} of ${amountText(request)} to ${recipientText(request)}`;
 }
 
-/** "Acme Supplies Ltd (account 7)" for a named payee, else "payout account 7". Escaped. */
-function payeeText(request: Pick<MoneyRequest, 'details' | 'payee'>): string {
+/** "Acme Supplies Ltd (account 7)" for a named payee, else "payout account 7"; a transfer's counterparty. Escaped. */
+function recipientText(request: Pick<MoneyRequest, 'details' | 'payee'>): string {
   const { details, payee } = request;
-  if (details.kind !== 'payout') return '';
-  return payee?.kind === 'named'
-    ? `${escapeMrkdwn(payee.name)} (account ${details.payoutAccountId})`
-    : `payout account ${details.payoutAccountId}`;
+  const name = payee?.kind === 'named' ? escapeMrkdwn(payee.name) : undefined;
+  switch (details.kind) {
+    case 'refund':
+      return '';
+    case 'payout':
+      return name ? `${name} (account ${details.payoutAccountId})` : `payout account ${details.payoutAccountId}`;
+    case 'transfer':
+      return `${name ?? 'counterparty'} (counterparty ${details.counterpartyId})`;
+  }
 }
 
 /** The card's field for what the money is about: the payment refunded, or who is paid. */
 export function idFields(request: Pick<MoneyRequest, 'details' | 'payee'>): string[] {
   const { details, payee } = request;
   if (details.kind === 'refund') return [`*Original payment ID*\n${details.originalPaymentIntentId}`];
+  if (details.kind === 'transfer') {
+    // Transfers go to listed counterparties only, so the name is always there (the number is a fallback).
+    const name = payee?.kind === 'named' ? escapeMrkdwn(payee.name) : 'Counterparty';
+    const note = payee?.kind === 'named' && payee.note ? `\n_${escapeMrkdwn(payee.note)}_` : '';
+    return [`*To*\n${name}\ncounterparty ${details.counterpartyId}, ${details.currency}${note}`];
+  }
   if (payee?.kind === 'named') {
     const note = payee.note ? `\n_${escapeMrkdwn(payee.note)}_` : '';
     return [`*Payee*\n${escapeMrkdwn(payee.name)}\naccount ${details.payoutAccountId}, ${payee.currency}${note}`];

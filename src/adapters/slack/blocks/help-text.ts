@@ -5,9 +5,10 @@ export function helpText(unknownWord?: string): string {
   const lines = [
     ...(unknownWord
       ? [`I don't know ${code(unknownWord.slice(0, 40))}. Here is what I can do:`]
-      : ['*Dollr from Slack*: refunds and payouts behind an approval.']),
+      : ['*Dollr from Slack*: refunds, payouts and transfers behind an approval.']),
     '• `/dollr refund [payment ID] [amount] [reason]`: ask for a refund of a completed Dollr payment',
     '• `/dollr payout [payout account ID] [amount] [USD|LRD|RWF] [reason]`: ask for a payout',
+    "• `/dollr transfer [counterparty ID] [amount] [reason]`: ask for a transfer to a counterparty's Dollr wallet",
     `• ${code('/dollr status <request ID or reference ID>')}: where a request stands, with its trail`,
     '• `/dollr history [n]`: the last n requests (10 unless you say)',
     '• `/dollr freeze` and `/dollr unfreeze`: stop or restart new executions (admins only)',

@@ -6,11 +6,11 @@
 import type { ApproverSet } from '../../../core/approval/approval-policy.ts';
 import type { Freeze } from '../../../core/approval/freeze.ts';
 import { displayAmount, formatMinor, toMinor } from '../../../core/request/money.ts';
-import type { MoneyRequest, RequestDetails } from '../../../core/request/request.ts';
+import { currencyOf, type MoneyRequest, type RequestDetails } from '../../../core/request/request.ts';
 import type { Refusal } from '../../../core/result.ts';
 import type { DestinationProblem } from '../card-destination.ts';
 import { code, escapeMrkdwn, mention } from '../mrkdwn.ts';
-import { utcMinute } from './describe-request.ts';
+import { operationName, utcMinute } from './describe-request.ts';
 import { plural } from '../../../core/plural.ts';
 
 /** Why a request cannot be made from here: its card would go where the bot cannot post or read. */
@@ -50,7 +50,7 @@ export function refusalText(refusal: Refusal): string {
       return `${frozenText(refusal.freeze)} Your approval was not recorded.`;
     case 'over_maximum':
       return (
-        `${operation(refusal.details)}s above ${money(refusal.maxMinor, refusal.details)} are not allowed here ` +
+        `${operationName(refusal.details)}s above ${money(refusal.maxMinor, refusal.details)} are not allowed here ` +
         "(the approval policy's maximum); this one was not submitted. If the amount is right, ask an admin to raise " +
         'the maximum in the approval policy.'
       );
@@ -74,6 +74,11 @@ export function refusalText(refusal: Refusal): string {
         'Payouts are not set up in this app yet: an admin must set DOLLR_PAYOUT_PASSCODE and DOLLR_PAYOUT_PHONE ' +
         '(or DOLLR_PAYOUT_USER_ID). Refunds work.'
       );
+    case 'transfers_not_configured':
+      return (
+        'Transfers are not set up in this app yet: an admin must set DOLLR_TRANSFER_WALLET_ID (the wallet they are ' +
+        'paid from) and name the counterparties they may go to in the approval policy. Refunds work.'
+      );
     case 'too_many_requests':
       return (
         `You have made ${plural(refusal.perMinute, 'request')} in the last minute, the most allowed. ` +
@@ -90,6 +95,16 @@ export function refusalText(refusal: Refusal): string {
       return (
         `${escapeMrkdwn(refusal.payee.name)} (account ${refusal.payee.payoutAccountId}) is paid in ` +
         `${refusal.payee.currency}: choose ${refusal.payee.currency}, or ask an admin to correct the payee list.`
+      );
+    case 'unknown_counterparty':
+      return (
+        `Counterparty ${refusal.counterpartyId} is not on the counterparty list, and transfers go to listed ` +
+        'counterparties only. Choose one from the list, or ask an admin to add it to the approval policy.'
+      );
+    case 'counterparty_currency':
+      return (
+        `${escapeMrkdwn(refusal.counterparty.name)} (counterparty ${refusal.counterparty.counterpartyId}) is paid ` +
+        `in ${refusal.counterparty.currency}. Nothing was saved: open the form again.`
       );
   }
 }
@@ -132,8 +147,8 @@ const nameSet = (set: ApproverSet): string =>
   [...set.users.map(mention), ...set.groups.map((g) => `<!subteam^${g.replace(/[^A-Z0-9]/gi, '')}>`)].join(', ') ||
   'nobody';
 
-const operation = (details: RequestDetails) => (details.kind === 'refund' ? 'Refund' : 'Payout');
-
-/** An amount in minor units with the payout's currency (a refund's is the original payment's). */
-const money = (minor: number, details: RequestDetails) =>
-  `${displayAmount(formatMinor(minor))}${details.kind === 'payout' ? ` ${details.currency}` : ''}`;
+/** An amount in minor units with the request's currency (a refund's is the original payment's: none). */
+const money = (minor: number, details: RequestDetails) => {
+  const currency = currencyOf(details);
+  return `${displayAmount(formatMinor(minor))}${currency ? ` ${currency}` : ''}`;
+};

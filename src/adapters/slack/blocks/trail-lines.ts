@@ -10,10 +10,11 @@ const ENTRY_TEXT_MAX = 1000;
 const told = (text: string) => clip(escapeMrkdwn(text), ENTRY_TEXT_MAX);
 
 export function trailLines(request: MoneyRequest): string[] {
-  return request.events.map((event) => `• ${utcSecond(event.at)} ${describeEvent(event)}`);
+  const list = request.details.kind === 'transfer' ? 'counterparty' : 'payee';
+  return request.events.map((event) => `• ${utcSecond(event.at)} ${describeEvent(event, list)}`);
 }
 
-function describeEvent(event: RequestEvent): string {
+function describeEvent(event: RequestEvent, list: 'payee' | 'counterparty'): string {
   switch (event.type) {
     case 'requested':
       return `requested by ${mention(event.by)}`;
@@ -44,15 +45,15 @@ function describeEvent(event: RequestEvent): string {
       );
     case 'payee_changed':
       return (
-        `payee list changed for this account: ${standingText(event.now)} ` +
-        '(this request keeps its payee as requested)'
+        `${list} list changed for this ${list === 'payee' ? 'account' : 'counterparty'}: ` +
+        `${standingText(event.now, list)} (this request keeps its ${list} as requested)`
       );
     case 'slack_failed':
       return `Slack delivery failed (${escapeMrkdwn(event.event)}): ${told(event.message)}`;
   }
 }
 
-function standingText(standing: PayeeStanding): string {
+function standingText(standing: PayeeStanding, list: 'payee' | 'counterparty'): string {
   if (standing.kind === 'named') return `now "${escapeMrkdwn(standing.name)}", paid in ${standing.currency}`;
-  return standing.kind === 'unnamed' ? 'no longer on the payee list' : 'there is no payee list any more';
+  return standing.kind === 'unnamed' ? `no longer on the ${list} list` : `there is no ${list} list any more`;
 }

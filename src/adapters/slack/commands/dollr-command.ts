@@ -6,7 +6,7 @@ import { historyAnswer } from '../blocks/history-answer.ts';
 import { statusAnswer } from '../blocks/status-answer.ts';
 import { code } from '../mrkdwn.ts';
 import type { SlackServices } from '../services.ts';
-import { channelNotAllowed, openRequestForm } from '../views/open-request-form.ts';
+import { channelNotAllowed, openRequestForm, operationUnavailable } from '../views/open-request-form.ts';
 import { parseCommand } from './parse-command.ts';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
@@ -37,9 +37,9 @@ export function dollrCommand(services: SlackServices) {
       case 'help':
       case 'unknown':
         return ephemeral(helpText(parsed.kind === 'unknown' ? parsed.word : undefined));
-      case 'request':
-        if (parsed.operation === 'payout' && !services.operations.payoutsConfigured)
-          return ephemeral(refusalText({ code: 'payouts_not_configured' }));
+      case 'request': {
+        const unavailable = operationUnavailable(services, parsed.operation);
+        if (unavailable) return ephemeral(unavailable);
         await ack();
         await services.afterAck();
         // The trigger_id lives 3 seconds: the form opens right after the one check it needs.
@@ -51,6 +51,7 @@ export function dollrCommand(services: SlackServices) {
           client,
           respond,
         });
+      }
       case 'status': {
         if (!parsed.key) return ephemeral(`Which request? Use ${code('/dollr status <request ID or reference ID>')}.`);
         const key = parsed.key.slice(0, 64);

@@ -22,6 +22,7 @@ export function parseCommand(text: string): DollrCommand {
       return { kind: 'help' };
     case 'refund':
     case 'payout':
+    case 'transfer':
       return {
         kind: 'request',
         operation: first.toLowerCase() as Operation,
@@ -39,7 +40,10 @@ export function parseCommand(text: string): DollrCommand {
   }
 }
 
-/** `4411 25.50 duplicate charge` or, for payouts, `7 100 USD salary advance`; any part may be missing. */
+/**
+ * `4411 25.50 duplicate charge`, for payouts `7 100 USD salary advance`, for transfers
+ * `21 250 March settlement` (the counterparty's ID); any part may be missing.
+ */
 function prefillFrom(operation: Operation, words: string[]): RequestPrefill {
   const [id, amount, ...rest] = words;
   const prefill: RequestPrefill = { id, amount };

@@ -61,7 +61,7 @@ export function homeView(content: HomeContent): HomeView {
   blocks.push(
     section(
       content.own.length === 0
-        ? '*Your requests*\nNone yet: `/dollr refund` or `/dollr payout` to make one.'
+        ? '*Your requests*\nNone yet: `/dollr refund`, `/dollr payout` or `/dollr transfer` to make one.'
         : `*Your requests*\n${content.own.map(line).join('\n')}`,
     ),
   );

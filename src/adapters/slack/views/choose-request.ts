@@ -1,17 +1,21 @@
 /**
  * The global shortcut "New refund or payout" starts outside any channel, so its first form asks
- * what the request is and, unless APPROVAL_CHANNEL decides it, where its card goes. Submitted, it
- * is replaced by the same refund or payout form /dollr opens, once the channel has been checked.
+ * what the request is (a transfer too, when transfers are set up) and, unless APPROVAL_CHANNEL
+ * decides it, where its card goes. Submitted, it is replaced by the same form /dollr opens, once
+ * the channel has been checked.
  */
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
 import type { Operation } from '../../../core/request/request.ts';
-import { destinationText, refusalText } from '../blocks/outcome-text.ts';
+import { destinationText } from '../blocks/outcome-text.ts';
 import { CALLBACKS, FIELD_ACTION, FIELDS } from '../ids.ts';
 import type { SlackServices } from '../services.ts';
+import { operationUnavailable } from './open-request-form.ts';
 import { requestModal } from './request-modal.ts';
 
 type Args = SlackViewMiddlewareArgs & AllMiddlewareArgs;
+
+const OPERATIONS: readonly Operation[] = ['refund', 'payout', 'transfer'];
 
 const option = (value: Operation, text: string) => ({ text: { type: 'plain_text' as const, text }, value });
 
@@ -28,6 +32,9 @@ export function chooseRequestModal(services: SlackServices): ModalView {
         options: [
           option('refund', 'A refund of a payment'),
           ...(services.operations.payoutsConfigured ? [option('payout', 'A payout to an account')] : []),
+          ...(services.operations.transfersConfigured
+            ? [option('transfer', "A transfer to a counterparty's Dollr wallet")]
+            : []),
         ],
       },
     },
@@ -64,14 +71,14 @@ export function chooseRequestSubmission(services: SlackServices) {
   return async ({ ack, view }: Args): Promise<void> => {
     const values = view.state.values;
     const chosen = values[FIELDS.operation]?.[FIELD_ACTION]?.selected_option?.value;
-    const operation: Operation | undefined = chosen === 'refund' || chosen === 'payout' ? chosen : undefined;
+    const operation = OPERATIONS.find((o) => o === chosen);
     if (!operation) {
-      await ack({ response_action: 'errors', errors: { [FIELDS.operation]: 'Choose a refund or a payout.' } });
+      await ack({ response_action: 'errors', errors: { [FIELDS.operation]: 'Choose what you need.' } });
       return;
     }
-    if (operation === 'payout' && !services.operations.payoutsConfigured) {
-      const errors = { [FIELDS.operation]: refusalText({ code: 'payouts_not_configured' }) };
-      await ack({ response_action: 'errors', errors });
+    const unavailable = operationUnavailable(services, operation);
+    if (unavailable) {
+      await ack({ response_action: 'errors', errors: { [FIELDS.operation]: unavailable } });
       return;
     }
     const picked = values[FIELDS.cardChannel]?.[FIELD_ACTION]?.selected_conversation ?? undefined;
@@ -92,7 +99,7 @@ export function chooseRequestSubmission(services: SlackServices) {
       operation,
       {},
       { channelId: cardChannel, cardChannelId: cardChannel },
-      services.operations.payees,
+      services.operations,
     );
     await ack({ response_action: 'update', view: form });
   };

@@ -1,12 +1,12 @@
 /**
- * Opening a refund or payout form, after the ack, from wherever it was asked for (the command, a
+ * Opening a refund, payout or transfer form, after the ack, from wherever it was asked for (the command, a
  * shortcut): first where its card would go is checked, then the form opens saying so. What cannot
  * be done is answered through the response URL, so the person never sees nothing.
  */
 import type { RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Operation } from '../../../core/request/request.ts';
-import { destinationText } from '../blocks/outcome-text.ts';
+import { destinationText, refusalText } from '../blocks/outcome-text.ts';
 import type { CommandChannel } from '../card-destination.ts';
 import { code } from '../mrkdwn.ts';
 import type { SlackServices } from '../services.ts';
@@ -38,7 +38,7 @@ export async function openRequestForm(services: SlackServices, ask: FormAsk): Pr
         operation,
         ask.prefill,
         { channelId: from.id, cardChannelId: cardChannel },
-        services.operations.payees,
+        services.operations,
       ),
     });
   } catch (error) {
@@ -50,6 +50,17 @@ export async function openRequestForm(services: SlackServices, ask: FormAsk): Pr
       text: `I could not open the ${operation} form${why}. Nothing was saved. Try again.`,
     });
   }
+}
+
+/** Why this kind of request cannot be made here (payouts or transfers not set up), or undefined. */
+export function operationUnavailable(services: SlackServices, operation: Operation): string | undefined {
+  if (operation === 'payout' && !services.operations.payoutsConfigured) {
+    return refusalText({ code: 'payouts_not_configured' });
+  }
+  if (operation === 'transfer' && !services.operations.transfersConfigured) {
+    return refusalText({ code: 'transfers_not_configured' });
+  }
+  return undefined;
 }
 
 /** The refusal where /dollr and its shortcuts may not be used (ALLOWED_CHANNELS), or undefined. */

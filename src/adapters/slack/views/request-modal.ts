@@ -1,14 +1,15 @@
 /**
- * The refund and payout modals: built from what the command prefilled, parsed back through the
- * operation's one zod schema, with each problem mapped to the input block it belongs to.
+ * The refund, payout and transfer modals: built from what the command prefilled, parsed back through
+ * the operation's one zod schema, with each problem mapped to the input block it belongs to.
  */
 import type { ModalView, PlainTextInput, StaticSelect } from '@slack/types';
-import type { Payee, PayeeList } from '../../../core/approval/payees.ts';
+import type { Counterparty, Payee, PayeeList } from '../../../core/approval/payees.ts';
 import { CURRENCIES } from '../../../core/request/money.ts';
 import {
   payoutInputSchema,
   refundInputSchema,
   REASON_MAX,
+  transferInputSchema,
   type Operation,
   type RequestDetails,
 } from '../../../core/request/request.ts';
@@ -21,6 +22,26 @@ export interface RequestPrefill {
   currency?: string;
   reason?: string;
 }
+
+/** The named payees and counterparties the forms offer (core/operations). */
+export interface PartyLists {
+  readonly payees: PayeeList | undefined;
+  readonly counterparties: readonly Counterparty[];
+}
+
+const NO_LISTS: PartyLists = { payees: undefined, counterparties: [] };
+
+const TITLES: Record<Operation, string> = {
+  refund: 'Request a refund',
+  payout: 'Request a payout',
+  transfer: 'Request a transfer',
+};
+
+const AMOUNT_HINTS: Record<Operation, string> = {
+  refund: "In the original payment's currency, e.g. 25.50",
+  payout: 'For example 100 or 25.50',
+  transfer: "In the counterparty's currency (beside its name), e.g. 250",
+};
 
 /** Where the command was used; carried through the modal. */
 export interface ModalContext {
@@ -35,8 +56,9 @@ export function requestModal(
   operation: Operation,
   prefill: RequestPrefill,
   context: ModalContext & { cardChannelId: string },
-  payees?: PayeeList,
+  lists: PartyLists = NO_LISTS,
 ): ModalView {
+  const { payees } = lists;
   const id = prefill.id && firstChars(prefill.id, ID_MAX);
   const blocks: ModalView['blocks'] = [
     {
@@ -49,20 +71,20 @@ export function requestModal(
       ],
     },
   ];
-  blocks.push(
-    ...(operation === 'refund'
-      ? [
-          textInput(FIELDS.originalPaymentIntentId, 'Original payment ID', id, {
-            maxLength: ID_MAX,
-            hint: "Dollr's ID of the completed payment to refund, e.g. 4411",
-          }),
-        ]
-      : payeeInputs(id, payees)),
-  );
+  if (operation === 'refund') {
+    blocks.push(
+      textInput(FIELDS.originalPaymentIntentId, 'Original payment ID', id, {
+        maxLength: ID_MAX,
+        hint: "Dollr's ID of the completed payment to refund, e.g. 4411",
+      }),
+    );
+  }
+  if (operation === 'payout') blocks.push(...payeeInputs(id, payees));
+  if (operation === 'transfer') blocks.push(counterpartySelect(id, lists.counterparties));
   blocks.push(
     textInput(FIELDS.amount, 'Amount', prefill.amount && firstChars(prefill.amount, AMOUNT_MAX), {
       maxLength: AMOUNT_MAX,
-      hint: operation === 'refund' ? "In the original payment's currency, e.g. 25.50" : 'For example 100 or 25.50',
+      hint: AMOUNT_HINTS[operation],
     }),
   );
   if (operation === 'payout') {
@@ -87,9 +109,9 @@ export function requestModal(
   );
   return {
     type: 'modal',
-    callback_id: operation === 'refund' ? CALLBACKS.refund : CALLBACKS.payout,
+    callback_id: CALLBACKS[operation],
     private_metadata: JSON.stringify({ channelId: context.channelId } satisfies ModalContext),
-    title: { type: 'plain_text', text: operation === 'refund' ? 'Request a refund' : 'Request a payout' },
+    title: { type: 'plain_text', text: TITLES[operation] },
     submit: { type: 'plain_text', text: 'Submit for approval' },
     close: { type: 'plain_text', text: 'Cancel' },
     blocks,
@@ -150,6 +172,33 @@ function payeeInputs(prefillId: string | undefined, list: PayeeList | undefined)
   return blocks;
 }
 
+/** Transfers go to named counterparties only: a select of the list (Slack filters it as you type). */
+function counterpartySelect(
+  prefillId: string | undefined,
+  counterparties: readonly Counterparty[],
+): ModalView['blocks'][number] {
+  const option = (c: Counterparty) => ({
+    text: {
+      type: 'plain_text' as const,
+      text: firstChars(`${c.name} (counterparty ${c.counterpartyId}, ${c.currency})`, 75),
+    },
+    value: String(c.counterpartyId),
+  });
+  const listed = counterparties.find((c) => String(c.counterpartyId) === prefillId);
+  return {
+    type: 'input',
+    block_id: FIELDS.counterpartyId,
+    label: { type: 'plain_text', text: 'To' },
+    element: {
+      type: 'static_select',
+      action_id: FIELD_ACTION,
+      placeholder: { type: 'plain_text', text: 'Type to find a counterparty' },
+      options: counterparties.map(option),
+      ...(listed ? { initial_option: option(listed) } : {}),
+    },
+  };
+}
+
 function textInput(
   blockId: string,
   label: string,
@@ -193,11 +242,24 @@ export type ViewValues = Record<
 
 export type ModalParse = { ok: true; details: RequestDetails } | { ok: false; errors: Record<string, string> };
 
-export function parseRequestModal(operation: Operation, values: ViewValues): ModalParse {
+export function parseRequestModal(operation: Operation, values: ViewValues, lists: PartyLists = NO_LISTS): ModalParse {
   const read = (blockId: string) => {
     const state = values[blockId]?.[FIELD_ACTION];
     return state?.selected_option?.value ?? state?.value ?? undefined;
   };
+  const common = { amount: read(FIELDS.amount), reason: read(FIELDS.reason) };
+  if (operation === 'transfer') {
+    // The currency is the counterparty's, from the list as it is now.
+    const chosen = lists.counterparties.find((c) => String(c.counterpartyId) === read(FIELDS.counterpartyId));
+    if (!chosen) return { ok: false, errors: { [FIELDS.counterpartyId]: 'Choose a counterparty from the list.' } };
+    const parsed = transferInputSchema.safeParse({
+      kind: 'transfer',
+      counterpartyId: String(chosen.counterpartyId),
+      currency: chosen.currency,
+      ...common,
+    });
+    return parsed.success ? { ok: true, details: parsed.data } : fieldErrors(parsed.error.issues);
+  }
   // With a payee list that allows accounts not on it: a payee, or a typed account, not both.
   const chosen = read(FIELDS.payoutAccountId);
   const typed = read(FIELDS.unnamedPayoutAccountId)?.trim() || undefined;
@@ -213,19 +275,21 @@ export function parseRequestModal(operation: Operation, values: ViewValues): Mod
       ? refundInputSchema.safeParse({
           kind: 'refund',
           originalPaymentIntentId: read(FIELDS.originalPaymentIntentId),
-          amount: read(FIELDS.amount),
-          reason: read(FIELDS.reason),
+          ...common,
         })
       : payoutInputSchema.safeParse({
           kind: 'payout',
           payoutAccountId: chosen ?? typed,
-          amount: read(FIELDS.amount),
           currency: read(FIELDS.currency),
-          reason: read(FIELDS.reason),
+          ...common,
         });
-  if (parsed.success) return { ok: true, details: parsed.data };
+  return parsed.success ? { ok: true, details: parsed.data } : fieldErrors(parsed.error.issues);
+}
+
+/** Each problem under the input it is about; the first one per input. */
+function fieldErrors(issues: readonly { path: PropertyKey[]; message: string }[]): ModalParse {
   const errors: Record<string, string> = {};
-  for (const issue of parsed.error.issues) {
+  for (const issue of issues) {
     const block = BLOCK_OF_FIELD[String(issue.path[0])] ?? FIELDS.reason;
     errors[block] ??= issue.message;
   }
@@ -235,6 +299,7 @@ export function parseRequestModal(operation: Operation, values: ViewValues): Mod
 const BLOCK_OF_FIELD: Record<string, string> = {
   originalPaymentIntentId: FIELDS.originalPaymentIntentId,
   payoutAccountId: FIELDS.payoutAccountId,
+  counterpartyId: FIELDS.counterpartyId,
   amount: FIELDS.amount,
   currency: FIELDS.currency,
   reason: FIELDS.reason,

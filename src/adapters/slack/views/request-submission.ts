@@ -1,4 +1,4 @@
-/** A submitted refund or payout modal: validate, store, ack, then post the card. */
+/** A submitted refund, payout or transfer modal: validate, store, ack, then post the card. */
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import type { MoneyRequest, Operation } from '../../../core/request/request.ts';
 import type { Refusal, Result } from '../../../core/result.ts';
@@ -15,13 +15,15 @@ const FIELD_OF_REFUSAL: Partial<Record<Refusal['code'], string>> = {
   over_daily_limit: FIELDS.amount,
   unknown_payee: FIELDS.payoutAccountId,
   payee_currency: FIELDS.currency,
+  unknown_counterparty: FIELDS.counterpartyId,
+  counterparty_currency: FIELDS.counterpartyId,
 };
 
 const formError = (message: string) => ({ response_action: 'errors' as const, errors: { [FIELDS.reason]: message } });
 
 export function requestSubmission(operation: Operation, services: SlackServices) {
   return async ({ ack, body, view, client }: Args): Promise<void> => {
-    const parsed = parseRequestModal(operation, view.state.values as ViewValues);
+    const parsed = parseRequestModal(operation, view.state.values as ViewValues, services.operations);
     if (!parsed.ok) {
       await ack({ response_action: 'errors', errors: parsed.errors });
       return;
