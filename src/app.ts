@@ -19,6 +19,7 @@ import { instrumentGateway, instrumentStore } from './adapters/metrics/instrumen
 import { createMetrics, type Metrics } from './adapters/metrics/metrics.ts';
 import { loadApprovalPolicy } from './adapters/policy/load-policy.ts';
 import { createAckPriority } from './adapters/slack/after-ack.ts';
+import { createSharedFiles } from './adapters/slack/shared-files.ts';
 import { createCardDestinations } from './adapters/slack/card-destination.ts';
 import { createHomeTabs } from './adapters/slack/home/home-tabs.ts';
 import { registerListeners } from './adapters/slack/register-listeners.ts';
@@ -41,6 +42,7 @@ import { watchIsDue, watchPending } from './core/approval/watch-pending.ts';
 import { createCardUpdates, type CardUpdates } from './core/delivery/card-updates.ts';
 import { createOutbox } from './core/delivery/outbox.ts';
 import { createExecutor } from './core/execution/executor.ts';
+import { batchIdOf, runBatch } from './core/execution/run-batch.ts';
 import { createPollScheduler } from './core/execution/poll-scheduler.ts';
 import type { Backoff } from './core/execution/retry-policy.ts';
 import { createOperations } from './core/operations.ts';
@@ -212,6 +214,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     logger,
     approvalChannel: config.approvalChannel,
     destinations: createCardDestinations(slack.app.client, logger),
+    sharedFiles: createSharedFiles({
+      client: slack.app.client,
+      botToken: config.slack.botToken,
+      apiUrl: config.slack.apiUrl,
+    }),
     home,
     allowedChannels: config.allowedChannels,
     afterAck: slack.afterAck,
@@ -367,13 +374,19 @@ function requestWorker(parts: {
   const retryDelayMs = overrides.slackRetryDelayMs;
   const outbox = createOutbox({ store, pacing, sender, cards, clock, logger, retryDelayMs });
   const scheduler = createPollScheduler({ maxConcurrent: DOLLR_CALLS_IN_FLIGHT, clock });
+  // A line of a batch changed: its batch counts again (and tells), after Slack is told of the line.
+  const announce = (id: string) => {
+    void outbox.flush(id);
+    const batchId = batchIdOf(id);
+    if (batchId) void worker.kick(batchId);
+  };
   const executor = createExecutor({
     store,
     gateway,
     clock,
     ids: overrides.ids ?? randomIds,
     logger,
-    announce: (id) => void outbox.flush(id),
+    announce,
     scheduler,
     pollIntervalMs: config.dollr.pollIntervalMs,
     retryBackoff: overrides.retryBackoff ?? { initialMs: config.dollr.retryInitialMs, maxMs: config.dollr.retryMaxMs },
@@ -389,11 +402,19 @@ function requestWorker(parts: {
     expiresAfterMs: config.pendingExpiresAfterMs,
     remindAfterMs: config.remindAfterMs,
   };
-  return createRequestWorker({
+  const batches = {
+    store,
+    clock,
+    kick: (id: string) => void worker.kick(id),
+    announce: (id: string) => void outbox.flush(id),
+    refreshCard: (id: string) => void cards.refresh(id).catch(() => {}),
+  };
+  const worker: RequestWorker = createRequestWorker({
     store,
     leases: store,
     outbox,
     executor,
+    runBatch: (id, fence) => runBatch(batches, id, fence),
     scheduler,
     clock,
     logger,
@@ -405,6 +426,7 @@ function requestWorker(parts: {
     watchDue: (request) => watchIsDue(watch, request, clock.now()),
     onTakeover: () => metrics.takeover(),
   });
+  return worker;
 }
 
 /**

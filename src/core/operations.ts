@@ -14,6 +14,7 @@ import type { MoneyRequest } from './request/request.ts';
 import { requestMoney, type RequestMoneyInput } from './request/request-money.ts';
 import { requestStatus } from './request/request-status.ts';
 import { visibleHistory } from './request/request-history.ts';
+import { lineRequestId } from './request/transitions.ts';
 import type { RequestWorker } from './request-worker.ts';
 import type { Result } from './result.ts';
 
@@ -53,6 +54,8 @@ export interface Operations {
   cancel(requestId: string, userId: string): Promise<Result<MoneyRequest>>;
   /** A request by ID or Dollr reference, refreshed when not final; undefined unless the user may see it. */
   status(idOrReference: string, userId: string): Promise<MoneyRequest | undefined>;
+  /** The lines of a batch, each a refund request, in the batch's order (a line not made yet is left out). */
+  batchLines(batch: MoneyRequest): Promise<MoneyRequest[]>;
   /** The latest requests the user may see, newest first. */
   history(count: number, userId: string): Promise<MoneyRequest[]>;
   switchFreeze(userId: string, on: boolean): Promise<Result<'frozen' | 'unfrozen'>>;
@@ -92,6 +95,12 @@ export function createOperations(deps: OperationsDeps): Operations {
     status: (idOrReference, userId) =>
       requestStatus({ ...deps, announce: (id) => void worker.kick(id) }, idOrReference, userId),
     history: (count, userId) => visibleHistory(deps, count, userId),
+    async batchLines(batch) {
+      if (batch.details.kind !== 'refund_batch') return [];
+      const ids = batch.details.lines.map((line) => lineRequestId(batch.id, line.line));
+      const lines = await Promise.all(ids.map((id) => deps.store.get(id)));
+      return lines.filter((line): line is MoneyRequest => line !== undefined);
+    },
     switchFreeze: (userId, on) => switchFreeze(deps, userId, on),
     freeze: () => currentFreeze(deps.store),
     isAdmin: (userId) => deps.admins.includes(userId),

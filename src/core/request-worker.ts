@@ -14,7 +14,7 @@ import type { Executor, HeldLease } from './execution/executor.ts';
 import { createFollowedRequests } from './execution/followed-requests.ts';
 import type { Outbox } from './delivery/outbox.ts';
 import type { PollScheduler } from './execution/poll-scheduler.ts';
-import type { Clock, Leases, Logger, RequestStore, WorkLeft } from './ports.ts';
+import type { Clock, Fence, Leases, Logger, RequestStore, WorkLeft } from './ports.ts';
 import { IN_FLIGHT_STATES, type MoneyRequest } from './request/request.ts';
 import { FencedWriteError } from './store-refusals.ts';
 
@@ -35,6 +35,8 @@ export interface RequestWorkerOptions {
   callTimeoutMs: number;
   /** How often to look for work nobody holds. */
   sweepIntervalMs: number;
+  /** Runs an approved batch of refunds: makes its lines and counts where they stand (execution/run-batch.ts). */
+  runBatch(requestId: string, fence: Fence): Promise<void>;
   /** Looks after a request awaiting approval (reminders, expiry). */
   watchPending: (request: MoneyRequest) => Promise<void>;
   /** Whether watchPending has something to do for this request now. */
@@ -123,8 +125,12 @@ export function createRequestWorker(options: RequestWorkerOptions): RequestWorke
         // Slack is told what is untold whatever the state, starting now: the first reply of an
         // approval does not wait for the read below.
         const told = outbox.flush(id);
-        const state = (await store.get(id))?.state;
-        if (state && IN_FLIGHT_STATES.includes(state)) {
+        const current = await store.get(id);
+        const state = current?.state;
+        if (current?.details.kind === 'refund_batch' && state && IN_FLIGHT_STATES.includes(state)) {
+          // A batch moves no money itself: its lines do, each run as a request of its own.
+          await options.runBatch(id, heldLease(id, epoch).fence);
+        } else if (state && IN_FLIGHT_STATES.includes(state)) {
           // Money in flight that nobody held: whoever held it died (or lost it) before the end.
           if (firstLook) options.onTakeover?.();
           // Money does not wait for Slack: the outbox tells each stored change as Slack's pace allows.

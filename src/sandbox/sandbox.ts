@@ -55,6 +55,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     clientSecret: DOLLR_CLIENT.secret,
     passcode: PASSCODE,
   });
+  // Twenty more completed payments (4420-4439, 50.00 USD each) for a batch of refunds after an incident.
+  for (let id = 4420; id < 4440; id++) dollr.seedCollection({ id, amount: 50, currency: 'USD' });
   const signingSecret = randomBytes(24).toString('hex');
   const stopFakes = () => Promise.all([slack.close(), dollr.close()]);
 

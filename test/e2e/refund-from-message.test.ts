@@ -83,6 +83,17 @@ describe('refund from this message', () => {
     expect(fieldValue(view, FIELDS.amount)).toBeUndefined();
   });
 
+  it('opens the batch form with the lines of a message that lists refunds', async () => {
+    system = await startSystem();
+    const text = 'Incident 7, please refund:\n4411, 25.50, charged twice\n4413; 10\nthanks!';
+    const { before } = await shortcutOn(system, text);
+    const opened = await system.slack.waitFor((s) => s.viewsOpened()[before]);
+    const view = opened.view as Record<string, unknown>;
+    expect(view.callback_id).toBe(CALLBACKS.refund_batch);
+    expect(fieldValue(view, FIELDS.batchLines)).toBe('4411, 25.50, charged twice\n4413; 10');
+    expect(fieldValue(view, FIELDS.reason)).toMatch(/^Reported in https:/);
+  });
+
   it('refuses where the card could not be seen, through the response URL, before any form', async () => {
     system = await startSystem();
     system.slack.setConversation('C0NOTMINE1', { member: false });

@@ -200,6 +200,7 @@ describe('the audit export', () => {
       subject: 'refund:4411',
       requester: 'U_REQ',
       state: 'completed',
+      batch_line: '',
     });
     expect(objects[7]).toMatchObject({
       operation: 'payout',

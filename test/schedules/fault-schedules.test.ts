@@ -17,4 +17,15 @@ describe('randomized fault schedules', () => {
     expect(summary.failed.flatMap((o) => o.violations.map((v) => `schedule ${o.index}: ${v}`))).toEqual([]);
     expect(summary.schedules).toBe(count);
   });
+
+  const batches = Number(process.env.BATCH_SCHEDULES) || 3;
+  it(`execute every line of a batch of 100 refunds exactly once, over ${batches} schedules (seed ${seed})`, {
+    timeout: 240_000,
+  }, async () => {
+    const summary = await runSchedules({ seed, count: batches, concurrency: 3, batchLines: 100 });
+    console.log(`faults[batch schedules] ${summaryLine(summary)}`);
+    for (const outcome of summary.failed) console.log(failureReport(outcome, seed));
+    expect(summary.failed.flatMap((o) => o.violations.map((v) => `schedule ${o.index}: ${v}`))).toEqual([]);
+    expect(summary.schedules).toBe(batches);
+  });
 });

@@ -26,7 +26,7 @@ import { startFakeSlack, type FakeSlack } from '../../src/fakes/fake-slack.ts';
 import { personAt } from '../support/people.ts';
 import { APPROVER, DOLLR_CLIENT_SECRET, REQUESTER, testEnv, type Card } from '../support/system.ts';
 import { checkInvariants, type TrackedRequest } from './invariants.ts';
-import { faultCount, DAILY_LIMIT_CENTS, type SchedulePlan } from './plan.ts';
+import { faultCount, DAILY_LIMIT_CENTS, type RequestPlan, type SchedulePlan } from './plan.ts';
 
 export interface ScheduleOutcome {
   index: number;
@@ -57,6 +57,8 @@ const SETTINGS = {
 } as const;
 const LEASE_TTL_MS = Number(SETTINGS.LEASE_TTL_MS);
 const SETTLE_WITHIN_MS = 15_000;
+/** A batch's lines go ten at a time, each through faults: each line adds this much to the wait. */
+const SETTLE_PER_LINE_MS = 250;
 
 let policyFile: string | undefined;
 /**
@@ -195,15 +197,47 @@ export async function runSchedule(plan: SchedulePlan, index: number): Promise<Sc
   };
 
   const tracked: TrackedRequest[] = [];
+
+  /** A batch of refunds, line i to payment 6000 + i: the batch is tracked, and each line as a refund of its own. */
+  async function requestBatch(request: RequestPlan, token: string): Promise<TrackedRequest[]> {
+    const lines = Array.from({ length: request.lines ?? 0 }, (_, i) => ({
+      target: 6000 + i,
+      amount: ((100 + i) / 100).toFixed(2),
+    }));
+    for (const { target } of lines) dollr.seedCollection({ id: target, amount: 1000, currency: 'USD' });
+    const text = lines.map(({ target, amount }) => `${target}, ${amount}`).join('\n');
+    const card = await personAt({ slack, appUrl }, REQUESTER).request(`refund batch ${token}`, token, {
+      fields: { batchLines: text },
+    });
+    step(`${card.requestId}: a batch of ${lines.length} refunds`);
+    return [
+      { ...request, amount: '', target: 0, card },
+      ...lines.map(({ target, amount }, i) => ({
+        kind: 'refund' as const,
+        via: 'command' as const,
+        approveOn: request.approveOn,
+        amountCents: Math.round(Number(amount) * 100),
+        amount,
+        target,
+        card: { ...card, requestId: `${card.requestId}-${i + 1}` },
+        lineOf: card.requestId,
+      })),
+    ];
+  }
+
   try {
     await launch('A', plan.crashAt);
     if (plan.secondReplica) await launch('B');
     for (const [i, request] of plan.requests.entries()) {
-      const amount = (request.amountCents / 100).toFixed(2);
       const token = `sched-${index}-${i}`;
+      const requester = personAt({ slack, appUrl }, REQUESTER);
+      if (request.kind === 'refund_batch') {
+        tracked.push(...(await requestBatch(request, token)));
+        continue;
+      }
+      const amount = (request.amountCents / 100).toFixed(2);
       const target = request.kind === 'refund' ? 5000 + i : request.kind === 'payout' ? 7 + i : 21 + i;
       if (request.kind === 'refund') dollr.seedCollection({ id: target, amount: 1000, currency: 'USD' });
-      const requester = personAt({ slack, appUrl }, REQUESTER);
       const card: Card =
         request.via === 'message_shortcut'
           ? await requester.requestFromMessage(`Customer charged twice: payment ${target}, $${amount}`, token)
@@ -252,21 +286,33 @@ export async function runSchedule(plan: SchedulePlan, index: number): Promise<Sc
     }
 
     await Promise.all(
-      tracked.map(async ({ card, approveOn }) => {
-        const approver = personAt({ slack, appUrl }, APPROVER);
-        const click = await (approveOn === 'home'
-          ? approver.pressOnHome(card, 'approve')
-          : approver.press(card, 'approve')
-        ).catch((error: unknown) => error);
-        const status = (click as { status?: number }).status ?? String(click);
-        step(`${card.requestId}: approve${approveOn === 'home' ? ' (Home tab)' : ''} -> ${status}`);
-      }),
+      tracked
+        .filter((request) => !request.lineOf)
+        .map(async ({ card, approveOn }) => {
+          const approver = personAt({ slack, appUrl }, APPROVER);
+          const click = await (approveOn === 'home'
+            ? approver.pressOnHome(card, 'approve')
+            : approver.press(card, 'approve')
+          ).catch((error: unknown) => error);
+          const status = (click as { status?: number }).status ?? String(click);
+          step(`${card.requestId}: approve${approveOn === 'home' ? ' (Home tab)' : ''} -> ${status}`);
+        }),
     );
     // A click is answered before it is recorded: wait until the processes have handled them all (or died).
     await Promise.all(instances.map((instance) => Promise.race([instance.running.handled(), instance.died])));
 
-    const settled = await waitForSettled(shared, tracked, world);
-    step(settled ? 'every approved request ended' : `not every approved request ended within ${SETTLE_WITHIN_MS} ms`);
+    const settleMs = SETTLE_WITHIN_MS + tracked.filter((r) => r.lineOf).length * SETTLE_PER_LINE_MS;
+    const settled = await waitForSettled(shared, tracked, world, settleMs);
+    step(settled ? 'every approved request ended' : `not every approved request ended within ${settleMs} ms`);
+    for (const batch of tracked.filter((r) => r.kind === 'refund_batch')) {
+      const lines = await Promise.all(
+        tracked.filter((r) => r.lineOf === batch.card.requestId).map((r) => shared.get(r.card.requestId)),
+      );
+      const failures = new Set(lines.map((line) => line?.failure).filter(Boolean));
+      const states = lines.map((line) => line?.state ?? 'missing');
+      const counts = [...new Set(states)].map((state) => `${state} ${states.filter((s) => s === state).length}`);
+      step(`${batch.card.requestId}: lines ${counts.join(', ')}; failures: ${[...failures].join(' | ')}`);
+    }
     await restarting;
   } catch (error) {
     step(`the schedule could not be played: ${error instanceof Error ? error.message : String(error)}`);
@@ -309,19 +355,26 @@ export async function runSchedule(plan: SchedulePlan, index: number): Promise<Sc
 }
 
 /** True once every approved request is final (or, at the deadline, needs attention), everything told to Slack. */
-async function waitForSettled(store: Store, requests: TrackedRequest[], world: World): Promise<boolean> {
-  const deadline = Date.now() + SETTLE_WITHIN_MS;
+async function waitForSettled(
+  store: Store,
+  requests: TrackedRequest[],
+  world: World,
+  withinMs: number,
+): Promise<boolean> {
+  const deadline = Date.now() + withinMs;
   while (Date.now() < deadline) {
     if (Date.now() >= world.outageUntil) {
-      const done = async (id: string) => {
-        const r = await store.get(id);
+      const done = async ({ card, lineOf }: TrackedRequest) => {
+        const r = await store.get(card.requestId);
+        // A batch's line is made only once its batch is approved.
+        if (!r && lineOf) return (await store.get(lineOf))?.state === 'awaiting_approval';
         return (
           !!r &&
           (r.state === 'awaiting_approval' || isFinal(r.state)) &&
-          (await store.getDelivery(id)).told === r.events.length
+          (await store.getDelivery(card.requestId)).told === r.events.length
         );
       };
-      if ((await Promise.all(requests.map((r) => done(r.card.requestId)))).every(Boolean)) return true;
+      if ((await Promise.all(requests.map(done))).every(Boolean)) return true;
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

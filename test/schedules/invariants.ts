@@ -9,6 +9,7 @@
  * 5. a daily limit (USD payouts, USD transfers) is never exceeded.
  */
 import type { Store } from '../../src/adapters/store/create-store.ts';
+import type { MoneyRequest } from '../../src/core/request/request.ts';
 import type { FakeDollr } from '../../src/fakes/fake-dollr.ts';
 import type { FakeSlack } from '../../src/fakes/fake-slack.ts';
 import { targetOf } from '../support/fault-audit.ts';
@@ -16,6 +17,8 @@ import type { Card } from '../support/system.ts';
 import type { RequestPlan } from './plan.ts';
 
 export interface TrackedRequest extends RequestPlan {
+  /** A line of the batch with this request ID: it has no card or thread of its own. */
+  lineOf?: string;
   /** As Dollr shows it: "25.50". */
   amount: string;
   /** The original payment (refund), the payout account (payout) or the counterparty (transfer). */
@@ -33,6 +36,39 @@ const REPLIES: Array<[string, RegExp]> = [
   ['needs attention', /\*Needs attention\*/g],
 ];
 
+/**
+ * A batch: it ends as its lines did (completed only when every line completed, failed only when
+ * every line failed), never before them; its thread says so once; its card shows it.
+ */
+function batchProblems(
+  batch: MoneyRequest,
+  lines: readonly (MoneyRequest | undefined)[],
+  thread: readonly string[],
+  card: string,
+): string[] {
+  const problems: string[] = [];
+  if (batch.state === 'awaiting_approval') return lines.some(Boolean) ? ['lines were made before approval'] : [];
+  if (lines.some((line) => !line))
+    return [`not every line was made (${lines.filter(Boolean).length} of ${lines.length})`];
+  const states = lines.map((line) => line!.state);
+  const all = (state: string) => states.every((s) => s === state);
+  const expected = all('completed')
+    ? 'completed'
+    : all('failed')
+      ? 'failed'
+      : states.every((s) => s === 'completed' || s === 'failed')
+        ? 'partly_completed'
+        : undefined;
+  if (batch.state !== expected)
+    problems.push(`the batch is ${batch.state}, its lines are ${[...new Set(states)].join(', ')}`);
+  const ended = thread.filter((t) => t.includes('*Batch ended*')).length;
+  if (expected && ended !== 1) problems.push(`${ended} "Batch ended" replies in the thread`);
+  if (expected === 'completed' && !card.includes('Completed:')) problems.push('the card does not show Completed');
+  if (expected === 'partly_completed' && !card.includes('Partly completed:'))
+    problems.push('the card does not show Partly completed');
+  return problems;
+}
+
 export async function checkInvariants(world: {
   store: Store;
   slack: FakeSlack;
@@ -48,7 +84,16 @@ export async function checkInvariants(world: {
     const say = (what: string) => violations.push(`${id}: ${what}`);
     const record = await store.get(id);
     if (!record) {
-      say('the request is not in the store');
+      // A batch's lines are made once it is approved (its own check says whether they were).
+      const batch = request.lineOf ? await store.get(request.lineOf) : undefined;
+      if (batch?.state !== 'awaiting_approval') say('the request is not in the store');
+      continue;
+    }
+    if (request.kind === 'refund_batch') {
+      const lines = await Promise.all(requests.filter((r) => r.lineOf === id).map((r) => store.get(r.card.requestId)));
+      const thread = slack.thread(request.card.channel, request.card.ts).map((m) => m.text ?? '');
+      const card = JSON.stringify(slack.message(request.card.channel, request.card.ts)?.blocks ?? []);
+      for (const problem of batchProblems(record, lines, thread, card)) say(problem);
       continue;
     }
     const mine = executions.filter(
@@ -84,6 +129,7 @@ export async function checkInvariants(world: {
     if (record.state === 'failed' && mine.some((e) => e.status !== 'FAILED'))
       say(`reported failed, but Dollr has it ${mine.map((e) => e.status).join(', ')}`);
 
+    if (request.lineOf) continue; // A batch's line is told on its batch's card and thread (checked above).
     // 4. Told once each, and the card shows the end.
     const counts = Object.fromEntries(
       REPLIES.map(([name, pattern]) => [name, thread.reduce((n, t) => n + (t.match(pattern)?.length ?? 0), 0)]),

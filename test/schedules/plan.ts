@@ -9,7 +9,9 @@ import { CHECKPOINTS, type Checkpoint } from '../../src/core/ports.ts';
 import type { Fault, StrictMode } from '../../src/fakes/fake-dollr.ts';
 
 export interface RequestPlan {
-  kind: 'refund' | 'payout' | 'transfer';
+  kind: 'refund' | 'payout' | 'transfer' | 'refund_batch';
+  /** A batch's number of lines, each a refund of its own payment. */
+  lines?: number;
   /** How the requester starts it: `/dollr`, or (refunds) the "Refund from this message" shortcut. */
   via: 'command' | 'message_shortcut';
   /** Where the approver presses Approve: on the card, or on their Home tab. */
@@ -103,6 +105,24 @@ const schedulePlans: fc.Arbitrary<SchedulePlan> = fc.record(
 /** The schedules a seed draws, in order. */
 export const drawSchedules = (seed: number, count: number): SchedulePlan[] =>
   fc.sample(schedulePlans, { seed, numRuns: count });
+
+/** Schedules whose one request is a batch of `lines` refunds, under the same drawn faults. */
+export const drawBatchSchedules = (seed: number, count: number, lines: number): SchedulePlan[] =>
+  fc.sample(
+    schedulePlans.map((plan) => ({
+      ...plan,
+      requests: [
+        {
+          kind: 'refund_batch' as const,
+          lines,
+          via: 'command' as const,
+          approveOn: plan.requests[0]!.approveOn,
+          amountCents: 0,
+        },
+      ],
+    })),
+    { seed, numRuns: count },
+  );
 
 /** How many faults a schedule injects, for the summary. */
 export const faultCount = (plan: SchedulePlan): number =>

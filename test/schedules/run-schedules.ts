@@ -3,7 +3,7 @@
  * `npm test`) and the soak (`npm run soak`).
  */
 import { runSchedule, type ScheduleOutcome } from './harness.ts';
-import { drawSchedules } from './plan.ts';
+import { drawBatchSchedules, drawSchedules } from './plan.ts';
 
 export interface Summary {
   seed: number;
@@ -20,9 +20,14 @@ export async function runSchedules(options: {
   concurrency: number;
   /** Plays only the schedule with this index (of the `count` drawn). */
   only?: number;
+  /** Each schedule's one request is a batch of this many refunds. */
+  batchLines?: number;
   onOutcome?: (outcome: ScheduleOutcome) => void;
 }): Promise<Summary> {
-  const drawn = drawSchedules(options.seed, options.count);
+  const drawn =
+    options.batchLines === undefined
+      ? drawSchedules(options.seed, options.count)
+      : drawBatchSchedules(options.seed, options.count, options.batchLines);
   const plans = options.only === undefined ? drawn : [drawn[options.only]!];
   const indexOf = (i: number) => options.only ?? i;
   const summary: Summary = { seed: options.seed, schedules: 0, faults: 0, executions: 0, failed: [] };
@@ -50,9 +55,12 @@ export const summaryLine = (s: Summary): string =>
 
 /** Everything needed to look into a failed schedule and play it again. */
 export function failureReport(outcome: ScheduleOutcome, seed: number): string {
+  const lines = outcome.plan.requests.find((r) => r.kind === 'refund_batch')?.lines;
+  const batch = lines === undefined ? '' : ` --batch-lines ${lines}`;
   return [
     `schedule ${outcome.index} of seed ${seed} ` +
-      `(play it again: npm run soak -- --seed ${seed} --schedules ${outcome.index + 1} --only ${outcome.index})`,
+      `(play it again: npm run soak -- --seed ${seed} --schedules ${outcome.index + 1} ` +
+      `--only ${outcome.index}${batch})`,
     `violations:\n${outcome.violations.map((v) => `  - ${v}`).join('\n')}`,
     `plan: ${JSON.stringify(outcome.plan)}`,
     `steps:\n${outcome.steps.map((s) => `  ${s}`).join('\n')}`,

@@ -1,12 +1,14 @@
 /**
- * `npm run soak -- --schedules 5000 [--seed S] [--concurrency C] [--only I] [--steps]`: plays that many fault
- * schedules and prints one summary line (`schedules=5000 violations=0 executions=… seed=…`); every
- * failed schedule is reported on stderr with its seed, plan and steps. Exit code 1 on a violation.
+ * `npm run soak -- --schedules 5000 [--seed S] [--concurrency C] [--only I] [--batch-lines N] [--steps]`:
+ * plays that many fault schedules and prints one summary line (`schedules=5000 violations=0 executions=…
+ * seed=…`); every failed schedule is reported on stderr with its seed, plan and steps. Exit code 1 on a
+ * violation.
  */
 import { parseArgs } from 'node:util';
 import { failureReport, runSchedules, summaryLine } from './run-schedules.ts';
 
-const USAGE = `Usage: npm run soak -- [--schedules N] [--seed S] [--concurrency C] [--only I] [--steps]
+const USAGE = `Usage: npm run soak -- [--schedules N] [--seed S] [--concurrency C] [--only I] [--batch-lines L]
+                             [--steps]
 
 Plays N randomized fault schedules (default 1000) against the real app in-process, with a fake Slack
 and a fake Dollr, and checks after each that money moved at most once, failures were told truthfully,
@@ -18,6 +20,7 @@ daily limit was passed.
                     the same schedules
   --concurrency C   schedules played at once (default 12)
   --only I          play only schedule I of those the seed draws (as a failure report names it)
+  --batch-lines L   each schedule's one request is a batch of L refunds (as npm test plays with 100)
   --steps           print what happened in every schedule, not only in failed ones
   --help            this text
 `;
@@ -28,6 +31,7 @@ function main(): Promise<number> | number {
     seed?: string;
     concurrency?: string;
     only?: string;
+    'batch-lines'?: string;
     steps?: boolean;
     help?: boolean;
   };
@@ -38,6 +42,7 @@ function main(): Promise<number> | number {
         seed: { type: 'string' },
         concurrency: { type: 'string' },
         only: { type: 'string' },
+        'batch-lines': { type: 'string' },
         steps: { type: 'boolean' },
         help: { type: 'boolean' },
       },
@@ -60,7 +65,12 @@ function main(): Promise<number> | number {
     process.stderr.write(`--only must be a schedule from 0 to ${count - 1}, not "${values.only}".\n\n${USAGE}`);
     return 2;
   }
-  return soak(count, seed, concurrency, values.steps === true, only);
+  const batchLines = values['batch-lines'] === undefined ? undefined : whole(values['batch-lines'], 0, 'batch-lines');
+  if (batchLines !== undefined && batchLines > 100) {
+    process.stderr.write(`--batch-lines must be at most 100, not "${batchLines}".\n\n${USAGE}`);
+    return 2;
+  }
+  return soak(count, seed, concurrency, values.steps === true, only, batchLines);
 }
 
 function whole(text: string | undefined, fallback: number, name: string): number | undefined {
@@ -71,7 +81,14 @@ function whole(text: string | undefined, fallback: number, name: string): number
   return undefined;
 }
 
-async function soak(count: number, seed: number, concurrency: number, steps: boolean, only?: number): Promise<number> {
+async function soak(
+  count: number,
+  seed: number,
+  concurrency: number,
+  steps: boolean,
+  only?: number,
+  batchLines?: number,
+): Promise<number> {
   const started = Date.now();
   let played = 0;
   const summary = await runSchedules({
@@ -79,6 +96,7 @@ async function soak(count: number, seed: number, concurrency: number, steps: boo
     count,
     concurrency,
     ...(only === undefined ? {} : { only }),
+    ...(batchLines === undefined ? {} : { batchLines }),
     onOutcome(outcome) {
       played++;
       if (steps)

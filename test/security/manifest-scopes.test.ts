@@ -21,6 +21,8 @@ const SCOPES_OF_METHOD: Record<string, string[]> = {
   'conversations.history': ['channels:history', 'groups:history'],
   'conversations.replies': ['channels:history', 'groups:history'],
   'usergroups.users.list': ['usergroups:read'],
+  // A batch of refunds may name a CSV file shared in the channel; the download needs the same scope.
+  'files.list': ['files:read'],
 };
 /** Scopes that come with a feature rather than a method: the slash command and the shortcut. */
 const FEATURE_SCOPES = ['commands'];

@@ -58,11 +58,11 @@ export function personAt(options: PeopleOptions, userId: string) {
    * From `/dollr <text>` to the posted card. `token` must be unique to this request and appear in
    * the reason that `text` carries (letters, digits and dashes), so that the card can be told apart.
    */
-  async function request(text: string, token: string, at: { url?: string } = {}): Promise<Card> {
+  async function request(text: string, token: string, at: { url?: string; fields?: FieldValues } = {}): Promise<Card> {
     if (!/^[A-Za-z0-9-]+$/.test(token) || !text.includes(token))
       throw new Error(`the command text must carry the token ${token} (letters, digits, dashes)`);
     const view = await openModal(text, at);
-    const answer = await submit(view, {}, at);
+    const answer = await submit(view, at.fields ?? {}, at);
     if (answer.status !== 200 || answer.body !== '')
       throw new Error(`submission answered ${answer.status}: ${answer.body}`);
     const posted = await slack.waitFor((s) => findCard(s, token), 10_000, `the approval card of ${token}`);

@@ -14,6 +14,7 @@ export const CALLBACKS = {
   refund: 'dollr_refund_request',
   payout: 'dollr_payout_request',
   transfer: 'dollr_transfer_request',
+  refund_batch: 'dollr_refund_batch_request',
   reject: 'dollr_reject_reason',
   approve: 'dollr_approve_comment',
   /** The shortcuts; the manifest's callback_ids. */
@@ -30,6 +31,10 @@ export const FIELDS = {
   /** Beside the payee list, when the policy allows accounts not on it. */
   unnamedPayoutAccountId: 'unnamed_payout_account_id',
   counterpartyId: 'counterparty_id',
+  /** A batch of refunds: one per line. */
+  batchLines: 'batch_lines',
+  /** Or the name of a CSV file shared in the channel, holding the lines. */
+  batchFile: 'batch_file',
   amount: 'amount',
   currency: 'currency',
   reason: 'reason',

@@ -169,7 +169,16 @@ function oneReply(replies: Array<SlackMessage | undefined>): SlackMessage | unde
  */
 function changesCard(event: RequestEvent): boolean {
   if (event.type === 'status') return event.execution.status !== 'PENDING';
-  return ['approved', 'rejected', 'cancelled', 'expired', 'failed', 'attention'].includes(event.type);
+  return [
+    'approved',
+    'rejected',
+    'cancelled',
+    'expired',
+    'failed',
+    'attention',
+    'batch_started',
+    'batch_ended',
+  ].includes(event.type);
 }
 
 /**

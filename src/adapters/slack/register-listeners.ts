@@ -19,6 +19,7 @@ export function registerListeners(app: App, services: SlackServices, command = '
   app.view(CALLBACKS.refund, requestSubmission('refund', services));
   app.view(CALLBACKS.payout, requestSubmission('payout', services));
   app.view(CALLBACKS.transfer, requestSubmission('transfer', services));
+  app.view(CALLBACKS.refund_batch, requestSubmission('refund_batch', services));
   app.view(CALLBACKS.reject, rejectSubmission(services));
   app.view(CALLBACKS.approve, approveCommentSubmission(services));
   app.action<BlockAction<ButtonAction>>(ACTIONS.approve, approveButton(services));

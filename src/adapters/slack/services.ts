@@ -3,6 +3,7 @@ import type { Operations } from '../../core/operations.ts';
 import type { Logger } from '../../core/ports.ts';
 import type { CardDestinations } from './card-destination.ts';
 import type { HomeTabs } from './home/home-tabs.ts';
+import type { SharedFiles } from './shared-files.ts';
 
 export interface SlackServices {
   operations: Operations;
@@ -15,6 +16,8 @@ export interface SlackServices {
   home: HomeTabs;
   /** When set, the only channels where /dollr works. */
   allowedChannels?: readonly string[];
+  /** CSV files shared in channels, for batches of refunds. */
+  sharedFiles: SharedFiles;
   /** Awaited right after an ack, before the work it sets off: see after-ack.ts. */
   afterAck: () => Promise<void>;
 }

@@ -13,7 +13,7 @@ const storedRecordSchema = z.looseObject({
   id: z.string().min(1),
   version: z.int().positive(),
   state: z.enum(REQUEST_STATES),
-  details: z.looseObject({ kind: z.enum(['refund', 'payout', 'transfer']) }),
+  details: z.looseObject({ kind: z.enum(['refund', 'payout', 'transfer', 'refund_batch']) }),
   events: z.array(z.looseObject({ type: z.string(), at: z.string() })),
 });
 

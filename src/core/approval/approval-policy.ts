@@ -94,9 +94,13 @@ const money = (minor: number, details: RequestDetails) => {
   return `${displayAmount(formatMinor(minor))}${currency ? ` ${currency}` : ''}`;
 };
 
+/** A batch of refunds follows the refund rule. */
+const ruleOperation = (details: RequestDetails): Operation =>
+  details.kind === 'refund_batch' ? 'refund' : details.kind;
+
 /** A rule for the request's currency wins over one for any currency; refunds only match currency-less rules. */
 function ruleOf(rules: readonly PolicyRule[], details: RequestDetails): PolicyRule | undefined {
-  const candidates = rules.filter((r) => r.operation === details.kind);
+  const candidates = rules.filter((r) => r.operation === ruleOperation(details));
   const currency = currencyOf(details);
   return (
     (currency && candidates.find((r) => r.currency === currency)) || candidates.find((r) => r.currency === undefined)
@@ -126,24 +130,37 @@ export function createApprovalPolicy(config: PolicyConfig, defaultApprovers: App
     payees: config.payees,
     counterparties: config.counterparties ?? [],
     ruleFor(details) {
-      const rule = ruleOf(rules, details);
-      const amountMinor = toMinor(details.amount);
-      if (!rule) return ok({ approvalsRequired: 1, eligibleFor: () => fallback, description: approvals(1) });
-      if (rule.maxAmountMinor !== undefined && amountMinor > rule.maxAmountMinor) {
-        return refuse({ code: 'over_maximum', details, maxMinor: rule.maxAmountMinor });
+      if (details.kind !== 'refund_batch') return ruleOfOne(details);
+      // A batch needs what its strictest rule needs: the one of its largest line, or of its total. A
+      // line above the maximum is named before the total is looked at.
+      const lineDetails = details.lines.map((line): RequestDetails => ({ kind: 'refund', ...line }));
+      let strictest: AppliedRule | undefined;
+      for (const applied of [...lineDetails, details].map(ruleOfOne)) {
+        if (!applied.ok) return applied;
+        if (!strictest || applied.value.approvalsRequired > strictest.approvalsRequired) strictest = applied.value;
       }
-      const ruleApprovers = rule.approvers ?? fallback;
-      const tier = tierOf(rule.tiers, amountMinor);
-      const approvalsRequired = tier?.approvalsRequired ?? 1;
-      return ok({
-        approvalsRequired,
-        eligibleFor: (index) => tier?.levels?.[index] ?? ruleApprovers,
-        dailyLimitMinor: rule.dailyLimitMinor,
-        description:
-          tier && tier.aboveMinor > 0
-            ? `${approvals(approvalsRequired)} (${details.kind}s above ${money(tier.aboveMinor, details)})`
-            : approvals(approvalsRequired),
-      });
+      return ok(strictest!);
     },
   };
+
+  function ruleOfOne(details: RequestDetails): Result<AppliedRule, RefusalOf<'over_maximum'>> {
+    const rule = ruleOf(rules, details);
+    const amountMinor = toMinor(details.amount);
+    if (!rule) return ok({ approvalsRequired: 1, eligibleFor: () => fallback, description: approvals(1) });
+    if (rule.maxAmountMinor !== undefined && amountMinor > rule.maxAmountMinor) {
+      return refuse({ code: 'over_maximum', details, maxMinor: rule.maxAmountMinor });
+    }
+    const ruleApprovers = rule.approvers ?? fallback;
+    const tier = tierOf(rule.tiers, amountMinor);
+    const approvalsRequired = tier?.approvalsRequired ?? 1;
+    return ok({
+      approvalsRequired,
+      eligibleFor: (index) => tier?.levels?.[index] ?? ruleApprovers,
+      dailyLimitMinor: rule.dailyLimitMinor,
+      description:
+        tier && tier.aboveMinor > 0
+          ? `${approvals(approvalsRequired)} (${ruleOperation(details)}s above ${money(tier.aboveMinor, details)})`
+          : approvals(approvalsRequired),
+    });
+  }
 }

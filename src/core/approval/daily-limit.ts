@@ -16,9 +16,9 @@ const COUNTER_KEPT_MS = 3 * DAY_MS;
 
 const utcDay = (now: Date): string => now.toISOString().slice(0, 10);
 
-/** Requests a limit is counted over: same operation and, but for refunds, same currency. */
+/** Requests a limit is counted over: same operation and, but for refunds, same currency. A batch is refunds. */
 const bucketOf = (details: RequestDetails): string =>
-  details.kind === 'refund' ? 'refund' : `${details.kind}:${details.currency}`;
+  details.kind === 'refund' || details.kind === 'refund_batch' ? 'refund' : `${details.kind}:${details.currency}`;
 
 const counterOf = (day: string, bucket: string): string => `daily:${day}:${bucket}`;
 

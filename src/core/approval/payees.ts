@@ -81,13 +81,14 @@ function judgeCounterparty(
   return { ok: true, standing: named(counterparty) };
 }
 
-/** Where the one a request pays stands against its list now; undefined for a refund (it pays the payer back). */
+/** Where the one a request pays stands against its list now; undefined for refunds (they pay the payer back). */
 export function judgeRecipient(
   lists: { payees?: PayeeList; counterparties?: readonly Counterparty[] },
   details: RequestDetails,
 ): PayeeVerdict | undefined {
   switch (details.kind) {
     case 'refund':
+    case 'refund_batch':
       return undefined;
     case 'payout':
       return judgePayee(lists.payees, details.payoutAccountId, details.currency);

@@ -118,7 +118,9 @@ export function createOutbox(options: OutboxOptions): Outbox {
     const request = await store.get(id);
     if (!request) return false;
     const index = (await store.getDelivery(id)).told;
-    if (index >= request.events.length) {
+    // A batch's line has no message of its own: its batch's card and thread tell where it stands.
+    if (request.batchOf && index < request.events.length) await recordTold(id, request.events.length);
+    if (request.batchOf || index >= request.events.length) {
       if (isFinal(request.state)) await store.settled(id, request.version);
       return false;
     }

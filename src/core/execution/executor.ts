@@ -41,6 +41,9 @@ import {
 import { updateRequest } from '../request/update-request.ts';
 import { plural } from '../plural.ts';
 
+/** A batch moves no money itself: its lines do, each a refund request (see batch/run-batch.ts). */
+const NOT_A_MOVEMENT = 'a batch has no Dollr session of its own: its lines do';
+
 export interface ExecutorOptions {
   store: RequestStore;
   gateway: PaymentsGateway;
@@ -194,6 +197,8 @@ export function createExecutor(options: ExecutorOptions): Executor {
           currency: details.currency,
           expiresAt,
         });
+      case 'refund_batch':
+        throw new Error(NOT_A_MOVEMENT);
     }
   }
 
@@ -205,6 +210,8 @@ export function createExecutor(options: ExecutorOptions): Executor {
         return gateway.executePayout({ sessionId, payoutAccountId: details.payoutAccountId, referenceId });
       case 'transfer':
         return gateway.executeTransfer({ sessionId, referenceId });
+      case 'refund_batch':
+        throw new Error(NOT_A_MOVEMENT);
     }
   }
 

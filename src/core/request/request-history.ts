@@ -28,7 +28,8 @@ export async function visibleHistory(
       (r): r is MoneyRequest => r !== undefined,
     );
     for (const request of page) {
-      if (shown.length < count && (await mayView(deps, request, userId))) shown.push(request);
+      // A batch's lines are shown with their batch (`/dollr status <batch>`), not one by one.
+      if (shown.length < count && !request.batchOf && (await mayView(deps, request, userId))) shown.push(request);
     }
     const oldest = page.at(-1);
     if (ids.length < PAGE || !oldest) break;

@@ -53,10 +53,34 @@ export const transferInputSchema = z.object({
   reason: reasonField,
 });
 
+/** The most lines one batch of refunds may hold. */
+export const BATCH_LINES_MAX = 100;
+
+/** One refund of a batch, numbered as the person wrote it (from 1). */
+export interface BatchLine {
+  line: number;
+  originalPaymentIntentId: number;
+  amount: string;
+  reason: string;
+}
+
+/**
+ * A batch of refunds (after an incident): approved once, as one request whose amount is the total;
+ * each line is then executed as a refund request of its own (`MoneyRequest.batchOf`), with its own
+ * reference, and reported on the batch's card and thread.
+ */
+export interface RefundBatchDetails {
+  kind: 'refund_batch';
+  lines: BatchLine[];
+  /** The sum of the lines (each in its original payment's currency). */
+  amount: string;
+  reason: string;
+}
+
 type RefundDetails = z.output<typeof refundInputSchema>;
 type PayoutDetails = z.output<typeof payoutInputSchema>;
 type TransferDetails = z.output<typeof transferInputSchema>;
-export type RequestDetails = RefundDetails | PayoutDetails | TransferDetails;
+export type RequestDetails = RefundDetails | PayoutDetails | TransferDetails | RefundBatchDetails;
 export type Operation = RequestDetails['kind'];
 
 export const EXECUTION_STATUSES = ['PENDING', 'PROCESSING', 'COMPLETED', 'FAILED'] as const;
@@ -85,11 +109,20 @@ export const REQUEST_STATES = [
   'processing',
   'completed',
   'failed',
+  /** A batch whose lines ended, some completed and some failed. */
+  'partly_completed',
   'needs_attention',
 ] as const;
 export type RequestState = (typeof REQUEST_STATES)[number];
 
-const FINAL_STATES: readonly RequestState[] = ['rejected', 'cancelled', 'expired', 'completed', 'failed'];
+const FINAL_STATES: readonly RequestState[] = [
+  'rejected',
+  'cancelled',
+  'expired',
+  'completed',
+  'failed',
+  'partly_completed',
+];
 /** States in which money may be moving: the app must follow them to the end, also after a restart. */
 export const IN_FLIGHT_STATES: readonly RequestState[] = [
   'approved',
@@ -121,7 +154,22 @@ export type RequestEvent = { at: string } & (
   | { type: 'slack_failed'; event: string; message: string }
   /** The payee list changed for this payout's account since it was requested: what the list says now. */
   | { type: 'payee_changed'; now: PayeeStanding }
+  /** A batch's lines were made, each a refund request of its own, and set going. */
+  | { type: 'batch_started'; lines: number }
+  /** Every line of a batch ended: how many completed, and the lines that failed (no money moved). */
+  | { type: 'batch_ended'; completed: number; failedLines: number[] }
 );
+
+/** Where the lines of a batch stand, as its card shows them. */
+export interface BatchProgress {
+  completed: number;
+  failed: number;
+  /** Approved, executing, pending or processing at Dollr. */
+  moving: number;
+  attention: number;
+  failedLines: number[];
+  attentionLines: number[];
+}
 
 /** The Dollr side of an approved request: one attempt, one reference, never replaced. */
 interface Attempt {
@@ -207,6 +255,10 @@ export interface MoneyRequest {
   attempt?: Attempt;
   /** Why it failed, in Dollr's or our words. */
   failure?: string;
+  /** A line of a batch: the batch's request ID and the line's number. Its card and thread are the batch's. */
+  batchOf?: { id: string; line: number };
+  /** A batch: where its lines stand (written by the batch's runs). */
+  progress?: BatchProgress;
   events: RequestEvent[];
 }
 
@@ -219,12 +271,14 @@ export function subjectOf(details: RequestDetails): string {
       return `payout:${details.payoutAccountId}`;
     case 'transfer':
       return `transfer:${details.counterpartyId}`;
+    case 'refund_batch':
+      return `refund_batch:${details.lines.length}:${details.amount}`;
   }
 }
 
 /** The currency a request names; undefined for a refund (its original payment's, unknown to us). */
 export const currencyOf = (details: RequestDetails): Currency | undefined =>
-  details.kind === 'refund' ? undefined : details.currency;
+  details.kind === 'refund' || details.kind === 'refund_batch' ? undefined : details.currency;
 
 export const isFinal = (state: RequestState): boolean => FINAL_STATES.includes(state);
 

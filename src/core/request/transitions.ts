@@ -7,8 +7,12 @@ import type { ApproverSet } from '../approval/approval-policy.ts';
 import type { PayeeStanding } from '../approval/payees.ts';
 import { released, reservationFor } from '../approval/daily-limit.ts';
 import { ok, refuse, type RefusalOf, type Result } from '../result.ts';
+import { toMinor } from './money.ts';
 import {
   approvalsOf,
+  isFinal,
+  type BatchLine,
+  type BatchProgress,
   type ExecutionSnapshot,
   type RequestChecks,
   type MoneyRequest,
@@ -240,3 +244,64 @@ export function approvedAt(request: MoneyRequest): Date | undefined {
   const approval = request.events.find((e) => e.type === 'approved');
   return approval ? new Date(approval.at) : undefined;
 }
+
+/** The request ID of a batch's line: the batch's ID and the line's number, `R7K2M9Q4XA-12`. */
+export const lineRequestId = (batchId: string, line: number): string => `${batchId}-${line}`;
+
+/**
+ * A line of an approved batch as a refund request of its own, approved as the batch was (the same
+ * approvals in its trail) and holding its share of the batch's reservation: a line that ends with no
+ * money moved gives its own amount back, through the same write that records its failure.
+ */
+export function lineRequest(batch: MoneyRequest, line: BatchLine, now: Date): MoneyRequest {
+  const { line: number, ...refund } = line;
+  const share = batch.reservation && {
+    day: batch.reservation.day,
+    bucket: batch.reservation.bucket,
+    amountMinor: toMinor(line.amount),
+  };
+  return {
+    id: lineRequestId(batch.id, number),
+    version: 1,
+    details: { kind: 'refund', ...refund },
+    requesterId: batch.requesterId,
+    channelId: batch.channelId,
+    createdAt: now.toISOString(),
+    state: 'approved',
+    approvalsRequired: batch.approvalsRequired,
+    ...(batch.approverLevels ? { approverLevels: batch.approverLevels } : {}),
+    ...(batch.approverId ? { approverId: batch.approverId } : {}),
+    ...(share ? { reservation: share } : {}),
+    batchOf: { id: batch.id, line: number },
+    events: [{ type: 'requested', by: batch.requesterId, at: batch.createdAt }, ...approvalsOf(batch)],
+  };
+}
+
+/** The batch's lines exist and are on their way. */
+export function recordBatchStarted(batch: MoneyRequest, progress: BatchProgress, now: Date): MoneyRequest {
+  const lines = progress.completed + progress.failed + progress.moving + progress.attention;
+  return advance(batch, now, { state: 'executing', progress }, { type: 'batch_started', lines });
+}
+
+/**
+ * Where the lines stand now. Undefined when nothing changed. Every line ended: the batch ends,
+ * completed, failed (no line moved money) or partly completed. A line that needs attention makes
+ * the batch need attention (said once); it stays so until every line has ended.
+ */
+export function recordBatchProgress(batch: MoneyRequest, progress: BatchProgress, now: Date): MoneyRequest | undefined {
+  if (isFinal(batch.state) || sameProgress(batch.progress, progress)) return undefined;
+  if (progress.moving === 0 && progress.attention === 0) {
+    const state = progress.failed === 0 ? 'completed' : progress.completed === 0 ? 'failed' : 'partly_completed';
+    const event = { type: 'batch_ended' as const, completed: progress.completed, failedLines: progress.failedLines };
+    return advance(batch, now, { state, progress }, event);
+  }
+  if (progress.attention > 0 && batch.state !== 'needs_attention') {
+    const lines = progress.attentionLines.join(', ');
+    const which = progress.attention === 1 ? `line ${lines} has` : `lines ${lines} have`;
+    const message = `${which} no final status from Dollr yet`;
+    return advance(batch, now, { state: 'needs_attention', progress }, { type: 'attention', message });
+  }
+  return advance(batch, now, { progress });
+}
+
+const sameProgress = (a: BatchProgress | undefined, b: BatchProgress) => JSON.stringify(a) === JSON.stringify(b);

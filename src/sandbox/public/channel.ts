@@ -50,7 +50,8 @@ export function renderChannel(items: ChannelItem[], channelName: string, ctx: Re
       `<h3>This is the very beginning of #${escapeHtml(channelName)}</h3>` +
       '<p>Try <code>/dollr refund 4411 25.50 duplicate charge</code>, ' +
       '<code>/dollr payout 7 100 USD salary advance</code> ' +
-      'or <code>/dollr transfer 21 250 March freight</code> below. ' +
+      '<code>/dollr transfer 21 250 March freight</code> ' +
+      'or <code>/dollr refund batch incident 7</code> (payments 4420 to 4439 hold 50.00 each) below. ' +
       'Requests go to an approval card; switch to Kofi or Esi to approve.</p></div>'
     );
   }

@@ -12,6 +12,8 @@ const PICTURES: Record<string, string> = {
   heavy_check_mark: `<path d="M4 10.5l4 4 8-9" ${STROKE} stroke="#3d3d3d" stroke-width="3"/>`,
   large_green_circle: CIRCLE('#78b159'),
   red_circle: CIRCLE('#dd2e44'),
+  large_orange_circle: CIRCLE('#f4900c'),
+  arrow_forward: `${ROUNDED('#3b88c3')}<path d="M7.5 5.5v9l7-4.5z" fill="#fff"/>`,
   large_yellow_circle: CIRCLE('#fdcb58'),
   large_blue_circle: CIRCLE('#55acee'),
   no_entry: `${CIRCLE('#dd2e44')}<rect x="4.5" y="8.6" width="11" height="2.8" rx="1" fill="#fff"/>`,

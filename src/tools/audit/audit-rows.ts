@@ -17,6 +17,8 @@ export const AUDIT_COLUMNS = [
   'subject',
   'requester',
   'state',
+  /** A batch's line: the batch's request ID and the line's number, `R7K2M9Q4XA#12`. */
+  'batch_line',
 ] as const;
 type AuditColumn = (typeof AUDIT_COLUMNS)[number];
 /** Every field is text; empty when it does not apply. */
@@ -38,6 +40,7 @@ export function auditRows(request: MoneyRequest): AuditRow[] {
     subject: subjectOf(request.details),
     requester: request.requesterId,
     state: request.state,
+    batch_line: request.batchOf ? `${request.batchOf.id}#${request.batchOf.line}` : '',
   };
   return events.map(({ event, time }) => ({
     at: Number.isNaN(time) ? String(event.at ?? '') : new Date(time).toISOString(),

@@ -9,6 +9,7 @@ import { createExecutor } from '../../../src/core/execution/executor.ts';
 import { createOutbox } from '../../../src/core/delivery/outbox.ts';
 import { createPollScheduler } from '../../../src/core/execution/poll-scheduler.ts';
 import { createCardUpdates } from '../../../src/core/delivery/card-updates.ts';
+import { runBatch } from '../../../src/core/execution/run-batch.ts';
 import { createRequestWorker, type RequestWorker } from '../../../src/core/request-worker.ts';
 import { approve } from '../../../src/core/request/transitions.ts';
 import { writeOptions } from '../../../src/core/request/update-request.ts';
@@ -56,11 +57,19 @@ beforeEach(async () => {
     scheduler,
     pollIntervalMs: 100,
   });
+  const batches = {
+    store,
+    clock,
+    kick: (id: string) => void worker.kick(id),
+    announce: (id: string) => void outbox.flush(id),
+    refreshCard: () => {},
+  };
   worker = createRequestWorker({
     store,
     leases: store,
     outbox,
     executor,
+    runBatch: (id, fence) => runBatch(batches, id, fence),
     scheduler,
     clock,
     logger,

@@ -1,5 +1,6 @@
 /** Words and fields that describe a request the same way on the card, in the thread and in answers. */
-import { displayAmount } from '../../../core/request/money.ts';
+import { plural } from '../../../core/plural.ts';
+import { displayAmount, toMinor } from '../../../core/request/money.ts';
 import type { MoneyRequest, RequestDetails, RequestState } from '../../../core/request/request.ts';
 import { escapeMrkdwn } from '../mrkdwn.ts';
 
@@ -8,7 +9,12 @@ export const utcMinute = (iso: string): string => iso.slice(0, 16).replace('T', 
 /** To the second, for the trail. */
 export const utcSecond = (iso: string): string => iso.slice(0, 19).replace('T', ' ');
 
-const OPERATION_NAMES = { refund: 'Refund', payout: 'Payout', transfer: 'Transfer' } as const;
+const OPERATION_NAMES = {
+  refund: 'Refund',
+  payout: 'Payout',
+  transfer: 'Transfer',
+  refund_batch: 'Refund batch',
+} as const;
 export const operationName = (details: RequestDetails): string => OPERATION_NAMES[details.kind];
 
 /**
@@ -20,6 +26,7 @@ export function amountText(request: Pick<MoneyRequest, 'details' | 'attempt'>): 
   const { details } = request;
   const execution = request.attempt?.execution;
   const amount = displayAmount(details.amount);
+  if (details.kind === 'refund_batch') return `${amount} in all (each line in its payment's currency)`;
   if (details.kind !== 'refund') return `${amount} ${details.currency}`;
   if (!execution) return `${amount} (in the original payment's currency)`;
   if (execution.payerCurrency === execution.payeeCurrency) return `${amount} ${escapeMrkdwn(execution.payeeCurrency)}`;
@@ -35,6 +42,8 @@ export function amountText(request: Pick<MoneyRequest, 'details' | 'attempt'>): 
  */
 export function summary(request: Pick<MoneyRequest, 'details' | 'attempt' | 'payee'>): string {
   const { details } = request;
+  if (details.kind === 'refund_batch')
+    return `Refund batch of ${plural(details.lines.length, 'refund')}, ${amountText(request)}`;
   return details.kind === 'refund'
     ? `Refund of ${amountText(request)} for payment ${details.originalPaymentIntentId}`
     : `${operationName(details)} of ${amountText(request)} to ${recipientText(request)}`;
@@ -46,6 +55,7 @@ function recipientText(request: Pick<MoneyRequest, 'details' | 'payee'>): string
   const name = payee?.kind === 'named' ? escapeMrkdwn(payee.name) : undefined;
   switch (details.kind) {
     case 'refund':
+    case 'refund_batch':
       return '';
     case 'payout':
       return name ? `${name} (account ${details.payoutAccountId})` : `payout account ${details.payoutAccountId}`;
@@ -58,6 +68,13 @@ function recipientText(request: Pick<MoneyRequest, 'details' | 'payee'>): string
 export function idFields(request: Pick<MoneyRequest, 'details' | 'payee'>): string[] {
   const { details, payee } = request;
   if (details.kind === 'refund') return [`*Original payment ID*\n${details.originalPaymentIntentId}`];
+  if (details.kind === 'refund_batch') {
+    const largest = details.lines.reduce((a, b) => (toMinor(b.amount) > toMinor(a.amount) ? b : a));
+    return [
+      `*Lines*\n${details.lines.length}; the largest ${displayAmount(largest.amount)} ` +
+        `(line ${largest.line}, payment ${largest.originalPaymentIntentId})`,
+    ];
+  }
   if (details.kind === 'transfer') {
     // Transfers go to listed counterparties only, so the name is always there (the number is a fallback).
     const name = payee?.kind === 'named' ? escapeMrkdwn(payee.name) : 'Counterparty';
@@ -84,6 +101,7 @@ export const STATE_LABELS: Record<RequestState, string> = {
   processing: 'Processing at Dollr',
   completed: 'Completed',
   failed: 'Failed',
+  partly_completed: 'Partly completed',
   needs_attention: 'Needs attention',
 };
 

@@ -7,6 +7,7 @@ export function helpText(unknownWord?: string): string {
       ? [`I don't know ${code(unknownWord.slice(0, 40))}. Here is what I can do:`]
       : ['*Dollr from Slack*: refunds, payouts and transfers behind an approval.']),
     '• `/dollr refund [payment ID] [amount] [reason]`: ask for a refund of a completed Dollr payment',
+    '• `/dollr refund batch [reason]`: ask for up to 100 refunds at once, one per line, approved together',
     '• `/dollr payout [payout account ID] [amount] [USD|LRD|RWF] [reason]`: ask for a payout',
     "• `/dollr transfer [counterparty ID] [amount] [reason]`: ask for a transfer to a counterparty's Dollr wallet",
     `• ${code('/dollr status <request ID or reference ID>')}: where a request stands, with its trail`,

@@ -48,17 +48,22 @@ export function refusalText(refusal: Refusal): string {
         : `Only ${nameSet(refusal.set)} can approve or reject this request. Nothing was changed.`;
     case 'frozen':
       return `${frozenText(refusal.freeze)} Your approval was not recorded.`;
-    case 'over_maximum':
+    case 'over_maximum': {
+      // A batch is refused for its total, or for one of its lines (which carries its number).
+      const { details } = refusal;
+      const line = 'line' in details ? `Line ${details.line}: ` : '';
+      const what = details.kind === 'refund_batch' ? 'Refund batches' : `${operationName(details)}s`;
       return (
-        `${operationName(refusal.details)}s above ${money(refusal.maxMinor, refusal.details)} are not allowed here ` +
+        `${line}${what} above ${money(refusal.maxMinor, details)} are not allowed here ` +
         "(the approval policy's maximum); this one was not submitted. If the amount is right, ask an admin to raise " +
         'the maximum in the approval policy.'
       );
+    }
     case 'over_daily_limit': {
       const { details, usedMinor, limitMinor } = refusal;
       return (
-        `This ${details.kind} of ${money(toMinor(details.amount), details)} would pass today's limit of ` +
-        `${money(limitMinor, details)} (${money(usedMinor, details)} already executed today). ` +
+        `This ${operationName(details).toLowerCase()} of ${money(toMinor(details.amount), details)} would pass ` +
+        `today's limit of ${money(limitMinor, details)} (${money(usedMinor, details)} already executed today). ` +
         'It can be approved tomorrow, or an admin can raise the limit in the approval policy.'
       );
     }

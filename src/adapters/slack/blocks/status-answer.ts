@@ -1,13 +1,15 @@
 /** The ephemeral answer to `/dollr status <id>`. */
 import type { MoneyRequest } from '../../../core/request/request.ts';
-import { mention } from '../mrkdwn.ts';
+import { displayAmount } from '../../../core/request/money.ts';
+import { escapeMrkdwn, mention } from '../mrkdwn.ts';
 import { stateLine } from './approval-card.ts';
 import { reasonText, STATE_LABELS, summary, utcMinute } from './describe-request.ts';
 import { MESSAGE_TEXT_MAX } from './limits.ts';
 import { executionLines } from './thread-reply.ts';
 import { trailLines } from './trail-lines.ts';
 
-export function statusAnswer(request: MoneyRequest): string {
+/** `lines`: a batch's lines, each a refund request; listed under the head, before the batch's trail. */
+export function statusAnswer(request: MoneyRequest, lines: readonly MoneyRequest[] = []): string {
   const head = [
     `*${summary(request)}*: ${STATE_LABELS[request.state]}`,
     `Request \`${request.id}\`, requested by ${mention(request.requesterId)} on ${utcMinute(request.createdAt)} UTC`,
@@ -16,8 +18,19 @@ export function statusAnswer(request: MoneyRequest): string {
   ];
   if (request.attempt?.execution) head.push(...executionLines(request.attempt.execution));
   else if (request.attempt) head.push(`Reference \`${request.attempt.referenceId}\``);
+  if (lines.length > 0) head.push('*Lines*', ...lines.map(lineText));
   head.push('*Trail*');
   return withinLimit(head, trailLines(request));
+}
+
+/** "12. payment 4411, 25.50: Completed, reference `…`", with Dollr's failure when it failed. */
+function lineText(line: MoneyRequest): string {
+  const number = line.batchOf?.line ?? '?';
+  const payment = line.details.kind === 'refund' ? `payment ${line.details.originalPaymentIntentId}, ` : '';
+  const reference = line.attempt ? `, reference \`${line.attempt.referenceId}\`` : '';
+  const failure = line.failure ? `: ${escapeMrkdwn(line.failure.slice(0, 200))}` : '';
+  const amount = displayAmount(line.details.amount);
+  return `${number}. ${payment}${amount}: ${STATE_LABELS[line.state]}${reference}${failure}`;
 }
 
 /**

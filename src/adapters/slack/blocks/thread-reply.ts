@@ -5,6 +5,7 @@ import {
   type MoneyRequest,
   type RequestEvent,
 } from '../../../core/request/request.ts';
+import { plural } from '../../../core/plural.ts';
 import { escapeMrkdwn, mention } from '../mrkdwn.ts';
 import type { SlackMessage } from './approval-card.ts';
 import { operationName } from './describe-request.ts';
@@ -53,6 +54,12 @@ export function threadReply(request: MoneyRequest, event: RequestEvent): SlackMe
             : 'nothing was sent to Dollr, so no money moved.'),
       );
     case 'attention':
+      if (request.details.kind === 'refund_batch') {
+        return mrkdwn(
+          `:warning: *Needs attention* ${fromDollr(event.message)}. I keep checking with Dollr; ` +
+            `\`/dollr status ${request.id}\` shows every line.`,
+        );
+      }
       return mrkdwn(
         `:warning: *Needs attention* ${fromDollr(event.message)}\n` +
           `Reference \`${request.attempt?.referenceId ?? 'none'}\`. I keep checking with Dollr; ` +
@@ -67,9 +74,33 @@ export function threadReply(request: MoneyRequest, event: RequestEvent): SlackMe
           `I am asking Dollr about reference \`${escapeMrkdwn(event.referenceId)}\`, the same one, ` +
           'so nothing is sent twice.',
       );
+    case 'batch_started':
+      return mrkdwn(
+        `:arrow_forward: Executing ${plural(event.lines, 'refund')}, each with its own reference. ` +
+          'The card counts them as they end; this thread says when all have.',
+      );
+    case 'batch_ended':
+      return mrkdwn(batchEndedText(request, event));
     default:
       return undefined;
   }
+}
+
+function batchEndedText(request: MoneyRequest, event: Extract<RequestEvent, { type: 'batch_ended' }>): string {
+  const lines = request.details.kind === 'refund_batch' ? request.details.lines.length : 0;
+  const failed = event.failedLines.length;
+  const icon = failed === 0 ? ':large_green_circle:' : event.completed === 0 ? ':red_circle:' : ':large_orange_circle:';
+  const failures = failed === 0 ? '' : `; ${failed} failed: ${clip(listOfLines(event.failedLines), 1000)}`;
+  return (
+    `${icon} *Batch ended*: ${event.completed} of ${lines} completed${failures}.\n` +
+    `${mention(request.requesterId)}, \`/dollr status ${request.id}\` shows every line with its reference.`
+  );
+}
+
+/** "line 12", "lines 3, 7 and 12". */
+export function listOfLines(lines: readonly number[]): string {
+  if (lines.length === 1) return `line ${lines[0]}`;
+  return `lines ${lines.slice(0, -1).join(', ')} and ${lines.at(-1)}`;
 }
 
 /** What an unclear execute's error code means, in a person's words. */

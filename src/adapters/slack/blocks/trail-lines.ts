@@ -48,6 +48,10 @@ function describeEvent(event: RequestEvent, list: 'payee' | 'counterparty'): str
         `${list} list changed for this ${list === 'payee' ? 'account' : 'counterparty'}: ` +
         `${standingText(event.now, list)} (this request keeps its ${list} as requested)`
       );
+    case 'batch_started':
+      return `${event.lines} lines made, each a refund request of its own`;
+    case 'batch_ended':
+      return `every line ended: ${event.completed} completed, ${event.failedLines.length} failed`;
     case 'slack_failed':
       return `Slack delivery failed (${escapeMrkdwn(event.event)}): ${told(event.message)}`;
   }

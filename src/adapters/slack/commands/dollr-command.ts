@@ -57,7 +57,8 @@ export function dollrCommand(services: SlackServices) {
         const key = parsed.key.slice(0, 64);
         return later(async () => {
           const request = await services.operations.status(key, command.user_id);
-          return request ? statusAnswer(request) : `I found no request with ID or reference ${code(key)}.`;
+          if (!request) return `I found no request with ID or reference ${code(key)}.`;
+          return statusAnswer(request, await services.operations.batchLines(request));
         });
       }
       case 'history': {

@@ -21,6 +21,11 @@ export function parseCommand(text: string): DollrCommand {
     case 'help':
       return { kind: 'help' };
     case 'refund':
+      if (rest[0]?.toLowerCase() === 'batch') {
+        const reason = rest.slice(1).join(' ');
+        return { kind: 'request', operation: 'refund_batch', prefill: reason ? { reason } : {} };
+      }
+      return { kind: 'request', operation: 'refund', prefill: prefillFrom('refund', rest) };
     case 'payout':
     case 'transfer':
       return {

@@ -1,9 +1,11 @@
 /**
  * "Refund from this message", a message shortcut: the refund form, prefilled with the payment ID and
- * amount the message names (when it names one of each) and the message's permalink in the reason.
+ * amount the message names (when it names one of each) and the message's permalink in the reason; or,
+ * for a message that lists refunds line by line, the batch form with those lines.
  * It works on replies in threads, where slash commands do not; the card goes where /dollr's would.
  */
 import type { AllMiddlewareArgs, MessageShortcut, SlackShortcutMiddlewareArgs } from '@slack/bolt';
+import { refundLinesIn } from '../../../core/request/batch-lines.ts';
 import { REASON_MAX } from '../../../core/request/request.ts';
 import { raceDeadline } from '../../deadline.ts';
 import type { SlackServices } from '../services.ts';
@@ -23,14 +25,15 @@ export function refundFromMessage(services: SlackServices) {
     const notAllowed = channelNotAllowed(services, channelId);
     if (notAllowed) return void (await respond({ response_type: 'ephemeral', text: notAllowed }));
     const permalink = await permalinkOf(client, channelId, shortcut.message_ts);
-    const hints = refundHints(shortcut.message.text ?? '');
+    const text = shortcut.message.text ?? '';
+    const reason = permalink && `Reported in ${permalink}`.slice(0, REASON_MAX);
+    // A list of refunds (two lines or more of `payment ID, amount`) opens the batch form with them.
+    const lines = refundLinesIn(text.replace(/&amp;/g, '&'));
+    const hints = refundHints(text);
     await openRequestForm(services, {
-      operation: 'refund',
-      prefill: {
-        id: hints.paymentId,
-        amount: hints.amount,
-        reason: permalink && `Reported in ${permalink}`.slice(0, REASON_MAX),
-      },
+      ...(lines.length >= 2
+        ? { operation: 'refund_batch', prefill: { lines: lines.join('\n'), reason } }
+        : { operation: 'refund', prefill: { id: hints.paymentId, amount: hints.amount, reason } }),
       from: { id: channelId, name: shortcut.channel.name },
       triggerId: shortcut.trigger_id,
       client,

@@ -15,7 +15,7 @@ import { requestModal } from './request-modal.ts';
 
 type Args = SlackViewMiddlewareArgs & AllMiddlewareArgs;
 
-const OPERATIONS: readonly Operation[] = ['refund', 'payout', 'transfer'];
+const OPERATIONS: readonly Operation[] = ['refund', 'refund_batch', 'payout', 'transfer'];
 
 const option = (value: Operation, text: string) => ({ text: { type: 'plain_text' as const, text }, value });
 
@@ -31,6 +31,7 @@ export function chooseRequestModal(services: SlackServices): ModalView {
         initial_option: option('refund', 'A refund of a payment'),
         options: [
           option('refund', 'A refund of a payment'),
+          option('refund_batch', 'Refunds in a batch (up to 100)'),
           ...(services.operations.payoutsConfigured ? [option('payout', 'A payout to an account')] : []),
           ...(services.operations.transfersConfigured
             ? [option('transfer', "A transfer to a counterparty's Dollr wallet")]

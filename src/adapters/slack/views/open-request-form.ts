@@ -47,7 +47,7 @@ export async function openRequestForm(services: SlackServices, ask: FormAsk): Pr
     const why = slackSaid ? ` (Slack said ${code(slackSaid)})` : '';
     await respond({
       response_type: 'ephemeral',
-      text: `I could not open the ${operation} form${why}. Nothing was saved. Try again.`,
+      text: `I could not open the ${operation.replace('_', ' ')} form${why}. Nothing was saved. Try again.`,
     });
   }
 }

@@ -13,10 +13,13 @@ import {
   type Operation,
   type RequestDetails,
 } from '../../../core/request/request.ts';
+import { parseBatchLines } from '../../../core/request/batch-lines.ts';
 import { firstChars } from '../blocks/limits.ts';
 import { CALLBACKS, FIELD_ACTION, FIELDS } from '../ids.ts';
 
 export interface RequestPrefill {
+  /** A batch's lines, as text. */
+  lines?: string;
   id?: string;
   amount?: string;
   currency?: string;
@@ -35,13 +38,20 @@ const TITLES: Record<Operation, string> = {
   refund: 'Request a refund',
   payout: 'Request a payout',
   transfer: 'Request a transfer',
+  refund_batch: 'Request batch refunds',
 };
 
-const AMOUNT_HINTS: Record<Operation, string> = {
+const AMOUNT_HINTS: Record<Exclude<Operation, 'refund_batch'>, string> = {
   refund: "In the original payment's currency, e.g. 25.50",
   payout: 'For example 100 or 25.50',
   transfer: "In the counterparty's currency (beside its name), e.g. 250",
 };
+
+/** Slack's most for a text input; 100 lines of `4411, 25.50` take about 1,200. */
+const BATCH_TEXT_MAX = 3000;
+const FILE_NAME_MAX = 255;
+/** Problems shown under the lines at once; the rest are counted. */
+const BATCH_PROBLEMS_SHOWN = 5;
 
 /** Where the command was used; carried through the modal. */
 export interface ModalContext {
@@ -81,12 +91,33 @@ export function requestModal(
   }
   if (operation === 'payout') blocks.push(...payeeInputs(id, payees));
   if (operation === 'transfer') blocks.push(counterpartySelect(id, lists.counterparties));
-  blocks.push(
-    textInput(FIELDS.amount, 'Amount', prefill.amount && firstChars(prefill.amount, AMOUNT_MAX), {
-      maxLength: AMOUNT_MAX,
-      hint: AMOUNT_HINTS[operation],
-    }),
-  );
+  if (operation === 'refund_batch') {
+    const lines = prefill.lines && firstChars(prefill.lines, BATCH_TEXT_MAX);
+    blocks.push(
+      optional(
+        textInput(FIELDS.batchLines, 'Refunds, one per line', lines, {
+          multiline: true,
+          maxLength: BATCH_TEXT_MAX,
+          hint:
+            'payment ID, amount, reason: for example 4411, 25.50, charged twice. Leave the reason out to use the ' +
+            "batch's. At most 100 lines; each amount in its payment's currency. Pasted spreadsheet rows work too.",
+        }),
+      ),
+      optional(
+        textInput(FIELDS.batchFile, 'Or a CSV file shared in this channel', undefined, {
+          maxLength: FILE_NAME_MAX,
+          hint: 'Its name, such as refunds.csv, holding the same lines. Leave the box above empty.',
+        }),
+      ),
+    );
+  } else {
+    blocks.push(
+      textInput(FIELDS.amount, 'Amount', prefill.amount && firstChars(prefill.amount, AMOUNT_MAX), {
+        maxLength: AMOUNT_MAX,
+        hint: AMOUNT_HINTS[operation],
+      }),
+    );
+  }
   if (operation === 'payout') {
     const listed = payees?.payees.find((p) => String(p.payoutAccountId) === id);
     blocks.push(currencySelect(prefill.currency ?? listed?.currency));
@@ -95,7 +126,7 @@ export function requestModal(
   const reason = prefill.reason === undefined ? undefined : firstChars(prefill.reason, REASON_MAX);
   const shortened = reason !== prefill.reason;
   blocks.push(
-    textInput(FIELDS.reason, 'Reason', reason, {
+    textInput(FIELDS.reason, operation === 'refund_batch' ? 'Reason for the batch' : 'Reason', reason, {
       multiline: true,
       maxLength: REASON_MAX,
       ...(shortened
@@ -199,6 +230,8 @@ function counterpartySelect(
   };
 }
 
+const optional = (block: ModalView['blocks'][number]) => ({ ...block, optional: true }) as ModalView['blocks'][number];
+
 function textInput(
   blockId: string,
   label: string,
@@ -248,6 +281,7 @@ export function parseRequestModal(operation: Operation, values: ViewValues, list
     return state?.selected_option?.value ?? state?.value ?? undefined;
   };
   const common = { amount: read(FIELDS.amount), reason: read(FIELDS.reason) };
+  if (operation === 'refund_batch') return parseBatchModal(read(FIELDS.batchLines) ?? '', common.reason);
   if (operation === 'transfer') {
     // The currency is the counterparty's, from the list as it is now.
     const chosen = lists.counterparties.find((c) => String(c.counterpartyId) === read(FIELDS.counterpartyId));
@@ -284,6 +318,25 @@ export function parseRequestModal(operation: Operation, values: ViewValues, list
           ...common,
         });
   return parsed.success ? { ok: true, details: parsed.data } : fieldErrors(parsed.error.issues);
+}
+
+/** A batch: the reason first (lines without one take it), then every line, each problem with its line. */
+function parseBatchModal(text: string, reasonText: string | undefined): ModalParse {
+  const reason = refundInputSchema.shape.reason.safeParse(reasonText);
+  if (!reason.success) return { ok: false, errors: { [FIELDS.reason]: reason.error.issues[0]!.message } };
+  if (text.trim() === '') {
+    return { ok: false, errors: { [FIELDS.batchLines]: 'Paste the refunds, one per line, or name a CSV file below.' } };
+  }
+  const parsed = parseBatchLines(text, reason.data);
+  if (!parsed.ok) {
+    const more = parsed.problems.length - BATCH_PROBLEMS_SHOWN;
+    const shown = parsed.problems.slice(0, BATCH_PROBLEMS_SHOWN).join('\n');
+    return { ok: false, errors: { [FIELDS.batchLines]: more > 0 ? `${shown}\n…and ${more} more.` : shown } };
+  }
+  return {
+    ok: true,
+    details: { kind: 'refund_batch', lines: parsed.lines, amount: parsed.total, reason: reason.data },
+  };
 }
 
 /** Each problem under the input it is about; the first one per input. */

@@ -1,9 +1,10 @@
-/** A submitted refund, payout or transfer modal: validate, store, ack, then post the card. */
+/** A submitted request form (refund, payout, transfer, batch of refunds): validate, store, ack, then post the card. */
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import type { MoneyRequest, Operation } from '../../../core/request/request.ts';
 import type { Refusal, Result } from '../../../core/result.ts';
+import { operationName } from '../blocks/describe-request.ts';
 import { destinationText, refusalText } from '../blocks/outcome-text.ts';
-import { FIELDS, requestIdFor } from '../ids.ts';
+import { FIELD_ACTION, FIELDS, requestIdFor } from '../ids.ts';
 import type { SlackServices } from '../services.ts';
 import { parseModalContext, parseRequestModal, type ViewValues } from './request-modal.ts';
 
@@ -19,18 +20,42 @@ const FIELD_OF_REFUSAL: Partial<Record<Refusal['code'], string>> = {
   counterparty_currency: FIELDS.counterpartyId,
 };
 
+/**
+ * A batch whose lines are in a CSV file shared in the channel: the file's text in place of the lines,
+ * read before the form is answered (Slack waits 3 s for that answer). Lines or a file, not both.
+ */
+async function withSharedFile(
+  services: SlackServices,
+  values: ViewValues,
+  channelId: string,
+): Promise<{ ok: true; values: ViewValues } | { ok: false; errors: Record<string, string> }> {
+  const name = values[FIELDS.batchFile]?.[FIELD_ACTION]?.value?.trim();
+  if (!name) return { ok: true, values };
+  if (values[FIELDS.batchLines]?.[FIELD_ACTION]?.value?.trim()) {
+    return { ok: false, errors: { [FIELDS.batchFile]: 'Paste the lines or name a file, not both.' } };
+  }
+  const read = await services.sharedFiles.readCsv(channelId, name);
+  if (!read.ok) return { ok: false, errors: { [FIELDS.batchFile]: read.problem } };
+  return { ok: true, values: { ...values, [FIELDS.batchLines]: { [FIELD_ACTION]: { value: read.text } } } };
+}
+
 const formError = (message: string) => ({ response_action: 'errors' as const, errors: { [FIELDS.reason]: message } });
 
 export function requestSubmission(operation: Operation, services: SlackServices) {
   return async ({ ack, body, view, client }: Args): Promise<void> => {
-    const parsed = parseRequestModal(operation, view.state.values as ViewValues, services.operations);
-    if (!parsed.ok) {
-      await ack({ response_action: 'errors', errors: parsed.errors });
-      return;
-    }
     const context = parseModalContext(view.private_metadata);
     if (!context) {
       await ack(formError('This form is out of date. Close it and run /dollr again.'));
+      return;
+    }
+    const values = await withSharedFile(services, view.state.values as ViewValues, context.channelId);
+    if (!values.ok) {
+      await ack({ response_action: 'errors', errors: values.errors });
+      return;
+    }
+    const parsed = parseRequestModal(operation, values.values, services.operations);
+    if (!parsed.ok) {
+      await ack({ response_action: 'errors', errors: parsed.errors });
       return;
     }
     const requesterId = body.user.id;
@@ -58,7 +83,11 @@ export function requestSubmission(operation: Operation, services: SlackServices)
       return;
     }
     if (!result.ok && result.code !== 'duplicate_submission') {
-      const field = FIELD_OF_REFUSAL[result.code] ?? FIELDS.reason;
+      // A batch has no amount field: its total and its lines are the lines'.
+      const field =
+        operation === 'refund_batch' && (result.code === 'over_maximum' || result.code === 'over_daily_limit')
+          ? FIELDS.batchLines
+          : (FIELD_OF_REFUSAL[result.code] ?? FIELDS.reason);
       await ack({ response_action: 'errors', errors: { [field]: refusalText(result) } });
       return;
     }
@@ -67,7 +96,7 @@ export function requestSubmission(operation: Operation, services: SlackServices)
     await services.afterAck();
     await services.operations.publish(result.value); // Posts the card.
     const note =
-      `Your ${operation} request \`${id}\` is waiting for approval` +
+      `Your ${operationName(parsed.details).toLowerCase()} request \`${id}\` is waiting for approval` +
       `${channelId === context.channelId ? '' : ` in <#${channelId}>`}. ` +
       'Nothing moves until an approver presses Approve.';
     // Where the command was used, if the bot may post there (with APPROVAL_CHANNEL set it need not be

@@ -1,0 +1,60 @@
+/**
+ * A batch of twenty refunds in the sandbox, one of which asks more than its payment holds: one card,
+ * one approval (Kofi's), then the card counts the lines as they end and the thread says how the batch
+ * ended: nineteen completed, line 7 failed. Dollr executed each of the nineteen once.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSandboxPage, type SandboxPage } from './sandbox-page.ts';
+
+const AMA = 'U0SANDREQ1';
+const KOFI = 'U0SANDAPP1';
+
+let opened: SandboxPage | undefined;
+let page: Page;
+
+beforeAll(async () => {
+  opened = await openSandboxPage({ width: 1280, height: 900 });
+  ({ page } = opened);
+  await page.goto(opened.sandbox.url);
+});
+
+afterAll(() => opened?.close());
+
+const byTestId = (id: string) => page.locator(`[data-testid="${id}"]`);
+const card = () => byTestId('message').filter({ hasText: 'Refund batch request' });
+
+async function actAs(userId: string): Promise<void> {
+  await byTestId(`user-${userId}`).click();
+  await page.locator(`[data-testid="user-${userId}"][aria-pressed="true"]`).waitFor();
+}
+
+describe('a batch of refunds in the sandbox', () => {
+  it('runs twenty refunds on one approval and reports the one failing line', async () => {
+    await actAs(AMA);
+    await byTestId('composer-input').fill('/dollr refund batch incident 7');
+    await byTestId('composer-input').press('Enter');
+    await byTestId('modal').waitFor();
+    expect(await byTestId('modal-title').textContent()).toBe('Request batch refunds');
+    // Line 7 (payment 4426) asks 80.00 of a 50.00 payment.
+    const lines = Array.from({ length: 20 }, (_, i) => `${4420 + i}, ${i === 6 ? '80' : '12.50'}`).join('\n');
+    await byTestId('field-batch_lines').locator('textarea').fill(lines);
+    await byTestId('modal-submit').click();
+    await byTestId('modal').waitFor({ state: 'detached' });
+    await card().locator('[data-testid="button-dollr_approve"]').waitFor();
+    expect(await card().textContent()).toContain('317.50 in all');
+
+    await actAs(KOFI);
+    await card().locator('[data-testid="button-dollr_approve"]').click();
+    expect(await byTestId('confirm-dialog').textContent()).toContain('Refund batch of 20 refunds');
+    await byTestId('confirm-ok').click();
+    await card()
+      .locator('[data-testid="thread"]')
+      .filter({ hasText: '19 of 20 completed; 1 failed: line 7' })
+      .waitFor({ timeout: 20_000 });
+    await card().filter({ hasText: 'Partly completed: 19 of 20 completed, 1 failed (line 7)' }).waitFor();
+    const executions = opened!.sandbox.dollr.executions();
+    expect(executions).toHaveLength(19);
+    for (const e of executions) expect(opened!.sandbox.dollr.executionCount(e.referenceId)).toBe(1);
+  });
+});
