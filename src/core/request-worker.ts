@@ -126,11 +126,11 @@ export function createRequestWorker(options: RequestWorkerOptions): RequestWorke
         // approval does not wait for the read below.
         const told = outbox.flush(id);
         const current = await store.get(id);
-        const state = current?.state;
-        if (current?.details.kind === 'refund_batch' && state && IN_FLIGHT_STATES.includes(state)) {
+        const inFlight = current !== undefined && IN_FLIGHT_STATES.includes(current.state);
+        if (inFlight && current.details.kind === 'refund_batch') {
           // A batch moves no money itself: its lines do, each run as a request of its own.
           await options.runBatch(id, heldLease(id, epoch).fence);
-        } else if (state && IN_FLIGHT_STATES.includes(state)) {
+        } else if (inFlight) {
           // Money in flight that nobody held: whoever held it died (or lost it) before the end.
           if (firstLook) options.onTakeover?.();
           // Money does not wait for Slack: the outbox tells each stored change as Slack's pace allows.

@@ -1,15 +1,24 @@
 /**
  * A fake Slack on 127.0.0.1: the Web API (`/api/<method>`, as @slack/web-api calls it), response
- * URLs, Socket Mode over WebSocket, and a JSON control API under `/__fake/`. Its state (channels,
- * threads, edits, ephemerals, modals, calls) is inspectable; tests wait on it with `waitFor`, never sleep.
+ * URLs, Socket Mode over WebSocket, Slack's file host (`/files-pri/...`) and a JSON control API under
+ * `/__fake/`. Its state (channels, threads, edits, ephemerals, modals, shared files, calls) is
+ * inspectable; tests wait on it with `waitFor`, never sleep.
+ *
+ * Web API methods: auth.test, users.info, usergroups.users.list, chat.postMessage, chat.update,
+ * chat.getPermalink, chat.delete, chat.postEphemeral, conversations.history, conversations.replies,
+ * views.open, views.update, views.push, views.publish, files.list, apps.connections.open (app token).
+ * Seeds: setConversation, postAsOther, shareFile (a person shares a file), responseUrl, triggerId, inject.
+ * File downloads (GET url_private / url_private_download) are recorded in `calls` as `files.download`.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createChannelStore } from './slack/channels.ts';
 import type { BotIdentity, ConversationSettings, EphemeralFilter } from './slack/channels.ts';
 import { CONTROL_PREFIX, handleControl } from './slack/control-api.ts';
-import { handleApi, handleResponseUrl } from './slack/endpoints.ts';
+import { handleApi, handleFileDownload, handleResponseUrl } from './slack/endpoints.ts';
 import { createFaultQueue } from './slack/faults.ts';
+import { createFileStore, FILES_PREFIX } from './slack/files.ts';
+import type { ShareInput } from './slack/files.ts';
 import { createRateLimiter } from './slack/rate-limits.ts';
 import type { RateLimitOptions, RateLimitSettings } from './slack/rate-limits.ts';
 import { sendJson } from './slack/http-io.ts';
@@ -22,6 +31,7 @@ import type {
   EnvelopeAck,
   EnvelopeType,
   FakeEphemeral,
+  FakeFile,
   FakeMessage,
   FakeSlackOptions,
   FakeView,
@@ -35,6 +45,7 @@ import { createWebApi } from './slack/web-api.ts';
 import { FAKE_APP_TOKEN, FAKE_BOT_TOKEN } from './slack/types.ts';
 
 export type {
+  FakeFile,
   FakeMessage,
   FakeSlackOptions,
   FakeView,
@@ -79,6 +90,13 @@ export interface FakeSlack {
   /** A message someone else posts (a person, or another app's bot with `botId`): it is not the app's. */
   postAsOther(input: { channel: string; text: string; user: string; botId?: string; threadTs?: string }): FakeMessage;
   /**
+   * A person (`user`, default USUPPORT01) shares a file in `channel`: files.list lists it where the bot
+   * is a member, its URLs serve `content` to the bot token, and a message of theirs carries it.
+   */
+  shareFile(input: ShareInput): FakeFile;
+  /** The files shared so far (in one conversation, if given), in sharing order. */
+  files(channel?: string): FakeFile[];
+  /**
    * Switches Slack's rate limits on (`{}` for Slack's limits) or off (`false`); buckets start full.
    * Refused calls are answered 429 with Retry-After and recorded in `calls` with `rateLimited`.
    */
@@ -100,8 +118,8 @@ export interface FakeSlack {
   /** Sends `disconnect` to connected clients, as Slack does when it recycles a connection. */
   requestReconnect(reason?: string): void;
   /**
-   * Forgets calls, messages, views, triggers, response URLs, faults and acks; keeps sockets connected.
-   * Rate limits stay as set, with full buckets.
+   * Forgets calls, messages, views, shared files, triggers, response URLs, faults and acks; keeps sockets
+   * connected. Rate limits stay as set, with full buckets.
    */
   reset(): void;
   close(): Promise<void>;
@@ -121,6 +139,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const calls: RecordedCall[] = [];
   const channels = createChannelStore(bot, now);
   const views = createViewStore(bot, now, options.strictTriggers ?? true);
+  const botToken = options.botToken ?? FAKE_BOT_TOKEN;
+  const files = createFileStore({ bot, botToken, channels, now, baseUrl: () => base });
   const faults = createFaultQueue();
   const limits = createRateLimiter(now, options.rateLimits);
   const responseUrls = createResponseUrls(() => base, now, channels);
@@ -133,10 +153,11 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const socket = createSocketHub(() => base.replace(/^http/, 'ws'), bot.appId, waiter.notify);
   const api = createWebApi({
     bot,
-    botToken: options.botToken ?? FAKE_BOT_TOKEN,
+    botToken,
     appToken: options.appToken ?? FAKE_APP_TOKEN,
     channels,
     views,
+    files,
     users: options.users ?? {},
     usergroups: options.usergroups ?? {},
     socketUrl: () => socket.issueUrl(),
@@ -146,6 +167,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     faults,
     limits,
     responseUrls,
+    files,
     now,
     record: (call: RecordedCall) => calls.push(call),
     changed: waiter.notify,
@@ -198,6 +220,12 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       waiter.notify();
       return posted;
     },
+    shareFile(input) {
+      const file = files.share(input);
+      waiter.notify();
+      return file;
+    },
+    files: (channel) => files.all(channel),
     setRateLimits: (rateLimits) => limits.configure(rateLimits),
     get rateLimits() {
       return limits.settings;
@@ -215,6 +243,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       calls.length = 0;
       channels.reset();
       views.reset();
+      files.reset();
       responseUrls.reset();
       faults.reset();
       limits.reset();
@@ -235,6 +264,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     if (url.pathname.startsWith('/api/')) handled = handleApi(endpoints, req, res, url);
     else if (url.pathname.startsWith('/response/') && req.method === 'POST')
       handled = handleResponseUrl(endpoints, req, res, url);
+    else if (url.pathname.startsWith(FILES_PREFIX) && req.method === 'GET')
+      handled = handleFileDownload(endpoints, req, res, url);
     else if (url.pathname.startsWith(CONTROL_PREFIX)) handled = handleControl(fake, req, res, url);
     else handled = Promise.resolve(sendJson(res, 404, { ok: false, error: 'not_found' }));
     handled.catch((error: unknown) => {

@@ -5,7 +5,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSandboxPage, type SandboxPage } from './sandbox-page.ts';
+import { openSandboxPage, type SandboxPage, sandboxMoves } from './sandbox-page.ts';
 
 const AMA = 'U0SANDREQ1';
 const KOFI = 'U0SANDAPP1';
@@ -21,13 +21,9 @@ beforeAll(async () => {
 
 afterAll(() => opened?.close());
 
-const byTestId = (id: string) => page.locator(`[data-testid="${id}"]`);
+const byTestId = (id: string) => sandboxMoves(page).byTestId(id);
+const actAs = (userId: string) => sandboxMoves(page).actAs(userId);
 const card = () => byTestId('message').filter({ hasText: 'Refund batch request' });
-
-async function actAs(userId: string): Promise<void> {
-  await byTestId(`user-${userId}`).click();
-  await page.locator(`[data-testid="user-${userId}"][aria-pressed="true"]`).waitFor();
-}
 
 describe('a batch of refunds in the sandbox', () => {
   it('runs twenty refunds on one approval and reports the one failing line', async () => {

@@ -4,7 +4,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSandboxPage, type SandboxPage } from './sandbox-page.ts';
+import { openSandboxPage, type SandboxPage, sandboxMoves } from './sandbox-page.ts';
 
 const AMA = 'U0SANDREQ1';
 const KOFI = 'U0SANDAPP1';
@@ -20,12 +20,8 @@ beforeAll(async () => {
 
 afterAll(() => opened?.close());
 
-const byTestId = (id: string) => page.locator(`[data-testid="${id}"]`);
-
-async function actAs(userId: string): Promise<void> {
-  await byTestId(`user-${userId}`).click();
-  await page.locator(`[data-testid="user-${userId}"][aria-pressed="true"]`).waitFor();
-}
+const byTestId = (id: string) => sandboxMoves(page).byTestId(id);
+const actAs = (userId: string) => sandboxMoves(page).actAs(userId);
 
 describe('the Home tab in the sandbox', () => {
   it('shows an approver what waits for them, and Approve there moves the request on', async () => {

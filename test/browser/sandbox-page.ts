@@ -39,3 +39,13 @@ export async function openSandboxPage(viewport: { width: number; height: number 
     throw error;
   }
 }
+
+/** The moves every sandbox browser test makes: find by test ID, act as someone. */
+export function sandboxMoves(page: Page) {
+  const byTestId = (id: string) => page.locator(`[data-testid="${id}"]`);
+  async function actAs(userId: string): Promise<void> {
+    await byTestId(`user-${userId}`).click();
+    await page.locator(`[data-testid="user-${userId}"][aria-pressed="true"]`).waitFor();
+  }
+  return { byTestId, actAs };
+}

@@ -15,6 +15,8 @@ import {
   APPROVER_2,
   cardText,
   person,
+  CHANNEL,
+  type FieldValues,
   REQUESTER,
   startSystem,
   threadTexts,
@@ -98,6 +100,43 @@ describe('a batch of refunds', () => {
           'Line 5: payment 5001 is also on line 1: one refund per payment.',
       },
     });
+    expect(s.slack.calls.filter((c) => c.method === 'chat.postMessage')).toHaveLength(0);
+  });
+
+  it('reads the lines from a CSV file shared in the channel, downloaded with the bot token', async () => {
+    const s = await start();
+    s.slack.shareFile({
+      channel: CHANNEL,
+      name: 'incident-42.csv',
+      content: 'payment_id,amount,reason\n5001,10.00,"charged twice, sorry"\n5002,20.50\n',
+    });
+    const card = await person(s, REQUESTER).request('refund batch incident 42', { batchFile: 'incident-42.csv' });
+    const shown = cardText(s, card);
+    expect(shown).toContain('*Lines*\\n2; the largest 20.50 (line 3, payment 5002)');
+    expect(shown).toContain('2. payment 5001: 10.00 _charged twice, sorry_');
+    const downloads = s.slack.calls.filter((c) => c.method === 'files.download');
+    expect(downloads).toMatchObject([{ result: { ok: true }, token: s.config.slack.botToken }]);
+    await person(s, APPROVER).press(card, 'approve');
+    await waitForThread(s, card, /Batch ended\*: 2 of 2 completed/, 10_000);
+  });
+
+  it('says what is wrong with a named file, under the file field', async () => {
+    const s = await start();
+    const fileError = async (fields: FieldValues) => {
+      const view = await person(s, REQUESTER).openModal('refund batch from a file');
+      const answer = await person(s, REQUESTER).submit(view, fields);
+      return (answer.json() as { errors?: Record<string, string> }).errors?.[FIELDS.batchFile];
+    };
+    expect(await fileError({ batchFile: 'nowhere.csv' })).toMatch(/I see no file named “nowhere.csv” in <#/);
+    s.slack.shareFile({ channel: CHANNEL, name: 'both.csv', content: '5001,1\n' });
+    expect(await fileError({ batchFile: 'both.csv', batchLines: '5002, 1' })).toBe(
+      'Paste the lines or name a file, not both.',
+    );
+    s.slack.inject({ method: 'files.list', fault: { kind: 'error', error: 'missing_scope' } });
+    expect(await fileError({ batchFile: 'both.csv' })).toMatch(/lacks the files:read permission/);
+    // A refused download (Slack's sign-in page) is never read as lines.
+    s.slack.inject({ method: 'files.download', fault: { kind: 'error', error: 'invalid_auth' } });
+    expect(await fileError({ batchFile: 'both.csv' })).toMatch(/Slack did not let me download “both.csv”/);
     expect(s.slack.calls.filter((c) => c.method === 'chat.postMessage')).toHaveLength(0);
   });
 

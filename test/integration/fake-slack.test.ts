@@ -386,6 +386,154 @@ describe('fake Slack Web API through @slack/web-api', () => {
   });
 });
 
+describe('fake Slack shared files', () => {
+  const csv = 'payment_id,amount,reason\npay_1,10.00,damaged\n';
+  const get = (url: string, token?: string) =>
+    fetch(url, token === undefined ? {} : { headers: { Authorization: `Bearer ${token}` } });
+  const names = (listed: { files?: Array<{ name?: string }> }) => (listed.files ?? []).map((f) => f.name);
+
+  it('lists the files shared where the bot is, newest first, a page at a time', async () => {
+    const first = fake.shareFile({ channel: 'C0FINANCE', name: 'refunds.csv', content: csv, user: 'U0ALICE' });
+    fake.shareFile({ channel: 'C0FINANCE', name: 'notes.txt', content: 'hello' });
+    fake.shareFile({ channel: 'C0OTHER01', name: 'other.csv', content: csv });
+
+    const listed = await client.files.list({ channel: 'C0FINANCE' });
+    expect(names(listed)).toEqual(['notes.txt', 'refunds.csv']);
+    expect(listed.paging).toEqual({ count: 100, total: 2, page: 1, pages: 1 });
+    const host = `${fake.url}/files-pri/${fake.bot.teamId}-${first.id}`;
+    expect(listed.files?.[1]).toMatchObject({
+      id: first.id,
+      created: first.created,
+      timestamp: first.created,
+      name: 'refunds.csv',
+      title: 'refunds.csv',
+      mimetype: 'text/csv',
+      filetype: 'csv',
+      pretty_type: 'CSV',
+      user: 'U0ALICE',
+      size: Buffer.byteLength(csv),
+      url_private: `${host}/refunds.csv`,
+      url_private_download: `${host}/download/refunds.csv`,
+      channels: ['C0FINANCE'],
+      is_public: true,
+    });
+    expect(first.id).toMatch(/^F\d{10}$/);
+    expect(listed.files?.[0]).toMatchObject({ filetype: 'text', mimetype: 'text/plain', user: 'USUPPORT01' });
+    // Sharing is a person's message carrying the file.
+    expect(fake.message('C0FINANCE', first.messageTs)).toMatchObject({ user: 'U0ALICE', files: [{ id: first.id }] });
+
+    const second = await client.files.list({ channel: 'C0FINANCE', count: 1, page: 2 });
+    expect(names(second)).toEqual(['refunds.csv']);
+    expect(second.paging).toEqual({ count: 1, total: 2, page: 2, pages: 2 });
+    expect(names(await client.files.list({}))).toEqual(['other.csv', 'notes.txt', 'refunds.csv']);
+    // A CSV file is none of Slack's typed kinds: only `all` lists it.
+    expect(names(await client.files.list({ channel: 'C0FINANCE', types: 'images,snippets' }))).toEqual([]);
+    expect(names(await client.files.list({ channel: 'C0FINANCE', types: 'all' }))).toHaveLength(2);
+    expect(fake.calls.map((c) => [c.method, c.token])).toContainEqual(['files.list', BOT_TOKEN]);
+  });
+
+  it('dates files by the fake clock', async () => {
+    let clock = 1_700_000_000_000;
+    const timed = await startFakeSlack({ now: () => clock });
+    try {
+      timed.shareFile({ channel: 'C1', name: 'old.csv', content: csv });
+      clock += 60_000;
+      const later = timed.shareFile({ channel: 'C1', name: 'new.csv', content: csv });
+      expect(later.created).toBe(1_700_000_060);
+      const listed = await new WebClient(BOT_TOKEN, { slackApiUrl: timed.apiUrl, logger: silentLogger }).files.list({
+        channel: 'C1',
+      });
+      expect(listed.files?.map((f) => [f.name, f.created])).toEqual([
+        ['new.csv', 1_700_000_060],
+        ['old.csv', 1_700_000_000],
+      ]);
+    } finally {
+      await timed.close();
+    }
+  });
+
+  it('lists nothing where the bot is not, and refuses a conversation Slack does not know', async () => {
+    fake.setConversation('CPUBLIC01', { member: false });
+    fake.shareFile({ channel: 'CPUBLIC01', name: 'hidden.csv', content: csv });
+    const listed = await client.files.list({ channel: 'CPUBLIC01' });
+    expect(listed.files).toEqual([]);
+    expect(listed.paging).toMatchObject({ total: 0 });
+    expect(names(await client.files.list({}))).toEqual([]);
+    fake.setConversation('CGONE0001', { exists: false });
+    expect((await platformError(client.files.list({ channel: 'CGONE0001' }))).error).toBe('channel_not_found');
+    expect((await platformError(clientFor('xoxb-wrong').files.list({}))).error).toBe('invalid_auth');
+  });
+
+  it("serves a file to the bot token only, and Slack's sign-in page to anyone else", async () => {
+    const file = fake.shareFile({ channel: 'C0FINANCE', name: 'refunds march.csv', content: csv });
+    expect(file.url_private_download).toContain('/download/refunds%20march.csv');
+
+    const downloaded = await get(file.url_private_download, BOT_TOKEN);
+    expect(downloaded.status).toBe(200);
+    expect(downloaded.headers.get('content-type')).toBe('text/csv');
+    expect(await downloaded.text()).toBe(csv);
+    expect(await (await get(file.url_private, BOT_TOKEN)).text()).toBe(csv);
+
+    for (const token of [undefined, 'xoxb-wrong', FAKE_APP_TOKEN]) {
+      const refused = await get(file.url_private_download, token);
+      expect(refused.status).toBe(200);
+      expect(refused.headers.get('content-type')).toContain('text/html');
+      const page = await refused.text();
+      expect(page.startsWith('<!DOCTYPE html>')).toBe(true);
+      expect(page).not.toContain('pay_1');
+    }
+    const downloads = fake.calls.filter((c) => c.method === 'files.download');
+    expect(downloads.map((c) => [c.token, c.result.ok, c.args.file])).toEqual([
+      [BOT_TOKEN, true, file.id],
+      [BOT_TOKEN, true, file.id],
+      [undefined, false, file.id],
+      ['xoxb-wrong', false, file.id],
+      [FAKE_APP_TOKEN, false, file.id],
+    ]);
+  });
+
+  it('answers 404 to the bot for a file it does not know, and keeps files where the bot is not', async () => {
+    const file = fake.shareFile({ channel: 'C0FINANCE', name: 'refunds.csv', content: csv });
+    const unknown = file.url_private_download.replace(file.id, 'F9999999999');
+    const missing = await get(unknown, BOT_TOKEN);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toContain('text/plain');
+    // Nobody else learns whether the file exists.
+    expect((await get(unknown)).headers.get('content-type')).toContain('text/html');
+    expect((await get(file.url_private_download.replace('refunds.csv', 'other.csv'), BOT_TOKEN)).status).toBe(404);
+
+    fake.setConversation('C0FINANCE', { member: false });
+    const hidden = await get(file.url_private_download, BOT_TOKEN);
+    expect(hidden.headers.get('content-type')).toContain('text/html');
+    expect(await hidden.text()).not.toContain('pay_1');
+  });
+
+  it('applies faults scripted for files.download', async () => {
+    const file = fake.shareFile({ channel: 'C0FINANCE', name: 'refunds.csv', content: csv });
+    fake.inject({ method: 'files.download', fault: { kind: 'http', status: 503 } });
+    fake.inject({ method: 'files.download', fault: { kind: 'error', error: 'access_denied' } });
+    expect((await get(file.url_private_download, BOT_TOKEN)).status).toBe(503);
+    expect((await get(file.url_private_download, BOT_TOKEN)).headers.get('content-type')).toContain('text/html');
+    expect(await (await get(file.url_private_download, BOT_TOKEN)).text()).toBe(csv);
+  });
+
+  it('shares and lists files through the control API, and forgets them on reset', async () => {
+    const shared = await fetch(`${fake.url}/__fake/files`, {
+      method: 'POST',
+      body: JSON.stringify({ channel: 'C0FINANCE', name: 'refunds.csv', content: csv }),
+    });
+    expect(await shared.json()).toMatchObject({ id: expect.stringMatching(/^F\d{10}$/), filetype: 'csv' });
+    expect(await (await fetch(`${fake.url}/__fake/files?channel=C0FINANCE`)).json()).toMatchObject([
+      { name: 'refunds.csv', content: csv },
+    ]);
+    const refused = await fetch(`${fake.url}/__fake/files`, { method: 'POST', body: JSON.stringify({ name: 'x' }) });
+    expect(refused.status).toBe(400);
+    fake.reset();
+    expect(fake.files()).toEqual([]);
+    expect(names(await client.files.list({}))).toEqual([]);
+  });
+});
+
 describe('fake Slack response URLs', () => {
   const post = (url: string, body: unknown) =>
     fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

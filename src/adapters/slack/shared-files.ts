@@ -79,7 +79,7 @@ export function createSharedFiles(options: {
         return problem(
           slackSaid === 'missing_scope'
             ? 'The app lacks the files:read permission: an admin reinstalls it from manifest.yml. Paste the lines instead.'
-            : `I could not read the file in time${slackSaid ? ` (Slack said ${slackSaid})` : ''}. ` +
+            : `I could not read “${name}”${slackSaid ? ` (Slack said ${slackSaid})` : ' in time'}. ` +
                 'Try again, or paste the lines instead.',
         );
       }

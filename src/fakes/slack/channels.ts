@@ -16,6 +16,8 @@ export interface MessageInput {
   via: FakeMessage['via'];
   /** Someone else's message (a person, another app's bot); the bot's own by default. */
   author?: { user: string; bot_id?: string };
+  /** Files shared with the message (a person's upload), as Slack shows them in it. */
+  files?: Record<string, unknown>[];
 }
 
 export interface EphemeralFilter {
@@ -103,6 +105,7 @@ export function createChannelStore(bot: BotIdentity, now: () => number) {
       edits: [],
       deleted: false,
       via: input.via,
+      ...(input.files ? { files: input.files } : {}),
     };
     const list = channels.get(channel) ?? [];
     list.push(message);
@@ -141,6 +144,9 @@ export function createChannelStore(bot: BotIdentity, now: () => number) {
   return {
     nextTs,
     refusal,
+    resolve: resolveChannel,
+    /** What the fake was told of a conversation; {} when nothing (it exists, with the bot in it). */
+    conversation: (id: string): ConversationSettings => ({ ...settings.get(resolveChannel(id)) }),
     /** Tells the fake what Slack knows of a conversation (see ConversationSettings); merged with what it knew. */
     setConversation: (id: string, next: ConversationSettings): void =>
       void settings.set(resolveChannel(id), { ...settings.get(resolveChannel(id)), ...next }),
@@ -188,5 +194,7 @@ export function messageJson(message: FakeMessage, bot: BotIdentity): Record<stri
     ...(message.blocks !== undefined ? { blocks: message.blocks } : {}),
     ...(message.thread_ts !== undefined ? { thread_ts: message.thread_ts, parent_user_id: message.user } : {}),
     ...(message.edits.length > 0 ? { edited: { user: message.user, ts: message.ts } } : {}),
+    // An upload's message carries its files and says it was an upload.
+    ...(message.files !== undefined ? { files: message.files, upload: true } : {}),
   };
 }

@@ -4,8 +4,9 @@
  * Tokens are never served: calls show only which kind of token they carried.
  *
  *   GET  calls | channels | channels/{id} | channels/{id}/threads/{ts} | ephemerals?channel=&user=
- *        views | response-posts | acks
+ *        views | response-posts | acks | files?channel=
  *   POST reset | inject {method, times?, fault} | triggers {viewId?} -> {trigger_id}
+ *        files {channel, name, content, user?, filetype?, title?} -> the shared file
  *        conversations/{id} {exists?, member?, archived?}
  *        response-urls {channelId?, userId?, messageTs?} -> {response_url}
  *        envelopes {type, payload, timeoutMs?} -> {ok, ack} | reconnect
@@ -14,6 +15,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FakeSlack } from '../fake-slack.ts';
 import type { ConversationSettings } from './channels.ts';
 import { parseInjection } from './faults.ts';
+import type { ShareInput } from './files.ts';
 import { readBody, sendJson } from './http-io.ts';
 import type { EnvelopeType, RecordedCall } from './types.ts';
 
@@ -40,6 +42,20 @@ async function jsonBody(req: IncomingMessage): Promise<Record<string, unknown>> 
 }
 
 const optionalString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/** A file to share, as the control API takes it: channel, name and content are required strings. */
+function shareInput(body: Record<string, unknown>): ShareInput {
+  const [channel, name, content] = [body.channel, body.name, body.content];
+  if (typeof channel !== 'string' || typeof name !== 'string' || typeof content !== 'string') {
+    throw new Error('channel, name and content must be strings');
+  }
+  const input: ShareInput = { channel, name, content };
+  for (const key of ['user', 'filetype', 'title'] as const) {
+    const value = optionalString(body[key]);
+    if (value !== undefined) input[key] = value;
+  }
+  return input;
+}
 
 /** Serves one control request; answers 404 for paths it does not know. */
 export async function handleControl(
@@ -68,6 +84,8 @@ export async function handleControl(
     if (route === 'GET views') return sendJson(res, 200, fake.viewsOpened());
     if (route === 'GET response-posts') return sendJson(res, 200, fake.responseUrlPosts());
     if (route === 'GET acks') return sendJson(res, 200, fake.socketAcks());
+    if (route === 'GET files') return sendJson(res, 200, fake.files(url.searchParams.get('channel') ?? undefined));
+    if (route === 'POST files') return sendJson(res, 200, fake.shareFile(shareInput(await jsonBody(req))));
     if (route === 'POST reset') {
       fake.reset();
       return sendJson(res, 200, { ok: true });

@@ -1,9 +1,13 @@
-/** HTTP endpoints Slack serves: `/api/<method>` and `/response/<id>`, with scripted faults applied first. */
+/**
+ * HTTP endpoints Slack serves: `/api/<method>`, `/response/<id>` and its file host `/files-pri/...`,
+ * with scripted faults applied first.
+ */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { FaultQueue } from './faults.ts';
+import type { FileStore } from './files.ts';
 import type { RateLimiter } from './rate-limits.ts';
-import { bearerToken, parseApiArgs, readBody, sendJson, sendText } from './http-io.ts';
+import { bearerToken, parseApiArgs, readBody, sendContent, sendJson, sendText } from './http-io.ts';
 import type { ResponseUrls } from './response-urls.ts';
 import type { ApiArgs, ApiResult, Fault, RecordedCall } from './types.ts';
 import type { WebApi } from './web-api.ts';
@@ -12,6 +16,7 @@ export interface EndpointDeps {
   api: WebApi;
   faults: FaultQueue;
   responseUrls: ResponseUrls;
+  files: FileStore;
   now: () => number;
   record: (call: RecordedCall) => void;
   /** Called after any state change, so waiters re-check. */
@@ -105,6 +110,37 @@ export async function handleApi(
     call.rateLimited = { bucket: limit.bucket, retryAfterSeconds: limit.retryAfterSeconds };
   deps.record(call);
   send(res, shaped);
+  deps.changed();
+}
+
+/**
+ * Handles a GET on the file host, recorded in `calls` as `files.download` (with the token it carried, as
+ * API calls are). Faults scripted for `files.download` apply; the host has no error codes, so an
+ * `error` fault gets its sign-in page.
+ */
+export async function handleFileDownload(
+  deps: EndpointDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<void> {
+  const at = deps.now();
+  const token = bearerToken(req);
+  const { fault, answer } = await takeFault(deps, 'files.download');
+  const failed = answer !== undefined && answer.status !== 200 ? answer : undefined;
+  const hosted = deps.files.download(url.pathname, token, answer?.result.error);
+  const call: RecordedCall = {
+    method: 'files.download',
+    args: hosted.args,
+    token,
+    at,
+    status: failed?.status ?? hosted.status,
+    result: failed?.result ?? hosted.result,
+  };
+  if (fault !== undefined) call.fault = fault;
+  deps.record(call);
+  if (failed !== undefined) send(res, failed);
+  else sendContent(res, hosted.status, hosted.body, hosted.headers);
   deps.changed();
 }
 

@@ -68,6 +68,12 @@ export function sendText(res: ServerResponse, status: number, text: string): voi
   res.end(text);
 }
 
+/** Any other body (a file, a page), sent as given with its content type. */
+export function sendContent(res: ServerResponse, status: number, body: string, headers: Record<string, string>): void {
+  res.writeHead(status, { 'content-length': Buffer.byteLength(body), ...headers });
+  res.end(body);
+}
+
 /** Strings from a form body: a missing or non-string argument reads as undefined. */
 export function str(args: ApiArgs, key: string): string | undefined {
   const value = args[key];

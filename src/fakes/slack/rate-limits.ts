@@ -8,7 +8,7 @@
  *   moment 4 messages go at once, then one a second.
  * - With `tiers` (default true), a few other methods get one workspace-wide bucket each, at their
  *   tier's rate per minute: Tier 2 (20/min) `usergroups.users.list`; Tier 3 (50/min) `chat.update`,
- *   `chat.delete`; Tier 4 (100/min) `chat.postEphemeral`, `views.open`, `views.update`, `views.push`,
+ *   `chat.delete`, `files.list`; Tier 4 (100/min) `chat.postEphemeral`, `views.open`, `views.update`, `views.push`,
  *   `users.info`. These buckets hold `tierBurst` calls (default: `burst`). Methods with Slack's
  *   "special" limits (`auth.test`, `chat.getPermalink`, `apps.connections.open`) and response URLs are
  *   not limited.
@@ -42,6 +42,7 @@ const TIER_PER_MINUTE: Readonly<Record<string, number>> = {
   'usergroups.users.list': 20,
   'chat.update': 50,
   'chat.delete': 50,
+  'files.list': 50,
   'chat.postEphemeral': 100,
   'views.open': 100,
   'views.update': 100,

@@ -77,6 +77,33 @@ export interface FakeMessage {
   deleted: boolean;
   /** How the message got there. */
   via: 'chat.postMessage' | 'response_url';
+  /** The files a person shared with this message, as Slack shows them in the message. */
+  files?: Record<string, unknown>[];
+}
+
+/** A file a person shared in a conversation (see `shareFile`). */
+export interface FakeFile {
+  /** `F` and ten digits, e.g. `F0000000001`; never reused, even after reset. */
+  id: string;
+  /** Where it was shared (a user ID becomes the DM with that user, as for messages). */
+  channel: string;
+  name: string;
+  title: string;
+  /** Slack's file type: `csv`, `text`, ... */
+  filetype: string;
+  mimetype: string;
+  /** Who shared it. */
+  user: string;
+  content: string;
+  /** Bytes of `content` in UTF-8. */
+  size: number;
+  /** Seconds since the epoch (fake clock). */
+  created: number;
+  /** The message that shared it. */
+  messageTs: string;
+  /** Served by the fake to the bot token only, like Slack's file host. */
+  url_private: string;
+  url_private_download: string;
 }
 
 export interface FakeEphemeral {

@@ -2,6 +2,8 @@
 import type { BotIdentity, ChannelStore } from './channels.ts';
 import { chatMethods, missing } from './chat-methods.ts';
 import { conversationMethods } from './conversation-methods.ts';
+import { fileMethods } from './files.ts';
+import type { FileStore } from './files.ts';
 import type { Handler } from './chat-methods.ts';
 import { str } from './http-io.ts';
 import type { ApiArgs, ApiResult, FakeSlackOptions } from './types.ts';
@@ -14,6 +16,7 @@ export interface WebApiDeps {
   appToken: string;
   channels: ChannelStore;
   views: ViewStore;
+  files: FileStore;
   users: NonNullable<FakeSlackOptions['users']>;
   usergroups: NonNullable<FakeSlackOptions['usergroups']>;
   /** Issues a one-time WebSocket URL for apps.connections.open. */
@@ -70,6 +73,7 @@ export function createWebApi(deps: WebApiDeps): WebApi {
     ...chatMethods(bot, deps.channels),
     ...conversationMethods(bot, deps.channels),
     ...viewMethods(deps.views),
+    ...fileMethods(deps.files),
   };
 
   return (method, args, auth) => {
