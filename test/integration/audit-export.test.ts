@@ -414,3 +414,44 @@ describe('npm run audit:export (the CLI, as a child process)', () => {
     expect(existsSync(missing)).toBe(false);
   });
 });
+
+describe('the audit export of transfers and batches', () => {
+  it("names a transfer's currency and counterparty, and each batch line's batch", async () => {
+    const store = await createStore('memory://');
+    const at = '2026-03-02T10:00:00.000Z';
+    await store.insert(
+      aRequest({
+        id: 'R_TRANSFER',
+        createdAt: at,
+        details: { kind: 'transfer', counterpartyId: 21, amount: '250.00', currency: 'USD', reason: 'freight' },
+        events: [{ type: 'requested', by: 'U_REQ', at }],
+      }),
+    );
+    await store.insert(
+      aRequest({
+        id: 'R_BATCH-7',
+        createdAt: at,
+        details: { kind: 'refund', originalPaymentIntentId: 4426, amount: '12.50', reason: 'incident 7' },
+        state: 'approved',
+        batchOf: { id: 'R_BATCH', line: 7 },
+        events: [
+          { type: 'requested', by: 'U_REQ', at },
+          { type: 'approved', by: 'U_APP', at },
+        ],
+      }),
+    );
+    const { text } = await exportText(store, 'csv', { since: '2026-03-01' });
+    const rows = asObjects(parseCsv(text));
+    expect(rows.find((r) => r.request_id === 'R_TRANSFER')).toMatchObject({
+      operation: 'transfer',
+      currency: 'USD',
+      subject: 'transfer:21',
+      batch_line: '',
+    });
+    expect(rows.filter((r) => r.request_id === 'R_BATCH-7').map((r) => [r.event, r.subject, r.batch_line])).toEqual([
+      ['requested', 'refund:4426', 'R_BATCH#7'],
+      ['approved', 'refund:4426', 'R_BATCH#7'],
+    ]);
+    await store.close();
+  });
+});
