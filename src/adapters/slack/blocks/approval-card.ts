@@ -11,7 +11,7 @@ import { escapeMrkdwn, mention } from '../mrkdwn.ts';
 import { amountText, idFields, operationName, reasonText, summary } from './describe-request.ts';
 import { clip, CONTEXT_TEXT_MAX, SECTION_TEXT_MAX } from './limits.ts';
 import { frozenText } from './outcome-text.ts';
-import { listOfLines } from './thread-reply.ts';
+import { batchLineBlocks, batchStateLine } from './batch-blocks.ts';
 
 /** What one approver's comment, or Dollr's failure text, may take of the card; the trail has them whole. */
 const COMMENT_ON_CARD_MAX = 280;
@@ -128,57 +128,6 @@ export function decisionButtons(request: MoneyRequest, blockId = `decide:${reque
       button(ACTIONS.cancel, 'Cancel request'),
     ],
   };
-}
-
-/** Lines per section of a batch's list: 25 lines of at most ~110 characters stay within a section's 3,000. */
-const LINES_PER_SECTION = 25;
-const LINE_REASON_ON_CARD_MAX = 60;
-
-/** A batch's lines, all of them (at most 100), in sections of 25: what each approver approves. */
-function batchLineBlocks(request: MoneyRequest): KnownBlock[] {
-  if (request.details.kind !== 'refund_batch') return [];
-  const rows = request.details.lines.map(
-    (l) =>
-      `${l.line}. payment ${l.originalPaymentIntentId}: ${displayAmount(l.amount)} ` +
-      `_${clip(escapeMrkdwn(l.reason), LINE_REASON_ON_CARD_MAX)}_`,
-  );
-  const blocks: KnownBlock[] = [];
-  for (let start = 0; start < rows.length; start += LINES_PER_SECTION) {
-    const title = start === 0 ? '*The refunds* (line. payment: amount)\n' : '';
-    const text = clip(title + rows.slice(start, start + LINES_PER_SECTION).join('\n'), SECTION_TEXT_MAX);
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text } });
-  }
-  return blocks;
-}
-
-/** Where a batch's lines stand: "12 of 40 completed, 27 on their way, 1 failed (line 12)". */
-function progressText(request: MoneyRequest): string {
-  const progress = request.progress;
-  const of = request.details.kind === 'refund_batch' ? request.details.lines.length : 0;
-  if (!progress) return `0 of ${of} completed`;
-  const parts = [`${progress.completed} of ${of} completed`];
-  if (progress.moving > 0) parts.push(`${progress.moving} on their way`);
-  if (progress.attention > 0)
-    parts.push(`${progress.attention} need attention (${listOfLines(progress.attentionLines)})`);
-  if (progress.failed > 0) parts.push(`${progress.failed} failed (${listOfLines(progress.failedLines)})`);
-  return parts.join(', ');
-}
-
-/** A batch's state line: its approvers, then its lines' count. */
-function batchStateLine(request: MoneyRequest, approvedBy: string): string {
-  const count = progressText(request);
-  switch (request.state) {
-    case 'completed':
-      return `:large_green_circle: Completed: ${count}. Approved by ${approvedBy}`;
-    case 'failed':
-      return `:red_circle: Failed: ${count}. Approved by ${approvedBy}`;
-    case 'partly_completed':
-      return `:large_orange_circle: Partly completed: ${count}. Approved by ${approvedBy}`;
-    case 'needs_attention':
-      return `:warning: Needs attention: ${count}. Approved by ${approvedBy}`;
-    default:
-      return `:arrows_counterclockwise: Approved by ${approvedBy}; executing: ${count}`;
-  }
 }
 
 /** One line saying where the request stands. */

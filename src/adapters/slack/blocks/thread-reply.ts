@@ -8,6 +8,7 @@ import {
 import { plural } from '../../../core/plural.ts';
 import { escapeMrkdwn, mention } from '../mrkdwn.ts';
 import type { SlackMessage } from './approval-card.ts';
+import { listOfLines } from './batch-blocks.ts';
 import { operationName } from './describe-request.ts';
 import { clip, SECTION_TEXT_MAX } from './limits.ts';
 
@@ -95,12 +96,6 @@ function batchEndedText(request: MoneyRequest, event: Extract<RequestEvent, { ty
     `${icon} *Batch ended*: ${event.completed} of ${lines} completed${failures}.\n` +
     `${mention(request.requesterId)}, \`/dollr status ${request.id}\` shows every line with its reference.`
   );
-}
-
-/** "line 12", "lines 3, 7 and 12". */
-export function listOfLines(lines: readonly number[]): string {
-  if (lines.length === 1) return `line ${lines[0]}`;
-  return `lines ${lines.slice(0, -1).join(', ')} and ${lines.at(-1)}`;
 }
 
 /** What an unclear execute's error code means, in a person's words. */

@@ -92,24 +92,7 @@ export function requestModal(
   if (operation === 'payout') blocks.push(...payeeInputs(id, payees));
   if (operation === 'transfer') blocks.push(counterpartySelect(id, lists.counterparties));
   if (operation === 'refund_batch') {
-    const lines = prefill.lines && firstChars(prefill.lines, BATCH_TEXT_MAX);
-    blocks.push(
-      optional(
-        textInput(FIELDS.batchLines, 'Refunds, one per line', lines, {
-          multiline: true,
-          maxLength: BATCH_TEXT_MAX,
-          hint:
-            'payment ID, amount, reason: for example 4411, 25.50, charged twice. Leave the reason out to use the ' +
-            "batch's. At most 100 lines; each amount in its payment's currency. Pasted spreadsheet rows work too.",
-        }),
-      ),
-      optional(
-        textInput(FIELDS.batchFile, 'Or a CSV file shared in this channel', undefined, {
-          maxLength: FILE_NAME_MAX,
-          hint: 'Its name, such as refunds.csv, holding the same lines. Leave the box above empty.',
-        }),
-      ),
-    );
+    blocks.push(...batchInputs(prefill.lines));
   } else {
     blocks.push(
       textInput(FIELDS.amount, 'Amount', prefill.amount && firstChars(prefill.amount, AMOUNT_MAX), {
@@ -201,6 +184,28 @@ function payeeInputs(prefillId: string | undefined, list: PayeeList | undefined)
     } as ModalView['blocks'][number]);
   }
   return blocks;
+}
+
+/** A batch's lines: pasted, or (the box left empty) a CSV file shared in the channel, named. */
+function batchInputs(prefilled: string | undefined): ModalView['blocks'] {
+  const lines = prefilled && firstChars(prefilled, BATCH_TEXT_MAX);
+  return [
+    optional(
+      textInput(FIELDS.batchLines, 'Refunds, one per line', lines, {
+        multiline: true,
+        maxLength: BATCH_TEXT_MAX,
+        hint:
+          'payment ID, amount, reason: for example 4411, 25.50, charged twice. Leave the reason out to use the ' +
+          "batch's. At most 100 lines; each amount in its payment's currency. Pasted spreadsheet rows work too.",
+      }),
+    ),
+    optional(
+      textInput(FIELDS.batchFile, 'Or a CSV file shared in this channel', undefined, {
+        maxLength: FILE_NAME_MAX,
+        hint: 'Its name, such as refunds.csv, holding the same lines. Leave the box above empty.',
+      }),
+    ),
+  ];
 }
 
 /** Transfers go to named counterparties only: a select of the list (Slack filters it as you type). */
