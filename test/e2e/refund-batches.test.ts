@@ -132,6 +132,10 @@ describe('a batch of refunds', () => {
     expect(await fileError({ batchFile: 'both.csv', batchLines: '5002, 1' })).toBe(
       'Paste the lines or name a file, not both.',
     );
+    s.slack.shareFile({ channel: CHANNEL, name: 'typo.csv', content: '5001,10\n5002,25,50\n' });
+    expect(await fileError({ batchFile: 'typo.csv' })).toBe(
+      'In “typo.csv”: Line 2: Use a dot for decimals: 25.50 (a comma only between thousands, as in 1,234.56).',
+    );
     s.slack.inject({ method: 'files.list', fault: { kind: 'error', error: 'missing_scope' } });
     expect(await fileError({ batchFile: 'both.csv' })).toMatch(/lacks the files:read permission/);
     // A refused download (Slack's sign-in page) is never read as lines.

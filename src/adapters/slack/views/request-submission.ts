@@ -28,7 +28,7 @@ async function withSharedFile(
   services: SlackServices,
   values: ViewValues,
   channelId: string,
-): Promise<{ ok: true; values: ViewValues } | { ok: false; errors: Record<string, string> }> {
+): Promise<{ ok: true; values: ViewValues; file?: string } | { ok: false; errors: Record<string, string> }> {
   const name = values[FIELDS.batchFile]?.[FIELD_ACTION]?.value?.trim();
   if (!name) return { ok: true, values };
   if (values[FIELDS.batchLines]?.[FIELD_ACTION]?.value?.trim()) {
@@ -36,7 +36,7 @@ async function withSharedFile(
   }
   const read = await services.sharedFiles.readCsv(channelId, name);
   if (!read.ok) return { ok: false, errors: { [FIELDS.batchFile]: read.problem } };
-  return { ok: true, values: { ...values, [FIELDS.batchLines]: { [FIELD_ACTION]: { value: read.text } } } };
+  return { ok: true, values: { ...values, [FIELDS.batchLines]: { [FIELD_ACTION]: { value: read.text } } }, file: name };
 }
 
 const formError = (message: string) => ({ response_action: 'errors' as const, errors: { [FIELDS.reason]: message } });
@@ -55,7 +55,11 @@ export function requestSubmission(operation: Operation, services: SlackServices)
     }
     const parsed = parseRequestModal(operation, values.values, services.operations);
     if (!parsed.ok) {
-      await ack({ response_action: 'errors', errors: parsed.errors });
+      // The problems of a file's lines go under the file's name, the box the person filled in.
+      const { [FIELDS.batchLines]: inLines, ...others } = parsed.errors;
+      const errors =
+        values.file && inLines ? { ...others, [FIELDS.batchFile]: `In “${values.file}”: ${inLines}` } : parsed.errors;
+      await ack({ response_action: 'errors', errors });
       return;
     }
     const requesterId = body.user.id;
