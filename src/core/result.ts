@@ -18,7 +18,8 @@ export type Refusal =
   /** Approval number `approval` of `of` can only be given by `set`. */
   | { code: 'not_an_approver'; approval: number; of: number; set: ApproverSet }
   | { code: 'frozen'; freeze: Freeze }
-  | { code: 'over_maximum'; details: RequestDetails; maxMinor: number }
+  /** `line`: the line of a batch that is over it (then `details` are that line's). */
+  | { code: 'over_maximum'; details: RequestDetails; maxMinor: number; line?: number }
   | { code: 'over_daily_limit'; details: RequestDetails; usedMinor: number; limitMinor: number }
   /** A write outlived the store's deadline and could not be read back: it may or may not have landed. */
   | { code: 'unconfirmed' }

@@ -178,3 +178,29 @@ describe('who may approve', () => {
     });
   });
 });
+
+describe('a batch of refunds', () => {
+  const batch = (...amounts: string[]): RequestDetails => {
+    const lines = amounts.map((amount, i) => ({ line: i + 1, originalPaymentIntentId: 5000 + i, amount, reason: 'r' }));
+    const cents = lines.reduce((sum, l) => sum + Math.round(Number(l.amount) * 100), 0);
+    return { kind: 'refund_batch', lines, amount: (cents / 100).toFixed(2), reason: 'r' };
+  };
+
+  it("needs what its strictest rule needs: the total's, or a line's", () => {
+    // Every line is below the 500.00 tier; the total (600.00) is above it.
+    const byTotal = applied(policy, batch('300', '300'));
+    expect(byTotal.approvalsRequired).toBe(2);
+    expect(byTotal.eligibleFor(1)).toEqual(CFO);
+    expect(byTotal.dailyLimitMinor).toBe(25_000_00);
+    expect(applied(policy, batch('100', '100')).approvalsRequired).toBe(1);
+  });
+
+  it('is refused for a line above the maximum, naming the line, and for a total above it', () => {
+    const line = policy.ruleFor(batch('10', '10000.01'));
+    expect(line).toMatchObject({ ok: false, code: 'over_maximum', line: 2, maxMinor: 10_000_00 });
+    expect(refusalText(line as Extract<typeof line, { ok: false }>)).toMatch(/^Line 2: Refunds above 10,000\.00/);
+    const total = policy.ruleFor(batch('6000', '6000'));
+    expect(total).toMatchObject({ ok: false, code: 'over_maximum' });
+    expect(refusalText(total as Extract<typeof total, { ok: false }>)).toMatch(/^Refund batches above 10,000\.00/);
+  });
+});

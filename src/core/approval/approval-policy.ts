@@ -133,13 +133,15 @@ export function createApprovalPolicy(config: PolicyConfig, defaultApprovers: App
       if (details.kind !== 'refund_batch') return ruleOfOne(details);
       // A batch needs what its strictest rule needs: the one of its largest line, or of its total. A
       // line above the maximum is named before the total is looked at.
-      const lineDetails = details.lines.map((line): RequestDetails => ({ kind: 'refund', ...line }));
       let strictest: AppliedRule | undefined;
-      for (const applied of [...lineDetails, details].map(ruleOfOne)) {
-        if (!applied.ok) return applied;
+      for (const { line, ...refund } of details.lines) {
+        const applied = ruleOfOne({ kind: 'refund', ...refund });
+        if (!applied.ok) return { ...applied, line };
         if (!strictest || applied.value.approvalsRequired > strictest.approvalsRequired) strictest = applied.value;
       }
-      return ok(strictest!);
+      const total = ruleOfOne(details);
+      if (!total.ok) return total;
+      return ok(strictest && strictest.approvalsRequired > total.value.approvalsRequired ? strictest : total.value);
     },
   };
 

@@ -49,9 +49,9 @@ export function refusalText(refusal: Refusal): string {
     case 'frozen':
       return `${frozenText(refusal.freeze)} Your approval was not recorded.`;
     case 'over_maximum': {
-      // A batch is refused for its total, or for one of its lines (which carries its number).
+      // A batch is refused for its total, or for one of its lines.
       const { details } = refusal;
-      const line = 'line' in details ? `Line ${details.line}: ` : '';
+      const line = refusal.line === undefined ? '' : `Line ${refusal.line}: `;
       const what = details.kind === 'refund_batch' ? 'Refund batches' : `${operationName(details)}s`;
       return (
         `${line}${what} above ${money(refusal.maxMinor, details)} are not allowed here ` +
