@@ -103,6 +103,14 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('reads DOLLR_TRANSFER_WALLET_ID as a wallet ID, empty as no transfers, and refuses anything else', () => {
+    expect(loadConfig({ ...valid, DOLLR_TRANSFER_WALLET_ID: ' 501 ' }).dollr.transferWalletId).toBe(501);
+    expect(loadConfig({ ...valid, DOLLR_TRANSFER_WALLET_ID: '' }).dollr.transferWalletId).toBeUndefined();
+    expect(problemsOf({ ...valid, DOLLR_TRANSFER_WALLET_ID: 'wallet-1' })).toEqual([
+      expect.stringMatching(/^DOLLR_TRANSFER_WALLET_ID must be the Dollr ID of the merchant wallet/),
+    ]);
+  });
+
   it('reports a malformed STORE_URL with the other problems, before anything is opened', () => {
     const problems = problemsOf({ ...valid, STORE_URL: 'postgres://db/x', PORT: 'x' });
     expect(problems).toEqual([
