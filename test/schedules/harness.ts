@@ -58,7 +58,7 @@ const SETTINGS = {
 const LEASE_TTL_MS = Number(SETTINGS.LEASE_TTL_MS);
 const SETTLE_WITHIN_MS = 15_000;
 /** A batch's lines go ten at a time, each through faults: each line adds this much to the wait. */
-const SETTLE_PER_LINE_MS = 250;
+const SETTLE_PER_LINE_MS = 400;
 
 let policyFile: string | undefined;
 /**
