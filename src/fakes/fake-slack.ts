@@ -45,7 +45,6 @@ import { createWebApi } from './slack/web-api.ts';
 import { FAKE_APP_TOKEN, FAKE_BOT_TOKEN } from './slack/types.ts';
 
 export type {
-  FakeFile,
   FakeMessage,
   FakeSlackOptions,
   FakeView,

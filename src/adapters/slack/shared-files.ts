@@ -14,7 +14,7 @@ const TEXT_TYPES = new Set(['csv', 'text', 'tsv']);
 /** The view submission must be answered within 3 s: the whole read gets 2. */
 const READ_DEADLINE_MS = 2000;
 
-export type SharedFileRead = { ok: true; text: string } | { ok: false; problem: string };
+type SharedFileRead = { ok: true; text: string } | { ok: false; problem: string };
 
 export interface SharedFiles {
   /** The text of the newest file called `name` shared in `channelId`, or what is wrong, in a person's words. */
@@ -78,7 +78,8 @@ export function createSharedFiles(options: {
         const slackSaid = (error as { data?: { error?: string } }).data?.error;
         return problem(
           slackSaid === 'missing_scope'
-            ? 'The app lacks the files:read permission: an admin reinstalls it from manifest.yml. Paste the lines instead.'
+            ? 'The app lacks the files:read permission: an admin reinstalls it from manifest.yml. ' +
+                'Paste the lines instead.'
             : `I could not read “${name}”${slackSaid ? ` (Slack said ${slackSaid})` : ' in time'}. ` +
                 'Try again, or paste the lines instead.',
         );

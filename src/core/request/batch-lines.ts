@@ -2,7 +2,8 @@
  * The lines of a batch of refunds, as a person pastes them: one refund per line, `payment ID, amount,
  * reason`, separated by commas, semicolons or tabs (a spreadsheet's copy). The reason may be left out
  * (the batch's reason is used); blank lines and a header line are skipped; quoted CSV fields are read
- * as a spreadsheet writes them. Every problem names the line it is on, as the person numbered it, so that it can be found and fixed in the form.
+ * as a spreadsheet writes them. Every problem names the line it is on, as the person numbered it, so
+ * that it can be found and fixed in the form.
  */
 import { amountField, formatMinor, toMinor } from './money.ts';
 import { BATCH_LINES_MAX, REASON_MAX, type BatchLine } from './request.ts';
