@@ -8,6 +8,7 @@
  * {type:'peak-reset', id} | {type:'time-calls', id, calls} | {type:'stop', id}. Child -> parent:
  * {type:'started', port} | {type:'error', message} | {type:'reply', id, ...}.
  */
+import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -146,6 +147,18 @@ async function rssAfterGc(): Promise<number> {
   return lowest;
 }
 
+/** RssAnon, RssFile and RssShmem of /proc/self/status, in bytes; zeros where there is no /proc. */
+function rssSplit(): { rssAnon: number; rssFile: number; rssShmem: number } {
+  let status = '';
+  try {
+    status = readFileSync('/proc/self/status', 'utf8');
+  } catch {
+    return { rssAnon: 0, rssFile: 0, rssShmem: 0 };
+  }
+  const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
+  return { rssAnon: kb('RssAnon'), rssFile: kb('RssFile'), rssShmem: kb('RssShmem') };
+}
+
 async function usage(gc: boolean, counts: Record<string, number>): Promise<ChildUsage> {
   const collect = gc && typeof globalThis.gc === 'function';
   if (collect) {
@@ -162,6 +175,7 @@ async function usage(gc: boolean, counts: Record<string, number>): Promise<Child
     cpuUserUs: cpu.user,
     cpuSystemUs: cpu.system,
     rss: memory.rss,
+    ...rssSplit(),
     heapUsed: memory.heapUsed,
     heapTotal: memory.heapTotal,
     external: memory.external,

@@ -20,6 +20,13 @@ export interface ChildUsage {
   /** Memory of C++ objects bound to JS (buffers, sockets' native state). */
   external: number;
   arrayBuffers: number;
+  /**
+   * The RSS split as Linux counts it (/proc/self/status; 0 elsewhere): anonymous memory the process
+   * allocated, pages of files it maps (SQLite's database and WAL index), and shared memory.
+   */
+  rssAnon: number;
+  rssFile: number;
+  rssShmem: number;
   /** Highest RSS seen (sampled every 100 ms) since the last `peak-reset`. */
   peakRss: number;
   /** Active timers (`Timeout` resources) right now. */

@@ -162,6 +162,18 @@ export async function followMany(options: {
         pass: met,
       },
       {
+        metric: '  of which anonymous (RssAnon), followed vs made',
+        measured: mb(second.following.rssAnon - second.made.rssAnon),
+        unit: 'MB',
+      },
+      {
+        metric: '  of which mapped files and shared (RssFile + RssShmem)',
+        measured: mb(
+          second.following.rssFile + second.following.rssShmem - second.made.rssFile - second.made.rssShmem,
+        ),
+        unit: 'MB',
+      },
+      {
         metric: '  V8 heap in use, followed vs made (2nd, GC)',
         measured: mb(second.following.heapUsed - second.made.heapUsed),
         unit: 'MB',
