@@ -52,7 +52,8 @@ export async function startAppProcess(
     cwd: REPO_ROOT,
     // As `npm start` runs the app (package.json): glibc's malloc limited to 2 arenas. With one arena per
     // thread (libuv's pool runs SQLite, V8 has GC helpers), each batch left about 7 MB more RSS behind.
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', MALLOC_ARENA_MAX: '2' },
+    // BENCH_MALLOC_ARENA_MAX tries another value.
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', MALLOC_ARENA_MAX: process.env.BENCH_MALLOC_ARENA_MAX ?? '2' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   live.add(child);

@@ -147,6 +147,11 @@ export async function followMany(options: {
 
     const first = await followRound(rig, n, options.holdSeconds);
     const second = await followRound(rig, n, options.holdSeconds);
+    // BENCH_FOLLOW_ROUNDS=3 (or more): further rounds, shown, to see whether the growth keeps on.
+    const more: Round[] = [];
+    for (let round = 3; round <= Number(process.env.BENCH_FOLLOW_ROUNDS ?? 2); round++) {
+      more.push(await followRound(rig, n, options.holdSeconds));
+    }
 
     const mb = (bytes: number) => (bytes / MB) * (1000 / n);
     const growthMB = mb(second.following.rss - second.made.rss);
@@ -211,6 +216,12 @@ export async function followMany(options: {
       },
       { metric: 'active timers while following (peak)', measured: second.peakTimers, baseline: idleEnd.timers },
       { metric: 'cards completed (1st, 2nd round)', measured: `${first.completed}/${n}, ${second.completed}/${n}` },
+      ...more.map((round, i) => ({
+        metric: `  RSS growth per 1,000 followed, round ${i + 3} (GC; settled vs round 2: ` +
+          `${mb(round.settled.rss - second.settled.rss).toFixed(1)} MB)`,
+        measured: mb(round.following.rss - round.made.rss),
+        unit: 'MB',
+      })),
     ];
     const describe = (name: string, r: Round) =>
       `4. ${name} round: ${n} requests made through /dollr refund + modal, 4 per channel ` +
@@ -240,7 +251,7 @@ export async function followMany(options: {
         requests: n,
         holdSeconds: options.holdSeconds,
         idle: { start: idleStart, end: idleEnd },
-        rounds: [first, second],
+        rounds: [first, second, ...more],
         rssGrowthMBPer1000: growthMB,
         appWarnings: (await rig.app.usage(false)).logs,
       },
