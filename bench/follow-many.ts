@@ -173,9 +173,7 @@ export async function followMany(options: {
       },
       {
         metric: '  of which mapped files and shared (RssFile + RssShmem)',
-        measured: mb(
-          second.following.rssFile + second.following.rssShmem - second.made.rssFile - second.made.rssShmem,
-        ),
+        measured: mb(second.following.rssFile + second.following.rssShmem - second.made.rssFile - second.made.rssShmem),
         unit: 'MB',
       },
       {
@@ -217,7 +215,8 @@ export async function followMany(options: {
       { metric: 'active timers while following (peak)', measured: second.peakTimers, baseline: idleEnd.timers },
       { metric: 'cards completed (1st, 2nd round)', measured: `${first.completed}/${n}, ${second.completed}/${n}` },
       ...more.map((round, i) => ({
-        metric: `  RSS growth per 1,000 followed, round ${i + 3} (GC; settled vs round 2: ` +
+        metric:
+          `  RSS growth per 1,000 followed, round ${i + 3} (GC; settled vs round 2: ` +
           `${mb(round.settled.rss - second.settled.rss).toFixed(1)} MB)`,
         measured: mb(round.following.rss - round.made.rss),
         unit: 'MB',
