@@ -3,26 +3,13 @@
  * one approval (Kofi's), then the card counts the lines as they end and the thread says how the batch
  * ended: nineteen completed, line 7 failed. Dollr executed each of the nineteen once.
  */
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSandboxPage, type SandboxPage, sandboxMoves } from './sandbox-page.ts';
+import { describe, expect, it } from 'vitest';
+import { sandboxForFile } from './sandbox-page.ts';
 
 const AMA = 'U0SANDREQ1';
 const KOFI = 'U0SANDAPP1';
 
-let opened: SandboxPage | undefined;
-let page: Page;
-
-beforeAll(async () => {
-  opened = await openSandboxPage({ width: 1280, height: 900 });
-  ({ page } = opened);
-  await page.goto(opened.sandbox.url);
-});
-
-afterAll(() => opened?.close());
-
-const byTestId = (id: string) => sandboxMoves(page).byTestId(id);
-const actAs = (userId: string) => sandboxMoves(page).actAs(userId);
+const { current, byTestId, actAs } = sandboxForFile();
 const card = () => byTestId('message').filter({ hasText: 'Refund batch request' });
 
 describe('a batch of refunds in the sandbox', () => {
@@ -49,8 +36,8 @@ describe('a batch of refunds in the sandbox', () => {
       .filter({ hasText: '19 of 20 completed; 1 failed: line 7' })
       .waitFor({ timeout: 20_000 });
     await card().filter({ hasText: 'Partly completed: 19 of 20 completed, 1 failed (line 7)' }).waitFor();
-    const executions = opened!.sandbox.dollr.executions();
+    const executions = current().sandbox.dollr.executions();
     expect(executions).toHaveLength(19);
-    for (const e of executions) expect(opened!.sandbox.dollr.executionCount(e.referenceId)).toBe(1);
+    for (const e of executions) expect(current().sandbox.dollr.executionCount(e.referenceId)).toBe(1);
   });
 });

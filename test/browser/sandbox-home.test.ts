@@ -2,26 +2,13 @@
  * The app's Home tab in the sandbox: Kofi opens it, sees Ama's refund waiting for his decision,
  * approves it there (after Slack's confirm dialog), and the tab and the card follow it to the end.
  */
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSandboxPage, type SandboxPage, sandboxMoves } from './sandbox-page.ts';
+import { describe, expect, it } from 'vitest';
+import { sandboxForFile } from './sandbox-page.ts';
 
 const AMA = 'U0SANDREQ1';
 const KOFI = 'U0SANDAPP1';
 
-let opened: SandboxPage | undefined;
-let page: Page;
-
-beforeAll(async () => {
-  opened = await openSandboxPage({ width: 1280, height: 900 });
-  ({ page } = opened);
-  await page.goto(opened.sandbox.url);
-});
-
-afterAll(() => opened?.close());
-
-const byTestId = (id: string) => sandboxMoves(page).byTestId(id);
-const actAs = (userId: string) => sandboxMoves(page).actAs(userId);
+const { current, byTestId, actAs } = sandboxForFile();
 
 describe('the Home tab in the sandbox', () => {
   it('shows an approver what waits for them, and Approve there moves the request on', async () => {
@@ -47,6 +34,6 @@ describe('the Home tab in the sandbox', () => {
       .locator('[data-testid="thread"]')
       .filter({ hasText: 'COMPLETED' })
       .waitFor({ timeout: 10_000 });
-    expect(opened!.pageErrors).toEqual([]);
+    expect(current().pageErrors).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@
  * collected so a test can say why the page did not draw.
  */
 import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { launchChromium } from '../../src/sandbox/chromium.ts';
 import { type Sandbox, startSandbox } from '../../src/sandbox/sandbox.ts';
 
@@ -40,12 +41,25 @@ export async function openSandboxPage(viewport: { width: number; height: number 
   }
 }
 
-/** The moves every sandbox browser test makes: find by test ID, act as someone. */
-export function sandboxMoves(page: Page) {
-  const byTestId = (id: string) => page.locator(`[data-testid="${id}"]`);
+/**
+ * One sandbox and page for a whole test file, opened (at the sandbox's URL) before its tests and
+ * closed after them, with the moves every test makes: find by test ID, act as someone.
+ */
+export function sandboxForFile(viewport = { width: 1280, height: 900 }) {
+  let opened: SandboxPage | undefined;
+  beforeAll(async () => {
+    opened = await openSandboxPage(viewport);
+    await opened.page.goto(opened.sandbox.url);
+  });
+  afterAll(() => opened?.close());
+  const current = () => {
+    if (!opened) throw new Error('the sandbox is not open (sandboxForFile opens it before the tests)');
+    return opened;
+  };
+  const byTestId = (id: string) => current().page.locator(`[data-testid="${id}"]`);
   async function actAs(userId: string): Promise<void> {
     await byTestId(`user-${userId}`).click();
-    await page.locator(`[data-testid="user-${userId}"][aria-pressed="true"]`).waitFor();
+    await current().page.locator(`[data-testid="user-${userId}"][aria-pressed="true"]`).waitFor();
   }
-  return { byTestId, actAs };
+  return { current, byTestId, actAs };
 }

@@ -3,26 +3,13 @@
  * named counterparties (the one typed is chosen), the card names who is paid, and Kofi's approval
  * moves it from the simulated USD wallet to the end.
  */
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSandboxPage, type SandboxPage, sandboxMoves } from './sandbox-page.ts';
+import { describe, expect, it } from 'vitest';
+import { sandboxForFile } from './sandbox-page.ts';
 
 const AMA = 'U0SANDREQ1';
 const KOFI = 'U0SANDAPP1';
 
-let opened: SandboxPage | undefined;
-let page: Page;
-
-beforeAll(async () => {
-  opened = await openSandboxPage({ width: 1280, height: 900 });
-  ({ page } = opened);
-  await page.goto(opened.sandbox.url);
-});
-
-afterAll(() => opened?.close());
-
-const byTestId = (id: string) => sandboxMoves(page).byTestId(id);
-const actAs = (userId: string) => sandboxMoves(page).actAs(userId);
+const { current, byTestId, actAs } = sandboxForFile();
 const card = () => byTestId('message').filter({ hasText: 'Transfer request' });
 
 describe('a transfer in the sandbox', () => {
@@ -44,7 +31,7 @@ describe('a transfer in the sandbox', () => {
     expect(await byTestId('confirm-dialog').textContent()).toContain('Approve this transfer?');
     await byTestId('confirm-ok').click();
     await card().locator('[data-testid="thread"]').filter({ hasText: 'COMPLETED' }).waitFor({ timeout: 10_000 });
-    expect(opened!.sandbox.dollr.executions()).toMatchObject([
+    expect(current().sandbox.dollr.executions()).toMatchObject([
       { operation: 'transfer', status: 'COMPLETED', payeeAmount: '250.00', counterpartyId: 21 },
     ]);
   });
