@@ -132,7 +132,9 @@ export async function followMany(options: {
 }): Promise<Omit<ScenarioResult, 'seconds'>> {
   const n = options.requests;
   const store = temporarySqliteStore();
-  const rig = await startRig({ env: { ...UNPACED_CARD_UPDATES, ...store.env } });
+  // BENCH_FOLLOW_STORE=memory://: the same rounds on the memory store, to tell the store's part.
+  const storeEnv = process.env.BENCH_FOLLOW_STORE ? { STORE_URL: process.env.BENCH_FOLLOW_STORE } : store.env;
+  const rig = await startRig({ env: { ...UNPACED_CARD_UPDATES, ...storeEnv } });
   try {
     await sleep(1000);
     // Baseline: the same process idle, measured the same way.
