@@ -8,7 +8,7 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { FAKE_APP_TOKEN } from '../../src/fakes/fake-slack.ts';
+import { FAKE_APP_TOKEN, FAKE_BOT_TOKEN } from '../../src/fakes/fake-slack.ts';
 import { StartupError } from '../../src/startup-checks.ts';
 import { startSystem } from '../support/system.ts';
 
@@ -116,7 +116,8 @@ describe('start-up checks', () => {
   });
 
   it('blame SLACK_BOT_TOKEN when Slack refuses it', async () => {
-    const started = startSystem({ slack: { botToken: 'xoxb-another-token' } });
+    // The fake Slack accepts another bot token than the one the app was given.
+    const started = startSystem({ slack: { botToken: `${FAKE_BOT_TOKEN}-rotated` } });
     await expect(started).rejects.toThrow(/^Slack did not accept SLACK_BOT_TOKEN \(auth.test: invalid_auth\)/);
   });
 
@@ -138,7 +139,7 @@ describe('start-up checks', () => {
   it('blame SLACK_APP_TOKEN when Slack refuses it for Socket Mode', async () => {
     const started = startSystem({
       env: { SLACK_APP_TOKEN: FAKE_APP_TOKEN, SLACK_SIGNING_SECRET: undefined },
-      slack: { appToken: 'xapp-another-token' },
+      slack: { appToken: `${FAKE_APP_TOKEN}-rotated` },
     });
     await expect(started).rejects.toThrow(
       /^Slack did not accept SLACK_APP_TOKEN \(apps.connections.open: invalid_auth\)/,
