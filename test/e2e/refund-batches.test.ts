@@ -4,10 +4,8 @@
  * applies to the total and to each line; each line then executes as a refund of its own, with its own
  * reference, exactly once; the card counts them and the thread says when all have ended.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { FIELDS } from '../../src/adapters/slack/ids.ts';
 import type { FakeDollrOptions } from '../../src/fakes/fake-dollr.ts';
 import {
@@ -18,26 +16,17 @@ import {
   CHANNEL,
   type FieldValues,
   REQUESTER,
-  startSystem,
   threadTexts,
   waitForCard,
   waitForThread,
   type System,
 } from '../support/system.ts';
+import { systemPerTest } from '../support/system-per-test.ts';
 
-let dir: string;
-let system: System | undefined;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'dollr-batches-'));
-});
-afterEach(async () => {
-  await system?.stop();
-  system = undefined;
-  rmSync(dir, { recursive: true, force: true });
-});
+const tests = systemPerTest('dollr-batches-');
 
 async function start(env: Record<string, string> = {}, dollr: FakeDollrOptions = {}) {
-  system = await startSystem({ env, dollr });
+  const system = await tests.start({ env, dollr });
   // Completed payments 5001..5020 of 100.00 USD each, to refund.
   for (let id = 5001; id <= 5020; id++) system.dollr.seedCollection({ id, amount: 100, currency: 'USD' });
   return system;
@@ -145,7 +134,7 @@ describe('a batch of refunds', () => {
   });
 
   it('applies the policy to the total and to each line: the strictest rule, the maximum per line', async () => {
-    const file = join(dir, 'policy.yml');
+    const file = tests.path('policy.yml');
     writeFileSync(
       file,
       'rules:\n  - operation: refund\n    max_amount: 150\n' +

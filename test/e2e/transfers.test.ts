@@ -3,10 +3,8 @@
  * wallet, through the same form, card, policy, limits and exactly-once execution as refunds and
  * payouts. Counterparties are named in the policy; a transfer never goes to a bare number.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { FIELDS } from '../../src/adapters/slack/ids.ts';
 import type { FakeDollrOptions } from '../../src/fakes/fake-dollr.ts';
 import {
@@ -15,29 +13,20 @@ import {
   cardText,
   person,
   REQUESTER,
-  startSystem,
   threadTexts,
   waitForCard,
   waitForThread,
   type System,
 } from '../support/system.ts';
+import { systemPerTest } from '../support/system-per-test.ts';
 
-let dir: string;
-let system: System | undefined;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'dollr-transfers-'));
-});
-afterEach(async () => {
-  await system?.stop();
-  system = undefined;
-  rmSync(dir, { recursive: true, force: true });
-});
+const tests = systemPerTest('dollr-transfers-');
 
 /** The fake's USD wallet; its counterparties 21-23 are known to it. */
 const USD_WALLET = '501';
 
 function policy(rules = ''): string {
-  const file = join(dir, 'policy.yml');
+  const file = tests.path('policy.yml');
   writeFileSync(
     file,
     `counterparties:
@@ -54,8 +43,7 @@ ${rules}`,
 }
 
 async function start(env: Record<string, string | undefined>, dollr: FakeDollrOptions = {}) {
-  system = await startSystem({ env, dollr });
-  return system;
+  return tests.start({ env, dollr });
 }
 
 const transferCalls = (s: System) => s.dollr.calls.filter((c) => /\/(sessions|executions)\/transfer$/.test(c.path));
@@ -155,8 +143,7 @@ describe('a transfer, end to end', () => {
       expect((response.json() as { text: string }).text).toContain('DOLLR_TRANSFER_WALLET_ID');
       expect(s.slack.viewsOpened()).toHaveLength(0);
       expect(s.logLines.join('\n')).toMatch(/transfers are refused/);
-      await s.stop();
-      system = undefined;
+      await tests.stop();
     }
   });
 

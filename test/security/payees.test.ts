@@ -5,10 +5,8 @@
  * card flags it and it needs one more approval. Without a list a typed account works and the card
  * says it is on no list. A change of the list is recorded in the trail of the open requests it touches.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { FIELDS } from '../../src/adapters/slack/ids.ts';
 import {
   APPROVER,
@@ -16,27 +14,18 @@ import {
   cardText,
   person,
   REQUESTER,
-  startSystem,
   type System,
   threadTexts,
   waitForThread,
 } from '../support/system.ts';
+import { systemPerTest } from '../support/system-per-test.ts';
 
-let dir: string;
-let system: System | undefined;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'dollr-payees-'));
-});
-afterEach(async () => {
-  await system?.stop();
-  system = undefined;
-  rmSync(dir, { recursive: true, force: true });
-});
+const tests = systemPerTest('dollr-payees-');
 
 const ACME = { name: 'Acme Supplies Ltd', id: 7, currency: 'USD' };
 
 function policy(extra = '', name = ACME.name): string {
-  const file = join(dir, 'policy.yml');
+  const file = tests.path('policy.yml');
   writeFileSync(
     file,
     `payees:
@@ -53,8 +42,7 @@ ${extra}`,
 }
 
 async function start(env: Record<string, string | undefined>) {
-  system = await startSystem({ env });
-  return system;
+  return tests.start({ env });
 }
 
 /** The form's submission answer, for a payout whose payee field holds `account`. */
@@ -118,7 +106,7 @@ describe('named payees', () => {
 
   it('records a list change in the trail of the open requests it touches, keeping the requested name', async () => {
     // A store that outlives a restart.
-    const s = await start({ APPROVAL_POLICY: policy(), STORE_URL: `sqlite://${join(dir, 'store.sqlite')}` });
+    const s = await start({ APPROVAL_POLICY: policy(), STORE_URL: `sqlite://${tests.path('store.sqlite')}` });
     const card = await person(s, REQUESTER).request('payout 7 40 USD before the rename');
     policy('', 'Acme Holdings plc');
     await s.restart();
