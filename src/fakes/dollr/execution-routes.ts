@@ -16,42 +16,44 @@ import { BodyReader, fieldError, validationError } from './validation.ts';
 const DEVICE_FIELDS = ['name', 'type', 'platform', 'user_agent', 'client_ip'] as const;
 const ok = (record: ExecutionRecord): Reply => reply(200, executionResponse(record));
 
-export function executeRefund(state: FakeState, body: unknown): Reply {
-  const fields = new BodyReader(body);
-  const sessionId = fields.string('session_id');
-  const referenceId = fields.uuid4('reference_id');
-  if (fields.issues.length > 0) return validationError(fields.issues);
-  if (!state.config.verified) return NOT_VERIFIED;
-
-  const replayed = replay(state, referenceId, JSON.stringify(['refund', sessionId]));
-  if (replayed) return replayed;
-  const session = usableSession(state, sessionId, 'refund');
-  if (isReply(session)) return session;
-  const collection = state.collections.get(session.originalPaymentIntentId ?? -1);
-  // Two sessions may each fit the cap but not together: the cap is checked again when money moves.
-  if (!collection || refundableMinor(state, collection) < session.amountMinor) {
-    return fieldError('session_id', 'refund amount exceeds the refundable amount of the original payment');
-  }
-  return ok(consume(state, session, referenceId, JSON.stringify(['refund', sessionId]), 0));
-}
+export const executeRefund = (state: FakeState, body: unknown): Reply =>
+  executeSession(state, body, 'refund', (session) => {
+    const collection = state.collections.get(session.originalPaymentIntentId ?? -1);
+    // Two sessions may each fit the cap but not together: the cap is checked again when money moves.
+    if (!collection || refundableMinor(state, collection) < session.amountMinor) {
+      return fieldError('session_id', 'refund amount exceeds the refundable amount of the original payment');
+    }
+    return undefined;
+  });
 
 /**
  * Shaped like a refund (no passcode, no fee). The wallet of the session's currency pays; a short one
  * makes the execution FAILED, as for payouts (see createExecution).
  */
-export function executeTransfer(state: FakeState, body: unknown): Reply {
+export const executeTransfer = (state: FakeState, body: unknown): Reply => executeSession(state, body, 'transfer');
+
+/**
+ * An execute whose body is the session and the reference only (refunds, transfers): checked, a
+ * replay recognised, the session used up. `refuse` may still say no once the session is known.
+ */
+function executeSession(
+  state: FakeState,
+  body: unknown,
+  operation: 'refund' | 'transfer',
+  refuse: (session: SessionRecord) => Reply | undefined = () => undefined,
+): Reply {
   const fields = new BodyReader(body);
   const sessionId = fields.string('session_id');
   const referenceId = fields.uuid4('reference_id');
   if (fields.issues.length > 0) return validationError(fields.issues);
   if (!state.config.verified) return NOT_VERIFIED;
 
-  const fingerprint = JSON.stringify(['transfer', sessionId]);
+  const fingerprint = JSON.stringify([operation, sessionId]);
   const replayed = replay(state, referenceId, fingerprint);
   if (replayed) return replayed;
-  const session = usableSession(state, sessionId, 'transfer');
+  const session = usableSession(state, sessionId, operation);
   if (isReply(session)) return session;
-  return ok(consume(state, session, referenceId, fingerprint, 0));
+  return refuse(session) ?? ok(consume(state, session, referenceId, fingerprint, 0));
 }
 
 export function executePayout(state: FakeState, body: unknown): Reply {
