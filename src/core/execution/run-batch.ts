@@ -46,10 +46,12 @@ export async function runBatch(deps: BatchRunDeps, id: string, fence: Fence): Pr
   const details = batch.details;
   const lineIds = details.lines.map((line) => lineRequestId(id, line.line));
 
+  // The batch as this run last wrote or read it.
+  let known = batch;
   if (batch.state === 'approved') {
     const started = (current: MoneyRequest) =>
       current.state === 'approved' ? recordBatchStarted(current, tally(details, []), clock.now()) : undefined;
-    await updateRequest(store, id, started, fence);
+    known = await updateRequest(store, id, started, fence);
     deps.announce(id);
   }
 
@@ -62,17 +64,16 @@ export async function runBatch(deps: BatchRunDeps, id: string, fence: Fence): Pr
     if (room <= 0) break;
     if (lineRequests[index]) continue;
     const made = lineRequest(batch, line, clock.now());
-    await store.insert(made);
-    lineRequests[index] = (await store.get(made.id)) ?? made;
+    // Made meanwhile by another run: count it as it stands.
+    lineRequests[index] = (await store.insert(made)) ? made : await store.get(made.id);
     deps.kick(made.id);
     room--;
   }
 
   const progress = tally(details, lineRequests);
-  const before = await store.get(id);
   const after = await updateRequest(store, id, (current) => recordBatchProgress(current, progress, clock.now()), fence);
-  if (after.version === before?.version) return;
-  if (after.events.length > (before?.events.length ?? 0)) deps.announce(id);
+  if (after.version === known.version) return;
+  if (after.events.length > known.events.length) deps.announce(id);
   else deps.refreshCard(id);
 }
 
