@@ -13,11 +13,13 @@ import type {
   ChildUsage,
   TimedCalls,
 } from './app-protocol.ts';
+import { startScript } from '../test/support/start-script.ts';
 
 /** Distributes over the union, so each message keeps its own fields. */
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const start = startScript();
 const live = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const child of live) child.kill('SIGKILL');
@@ -48,12 +50,17 @@ export async function startAppProcess(
     kind === 'app' && process.env.BENCH_CPU_PROFILE
       ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`]
       : [];
-  const child = spawn(process.execPath, ['--expose-gc', ...profile, 'bench/app-child.ts'], {
+  // As `npm start` runs the app (package.json, read by test/support/start-script.ts): its Node flags (the
+  // young generation's size) and glibc's malloc limited to 2 arenas. With one arena per thread (libuv's
+  // pool runs SQLite, V8 has GC helpers), each batch left about 7 MB more RSS behind. Every process gets
+  // them, the baselines too. BENCH_NODE_FLAGS and BENCH_MALLOC_ARENA_MAX try other values.
+  const flags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? start.nodeFlags;
+  const child = spawn(process.execPath, ['--expose-gc', ...flags, ...profile, 'bench/app-child.ts'], {
     cwd: REPO_ROOT,
-    // As `npm start` runs the app (package.json): glibc's malloc limited to 2 arenas. With one arena per
-    // thread (libuv's pool runs SQLite, V8 has GC helpers), each batch left about 7 MB more RSS behind.
-    // BENCH_MALLOC_ARENA_MAX tries another value.
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', MALLOC_ARENA_MAX: process.env.BENCH_MALLOC_ARENA_MAX ?? '2' },
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      MALLOC_ARENA_MAX: process.env.BENCH_MALLOC_ARENA_MAX ?? start.mallocArenaMax,
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   live.add(child);
