@@ -9,9 +9,12 @@
  *   BENCH_BATCH_CAP_S=300    scenario 3 stops waiting after this many seconds (the app sends about
  *                            two thread replies per request in such a batch: about 200 s at 1/s)
  *   BENCH_FOLLOW_HOLD_S=15   scenario 4 keeps the executions PROCESSING this long
- *   BENCH_ACK_COMMAND_ROUNDS=10, BENCH_ACK_APPROVE_ROUNDS=4
+ *   BENCH_ACK_COMMAND_ROUNDS=20, BENCH_ACK_APPROVE_ROUNDS=8
  *                            scenario 1's bursts per command kind and Approve bursts per process
  *   BENCH_CPU_PROFILE=<dir>  the app processes write V8 CPU profiles there
+ *   BENCH_NODE_FLAGS="..."   Node flags for every process instead of the start script's
+ *   BENCH_MALLOC_ARENA_MAX=N instead of the start script's 2
+ *   BENCH_FOLLOW_ROUNDS=2, BENCH_FOLLOW_STORE=<url>   scenario 4's rounds and store
  */
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -28,8 +31,11 @@ Environment (all optional):
   BENCH_QUICK=1            smaller sizes, for trying the benchmark out (figures not comparable)
   BENCH_BATCH_CAP_S=300    scenario 3 stops waiting after this many seconds
   BENCH_FOLLOW_HOLD_S=15   scenario 4 keeps the executions PROCESSING this long
-  BENCH_ACK_COMMAND_ROUNDS=10, BENCH_ACK_APPROVE_ROUNDS=4   scenario 1's bursts
+  BENCH_ACK_COMMAND_ROUNDS=20, BENCH_ACK_APPROVE_ROUNDS=8   scenario 1's bursts
   BENCH_CPU_PROFILE=<dir>  the app processes write V8 CPU profiles there
+  BENCH_NODE_FLAGS="..."   Node flags for every process instead of the start script's
+  BENCH_MALLOC_ARENA_MAX=N instead of the start script's 2
+  BENCH_FOLLOW_ROUNDS=2, BENCH_FOLLOW_STORE=<url>   scenario 4's rounds and store
 See bench/README.md.
 `;
 answerArguments(USAGE);
@@ -46,8 +52,8 @@ const scenarios: Array<{ id: number; name: string; run: () => Promise<Omit<Scena
     run: () =>
       ackLatency({
         burst: quick ? 50 : 200,
-        commandRounds: number('BENCH_ACK_COMMAND_ROUNDS', quick ? 2 : 10),
-        approveRounds: number('BENCH_ACK_APPROVE_ROUNDS', quick ? 2 : 4),
+        commandRounds: number('BENCH_ACK_COMMAND_ROUNDS', quick ? 2 : 20),
+        approveRounds: number('BENCH_ACK_APPROVE_ROUNDS', quick ? 2 : 8),
       }),
   },
   { id: 2, name: 'approval path', run: () => approvalPath({ runs: quick ? 5 : 10 }) },
