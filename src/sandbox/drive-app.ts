@@ -43,6 +43,8 @@ export interface AppDriver {
   click(user: string, input: ClickInput): Promise<void>;
   /** Plain text typed in the channel: the person's own message. */
   post(user: string, channel: string, text: string): void;
+  /** The person shares a file (a CSV of refunds, say) in the channel, as an upload of theirs. */
+  shareFile(user: string, channel: string, name: string, content: string): void;
   /** "Refund from this message" on a message of the channel. */
   refundFromMessage(user: string, channel: string, ts: string): Promise<void>;
   /** "New refund or payout", the global shortcut. */
@@ -196,6 +198,10 @@ export function createAppDriver(slack: FakeSlack, sender: SlackSender): AppDrive
 
     post(user, channel, text) {
       slack.postAsOther({ channel, text, user });
+    },
+
+    shareFile(user, channel, name, content) {
+      slack.shareFile({ channel, user, name, content });
     },
 
     async refundFromMessage(user, channel, ts) {

@@ -9,6 +9,7 @@
  *   POST /api/close-modal            {user, viewId}
  *   POST /api/click                  {user, channel, ts, actionId, blockId, value}
  *   POST /api/shortcut/refund-from-message {user, ts}   POST /api/shortcut/new-request {user}
+ *   POST /api/share-file             {user, name, content}: the person shares a text file in the channel
  *   POST /api/home/open {user}   POST /api/home/click {user, actionId, blockId, value}
  *   POST /api/dollr/fail-next | hold-next | late-next | strict (on/off) | release/<reference ID>
  */
@@ -37,6 +38,11 @@ export interface PageServer {
   close(): Promise<void>;
 }
 
+/** What the page may share: text, well past the 64 KB the app reads, so that its refusal can be seen. */
+const FILE_MAX_CHARACTERS = 1_000_000;
+/** A request body is JSON: the largest is a shared file. */
+const BODY_MAX_BYTES = 4 * FILE_MAX_CHARACTERS;
+
 const user = z.string().refine((id) => personById(id) !== undefined, 'unknown user');
 const bodies = {
   command: z.object({ user, text: z.string().max(4000) }),
@@ -47,6 +53,12 @@ const bodies = {
   }),
   closeModal: z.object({ user, viewId: z.string() }),
   shortcut: z.object({ user, ts: z.string().optional() }),
+  // Slack's own limits are far larger; the app reads at most 64 KB of a CSV and says so past that.
+  shareFile: z.object({
+    user,
+    name: z.string().trim().min(1).max(255),
+    content: z.string().max(FILE_MAX_CHARACTERS, 'a file of at most 1 MB of text'),
+  }),
   homeClick: z.object({ user, actionId: z.string(), blockId: z.string(), value: z.string() }),
   click: z.object({
     user,
@@ -115,6 +127,11 @@ export async function startPageServer(
       await driver.refundFromMessage(b.user, deps.channelId, b.ts ?? '');
       return { ok: true };
     }
+    if (path === '/api/share-file') {
+      const b = bodies.shareFile.parse(body);
+      driver.shareFile(b.user, deps.channelId, b.name, b.content);
+      return { ok: true };
+    }
     if (path === '/api/shortcut/new-request') {
       const b = bodies.shortcut.parse(body);
       await driver.newRequest(b.user, deps.channelId);
@@ -168,7 +185,13 @@ export async function startPageServer(
         send(res, 200, 'application/json', JSON.stringify(answer ?? { ok: true }));
       } catch (error) {
         const status =
-          error instanceof NotFound ? 404 : error instanceof z.ZodError || error instanceof SyntaxError ? 400 : 409;
+          error instanceof NotFound
+            ? 404
+            : error instanceof TooLarge
+              ? 413
+              : error instanceof z.ZodError || error instanceof SyntaxError
+                ? 400
+                : 409;
         const message =
           error instanceof z.ZodError ? z.prettifyError(error) : error instanceof Error ? error.message : String(error);
         send(res, status, 'application/json', JSON.stringify({ error: message }));
@@ -210,6 +233,10 @@ export async function startPageServer(
 
 class NotFound extends Error {}
 
+class TooLarge extends Error {
+  override message = 'That is too large for the sandbox: share a file of at most 1 MB.';
+}
+
 function send(res: ServerResponse, status: number, type: string, body: string): void {
   res.writeHead(status, {
     'content-type': type,
@@ -220,7 +247,17 @@ function send(res: ServerResponse, status: number, type: string, body: string): 
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
+  // Past the limit the body is read to its end and dropped, so that the 413 reaches the sender.
+  if (Number(req.headers['content-length'] ?? 0) > BODY_MAX_BYTES) {
+    req.resume();
+    throw new TooLarge();
+  }
   const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size <= BODY_MAX_BYTES) chunks.push(chunk as Buffer);
+  }
+  if (size > BODY_MAX_BYTES) throw new TooLarge();
   return Buffer.concat(chunks).toString('utf8');
 }

@@ -17,6 +17,8 @@ export interface ChannelItem {
   author?: string;
   /** A message's ts, which a click names. */
   ts?: string;
+  /** Files shared with the message: name and size in bytes. */
+  files?: Array<{ name: string; size: number }>;
   text: string;
   blocks: unknown[];
   edited: boolean;
@@ -83,6 +85,7 @@ export function createSnapshots(deps: {
         ts: m.ts,
         text: m.text ?? '',
         blocks: m.blocks ?? [],
+        ...(m.files ? { files: m.files.map((f) => ({ name: String(f.name), size: Number(f.size) })) } : {}),
         edited: m.edits.length > 0,
         at: seenAt(m.ts),
         replies: [],

@@ -196,6 +196,16 @@ $('#people').addEventListener('click', (event) => {
   if (document.body.classList.contains('show-home')) post('/api/home/open', { user: me }).catch(showProblem);
 });
 
+// A file shared here is an upload by the person, in the channel: the app can then read it by name.
+const fileInput = /** @type {HTMLInputElement} */ ($('#file-input'));
+$('#share-file').addEventListener('click', () => fileInput.click());
+fileInput.addEventListener('change', async () => {
+  const file = fileInput.files?.[0];
+  fileInput.value = '';
+  if (!file) return;
+  await post('/api/share-file', { user: me, name: file.name, content: await file.text() }).catch(showProblem);
+});
+
 $('#new-request').addEventListener('click', () => {
   post('/api/shortcut/new-request', { user: me }).catch(showProblem);
 });

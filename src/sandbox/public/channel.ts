@@ -6,6 +6,8 @@ import type { RenderContext } from './mrkdwn.ts';
 
 const time = (iso: string): string => new Date(iso).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
 
+const fileSize = (bytes: number): string => (bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KB`);
+
 function renderItem(item: ChannelItem, ctx: RenderContext): string {
   const ephemeral = item.kind === 'ephemeral';
   const slackbot = item.from === 'slackbot';
@@ -38,6 +40,13 @@ function renderItem(item: ChannelItem, ctx: RenderContext): string {
     `${slackbot || item.author ? '' : '<span class="app-badge">APP</span>'}` +
     `<span class="time">${time(item.at)}</span>${edited}${shortcut}</div>` +
     `<div class="msg-body">${renderMessageBody(item.text, item.blocks, ctx)}</div>` +
+    (item.files ?? [])
+      .map(
+        (file) =>
+          `<div class="msg-file" data-testid="shared-file">\u{1F4CE} <span class="file-name">` +
+          `${escapeHtml(file.name)}</span> <span class="file-size">${fileSize(file.size)}</span></div>`,
+      )
+      .join('') +
     replies +
     '</div></div></div>'
   );
