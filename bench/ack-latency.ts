@@ -20,7 +20,15 @@ import { performance } from 'node:perf_hooks';
 import { startBurstSender, type BurstItem, type BurstSender } from './burst-sender.ts';
 import type { ScenarioResult, Row } from './report.ts';
 import { approveClick, channels, createRequests } from './requests.ts';
-import { CHANNEL, REQUESTER, startBaselineBeside, startRig, UNPACED_CARD_UPDATES, type Rig } from './rig.ts';
+import {
+  CHANNEL,
+  REQUESTER,
+  startBaselineBeside,
+  startRig,
+  temporarySqliteStore,
+  UNPACED_CARD_UPDATES,
+  type Rig,
+} from './rig.ts';
 import { isSettled, type CardRecord } from './slack-index.ts';
 import { median, percentile, ratio } from './stats.ts';
 
@@ -58,7 +66,9 @@ function commands(rig: Rig, text: string, n: number): BurstItem[] {
 export async function ackLatency(options: AckOptions): Promise<Omit<ScenarioResult, 'seconds'>> {
   const n = options.burst;
   const warm = 20;
-  const rig = await startRig({ env: { ...UNPACED_CARD_UPDATES } });
+  // The default store, SQLite, as `npm start` runs: its commits are synchronous, on the event loop.
+  const store = temporarySqliteStore();
+  const rig = await startRig({ env: { ...UNPACED_CARD_UPDATES, ...store.env } });
   const baseline = await startBaselineBeside(rig);
   // Information only: a Bolt app that acks /dollr refund and then opens the same modal, as the app must.
   const modal = await startBaselineBeside(rig, 'baseline-modal');
@@ -270,5 +280,6 @@ export async function ackLatency(options: AckOptions): Promise<Omit<ScenarioResu
     await modal.app.stop();
     await baseline.app.stop();
     await rig.close();
+    store.remove();
   }
 }

@@ -1,15 +1,17 @@
 /**
  * Sends bursts of signed Slack requests from a worker thread, so that response times are taken on an
  * event loop that does nothing else: the fakes, which serve the app's own Slack and Dollr calls
- * during its burst, run on the main thread. The thread signs and posts ready-made form bodies exactly
- * as src/fakes/slack-sender.ts does (plain JavaScript, so the worker thread loads it as it is).
+ * during its burst, run on the main thread. The thread signs the form bodies exactly as
+ * src/fakes/slack-sender.ts does and writes each request, whole, on a plain TCP connection: an HTTP
+ * client (undici's fetch, before) cost the sender more CPU per burst than the server under
+ * measurement spent, on the same two cores, and spread the burst's arrivals with it.
  *
- * Every burst opens its own connections and closes them at the end (an undici Agent per burst), so
- * that no process under measurement gets a burst over connections a previous burst left open: an
- * app that works after its acks is measured after a wait, when kept-alive sockets would have been
- * closed by the server, while back-to-back bursts to the baseline would have reused them.
+ * Every request has its own connection (Connection: close), so that no process under measurement gets
+ * a burst over connections a previous burst left open: an app that works after its acks is measured
+ * after a wait, when kept-alive sockets would have been closed by the server, while back-to-back
+ * bursts to the baseline would have reused them. The response time runs from the connect to the
+ * server's close, which follows the whole answer.
  */
-import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { commandPayload, type CommandFields } from '../src/fakes/slack-sender.ts';
 
@@ -25,31 +27,37 @@ export interface BurstSender {
 }
 
 const WORKER = `
-const { parentPort, workerData } = require('node:worker_threads');
+const { parentPort } = require('node:worker_threads');
 const { createHmac } = require('node:crypto');
+const { connect } = require('node:net');
 const { performance } = require('node:perf_hooks');
-const { Agent, fetch } = require(workerData.undici);
 parentPort.on('message', async ({ id, url, secret, bodies }) => {
-  const dispatcher = new Agent();
-  const answers = await Promise.all(bodies.map(async (body) => {
-    const timestamp = Math.floor(Date.now() / 1000);
+  const { hostname, port, pathname } = new URL(url);
+  // Every request is written out (signed, headers and body in one buffer) before the first is sent.
+  const timestamp = Math.floor(Date.now() / 1000);
+  const requests = bodies.map((body) => {
     const signature = 'v0=' + createHmac('sha256', secret).update('v0:' + timestamp + ':' + body).digest('hex');
-    const headers = {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-slack-request-timestamp': String(timestamp),
-      'x-slack-signature': signature,
-      'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
-    };
+    return Buffer.from(
+      'POST ' + pathname + ' HTTP/1.1\\r\\nHost: ' + hostname + ':' + port + '\\r\\n' +
+        'Content-Type: application/x-www-form-urlencoded\\r\\n' +
+        'Content-Length: ' + Buffer.byteLength(body) + '\\r\\n' +
+        'X-Slack-Request-Timestamp: ' + timestamp + '\\r\\nX-Slack-Signature: ' + signature + '\\r\\n' +
+        'User-Agent: Slackbot 1.0 (+https://api.slack.com/robots)\\r\\nConnection: close\\r\\n\\r\\n' + body,
+    );
+  });
+  const answers = await Promise.all(requests.map((request) => new Promise((resolve) => {
     const started = performance.now();
-    try {
-      const response = await fetch(url, { method: 'POST', headers, body, dispatcher });
-      await response.text();
-      return { status: response.status, elapsedMs: performance.now() - started };
-    } catch {
-      return { status: 0, elapsedMs: NaN };
-    }
-  }));
-  await dispatcher.close();
+    let head = '';
+    const socket = connect({ host: hostname, port: Number(port) }, () => socket.write(request));
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk) => { if (head.length < 16) head += chunk; });
+    socket.on('error', () => resolve({ status: 0, elapsedMs: NaN }));
+    // The server closes the connection once the answer is whole (Connection: close).
+    socket.on('end', () => {
+      const status = Number(/^HTTP\\/1\\.1 (\\d{3})/.exec(head)?.[1] ?? 0);
+      resolve({ status, elapsedMs: performance.now() - started });
+    });
+  })));
   parentPort.postMessage({ id, answers });
 });
 `;
@@ -60,10 +68,7 @@ const bodyOf = (item: BurstItem): string =>
     : new URLSearchParams({ payload: JSON.stringify(item.interaction) }).toString();
 
 export function startBurstSender(signingSecret = SIGNING_SECRET): BurstSender {
-  const worker = new Worker(WORKER, {
-    eval: true,
-    workerData: { undici: createRequire(import.meta.url).resolve('undici') },
-  });
+  const worker = new Worker(WORKER, { eval: true });
   let nextId = 1;
   let failure: Error | undefined;
   const waiting = new Map<number, { resolve: (answers: BurstAnswer[]) => void; reject: (error: Error) => void }>();
