@@ -332,6 +332,8 @@ function slackApp(
     logger: slackLogger,
     clientOptions,
     deferInitialization: true,
+    // The app keeps no conversation state in Bolt: without a store, no request waits on a lookup for it.
+    convoStore: false,
   });
   app.error(async (error) => {
     logger.error('unhandled error in a Slack listener', { error });

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 export interface StartScript {
   /** The MALLOC_ARENA_MAX the script sets when the environment does not. */
   mallocArenaMax: string;
-  /** The flags before the entry file, e.g. `--max-semi-space-size=16`. */
+  /** The flags before the entry file, e.g. `--max-semi-space-size=32`. */
   nodeFlags: string[];
   entry: string;
 }

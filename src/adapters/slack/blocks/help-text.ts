@@ -1,7 +1,16 @@
 /** The ephemeral answer to `/dollr`, `/dollr help` and any unknown subcommand. */
 import { code } from '../mrkdwn.ts';
 
+/** `/dollr help` is answered in the ack, often in bursts: its text is the same each time, so made once. */
+let plainHelp: string | undefined;
+
 export function helpText(unknownWord?: string): string {
+  if (unknownWord !== undefined) return helpLines(unknownWord);
+  plainHelp ??= helpLines();
+  return plainHelp;
+}
+
+function helpLines(unknownWord?: string): string {
   const lines = [
     ...(unknownWord
       ? [`I don't know ${code(unknownWord.slice(0, 40))}. Here is what I can do:`]
