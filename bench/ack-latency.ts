@@ -268,7 +268,7 @@ export async function ackLatency(options: AckOptions): Promise<Omit<ScenarioResu
           `requests were made through /dollr refund + modal beforehand, spread over ${n} channels ` +
           `(${creationSeconds.toFixed(1)} s). Card updates unpaced (SLACK_UPDATES_PER_MINUTE=60000; ` +
           `the fake enforces no limits here).`,
-        `1. p99 ratio burst by burst (min-max): ${spread.join('; ')}. `,
+        `1. p99 ratio burst by burst (min-max): ${spread.join('; ')}.`,
         ...(unsettled > 0
           ? [`1. ${unsettled} wait(s) for the app to finish a burst timed out; the next burst met a busy app.`]
           : []),
