@@ -25,7 +25,7 @@ import { followMany } from './follow-many.ts';
 import { crashed, machine, missed, summary, table, writeResults, type ScenarioResult } from './report.ts';
 import { answerArguments } from '../src/usage.ts';
 
-const USAGE = `npm run bench [-- --help]: four scenarios against baselines in the same run (about 7 minutes).
+const USAGE = `npm run bench [-- --help]: four scenarios against baselines in the same run (about 8 minutes).
 Environment (all optional):
   BENCH_SCENARIOS=1,3      run only these scenarios
   BENCH_QUICK=1            smaller sizes, for trying the benchmark out (figures not comparable)
