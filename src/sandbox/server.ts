@@ -184,14 +184,7 @@ export async function startPageServer(
         const answer = await api(url.pathname, JSON.parse((await readBody(req)) || '{}'));
         send(res, 200, 'application/json', JSON.stringify(answer ?? { ok: true }));
       } catch (error) {
-        const status =
-          error instanceof NotFound
-            ? 404
-            : error instanceof TooLarge
-              ? 413
-              : error instanceof z.ZodError || error instanceof SyntaxError
-                ? 400
-                : 409;
+        const status = statusOf(error);
         const message =
           error instanceof z.ZodError ? z.prettifyError(error) : error instanceof Error ? error.message : String(error);
         send(res, status, 'application/json', JSON.stringify({ error: message }));
@@ -235,6 +228,14 @@ class NotFound extends Error {}
 
 class TooLarge extends Error {
   override message = 'That is too large for the sandbox: share a file of at most 1 MB.';
+}
+
+/** The HTTP status of an action that failed: unknown, too large, malformed, or refused as things stand. */
+function statusOf(error: unknown): number {
+  if (error instanceof NotFound) return 404;
+  if (error instanceof TooLarge) return 413;
+  if (error instanceof z.ZodError || error instanceof SyntaxError) return 400;
+  return 409;
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string): void {
