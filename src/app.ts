@@ -338,21 +338,26 @@ function slackApp(
   app.error(async (error) => {
     logger.error('unhandled error in a Slack listener', { error });
   });
-  // Every request's handling, including what its listener does after the ack, so a stop can wait for it.
+  // Every request's handling, and the work its listener set off after the ack, so a stop can wait for them.
   const handling = new Set<Promise<void>>();
-  app.use(async ({ next }) => {
-    const work = next();
+  const track = (work: Promise<void>) => {
     handling.add(work);
-    try {
-      await work;
-    } finally {
-      handling.delete(work);
-    }
-  });
+    const done = () => handling.delete(work);
+    work.then(done, done); // Not finally(): that would be a second, unhandled rejection.
+    return work;
+  };
+  app.use(({ next }) => track(next()));
+  const afterAck = (work: () => Promise<void>): void =>
+    void track(
+      ackPriority
+        .afterAck()
+        .then(work)
+        .catch((error: unknown) => logger.error('unhandled error in a Slack listener', { error })),
+    );
   const handled = async (): Promise<void> => {
     while (handling.size > 0) await Promise.allSettled([...handling]);
   };
-  return { app, afterAck: ackPriority.afterAck, handled };
+  return { app, afterAck, handled };
 }
 
 /** Telling Slack what happened, and driving the money: the outbox, the executor and the worker that runs both. */

@@ -58,6 +58,19 @@ describe('restart', () => {
   );
 });
 
+describe('a graceful stop', () => {
+  it('finishes the work an ack set off (here, the form a command opens) before it closes its connections', async () => {
+    system = await startSystem();
+    // The form opens after the ack, and Slack is slow to answer it: the stop comes meanwhile.
+    system.slack.inject({ method: 'views.open', fault: { kind: 'delay', ms: 300 } });
+    const { response } = await person(system, REQUESTER).command('refund 4411 5 stopping');
+    expect(response.status).toBe(200);
+    await system.restart();
+    expect(system.slack.viewsOpened()).toHaveLength(1);
+    expect(system.logLines.filter((line) => /could not open|unhandled error/.test(line))).toEqual([]);
+  });
+});
+
 describe('a card whose post was not recorded', () => {
   it('is found in the channel and used, never posted a second time', async () => {
     const store = await createStore('memory://');

@@ -18,6 +18,11 @@ export interface SlackServices {
   allowedChannels?: readonly string[];
   /** CSV files shared in channels, for batches of refunds. */
   sharedFiles: SharedFiles;
-  /** Awaited right after an ack, before the work it sets off: see after-ack.ts. */
-  afterAck: () => Promise<void>;
+  /**
+   * Runs the work an ack sets off, once the acks owed are sent (after-ack.ts), apart from Bolt's
+   * handling of the request: the listener returns at once, so Bolt lets go of the request (its raw
+   * body, payload and arguments) instead of keeping it alive while the work waits its turn. The work
+   * closes over only what it needs. A stop waits for it; an error it throws is logged.
+   */
+  afterAck: (work: () => Promise<void>) => void;
 }

@@ -16,17 +16,19 @@ type FreezeArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMidd
 export function homeFreezeButton(services: SlackServices) {
   return async ({ ack, body, action, client }: FreezeArgs): Promise<void> => {
     await ack();
-    await services.afterAck();
     const userId = body.user.id;
-    let text: string;
-    try {
-      const result = await services.operations.switchFreeze(userId, action.value === 'on');
-      text = result.ok ? freezeSwitchText(result.value) : refusalText(result);
-    } catch (error) {
-      services.logger.error('the freeze switch could not be handled', { error });
-      text = 'I cannot reach my store right now, so nothing was changed. Try again in a minute.';
-    }
-    services.home.opened(userId);
-    await client.chat.postMessage({ channel: userId, text });
+    const on = action.value === 'on';
+    services.afterAck(async () => {
+      let text: string;
+      try {
+        const result = await services.operations.switchFreeze(userId, on);
+        text = result.ok ? freezeSwitchText(result.value) : refusalText(result);
+      } catch (error) {
+        services.logger.error('the freeze switch could not be handled', { error });
+        text = 'I cannot reach my store right now, so nothing was changed. Try again in a minute.';
+      }
+      services.home.opened(userId);
+      await client.chat.postMessage({ channel: userId, text });
+    });
   };
 }

@@ -8,10 +8,13 @@ type Args = SlackShortcutMiddlewareArgs<GlobalShortcut> & AllMiddlewareArgs;
 export function newRequest(services: SlackServices) {
   return async ({ shortcut, ack, client }: Args): Promise<void> => {
     await ack();
-    await services.afterAck();
+    const triggerId = shortcut.trigger_id;
     // A global shortcut has no response URL: a form that cannot open is only logged.
-    await client.views
-      .open({ trigger_id: shortcut.trigger_id, view: chooseRequestModal(services) })
-      .catch((error: unknown) => services.logger.error('could not open the new request form', { error }));
+    services.afterAck(() =>
+      client.views.open({ trigger_id: triggerId, view: chooseRequestModal(services) }).then(
+        () => undefined,
+        (error: unknown) => services.logger.error('could not open the new request form', { error }),
+      ),
+    );
   };
 }

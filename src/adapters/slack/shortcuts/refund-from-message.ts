@@ -20,26 +20,46 @@ const PERMALINK_DEADLINE_MS = 800;
 export function refundFromMessage(services: SlackServices) {
   return async ({ shortcut, ack, client, respond }: Args): Promise<void> => {
     await ack();
-    await services.afterAck();
-    const channelId = shortcut.channel.id;
-    const notAllowed = channelNotAllowed(services, channelId);
-    if (notAllowed) return void (await respond({ response_type: 'ephemeral', text: notAllowed }));
-    const permalink = await permalinkOf(client, channelId, shortcut.message_ts);
-    const text = shortcut.message.text ?? '';
-    const reason = permalink && `Reported in ${permalink}`.slice(0, REASON_MAX);
-    // A list of refunds (two lines or more of `payment ID, amount`) opens the batch form with them.
-    const lines = refundLinesIn(text.replace(/&amp;/g, '&'));
-    const hints = refundHints(text);
-    await openRequestForm(services, {
-      ...(lines.length >= 2
-        ? { operation: 'refund_batch', prefill: { lines: lines.join('\n'), reason } }
-        : { operation: 'refund', prefill: { id: hints.paymentId, amount: hints.amount, reason } }),
-      from: { id: channelId, name: shortcut.channel.name },
+    const asked: Asked = {
+      channel: { id: shortcut.channel.id, name: shortcut.channel.name },
+      messageTs: shortcut.message_ts,
+      text: shortcut.message.text ?? '',
       triggerId: shortcut.trigger_id,
       client,
       respond,
-    });
+    };
+    services.afterAck(() => openPrefilledForm(services, asked));
   };
+}
+
+/** What the work after the ack needs of the shortcut: not Bolt's payload, which holds the whole message. */
+interface Asked {
+  channel: { id: string; name: string };
+  messageTs: string;
+  text: string;
+  triggerId: string;
+  client: Args['client'];
+  respond: Args['respond'];
+}
+
+async function openPrefilledForm(services: SlackServices, asked: Asked): Promise<void> {
+  const { channel, client, respond, text } = asked;
+  const notAllowed = channelNotAllowed(services, channel.id);
+  if (notAllowed) return void (await respond({ response_type: 'ephemeral', text: notAllowed }));
+  const permalink = await permalinkOf(client, channel.id, asked.messageTs);
+  const reason = permalink && `Reported in ${permalink}`.slice(0, REASON_MAX);
+  // A list of refunds (two lines or more of `payment ID, amount`) opens the batch form with them.
+  const lines = refundLinesIn(text.replace(/&amp;/g, '&'));
+  const hints = refundHints(text);
+  await openRequestForm(services, {
+    ...(lines.length >= 2
+      ? { operation: 'refund_batch', prefill: { lines: lines.join('\n'), reason } }
+      : { operation: 'refund', prefill: { id: hints.paymentId, amount: hints.amount, reason } }),
+    from: channel,
+    triggerId: asked.triggerId,
+    client,
+    respond,
+  });
 }
 
 /** The message's permalink; undefined when late or when the bot cannot see it (the person writes the reason). */

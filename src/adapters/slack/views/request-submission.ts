@@ -97,17 +97,31 @@ export function requestSubmission(operation: Operation, services: SlackServices)
     }
     await ack();
     if (!result.ok) return; // The same submission delivered again: its request exists already.
-    await services.afterAck();
-    await services.operations.publish(result.value); // Posts the card.
     const note =
       `Your ${operationName(parsed.details).toLowerCase()} request \`${id}\` is waiting for approval` +
       `${channelId === context.channelId ? '' : ` in <#${channelId}>`}. ` +
       'Nothing moves until an approver presses Approve.';
-    // Where the command was used, if the bot may post there (with APPROVAL_CHANNEL set it need not be
-    // a member); otherwise in a direct message from the bot.
-    await client.chat
-      .postEphemeral({ channel: context.channelId, user: requesterId, text: note })
-      .catch(() => client.chat.postMessage({ channel: requesterId, text: note }))
-      .catch((error: unknown) => services.logger.warn('could not tell the requester', { requestId: id, error }));
+    const made: Made = { request: result.value, note, commandChannelId: context.channelId, client };
+    services.afterAck(() => announce(services, made));
   };
+}
+
+/** A request just stored, and what to tell its requester. */
+interface Made {
+  request: MoneyRequest;
+  note: string;
+  commandChannelId: string;
+  client: Args['client'];
+}
+
+/** Posts the card, then tells the requester where it waits. */
+async function announce(services: SlackServices, { request, note, commandChannelId, client }: Made): Promise<void> {
+  await services.operations.publish(request);
+  const requesterId = request.requesterId;
+  // Where the command was used, if the bot may post there (with APPROVAL_CHANNEL set it need not be
+  // a member); otherwise in a direct message from the bot.
+  await client.chat
+    .postEphemeral({ channel: commandChannelId, user: requesterId, text: note })
+    .catch(() => client.chat.postMessage({ channel: requesterId, text: note }))
+    .catch((error: unknown) => services.logger.warn('could not tell the requester', { requestId: request.id, error }));
 }
