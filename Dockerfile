@@ -48,5 +48,5 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
 STOPSIGNAL SIGTERM
 # Exec form: node is the container's main process and gets SIGTERM itself (no npm, no shell in between).
 # As PID 1 it gets only the signals it handles (SIGTERM and SIGINT are), and it starts no child to reap.
-# The flag is `npm start`'s (README, Memory): V8's young generation capped the same on any host.
-CMD ["node", "--max-semi-space-size=32", "src/main.ts"]
+# The flags are `npm start`'s (README, Memory): V8's young generation fixed at the same size on any host.
+CMD ["node", "--min-semi-space-size=32", "--max-semi-space-size=32", "src/main.ts"]
