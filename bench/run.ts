@@ -9,12 +9,12 @@
  *   BENCH_BATCH_CAP_S=300    scenario 3 stops waiting after this many seconds (the app sends about
  *                            two thread replies per request in such a batch: about 200 s at 1/s)
  *   BENCH_FOLLOW_HOLD_S=15   scenario 4 keeps the executions PROCESSING this long
- *   BENCH_ACK_COMMAND_ROUNDS=20, BENCH_ACK_APPROVE_ROUNDS=8
+ *   BENCH_ACK_COMMAND_ROUNDS=20, BENCH_ACK_APPROVE_ROUNDS=16
  *                            scenario 1's bursts per command kind and Approve bursts per process
  *   BENCH_CPU_PROFILE=<dir>  the app processes write V8 CPU profiles there
  *   BENCH_NODE_FLAGS="..."   Node flags for every process instead of the start script's
  *   BENCH_MALLOC_ARENA_MAX=N instead of the start script's 2
- *   BENCH_FOLLOW_ROUNDS=2, BENCH_FOLLOW_STORE=<url>   scenario 4's rounds and store
+ *   BENCH_FOLLOW_ROUNDS=4, BENCH_FOLLOW_STORE=<url>   scenario 4's rounds and store
  */
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -25,17 +25,17 @@ import { followMany } from './follow-many.ts';
 import { crashed, machine, missed, summary, table, writeResults, type ScenarioResult } from './report.ts';
 import { answerArguments } from '../src/usage.ts';
 
-const USAGE = `npm run bench [-- --help]: four scenarios against baselines in the same run (about 8 minutes).
+const USAGE = `npm run bench [-- --help]: four scenarios against baselines in the same run (about 11 minutes).
 Environment (all optional):
   BENCH_SCENARIOS=1,3      run only these scenarios
   BENCH_QUICK=1            smaller sizes, for trying the benchmark out (figures not comparable)
   BENCH_BATCH_CAP_S=300    scenario 3 stops waiting after this many seconds
   BENCH_FOLLOW_HOLD_S=15   scenario 4 keeps the executions PROCESSING this long
-  BENCH_ACK_COMMAND_ROUNDS=20, BENCH_ACK_APPROVE_ROUNDS=8   scenario 1's bursts
+  BENCH_ACK_COMMAND_ROUNDS=20, BENCH_ACK_APPROVE_ROUNDS=16   scenario 1's bursts
   BENCH_CPU_PROFILE=<dir>  the app processes write V8 CPU profiles there
   BENCH_NODE_FLAGS="..."   Node flags for every process instead of the start script's
   BENCH_MALLOC_ARENA_MAX=N instead of the start script's 2
-  BENCH_FOLLOW_ROUNDS=2, BENCH_FOLLOW_STORE=<url>   scenario 4's rounds and store
+  BENCH_FOLLOW_ROUNDS=4, BENCH_FOLLOW_STORE=<url>   scenario 4's rounds and store
 See bench/README.md.
 `;
 answerArguments(USAGE);
@@ -53,7 +53,7 @@ const scenarios: Array<{ id: number; name: string; run: () => Promise<Omit<Scena
       ackLatency({
         burst: quick ? 50 : 200,
         commandRounds: number('BENCH_ACK_COMMAND_ROUNDS', quick ? 2 : 20),
-        approveRounds: number('BENCH_ACK_APPROVE_ROUNDS', quick ? 2 : 8),
+        approveRounds: number('BENCH_ACK_APPROVE_ROUNDS', quick ? 2 : 16),
       }),
   },
   { id: 2, name: 'approval path', run: () => approvalPath({ runs: quick ? 5 : 10 }) },
@@ -71,6 +71,7 @@ const scenarios: Array<{ id: number; name: string; run: () => Promise<Omit<Scena
         requests: quick ? 200 : 1000,
         holdSeconds: number('BENCH_FOLLOW_HOLD_S', quick ? 10 : 15),
         idleSeconds: 5,
+        rounds: number('BENCH_FOLLOW_ROUNDS', quick ? 2 : 4),
       }),
   },
 ];
