@@ -254,8 +254,9 @@ export async function followMany(options: {
           `GC ${idleStart.gcAvailable ? 'forced' : 'NOT available'} before every GC'd sample; its RSS is the ` +
           `lowest reading in the 100 ms after the GC, once V8's background threads have returned the freed pages ` +
           `(read at once, it counted up to 90 MB more). The target is judged on the median of the 2nd and later ` +
-          `rounds: the RSS while a round's requests are followed against the RSS once they were made. The 1st round's peak is what a fresh ` +
-          `process's first burst grows by (V8 sizes its heap for the burst and keeps it). Store: SQLite in a ` +
+          `rounds: the RSS while a round's requests are followed against the RSS once they were made. ` +
+          `The 1st round's peak is what a fresh process's first burst grows by (V8 sizes its heap for the ` +
+          `burst and keeps it). Store: SQLite in a ` +
           `temporary directory; card updates unpaced (SLACK_UPDATES_PER_MINUTE=60000).`,
       ],
       figures: {
