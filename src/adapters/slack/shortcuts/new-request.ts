@@ -10,11 +10,10 @@ export function newRequest(services: SlackServices) {
     await ack();
     const triggerId = shortcut.trigger_id;
     // A global shortcut has no response URL: a form that cannot open is only logged.
-    services.afterAck(() =>
-      client.views.open({ trigger_id: triggerId, view: chooseRequestModal(services) }).then(
-        () => undefined,
-        (error: unknown) => services.logger.error('could not open the new request form', { error }),
-      ),
-    );
+    services.afterAck(async () => {
+      await client.views
+        .open({ trigger_id: triggerId, view: chooseRequestModal(services) })
+        .catch((error: unknown) => services.logger.error('could not open the new request form', { error }));
+    });
   };
 }
