@@ -26,6 +26,22 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // Signals are handled from here on. One that comes while the app is being made or started is kept:
+  // the app stops as soon as it has started (gracefully: start-up may already have resumed work),
+  // instead of dying on Node's default action with nothing stopped in order.
+  let running: RunningApp | undefined;
+  let stopSignal: string | undefined;
+  const stop = async (signal: string) => {
+    if (stopSignal) return;
+    stopSignal = signal;
+    process.stderr.write(`dollr-slack: ${signal} received, stopping${running ? '' : ' once started'}\n`);
+    if (!running) return;
+    await running.stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+
   let app: DollrSlackApp;
   try {
     app = await createApp(config);
@@ -39,7 +55,6 @@ async function main(): Promise<void> {
   // The last resort: every failure is meant to be handled where it happens, but a rejection that
   // slips through must not end a process that may be following money. Logged (redacted), not fatal.
   process.on('unhandledRejection', (error) => app.logger.error('unhandled rejection; the app goes on', { error }));
-  let running: RunningApp;
   try {
     running = await app.start();
   } catch (error) {
@@ -53,17 +68,10 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    process.stderr.write(`dollr-slack: ${signal} received, stopping\n`);
+  if (stopSignal) {
     await running.stop();
     process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  }
 }
 
 main().catch((error: unknown) => {
