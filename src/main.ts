@@ -31,13 +31,15 @@ async function main(): Promise<void> {
   // instead of dying on Node's default action with nothing stopped in order.
   let running: RunningApp | undefined;
   let stopSignal: string | undefined;
+  const stopAndExit = async (app: RunningApp) => {
+    await app.stop();
+    process.exit(0);
+  };
   const stop = async (signal: string) => {
     if (stopSignal) return;
     stopSignal = signal;
     process.stderr.write(`dollr-slack: ${signal} received, stopping${running ? '' : ' once started'}\n`);
-    if (!running) return;
-    await running.stop();
-    process.exit(0);
+    if (running) await stopAndExit(running);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
@@ -68,10 +70,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  if (stopSignal) {
-    await running.stop();
-    process.exit(0);
-  }
+  if (stopSignal) await stopAndExit(running);
 }
 
 main().catch((error: unknown) => {

@@ -49,4 +49,8 @@ export function registerListeners(app: App, services: SlackServices, command = '
 }
 
 /** Matches exactly the IDs that have a handler, so anything else stays unhandled, as before. */
-const oneOf = (handlers: Handlers<never>): RegExp => new RegExp(`^(?:${Object.keys(handlers).join('|')})$`);
+const oneOf = (handlers: Handlers<never>): RegExp =>
+  new RegExp(`^(?:${Object.keys(handlers).map(literally).join('|')})$`);
+
+/** An ID as a pattern that matches only itself (ours are letters and underscores, but a dot would not be). */
+const literally = (id: string): string => id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
